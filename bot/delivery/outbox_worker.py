@@ -1,0 +1,139 @@
+"""The outbox worker: sends what people are owed, within Telegram's limits, surviving crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from telegram import Bot, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.config import OutboxConfig
+from bot.delivery.api_calls import call, retry_seconds
+from bot.delivery.pacing import Pacing
+from storage import audit, outbox, users
+from storage.db import Store
+from storage.outbox import OutboxMessage
+from storage.times import utcnow
+
+log = logging.getLogger(__name__)
+
+IDLE_WAIT = 30.0
+MAX_BACKOFF = 300.0
+
+
+class OutboxWorker:
+    """One task that drains the outbox in priority order; wake() it after queuing something."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        limits: OutboxConfig,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.limits = limits
+        self.now = now
+        self.monotonic = monotonic
+        self.pacing = Pacing(limits)
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Tell the worker there may be something new to send."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the send in flight, then return from run()."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send until stopped; rows stay in the database, so a crash only delays them."""
+        while not self._stopping:
+            try:
+                wait = await self.send_due()
+            except Exception:
+                log.exception("outbox worker failed; retrying shortly")
+                wait = 1.0
+            if self._stopping:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def send_due(self) -> float:
+        """Send every message whose time has come and whose chat is free; return seconds to wait."""
+        while not self._stopping:
+            now_wall = self.now()
+            due = outbox.due(self.store.db, now_wall)
+            if not due:
+                return self._idle_wait(now_wall)
+            now = self.monotonic()
+            ready = [(self.pacing.ready_at(m.chat_id, now), m) for m in due]
+            free = [m for at, m in ready if at <= now]
+            if not free:
+                return max(0.01, min(at for at, _ in ready) - now)
+            # One at a time, re-reading the queue after each: a reply someone waits for overtakes
+            # a broadcast queued before it.
+            await self._send(free[0])
+        return 0.0
+
+    def _idle_wait(self, now: datetime) -> float:
+        upcoming = outbox.next_due_at(self.store.db)
+        if upcoming is None:
+            return IDLE_WAIT
+        return min(IDLE_WAIT, max(0.01, (upcoming - now).total_seconds()))
+
+    async def _send(self, message: OutboxMessage) -> None:
+        self.pacing.sent(message.chat_id, self.monotonic())
+        try:
+            result = await call(self.bot, message.method, message.payload)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            self.pacing.pause(message.chat_id, self.monotonic() + seconds)
+            self._retry(message, seconds, f"429 retry after {seconds}s", count_attempt=False)
+        except Forbidden as exc:
+            self._blocked(message, str(exc))
+        except BadRequest as exc:
+            with self.store.transaction() as db:
+                outbox.mark_failed(db, message.id, f"400 {exc.message}")
+            log.warning("outbox %s failed permanently: %s", message.idempotency_key, exc.message)
+        except (NetworkError, TelegramError) as exc:
+            backoff = min(MAX_BACKOFF, 2.0**message.attempts)
+            self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
+        else:
+            message_id = result.message_id if isinstance(result, Message) else None
+            with self.store.transaction() as db:
+                outbox.mark_sent(db, message.id, message_id)
+
+    def _retry(self, message: OutboxMessage, seconds: float, error: str, *, count_attempt=True):
+        with self.store.transaction() as db:
+            if count_attempt and message.attempts + 1 >= self.limits.max_attempts:
+                outbox.mark_failed(db, message.id, error)
+                log.warning("outbox %s gave up: %s", message.idempotency_key, error)
+                return
+            at = self.now() + timedelta(seconds=seconds)
+            if count_attempt:
+                outbox.retry_later(db, message.id, at, error)
+            else:
+                outbox.postpone(db, message.id, at, error)
+
+    def _blocked(self, message: OutboxMessage, error: str) -> None:
+        """The person blocked the bot (403): stop writing to them until they write again."""
+        with self.store.transaction() as db:
+            outbox.mark_failed(db, message.id, f"403 {error}")
+            outbox.fail_pending_for_chat(db, message.chat_id, f"403 {error}")
+            if message.chat_id > 0 and users.get(db, message.chat_id) is not None:
+                users.set_active(db, message.chat_id, False)
+                audit.record(
+                    db, None, "user.unreachable", f"user:{message.chat_id}", after={"error": error}
+                )

@@ -1,0 +1,266 @@
+"""Membership and roles (DESIGN §2): joining a village, invite links, revoking, leaving."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import Config
+from bot.i18n import LANGUAGES, Term, pick_language
+from bot.services import notify
+from bot.services.people import Denied, Person
+from storage import audit, invites, members, users, villages
+from storage.db import Store
+from storage.members import Member
+from storage.times import utcnow
+from storage.villages import Village
+
+INVITABLE_ROLES = ("official", "supervisor", "township")
+TITLE_MAX = 20
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvite:
+    code: str
+    role: str
+    village: Village | None
+    title: str | None
+    expires_at: datetime
+
+
+def hash_code(code: str) -> str:
+    """Invite codes are stored only as hashes, so a leaked database grants no roles (DESIGN §2)."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class MembershipService:
+    """Everything about who belongs where; every change is one transaction with its audit event."""
+
+    def __init__(
+        self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.now = now
+        self.default_language = config.township.default_language
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def person(self, user_id: int) -> Person:
+        """The person as the server knows them now; roles are never taken from the client."""
+        db = self.store.db
+        user = users.get(db, user_id)
+        language = pick_language(
+            user.language if user else None,
+            user.telegram_language if user else None,
+            self.default_language,
+        )
+        name = user.display_name if user else str(user_id)
+        return Person(user_id, name, language, tuple(members.roles_of(db, user_id)))
+
+    def villages(self) -> list[Village]:
+        """Every active village."""
+        return villages.all_active(self.store.db)
+
+    def village(self, code: str) -> Village:
+        """One village by code, or a refusal naming the unknown code."""
+        village = villages.get(self.store.db, code.strip().lower())
+        if village is None:
+            raise Denied("village.unknown", code=code)
+        return village
+
+    def members(self, person: Person, village_code: str) -> tuple[Village, list[Member]]:
+        """A village's members: for township staff, and for officials of that village."""
+        village = self.village(village_code)
+        if not (person.is_township or person.has("official", village.code)):
+            raise Denied("denied.role", role=Term("roles.township"))
+        return village, members.of_village(self.store.db, village.code)
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def sync_config(self) -> None:
+        """Mirror the config's villages and township staff into the database."""
+        staff = list(self.config.township.staff)
+        with self.store.transaction() as db:
+            villages.sync(db, [(v.code, v.name, v.chat_id) for v in self.config.villages])
+            for user_id in staff:
+                users.ensure(db, user_id)
+                members.add(db, user_id, "township", None, from_config=True)
+            for user_id in members.remove_config_township_except(db, staff):
+                audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def join(self, person: Person, village_code: str) -> Village:
+        """Join a village as a resident (from its join link or the village list)."""
+        village = self.village(village_code)
+        self._check_one_village(person, village)
+        if person.has("resident", village.code):
+            raise Denied("join.already", village=village.name)
+        with self.store.transaction() as db:
+            member_id = members.add(db, person.user_id, "resident", village.code)
+            event = audit.record(
+                db,
+                person.user_id,
+                "member.joined",
+                f"member:{member_id}",
+                village_code=village.code,
+                after={"role": "resident"},
+            )
+            notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+        return village
+
+    def create_invite(
+        self, person: Person, role: str, village_code: str | None, title: str | None
+    ) -> IssuedInvite:
+        """Township staff make a single-use invite link for a role; only its hash is stored."""
+        person.require("township")
+        if role not in INVITABLE_ROLES:
+            raise Denied("invite.bad_role", role=role)
+        village = None
+        if role != "township":
+            if not village_code:
+                raise Denied("invite.usage")
+            village = self.village(village_code)
+        title = (title or "").strip() or None
+        if title and len(title) > TITLE_MAX:
+            raise Denied("invite.title_too_long", limit=TITLE_MAX)
+        code = secrets.token_urlsafe(18)
+        expires_at = self.now() + timedelta(days=self.config.invites.ttl_days)
+        with self.store.transaction() as db:
+            invite_id = invites.create(
+                db,
+                hash_code(code),
+                role,
+                village.code if village else None,
+                title,
+                person.user_id,
+                expires_at,
+            )
+            audit.record(
+                db,
+                person.user_id,
+                "invite.created",
+                f"invite:{invite_id}",
+                village_code=village.code if village else None,
+                after={"role": role, "title": title, "expires_at": expires_at.isoformat()},
+            )
+        return IssuedInvite(code, role, village, title, expires_at)
+
+    def accept_invite(self, person: Person, code: str) -> Member:
+        """Bind the invite's role to the person who opened it; each code works once."""
+        db = self.store.db
+        invite = invites.by_hash(db, hash_code(code))
+        if invite is None:
+            raise Denied("invite.invalid")
+        if invite.used_by is not None:
+            raise Denied("invite.used")
+        if invite.expires_at <= self.now():
+            raise Denied("invite.expired")
+        village = self.village(invite.village_code) if invite.village_code else None
+        if village is not None:
+            self._check_one_village(person, village)
+        if person.has(invite.role, invite.village_code):
+            raise Denied("invite.already_have", role=Term(f"roles.{invite.role}"))
+        with self.store.transaction() as db:
+            if not invites.mark_used(db, invite.id, person.user_id):
+                raise Denied("invite.used")
+            member_id = members.add(
+                db, person.user_id, invite.role, invite.village_code, invite.title
+            )
+            event = audit.record(
+                db,
+                person.user_id,
+                "invite.accepted",
+                f"member:{member_id}",
+                village_code=invite.village_code,
+                after={"role": invite.role, "title": invite.title, "invite": invite.id},
+            )
+            notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+            notify.message(
+                db,
+                f"a{event}:inviter",
+                invite.created_by,
+                self.default_language,
+                "invite.accepted_notice",
+                name=person.name,
+                role=Term(f"roles.{invite.role}"),
+                village=village.name if village else "—",
+            )
+        return members.get(self.store.db, member_id)
+
+    def revoke(self, person: Person, member_ref: str) -> Member:
+        """Township staff take a role away; roles from the config file are changed there."""
+        person.require("township")
+        member_id = member_ref.strip().lstrip("#")
+        if not member_id.isdigit():
+            raise Denied("revoke.usage")
+        member = members.get(self.store.db, int(member_id))
+        if member is None:
+            raise Denied("revoke.unknown", ref=member_ref)
+        if member.from_config:
+            raise Denied("revoke.from_config")
+        with self.store.transaction() as db:
+            members.remove(db, member.id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "member.revoked",
+                f"member:{member.id}",
+                village_code=member.village_code,
+                before={"user_id": member.user_id, "role": member.role, "title": member.title},
+            )
+            notify.refresh_menu(db, f"a{event}:menu", member.user_id, self.default_language)
+            notify.message(
+                db,
+                f"a{event}:notice",
+                member.user_id,
+                self.default_language,
+                "revoke.notice",
+                role_key=member.role,
+            )
+        return member
+
+    def leave(self, person: Person) -> list[Member]:
+        """Give up every role in one's village (township roles are managed by township staff)."""
+        village_roles = [m for m in person.roles if m.village_code]
+        if not village_roles:
+            raise Denied("leave.nothing")
+        with self.store.transaction() as db:
+            for member in village_roles:
+                members.remove(db, member.id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "member.left",
+                f"user:{person.user_id}",
+                village_code=village_roles[0].village_code,
+                before={"roles": [m.role for m in village_roles]},
+            )
+            notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+        return village_roles
+
+    def set_language(self, person: Person, language: str) -> str:
+        """Store the person's language choice and re-render their menu in it."""
+        if language not in LANGUAGES:
+            raise Denied("language.unknown", language=language)
+        with self.store.transaction() as db:
+            users.set_language(db, person.user_id, language)
+            event = audit.record(
+                db,
+                person.user_id,
+                "user.language",
+                f"user:{person.user_id}",
+                after={"language": language},
+            )
+            notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+        return language
+
+    def _check_one_village(self, person: Person, village: Village) -> None:
+        current = person.village_code
+        if current is not None and current != village.code:
+            other = villages.get(self.store.db, current)
+            raise Denied("join.other_village", village=other.name if other else current)

@@ -1,0 +1,44 @@
+"""Queue what the bot owes people: messages and command menus, in the recipient's language."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from bot.i18n import pick_language, t
+from bot.menus import menu
+from storage import members, outbox, users
+
+
+def language_of(db: Database, user_id: int, default: str) -> str:
+    """The language a person reads, as stored."""
+    user = users.get(db, user_id)
+    if user is None:
+        return default
+    return pick_language(user.language, user.telegram_language, default)
+
+
+def message(
+    db: Database,
+    key: str,
+    user_id: int,
+    default_language: str,
+    text_key: str,
+    *,
+    priority: int = outbox.NORMAL,
+    **params: object,
+) -> None:
+    """Queue a catalogue message for one person, rendered in their language."""
+    language = language_of(db, user_id, default_language)
+    payload = {"chat_id": user_id, "text": t(language, text_key, **params), "parse_mode": "HTML"}
+    outbox.enqueue(db, key, user_id, "sendMessage", payload, priority=priority)
+
+
+def refresh_menu(db: Database, key: str, user_id: int, default_language: str) -> None:
+    """Queue the person's command menu so it shows exactly the commands their roles allow."""
+    language = language_of(db, user_id, default_language)
+    roles = [m.role for m in members.roles_of(db, user_id)]
+    payload = {
+        "commands": menu(roles, language),
+        "scope": {"type": "chat", "chat_id": user_id},
+    }
+    outbox.enqueue(db, key, user_id, "setMyCommands", payload, priority=outbox.NORMAL)

@@ -1,0 +1,52 @@
+"""Who is acting: a person with their language and the roles the server knows they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import Term
+from storage.members import Member
+
+ROLES = ("resident", "official", "supervisor", "township")
+
+
+class Denied(Exception):
+    """A refusal to show the person: a catalogue key and its parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: int
+    name: str
+    language: str
+    roles: tuple[Member, ...]
+
+    @property
+    def village_code(self) -> str | None:
+        """The one village this person belongs to (DESIGN §2: roles in one village only)."""
+        return next((m.village_code for m in self.roles if m.village_code), None)
+
+    @property
+    def is_township(self) -> bool:
+        return any(m.role == "township" for m in self.roles)
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        return tuple(m.role for m in self.roles)
+
+    def has(self, role: str, village_code: str | None = None) -> bool:
+        """Whether the person holds the role (in that village, when one is named)."""
+        return any(
+            m.role == role and (village_code is None or m.village_code == village_code)
+            for m in self.roles
+        )
+
+    def require(self, role: str, village_code: str | None = None) -> None:
+        """Refuse unless the person holds the role; checked on every command and button."""
+        if not self.has(role, village_code):
+            raise Denied("denied.role", role=Term(f"roles.{role}"))

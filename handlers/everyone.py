@@ -1,0 +1,197 @@
+"""Commands everyone has: /start with deep links, /help, /whoami, /language, /leave, /cancel."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import LANGUAGES, Term, t, t_plain
+from bot.menus import commands_for
+from handlers.common import buttons, person, refusals, reply, services
+
+LANGUAGE_NAMES = {"zh-CN": "简体中文", "en": "English"}
+
+
+@refusals
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet, or act on a deep link: `v_<village>` to join, `inv_<code>` to take up a role."""
+    who = person(update, context)
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("v_"):
+        village = services(context).membership.village(payload[2:])
+        await reply(
+            update,
+            t(who.language, "join.confirm", village=village.name),
+            buttons(
+                [
+                    (t_plain(who.language, "join.yes"), f"join:{village.code}"),
+                    (t_plain(who.language, "common.cancel"), "join:-"),
+                ]
+            ),
+        )
+    elif payload.startswith("inv_"):
+        member = services(context).membership.accept_invite(who, payload[4:])
+        village = (
+            services(context).membership.village(member.village_code).name
+            if (member.village_code)
+            else services(context).config.township.name
+        )
+        await reply(
+            update,
+            t(who.language, "invite.welcome", role=Term(f"roles.{member.role}"), village=village),
+        )
+    elif who.roles:
+        await reply(update, t(who.language, "start.welcome_back", name=who.name))
+    else:
+        villages = services(context).membership.villages()
+        await reply(
+            update,
+            t(who.language, "start.welcome", township=services(context).config.township.name),
+            buttons(*[[(v.name, f"join:{v.code}")] for v in villages]),
+        )
+
+
+@refusals
+async def join_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Join the village named in the button, after the server checks it again."""
+    query = update.callback_query
+    who = person(update, context)
+    code = query.data.split(":", 1)[1]
+    if code == "-":
+        await query.answer()
+        await query.edit_message_text(t(who.language, "common.cancelled"))
+        return
+    village = services(context).membership.join(who, code)
+    await query.answer()
+    await query.edit_message_text(t(who.language, "join.done", village=village.name))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain the commands this person may use, and only those."""
+    who = person(update, context)
+    lines = [t(who.language, "help.intro")]
+    for command in commands_for(who.role_names):
+        lines.append(f"/{command} — {t(who.language, f'commands.{command}')}")
+    lines.append(t(who.language, "help.outro"))
+    await reply(update, "\n".join(lines))
+
+
+async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the person what the bot knows about them."""
+    who = person(update, context)
+    lines = [t(who.language, "whoami.header", name=who.name, user_id=who.user_id)]
+    membership = services(context).membership
+    for member in who.roles:
+        place = (
+            membership.village(member.village_code).name
+            if member.village_code
+            else services(context).config.township.name
+        )
+        lines.append(
+            t(
+                who.language,
+                "whoami.role",
+                role=Term(f"roles.{member.role}"),
+                place=place,
+                title=member.title or "",
+            )
+        )
+    if not who.roles:
+        lines.append(t(who.language, "whoami.no_roles"))
+    lines.append(t(who.language, "whoami.language", language=LANGUAGE_NAMES[who.language]))
+    await reply(update, "\n".join(lines))
+
+
+@refusals
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Choose the language of messages and menus: `/language en` or buttons."""
+    who = person(update, context)
+    if context.args:
+        chosen = _language_from(context.args[0])
+        services(context).membership.set_language(who, chosen)
+        await reply(update, t(chosen, "language.set", language=LANGUAGE_NAMES[chosen]))
+        return
+    await reply(
+        update,
+        t(who.language, "language.choose"),
+        buttons([(LANGUAGE_NAMES[code], f"lang:{code}") for code in LANGUAGES]),
+    )
+
+
+@refusals
+async def language_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply the language picked with a button."""
+    query = update.callback_query
+    who = person(update, context)
+    chosen = services(context).membership.set_language(who, query.data.split(":", 1)[1])
+    await query.answer()
+    await query.edit_message_text(t(chosen, "language.set", language=LANGUAGE_NAMES[chosen]))
+
+
+def _language_from(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered in ("zh", "zh-cn", "cn", "中文", "简体中文"):
+        return "zh-CN"
+    if lowered in ("en", "english", "英文", "英语"):
+        return "en"
+    return text
+
+
+@refusals
+async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask before giving up one's village roles."""
+    who = person(update, context)
+    village_code = who.village_code
+    if village_code is None:
+        await reply(update, t(who.language, "leave.nothing"))
+        return
+    village = services(context).membership.village(village_code)
+    await reply(
+        update,
+        t(who.language, "leave.confirm", village=village.name),
+        buttons(
+            [
+                (t_plain(who.language, "leave.yes"), "leave:yes"),
+                (t_plain(who.language, "common.cancel"), "leave:no"),
+            ]
+        ),
+    )
+
+
+@refusals
+async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Leave the village when confirmed."""
+    query = update.callback_query
+    who = person(update, context)
+    await query.answer()
+    if query.data != "leave:yes":
+        await query.edit_message_text(t(who.language, "common.cancelled"))
+        return
+    services(context).membership.leave(who)
+    await query.edit_message_text(t(who.language, "leave.done"))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Nothing is half-done outside a guided form; say so rather than stay silent."""
+    who = person(update, context)
+    await reply(update, t(who.language, "common.nothing_to_cancel"))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button the bot does not know (old or forged): refuse politely, change nothing."""
+    who = person(update, context)
+    await update.callback_query.answer(
+        t_plain(who.language, "common.stale_button"), show_alert=True
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command this person does not have, or a typo."""
+    who = person(update, context)
+    await reply(update, t(who.language, "common.unknown_command"))
+
+
+async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text outside a form: point to /help instead of ignoring the person."""
+    who = person(update, context)
+    await reply(update, t(who.language, "common.use_help"))

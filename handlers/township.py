@@ -1,0 +1,90 @@
+"""Township staff commands: /invite, /members, /revoke. The services check every role again."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Term, t
+from bot.render import local_time
+from handlers.common import person, refusals, reply, services
+
+
+@refusals
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/invite <official|supervisor|township> <village> [title]`: a single-use invite link."""
+    who = person(update, context)
+    who.require("township")
+    args = context.args or []
+    if not args:
+        await reply(update, t(who.language, "invite.usage"))
+        return
+    role = args[0].lower()
+    village_code = args[1] if len(args) > 1 and role != "township" else None
+    title = " ".join(args[2:] if role != "township" else args[1:]) or None
+    issued = services(context).membership.create_invite(who, role, village_code, title)
+    link = f"https://t.me/{context.bot.username}?start=inv_{issued.code}"
+    place = issued.village.name if issued.village else services(context).config.township.name
+    await reply(
+        update,
+        t(
+            who.language,
+            "invite.created",
+            role=Term(f"roles.{issued.role}"),
+            place=place,
+            title=issued.title or "—",
+            link=link,
+            expires=local_time(issued.expires_at, services(context).config.township.tz),
+        ),
+    )
+
+
+@refusals
+async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/members <village>`: who holds which role, with the numbers /revoke takes."""
+    who = person(update, context)
+    if not context.args:
+        if who.village_code and who.has("official"):
+            context.args = [who.village_code]
+        else:
+            who.require("township")
+            await reply(update, t(who.language, "members.usage"))
+            return
+    village, people = services(context).membership.members(who, context.args[0])
+    lines = [t(who.language, "members.header", village=village.name, count=len(people))]
+    for m in people:
+        lines.append(
+            t(
+                who.language,
+                "members.line",
+                id=m.id,
+                name=m.display_name,
+                username=f" @{m.username}" if m.username else "",
+                role=Term(f"roles.{m.role}"),
+                title=f" {m.title}" if m.title else "",
+            )
+        )
+    if not people:
+        lines.append(t(who.language, "members.empty"))
+    await reply(update, "\n".join(lines))
+
+
+@refusals
+async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/revoke <member number>`: take a role away."""
+    who = person(update, context)
+    who.require("township")
+    if not context.args:
+        await reply(update, t(who.language, "revoke.usage"))
+        return
+    member = services(context).membership.revoke(who, context.args[0])
+    await reply(
+        update,
+        t(
+            who.language,
+            "revoke.done",
+            id=member.id,
+            name=member.display_name,
+            role=Term(f"roles.{member.role}"),
+        ),
+    )

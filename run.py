@@ -1,0 +1,187 @@
+"""Command line and wiring: serve (default), sandbox, backup, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from aiohttp import web
+from telegram import BotCommandScopeAllPrivateChats, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.config import Config, ConfigError, check_config_main, load_config
+from bot.delivery.inbox import UpdateInbox
+from bot.delivery.outbox_worker import OutboxWorker
+from bot.delivery.polling import Poller
+from bot.i18n import LANGUAGES
+from bot.menus import menu
+from bot.services.bundle import Services
+from handlers import web as web_handlers
+from handlers.common import SERVICES
+from handlers.registry import register
+from storage.db import Store
+
+log = logging.getLogger("village_bot")
+
+
+class Runtime:
+    """One process, one asyncio loop: the Telegram application, inbox, outbox, web and scheduler."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.store = Store(config.storage.path)
+        self.services = Services.build(config, self.store)
+        self.application: Application = self._build_application()
+        bot = self.application.bot
+        self.inbox = UpdateInbox(self.store, bot, self.application.process_update)
+        self.outbox = OutboxWorker(self.store, bot, config.outbox)
+        self.store.on_commit.append(self.outbox.wake)
+        self.poller = Poller(bot, self.inbox, timeout=config.telegram.poll_timeout)
+        self.web_runner: web.AppRunner | None = None
+        self.web_port: int | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    def _build_application(self) -> Application:
+        telegram = self.config.telegram
+        builder = (
+            ApplicationBuilder()
+            .token(telegram.token)
+            .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
+            .rate_limiter(AIORateLimiter(max_retries=0))
+        )
+        if telegram.base_url:
+            builder = builder.base_url(telegram.base_url)
+        if telegram.base_file_url:
+            builder = builder.base_file_url(telegram.base_file_url)
+        application = builder.build()
+        application.bot_data[SERVICES] = self.services
+        register(application)
+        return application
+
+    async def start(self) -> None:
+        """Start everything; returns once the bot is polling (or its webhook is set)."""
+        self.services.membership.sync_config()
+        if self.application.job_queue:
+            self.application.job_queue.scheduler.configure(timezone=self.config.township.tz)
+        await self.application.initialize()
+        await self.application.start()
+        await self._start_web()
+        await self._set_default_menus()
+        bot = self.application.bot
+        telegram = self.config.telegram
+        if telegram.mode == "webhook":
+            await bot.set_webhook(
+                telegram.webhook_url,
+                secret_token=telegram.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            self._tasks.append(asyncio.create_task(self.poller.run(), name="poller"))
+        self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
+        self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        log.info("bot @%s is up (%s)", bot.username, telegram.mode)
+
+    async def _start_web(self) -> None:
+        app = web_handlers.make_app(self.services, self.inbox)
+        self.web_runner = web.AppRunner(app, access_log=None)
+        await self.web_runner.setup()
+        site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
+        await site.start()
+        self.web_port = self.web_runner.addresses[0][1]
+        log.info("web on http://%s:%s", self.config.web.host, self.web_port)
+
+    async def _set_default_menus(self) -> None:
+        """The menu of someone the bot does not know yet, in each language."""
+        scope = BotCommandScopeAllPrivateChats()
+        for language in LANGUAGES:
+            code = "" if language == self.config.township.default_language else language[:2]
+            commands = [(c["command"], c["description"]) for c in menu([], language)]
+            await self.application.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+    async def stop(self) -> None:
+        """Stop in order: no new updates, finish the one in hand, stop sending, close."""
+        self.poller.stop()
+        self.inbox.stop()
+        self.outbox.stop()
+        for task in self._tasks:
+            if task.get_name() == "poller":
+                task.cancel()  # a long poll may take its full timeout; its batch is stored or not
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        if self.web_runner:
+            await self.web_runner.cleanup()
+        self.store.close()
+
+
+async def serve(config: Config) -> None:
+    """Run until SIGINT or SIGTERM, then shut down cleanly."""
+    runtime = Runtime(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        await runtime.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen command."""
+    parser = argparse.ArgumentParser(description="Village affairs disclosure bot (村务公开)")
+    parser.add_argument("--config", default="config.toml", help="path of the TOML config file")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the bot, web server and scheduler (default)")
+    sub.add_parser("sandbox", help="run everything on loopback against the Bot API emulator")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("destination")
+    check = sub.add_parser("check-config", help="validate a config file: exit 0 or 2")
+    check.add_argument("path", nargs="?")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    if args.command == "check-config":
+        return check_config_main(args.path or args.config)
+    config_path = Path(args.config)
+    if args.command == "sandbox" or (args.command in (None, "serve") and not config_path.exists()):
+        from bot.sandbox.run import run_sandbox
+
+        config = load_config(config_path) if config_path.exists() else None
+        return asyncio.run(run_sandbox(config, Runtime))
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        print(f"config error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "backup":
+        store = Store(config.storage.path)
+        store.backup(args.destination)
+        store.close()
+        print(f"backup written to {args.destination}")
+        return 0
+    if not config.telegram.has_token:
+        from bot.sandbox.run import run_sandbox
+
+        log.info("no Telegram token configured: starting the sandbox")
+        return asyncio.run(run_sandbox(config, Runtime))
+    asyncio.run(serve(config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Opening the SQLite database and running one transaction per state change."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+import sqlite_utils
+
+from storage import inbox
+from storage.migrations import migrations
+
+# The update being handled right now (set by the inbox processor). A transaction that commits
+# while it is set also marks that update done, so the state change and the "handled" mark land
+# together and a replayed update is handled exactly once (DESIGN §7).
+current_update_id: ContextVar[int | None] = ContextVar("current_update_id", default=None)
+
+
+class Store:
+    """The project's one database connection with its transaction helper."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        migrations.apply(self.db)
+        # Called after each outermost commit, e.g. to wake the outbox worker.
+        self.on_commit: list[Callable[[], None]] = []
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One transaction; when outermost it also marks the update being handled as done."""
+        outermost = not self.db.conn.in_transaction
+        with self.db.atomic():
+            yield self.db
+            update_id = current_update_id.get()
+            if outermost and update_id is not None:
+                inbox.mark_done(self.db, update_id)
+        if outermost:
+            for callback in self.on_commit:
+                callback()
+
+    def backup(self, destination: str | Path) -> None:
+        """Write a consistent copy with SQLite's online backup API, safe while the bot runs."""
+        target = sqlite3.connect(str(destination))
+        try:
+            with target:
+                self.db.conn.backup(target)
+        finally:
+            target.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()

@@ -1,0 +1,80 @@
+"""The inbox: every incoming Telegram update, stored before it is confirmed (DESIGN §7)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.times import now_text, to_text
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    update_id: int
+    payload: dict
+    attempts: int
+
+
+def store(db: Database, updates: list[dict]) -> int:
+    """Insert updates not seen before (keyed by update_id); return how many were new."""
+    before = db.conn.total_changes
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+        [(u["update_id"], json.dumps(u, ensure_ascii=False), now_text()) for u in updates],
+    )
+    return db.conn.total_changes - before
+
+
+def pending(db: Database, limit: int = 100) -> list[InboxItem]:
+    """Updates not yet handled, oldest first."""
+    rows = db.execute(
+        "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
+        "ORDER BY update_id LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+
+def begin_attempt(db: Database, update_id: int) -> None:
+    """Count an attempt first, so an update that kills the process is not retried forever."""
+    db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", [update_id])
+
+
+def mark_done(db: Database, update_id: int) -> None:
+    """Mark an update handled; harmless when it already is."""
+    db.execute(
+        "UPDATE inbox SET status = 'done', done_at = ? WHERE update_id = ? AND status = 'pending'",
+        [now_text(), update_id],
+    )
+
+
+def mark_failed(db: Database, update_id: int, error: str) -> None:
+    """Park an update whose handling failed, with the error, so it does not block the rest."""
+    db.execute(
+        "UPDATE inbox SET status = 'failed', done_at = ?, error = ? "
+        "WHERE update_id = ? AND status = 'pending'",
+        [now_text(), error[:2000], update_id],
+    )
+
+
+def status(db: Database, update_id: int) -> str | None:
+    """The state of one update, or None when it was never stored."""
+    row = db.execute("SELECT status FROM inbox WHERE update_id = ?", [update_id]).fetchone()
+    return row[0] if row else None
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many updates are in each state."""
+    return dict(db.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall())
+
+
+def prune(db: Database, older_than: datetime) -> int:
+    """Forget handled updates older than the given time (they only guard against redelivery)."""
+    cur = db.execute(
+        "DELETE FROM inbox WHERE status != 'pending' AND done_at < ?",
+        [to_text(older_than)],
+    )
+    return cur.rowcount

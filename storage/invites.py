@@ -1,0 +1,68 @@
+"""Single-use invite links; only a hash of each code is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.times import from_text, now_text, to_text
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    id: int
+    role: str
+    village_code: str | None
+    title: str | None
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None
+    used_at: datetime | None
+
+
+_SELECT = (
+    "SELECT id, role, village_code, title, created_by, created_at, expires_at, used_by, used_at "
+    "FROM invites "
+)
+
+
+def _row(r: tuple) -> Invite:
+    return Invite(
+        r[0], r[1], r[2], r[3], r[4], from_text(r[5]), from_text(r[6]), r[7], from_text(r[8])
+    )
+
+
+def create(
+    db: Database,
+    code_hash: str,
+    role: str,
+    village_code: str | None,
+    title: str | None,
+    created_by: int,
+    expires_at: datetime,
+) -> int:
+    """Store a new invite by the hash of its code; returns its id."""
+    cur = db.execute(
+        "INSERT INTO invites (code_hash, role, village_code, title, created_by, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [code_hash, role, village_code, title, created_by, now_text(), to_text(expires_at)],
+    )
+    return cur.lastrowid
+
+
+def by_hash(db: Database, code_hash: str) -> Invite | None:
+    """Look an invite up by the hash of its code."""
+    row = db.execute(_SELECT + "WHERE code_hash = ?", [code_hash]).fetchone()
+    return _row(row) if row else None
+
+
+def mark_used(db: Database, invite_id: int, user_id: int) -> bool:
+    """Spend an invite; False when someone else spent it first."""
+    cur = db.execute(
+        "UPDATE invites SET used_by = ?, used_at = ? WHERE id = ? AND used_by IS NULL",
+        [user_id, now_text(), invite_id],
+    )
+    return cur.rowcount == 1

@@ -1,0 +1,150 @@
+"""The outbox: every message the bot owes someone, written in the transaction that caused it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.times import from_text, now_text, to_text
+
+# Lower sends first: a person waiting on a reply is never queued behind a broadcast (DESIGN §7).
+INTERACTIVE = 0
+NORMAL = 5
+BULK = 9
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    idempotency_key: str
+    chat_id: int
+    method: str
+    payload: dict
+    priority: int
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    message_id: int | None
+    last_error: str | None
+
+
+_COLUMNS = (
+    "id, idempotency_key, chat_id, method, payload, priority, status, attempts, "
+    "next_attempt_at, message_id, last_error"
+)
+
+
+def _row(r: tuple) -> OutboxMessage:
+    return OutboxMessage(
+        r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], from_text(r[8]), r[9], r[10]
+    )
+
+
+def enqueue(
+    db: Database,
+    key: str,
+    chat_id: int,
+    method: str,
+    payload: dict,
+    *,
+    priority: int = NORMAL,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue one API call; a second call with the same key is ignored. True when it was new."""
+    now = now_text()
+    cur = db.execute(
+        "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, method, payload, priority, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            chat_id,
+            method,
+            json.dumps(payload, ensure_ascii=False),
+            priority,
+            to_text(not_before) if not_before else now,
+            now,
+        ],
+    )
+    return cur.rowcount == 1
+
+
+def due(db: Database, now: datetime, limit: int = 200) -> list[OutboxMessage]:
+    """Pending messages whose time has come, most urgent first, then oldest first."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY priority, id LIMIT ?",
+        [to_text(now), limit],
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def next_due_at(db: Database) -> datetime | None:
+    """When the earliest pending message becomes due, if any is pending."""
+    row = db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
+    return from_text(row[0])
+
+
+def mark_sent(db: Database, message_id: int, telegram_message_id: int | None) -> None:
+    """Record a successful send."""
+    db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, message_id = ? "
+        "WHERE id = ?",
+        [now_text(), telegram_message_id, message_id],
+    )
+
+
+def retry_later(db: Database, message_id: int, at: datetime, error: str) -> None:
+    """Count a failed attempt and try again at the given time."""
+    db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+        "WHERE id = ?",
+        [to_text(at), error[:1000], message_id],
+    )
+
+
+def mark_failed(db: Database, message_id: int, error: str) -> None:
+    """Give up on a message for good (recipient blocked the bot, or a permanent API error)."""
+    db.execute(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        [error[:1000], message_id],
+    )
+
+
+def fail_pending_for_chat(db: Database, chat_id: int, error: str) -> int:
+    """Stop sending to a chat that blocked the bot; returns how many messages were dropped."""
+    cur = db.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ? "
+        "WHERE chat_id = ? AND status = 'pending'",
+        [error, chat_id],
+    )
+    return cur.rowcount
+
+
+def get(db: Database, key: str) -> OutboxMessage | None:
+    """One message by its idempotency key."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", [key]).fetchone()
+    return _row(row) if row else None
+
+
+def for_chat(db: Database, chat_id: int) -> list[OutboxMessage]:
+    """Every message queued for one chat, in order."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE chat_id = ? ORDER BY id", [chat_id]
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many messages are in each state."""
+    return dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+
+
+def postpone(db: Database, message_id: int, at: datetime, error: str) -> None:
+    """Move a message later without counting a failed attempt (Telegram asked us to slow down)."""
+    db.execute(
+        "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+        [to_text(at), error[:1000], message_id],
+    )
