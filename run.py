@@ -11,20 +11,20 @@ import sys
 from pathlib import Path
 
 from aiohttp import web
-from telegram import BotCommandScopeAllPrivateChats, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.delivery.inbox import UpdateInbox
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
-from bot.i18n import LANGUAGES
-from bot.menus import menu
+from bot.services import notify
 from bot.services.bundle import Services
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.registry import register
 from storage.db import Store
+from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
 
@@ -53,6 +53,7 @@ class Runtime:
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
             .rate_limiter(AIORateLimiter(max_retries=0))
+            .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )
         if telegram.base_url:
             builder = builder.base_url(telegram.base_url)
@@ -66,12 +67,13 @@ class Runtime:
     async def start(self) -> None:
         """Start everything; returns once the bot is polling (or its webhook is set)."""
         self.services.membership.sync_config()
-        if self.application.job_queue:
-            self.application.job_queue.scheduler.configure(timezone=self.config.township.tz)
         await self.application.initialize()
         await self.application.start()
         await self._start_web()
-        await self._set_default_menus()
+        with self.store.transaction() as db:
+            notify.default_menus(
+                db, f"start:{utcnow().isoformat()}", self.config.township.default_language
+            )
         bot = self.application.bot
         telegram = self.config.telegram
         if telegram.mode == "webhook":
@@ -96,14 +98,6 @@ class Runtime:
         self.web_port = self.web_runner.addresses[0][1]
         log.info("web on http://%s:%s", self.config.web.host, self.web_port)
 
-    async def _set_default_menus(self) -> None:
-        """The menu of someone the bot does not know yet, in each language."""
-        scope = BotCommandScopeAllPrivateChats()
-        for language in LANGUAGES:
-            code = "" if language == self.config.township.default_language else language[:2]
-            commands = [(c["command"], c["description"]) for c in menu([], language)]
-            await self.application.bot.set_my_commands(commands, scope=scope, language_code=code)
-
     async def stop(self) -> None:
         """Stop in order: no new updates, finish the one in hand, stop sending, close."""
         self.poller.stop()
@@ -126,11 +120,28 @@ class Runtime:
 async def serve(config: Config) -> None:
     """Run until SIGINT or SIGTERM, then shut down cleanly."""
     runtime = Runtime(config)
+    await runtime.start()
+    await _until_signalled(runtime)
+
+
+async def serve_sandbox(base: Config | None) -> None:
+    """The whole system on loopback against the emulator, with the demo township."""
+    from bot.sandbox.demo import seed
+    from bot.sandbox.environment import banner, sandbox
+
+    async with sandbox(base) as (config, emulator):
+        runtime = Runtime(config)
+        await runtime.start()
+        seed(runtime.services)
+        print(banner(config, emulator, runtime.web_port), flush=True)
+        await _until_signalled(runtime)
+
+
+async def _until_signalled(runtime: Runtime) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
     try:
         await stop.wait()
     finally:
@@ -158,11 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         return check_config_main(args.path or args.config)
     config_path = Path(args.config)
-    if args.command == "sandbox" or (args.command in (None, "serve") and not config_path.exists()):
-        from bot.sandbox.run import run_sandbox
-
-        config = load_config(config_path) if config_path.exists() else None
-        return asyncio.run(run_sandbox(config, Runtime))
+    if args.command in (None, "serve", "sandbox") and not config_path.exists():
+        log.info("no %s: starting the sandbox", config_path)
+        asyncio.run(serve_sandbox(None))
+        return 0
     try:
         config = load_config(config_path)
     except ConfigError as error:
@@ -174,11 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         print(f"backup written to {args.destination}")
         return 0
-    if not config.telegram.has_token:
-        from bot.sandbox.run import run_sandbox
-
-        log.info("no Telegram token configured: starting the sandbox")
-        return asyncio.run(run_sandbox(config, Runtime))
+    if args.command == "sandbox" or not config.telegram.has_token:
+        log.info("starting the sandbox (no Telegram token configured, or asked for)")
+        asyncio.run(serve_sandbox(config))
+        return 0
     asyncio.run(serve(config))
     return 0
 

@@ -53,7 +53,7 @@ class Term(str):
     """A parameter that is itself a catalogue key, rendered in the reader's language."""
 
 
-def t_plain(language: str, key: str, **params: object) -> str:
+def t_plain(language: str, key: str, /, **params: object) -> str:
     """Render one message as plain text (button labels, menus); an unknown key is a bug."""
     messages = catalogue(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     if not params:
@@ -62,7 +62,7 @@ def t_plain(language: str, key: str, **params: object) -> str:
     return messages[key].format(**terms)
 
 
-def t(language: str, key: str, **params: object) -> str:
+def t(language: str, key: str, /, **params: object) -> str:
     """Render one message for Telegram's HTML parse mode: every parameter is escaped (DESIGN §6)."""
     safe = {
         k: html.escape(v, quote=False) if isinstance(v, str) and not isinstance(v, Term) else v

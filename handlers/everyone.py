@@ -163,11 +163,12 @@ async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Leave the village when confirmed."""
     query = update.callback_query
     who = person(update, context)
-    await query.answer()
     if query.data != "leave:yes":
+        await query.answer()
         await query.edit_message_text(t(who.language, "common.cancelled"))
         return
     services(context).membership.leave(who)
+    await query.answer()
     await query.edit_message_text(t(who.language, "leave.done"))
 
 

@@ -1,7 +1,7 @@
 """The bot's Telegram stack against a Bot API server *not* written for this project.
 
 The server is the npm package ``telegram-test-api`` (pinned in tests/foreign_botapi/); see
-tests/foreign_botapi/README.md for what it supports and the four conformance fixes its launcher
+tests/foreign_botapi/README.md for what it supports and the five conformance fixes its launcher
 applies. Here the real ``telegram.ext.Application`` (python-telegram-bot, unpatched) talks to it
 through ``base_url`` in polling mode and in webhook mode, while the test plays the user through
 the package's own client API.

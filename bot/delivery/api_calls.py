@@ -48,7 +48,7 @@ async def set_my_commands(bot: Bot, p: dict[str, Any]) -> bool:
     return await bot.set_my_commands(
         [BotCommand(c["command"], c["description"]) for c in p["commands"]],
         scope=BotCommandScope.de_json(p.get("scope"), bot) if p.get("scope") else None,
-        language_code=p.get("language_code"),
+        language_code=p.get("language_code") or None,
     )
 
 

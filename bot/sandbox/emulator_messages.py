@@ -95,7 +95,9 @@ def inline_markup(value: Any, *, inline_only: bool) -> JSON | None:
 
 def _check_inline_button(button: Any) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-        raise ApiError.bad_request("can't parse inline keyboard button: Field \"text\" must be of type String")
+        raise ApiError.bad_request(
+            'can\'t parse inline keyboard button: Field "text" must be of type String'
+        )
     if not any(key in button for key in _BUTTON_ACTIONS):
         raise ApiError.bad_request(
             "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import re
 import time
@@ -85,7 +84,10 @@ async def _call(
     if bot is None:
         raise ApiError(401, "Unauthorized")
     method = canonical_method(name)
-    logged = {**raw, **{key: f"<file {u.filename!r}, {len(u.content)} bytes>" for key, u in uploads.items()}}
+    logged = {
+        **raw,
+        **{key: f"<file {u.filename!r}, {len(u.content)} bytes>" for key, u in uploads.items()},
+    }
     if method is None:
         state.log.append(LoggedRequest(name, logged, time.monotonic()))
         raise ApiError(404, "Not Found")
@@ -121,7 +123,8 @@ async def _inject_fault(state: EmulatorState, method: str, chat_id: object) -> N
         raise ApiError(500, "Internal Server Error")
     if fault.kind == "network":
         raise DropConnection
-    await asyncio.sleep(fault.delay)
+    # A shutdown cuts the delay short so the server can close promptly.
+    await state.signal.wait_for(lambda: state.closing, fault.delay)
 
 
 # --- identity -----------------------------------------------------------------------------
@@ -174,7 +177,9 @@ async def get_updates(state: EmulatorState, bot: BotAccount, call: Call) -> list
     state.signal.fire()
     try:
         await state.signal.wait_for(
-            lambda: bool(bot.updates) or ticket.superseded or state.closing or bot.webhook is not None,
+            lambda: (
+                bool(bot.updates) or ticket.superseded or state.closing or bot.webhook is not None
+            ),
             max(timeout, 0),
         )
     finally:
@@ -194,7 +199,9 @@ async def set_webhook(state: EmulatorState, bot: BotAccount, call: Call) -> bool
     if not url:
         return await delete_webhook(state, bot, call)
     if not url.startswith(("http://", "https://")):
-        raise ApiError.bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        raise ApiError.bad_request(
+            "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+        )
     secret = params.get("secret_token")
     if secret is not None and not _SECRET_RE.match(str(secret)):
         raise ApiError.bad_request("secret token contains unallowed characters")

@@ -202,10 +202,10 @@ class ChangeSignal:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
-        """Wait until predicate() holds or timeout seconds pass; return its final value."""
+    async def wait_for(self, predicate: Callable[[], bool], seconds: float | None) -> bool:
+        """Wait until predicate() holds or `seconds` pass (None: forever); return its value."""
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        deadline = None if seconds is None else loop.time() + seconds
         while not predicate():
             remaining = None if deadline is None else deadline - loop.time()
             if remaining is not None and remaining <= 0:

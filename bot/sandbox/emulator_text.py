@@ -377,9 +377,9 @@ def clip_entities(text: str, entities: list[Entity]) -> list[Entity]:
     kept = []
     for entity in entities:
         offset, length = entity.get("offset"), entity.get("length")
-        if isinstance(offset, int) and isinstance(length, int) and length > 0 and offset >= 0:
-            if offset + length <= size:
-                kept.append(entity)
+        numbers = isinstance(offset, int) and isinstance(length, int)
+        if numbers and 0 <= offset < offset + length <= size:
+            kept.append(entity)
     return sort_entities(kept)
 
 

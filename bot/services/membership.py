@@ -220,7 +220,7 @@ class MembershipService:
                 member.user_id,
                 self.default_language,
                 "revoke.notice",
-                role_key=member.role,
+                role=Term(f"roles.{member.role}"),
             )
         return member
 

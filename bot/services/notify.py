@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.i18n import pick_language, t
+from bot.i18n import LANGUAGES, pick_language, t
 from bot.menus import menu
 from storage import members, outbox, users
 
@@ -42,3 +42,15 @@ def refresh_menu(db: Database, key: str, user_id: int, default_language: str) ->
         "scope": {"type": "chat", "chat_id": user_id},
     }
     outbox.enqueue(db, key, user_id, "setMyCommands", payload, priority=outbox.NORMAL)
+
+
+def default_menus(db: Database, key_prefix: str, default_language: str) -> None:
+    """Queue the menu of people the bot does not know yet, in each language."""
+    for language in LANGUAGES:
+        payload = {
+            "commands": menu([], language),
+            "scope": {"type": "all_private_chats"},
+            # Telegram shows the menu without a language code to everyone else.
+            "language_code": "" if language == default_language else language[:2],
+        }
+        outbox.enqueue(db, f"{key_prefix}:menu:{language}", 0, "setMyCommands", payload)

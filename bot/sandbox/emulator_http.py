@@ -1,0 +1,241 @@
+"""The emulator's aiohttp app: Bot API and file endpoints plus a JSON test API under /_emulator/."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox import emulator_actions as actions
+from bot.sandbox.emulator_methods import call_method
+from bot.sandbox.emulator_state import (
+    FAULT_KINDS,
+    JSON,
+    DropConnection,
+    EmulatorState,
+    Fault,
+    Upload,
+    is_valid_token,
+)
+
+STATE_KEY = web.AppKey("emulator_state", EmulatorState)
+# Telegram accepts uploads of up to 50 MB.
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def create_app(state: EmulatorState) -> web.Application:
+    """Build the aiohttp application serving one emulator state."""
+    app = web.Application(client_max_size=MAX_UPLOAD)
+    app[STATE_KEY] = state
+    app.router.add_route("*", "/bot{token}/{method}", _bot_api)
+    app.router.add_get("/file/bot{token}/{path:.+}", _download)
+    app.router.add_get("/_emulator/users", _list_users)
+    app.router.add_post("/_emulator/users", _add_user)
+    app.router.add_post("/_emulator/send_text", _send_text)
+    app.router.add_post("/_emulator/send_document", _send_document)
+    app.router.add_post("/_emulator/press", _press)
+    app.router.add_get("/_emulator/chats/{chat_id}/messages", _chat_messages)
+    app.router.add_post("/_emulator/faults", _add_fault)
+    app.router.add_delete("/_emulator/faults", _clear_faults)
+    return app
+
+
+def _telegram_error(code: int, description: str) -> web.Response:
+    body = {"ok": False, "error_code": code, "description": description}
+    return web.json_response(body, status=code)
+
+
+async def _read_params(request: web.Request) -> tuple[JSON, dict[str, Upload]]:
+    """Merge query parameters with a JSON, urlencoded or multipart body."""
+    params: JSON = dict(request.query)
+    uploads: dict[str, Upload] = {}
+    if not request.body_exists:
+        return params, uploads
+    if request.content_type == "application/json":
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ValueError("the JSON body must be an object")
+        params.update(body)
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                content = value.file.read()
+                uploads[key] = Upload(value.filename, value.content_type, content)
+            else:
+                params[key] = value
+    return params, uploads
+
+
+async def _bot_api(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    try:
+        params, uploads = await _read_params(request)
+    except web.HTTPRequestEntityTooLarge:
+        return _telegram_error(413, "Request Entity Too Large")
+    except ValueError:
+        return _telegram_error(400, "Bad Request: can't parse request body")
+    try:
+        status, body = await call_method(
+            state, request.match_info["token"], request.match_info["method"], params, uploads
+        )
+    except DropConnection:
+        if request.transport is not None:
+            request.transport.abort()
+        # Nothing reaches the client once the transport is gone.
+        return web.Response()
+    return web.json_response(body, status=status)
+
+
+async def _download(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    token = request.match_info["token"]
+    stored = state.files_by_path.get(request.match_info["path"])
+    if not is_valid_token(token) or token not in state.bots or stored is None:
+        return _telegram_error(404, "Not Found")
+    return web.Response(body=stored.content, content_type="application/octet-stream")
+
+
+# --- test API -----------------------------------------------------------------------------
+
+
+def _ok(result: object) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _fail(error: Exception) -> web.Response:
+    text = error.args[0] if error.args else str(error)
+    return web.json_response({"ok": False, "description": str(text)}, status=400)
+
+
+async def _json_body(request: web.Request) -> JSON:
+    try:
+        body = await request.json()
+    except json.JSONDecodeError as exc:
+        raise ValueError("the body must be JSON") from exc
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    return body
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+async def _list_users(request: web.Request) -> web.Response:
+    return _ok(list(request.app[STATE_KEY].users.values()))
+
+
+async def _add_user(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        body = await _json_body(request)
+        user = actions.register_user(
+            state,
+            int(body.get("user_id", body.get("id"))),
+            str(body["first_name"]),
+            last_name=body.get("last_name"),
+            username=body.get("username"),
+            language_code=body.get("language_code", "zh-hans"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        return _fail(exc)
+    return _ok(user)
+
+
+async def _send_text(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        body = await _json_body(request)
+        bot = state.default_bot(body.get("token"))
+        update = actions.send_text(
+            state,
+            bot,
+            int(body["user_id"]),
+            str(body["text"]),
+            chat_id=_optional_int(body.get("chat_id")),
+            reply_to=_optional_int(body.get("reply_to")),
+        )
+    except (KeyError, LookupError, TypeError, ValueError) as exc:
+        return _fail(exc)
+    return _ok(update)
+
+
+async def _send_document(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        form = await request.post()
+        upload = form.get("document")
+        if not isinstance(upload, web.FileField):
+            raise ValueError("attach the file as the multipart field 'document'")
+        bot = state.default_bot(str(form["token"]) if form.get("token") else None)
+        update = actions.send_document(
+            state,
+            bot,
+            int(str(form["user_id"])),
+            upload.filename,
+            upload.file.read(),
+            mime_type=upload.content_type or "application/octet-stream",
+            caption=str(form["caption"]) if form.get("caption") else None,
+            chat_id=_optional_int(form.get("chat_id")),
+        )
+    except (KeyError, LookupError, TypeError, ValueError) as exc:
+        return _fail(exc)
+    return _ok(update)
+
+
+async def _press(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        body = await _json_body(request)
+        bot = state.default_bot(body.get("token"))
+        update = actions.press_button(
+            state,
+            bot,
+            int(body["user_id"]),
+            int(body["chat_id"]),
+            int(body["message_id"]),
+            str(body["data"]),
+        )
+    except (KeyError, LookupError, TypeError, ValueError) as exc:
+        return _fail(exc)
+    return _ok(update)
+
+
+async def _chat_messages(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        chat_id = int(request.match_info["chat_id"])
+        after = int(request.query.get("after", "0"))
+    except ValueError as exc:
+        return _fail(exc)
+    stored = state.messages.get(chat_id, {})
+    result = [
+        item.message for key, item in sorted(stored.items()) if key > after and not item.deleted
+    ]
+    return _ok(result)
+
+
+async def _add_fault(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        body = await _json_body(request)
+        if body.get("kind") not in FAULT_KINDS:
+            raise ValueError(f"kind must be one of {FAULT_KINDS}")
+        fault = Fault(
+            method=str(body["method"]).lower(),
+            kind=body["kind"],
+            chat_id=_optional_int(body.get("chat_id")),
+            times=int(body.get("times", 1)),
+            retry_after=int(body.get("retry_after", 3)),
+            delay=float(body.get("delay", 1.0)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        return _fail(exc)
+    state.faults.append(fault)
+    return _ok(True)
+
+
+async def _clear_faults(request: web.Request) -> web.Response:
+    request.app[STATE_KEY].faults.clear()
+    return _ok(True)

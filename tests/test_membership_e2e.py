@@ -1,0 +1,174 @@
+"""Membership end to end: the real python-telegram-bot client against the emulator (DESIGN §2)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.menus import commands_for
+from storage import audit, invites, members, users
+from storage.times import utcnow
+from tests.conftest import BOT_USERNAME, STAFF, eventually
+
+
+def menu_of(emulator, user_id: int) -> list[str]:
+    return [c["command"] for c in emulator.commands({"type": "chat", "chat_id": user_id})]
+
+
+def invite_code(text: str) -> str:
+    return re.search(r"start=inv_([A-Za-z0-9_-]+)", text).group(1)
+
+
+def snapshot(runtime) -> tuple:
+    db = runtime.store.db
+    return tuple(
+        db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM {table}").fetchone()
+        for table in ("members", "invites", "audit_events", "villages")
+    )
+
+
+async def test_resident_joins_by_village_link(runtime, emulator, chat):
+    resident = chat(1001)
+    (confirm,) = await resident.say("/start v_qingshan")
+    assert "青山村" in confirm["text"]
+    await resident.press(confirm, "join:qingshan")
+    await eventually(lambda: "已加入" in resident.last()["text"])
+    assert runtime.services.membership.person(1001).has("resident", "qingshan")
+    await eventually(lambda: menu_of(emulator, 1001) == commands_for(["resident"]))
+    (again,) = await resident.say("/start v_qingshan")
+    await resident.press(again, "join:qingshan")
+    answers = await eventually(lambda: emulator.callback_answers()[1:])
+    assert "已经是青山村的村民" in answers[0]["text"]
+
+
+async def test_unknown_village_link_is_explained(runtime, chat):
+    (reply,) = await chat(1001).say("/start v_nowhere")
+    assert "nowhere" in reply["text"] and "没有找到" in reply["text"]
+
+
+async def test_invite_flow_for_every_role(runtime, emulator, chat):
+    staff = chat(STAFF)
+    for role, user_id, village in (
+        ("official", 1002, "qingshan"),
+        ("supervisor", 1003, "qingshan"),
+        ("township", 1004, None),
+    ):
+        args = f"{role} {village} 会计" if village else role
+        (created,) = await staff.say(f"/invite {args}")
+        assert f"https://t.me/{BOT_USERNAME}?start=inv_" in created["text"]
+        person = chat(user_id)
+        (welcome,) = await person.say(f"/start inv_{invite_code(created['text'])}")
+        assert "欢迎" in welcome["text"]
+        who = runtime.services.membership.person(user_id)
+        assert who.has(role, village)
+        (notice,) = await staff.replies()
+        assert "已接受邀请" in notice["text"]
+        expected = commands_for([role])
+        await eventually(lambda uid=user_id, e=expected: menu_of(emulator, uid) == e)
+
+
+async def test_invite_reused_expired_and_wrong_village_are_refused(runtime, chat):
+    staff = chat(STAFF)
+    (created,) = await staff.say("/invite official qingshan")
+    code = invite_code(created["text"])
+    await chat(1002).say(f"/start inv_{code}")
+    await staff.replies()  # the acceptance notice
+    other = chat(1003)
+    (reused,) = await other.say(f"/start inv_{code}")
+    assert "已被使用" in reused["text"]
+    assert not runtime.services.membership.person(1003).roles
+
+    (created,) = await staff.say("/invite supervisor qingshan")
+    later = utcnow() + timedelta(days=8)
+    runtime.services.membership.now = lambda: later
+    (expired,) = await other.say(f"/start inv_{invite_code(created['text'])}")
+    assert "已过期" in expired["text"]
+    runtime.services.membership.now = utcnow
+
+    hexi = chat(1004)
+    (confirm,) = await hexi.say("/start v_hexi")
+    await hexi.press(confirm, "join:hexi")
+    await eventually(lambda: runtime.services.membership.person(1004).roles)
+    (created,) = await staff.say("/invite official qingshan")
+    (wrong,) = await hexi.say(f"/start inv_{invite_code(created['text'])}")
+    assert "河西村" in wrong["text"] and "/leave" in wrong["text"]
+    assert runtime.services.membership.person(1004).role_names == ("resident",)
+    (bogus,) = await hexi.say("/start inv_not-a-real-code")
+    assert "无效" in bogus["text"]
+
+
+async def test_resident_is_refused_every_privileged_command(runtime, chat):
+    resident = chat(1001)
+    (confirm,) = await resident.say("/start v_qingshan")
+    await resident.press(confirm, "join:qingshan")
+    await eventually(lambda: runtime.services.membership.person(1001).roles)
+    before = snapshot(runtime)
+    for command in (
+        "/invite official qingshan",
+        "/invite township",
+        "/members qingshan",
+        "/members",
+        "/revoke 1",
+        "/revoke #1",
+    ):
+        (reply,) = await resident.say(command)
+        assert "仅限" in reply["text"], (command, reply["text"])
+    assert snapshot(runtime) == before
+
+
+async def test_forged_and_stale_buttons_change_nothing(runtime, emulator, chat):
+    outsider = chat(1005)  # English-speaking, belongs nowhere
+    (welcome,) = await outsider.say("/start")
+    before = snapshot(runtime)
+    for data in ("join:nowhere", "leave:yes", "lang:xx", "revoke:1", "admin:grant", "x" * 64):
+        await outsider.press(welcome, data, forged=True)
+    answers = await eventually(
+        lambda: len(emulator.callback_answers()) >= 6 and emulator.callback_answers()
+    )
+    assert all(a["show_alert"] for a in answers)
+    assert snapshot(runtime) == before
+    assert runtime.services.membership.person(1005).roles == ()
+
+
+async def test_revoke_takes_the_role_and_the_menu_away(runtime, emulator, chat):
+    staff = chat(STAFF)
+    (created,) = await staff.say("/invite official qingshan 会计")
+    official = chat(1002)
+    await official.say(f"/start inv_{invite_code(created['text'])}")
+    await staff.replies()
+    (listing,) = await staff.say("/members qingshan")
+    number = re.search(r"#(\d+) 李建国", listing["text"]).group(1)
+    (done,) = await staff.say(f"/revoke #{number}")
+    assert "已撤销" in done["text"]
+    (notice,) = await official.replies()
+    assert "已被撤销" in notice["text"]
+    assert not runtime.services.membership.person(1002).roles
+    await eventually(lambda: menu_of(emulator, 1002) == commands_for([]))
+    actions = audit.recent(runtime.store.db)
+    assert actions[0].startswith("member.revoked")
+
+
+async def test_language_leave_and_whoami(runtime, emulator, chat):
+    person = chat(1001)
+    (confirm,) = await person.say("/start v_qingshan")
+    await person.press(confirm, "join:qingshan")
+    await eventually(lambda: runtime.services.membership.person(1001).roles)
+    (switched,) = await person.say("/language en")
+    assert "Language set to English" in switched["text"]
+    (whoami,) = await person.say("/whoami")
+    assert "resident" in whoami["text"] and "青山村" in whoami["text"]
+    await eventually(lambda: "Leave your village" in str(emulator.commands(
+        {"type": "chat", "chat_id": 1001})))
+    (ask,) = await person.say("/leave")
+    await person.press(ask, "leave:yes")
+    await eventually(lambda: not runtime.services.membership.person(1001).roles)
+    assert users.get(runtime.store.db, 1001).language == "en"
+    assert members.roles_of(runtime.store.db, 1001) == []
+    assert invites.by_hash(runtime.store.db, "nothing") is None
+
+
+async def test_default_menus_are_set_in_both_languages(runtime, emulator):
+    scope = {"type": "all_private_chats"}
+    await eventually(lambda: emulator.commands(scope, "en"))
+    assert [c["command"] for c in emulator.commands(scope)] == commands_for([])
+    assert emulator.commands(scope, "en")[0]["description"].startswith("Start")
