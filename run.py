@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -33,6 +34,8 @@ class Runtime:
     """One process, one asyncio loop: the Telegram application, inbox, outbox, web and scheduler."""
 
     def __init__(self, config: Config) -> None:
+        # PTB's future behaviour (retry_after as a timedelta) instead of a warning per 429.
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
         self.config = config
         self.store = Store(config.storage.path)
         self.services = Services.build(config, self.store)

@@ -3,6 +3,7 @@ running bot wired exactly as run.py wires it, talking to the emulator over loopb
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -120,16 +121,14 @@ def chat(emulator: BotApiEmulator):
     return lambda user_id: Chat(emulator, user_id)
 
 
-async def eventually(check, timeout: float = 10.0):
+async def eventually(check, within: float = 10.0):
     """Wait until check() returns something truthy, and return it."""
-    import asyncio
-
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while True:
         result = check()
         if result:
             return result
         if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(0.02)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import html
 import re
 import struct
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import given
+from hypothesis import strategies as st
+from pytest_aiohttp import AiohttpServer
 from telegram import (
     Bot,
     BotCommand,
@@ -36,6 +41,7 @@ from telegram.error import (
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.emulator_text import parse_html, utf16_len
 from tests.botapi_schema import validate_result, validate_type
 
 TOKEN = "123456:TEST-village-token"
@@ -211,6 +217,18 @@ async def test_escaped_html_and_markdown_v2(bot: Bot) -> None:
         await bot.send_message(USER, "1.5", parse_mode="MarkdownV2")
 
 
+@given(st.text())
+def test_escaped_text_survives_html_parsing(text: str) -> None:
+    parsed = parse_html(html.escape(text))
+    assert (parsed.text, parsed.entities) == (text, [])
+
+
+@given(st.text(min_size=1), st.sampled_from(["b", "em", "u", "del", "code", "tg-spoiler"]))
+def test_html_entity_spans_count_utf16_units(text: str, tag: str) -> None:
+    [entity] = parse_html(f"𝄞<{tag}>{html.escape(text)}</{tag}>").entities
+    assert (entity["offset"], entity["length"]) == (2, utf16_len(text))
+
+
 async def test_callback_data_is_limited_to_64_bytes(bot: Bot) -> None:
     def keyboard(data: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton("按钮", callback_data=data)]])
@@ -318,9 +336,9 @@ async def test_get_updates_conflicts_with_webhook(bot: Bot) -> None:
 
 
 async def test_webhook_push_with_secret_and_retry(
-    emu: BotApiEmulator, bot: Bot, aiohttp_server: Callable[..., object]
+    emu: BotApiEmulator, bot: Bot, aiohttp_server: AiohttpServer
 ) -> None:
-    received: list[tuple[str | None, dict[str, object]]] = []
+    received: list[tuple[str | None, dict[str, Any]]] = []
     answers = [500]
 
     async def hook(request: web.Request) -> web.Response:
@@ -331,14 +349,14 @@ async def test_webhook_push_with_secret_and_retry(
 
     app = web.Application()
     app.router.add_post("/hook", hook)
-    server = await aiohttp_server(app)  # type: ignore[operator]
+    server = await aiohttp_server(app)
     url = str(server.make_url("/hook"))
     await emu.send_text(USER, "stale")
     await bot.set_webhook(url, secret_token="s3cret_token", drop_pending_updates=True)
     await emu.send_text(USER, "一")
     await emu.send_text(USER, "二")
     await until(lambda: len(received) == 3)
-    texts = [body["message"]["text"] for _, body in received]  # type: ignore[index]
+    texts = [body["message"]["text"] for _, body in received]
     assert texts == ["一", "一", "二"]
     assert {secret for secret, _ in received} == {"s3cret_token"}
     for _, body in received:

@@ -1,36 +1,34 @@
-"""The bot's Telegram stack against a Bot API server *not* written for this project.
+"""The real bot against a Bot API server *not* written for this project (acceptance criterion).
 
 The server is the npm package ``telegram-test-api`` (pinned in tests/foreign_botapi/); see
 tests/foreign_botapi/README.md for what it supports and the five conformance fixes its launcher
-applies. Here the real ``telegram.ext.Application`` (python-telegram-bot, unpatched) talks to it
-through ``base_url`` in polling mode and in webhook mode, while the test plays the user through
-the package's own client API.
-
-The echo ``Application`` below is a stand-in: swap ``build_app`` for the product's application
-factory to run the product against the same server.
+applies. The product is started exactly as run.py starts it (``Runtime(config)``), with nothing
+changed but ``telegram.base_url`` (and, for webhook mode, the webhook settings), in polling mode
+and in webhook mode. The test plays the Telegram users through the package's own client API.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, NetworkError
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.config import parse_config
+from run import Runtime
+from storage import outbox
 from tests.foreign_botapi.client import (
     BOT_USERNAME,
+    BotMessage,
     ForeignBotApi,
     NodeMissing,
     ensure_installed,
@@ -40,8 +38,12 @@ from tests.foreign_botapi.client import (
 
 TOKEN = "123456:foreign-botapi-test-token"
 SECRET = "s3cret_Token-1"
-ALICE = 424242
-BOB = 515151
+STAFF = 9001  # township staff, from the config file
+RESIDENT = 1001
+OFFICIAL = 1002
+NOBODY = 1003  # no role at all
+ALICE = 424242  # only for the raw-package test
+MODES = ["polling", "webhook"]
 
 
 @pytest.fixture(scope="session")
@@ -61,172 +63,188 @@ async def api(_foreign_botapi_installed: None) -> AsyncIterator[ForeignBotApi]:
         yield server
 
 
-# --------------------------------------------------------------------------- the stand-in bot
+def product_config(api: ForeignBotApi, tmp_path: Path, mode: str) -> dict[str, Any]:
+    """The config a deployment would write: only base_url (and the webhook) point elsewhere."""
+    telegram: dict[str, Any] = {"token": TOKEN, "base_url": api.base_url, "poll_timeout": 1}
+    port = 0
+    if mode == "webhook":
+        port = free_port()  # known up front: the webhook URL names it
+        telegram |= {
+            "mode": "webhook",
+            "webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
+            "webhook_secret": secrets.token_urlsafe(24),
+        }
+    return {
+        "telegram": telegram,
+        "storage": {"path": str(tmp_path / "village.db")},
+        "web": {"host": "127.0.0.1", "port": port},
+        "township": {"name": "示范镇", "staff": [STAFF]},
+        "outbox": {"private_interval_seconds": 0},
+        "villages": [
+            {"code": "qingshan", "name": "青山村", "chat_id": -1001000000001},
+            {"code": "hexi", "name": "河西村"},
+        ],
+    }
 
 
-async def _start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_user and update.effective_message
-    await update.effective_message.reply_text(f"hello, {update.effective_user.first_name}")
-
-
-async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Yes", callback_data="pick:yes")],
-         [InlineKeyboardButton("No", callback_data="pick:no")]]
-    )  # fmt: skip
-    await update.effective_message.reply_text("Pick one", reply_markup=keyboard)
-
-
-async def _picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    assert query and query.data and query.message
-    choice = query.data.removeprefix("pick:")
-    await query.answer(f"noted: {choice}")
-    await query.edit_message_text(f"Picked {choice}")
-    await context.bot.send_message(query.message.chat.id, f"{query.from_user.id} chose {choice}")
-
-
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message and update.effective_message.text
-    await update.effective_message.reply_text(f"echo: {update.effective_message.text}")
-
-
-def build_app(base_url: str, errors: list[object], *, polling: bool = True) -> Application:
-    builder = Application.builder().token(TOKEN).base_url(base_url)
-    if not polling:
-        builder = builder.updater(None)
-    app = builder.build()
-    app.add_handler(CommandHandler("start", _start))
-    app.add_handler(CommandHandler("menu", _menu))
-    app.add_handler(CallbackQueryHandler(_picked, pattern=r"^pick:"))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
-
-    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        errors.append(context.error)
-
-    app.add_error_handler(on_error)
-    return app
-
-
-@contextlib.asynccontextmanager
-async def polling(app: Application, errors: list[object]) -> AsyncIterator[Application]:
-    async with app:  # initialize(): getMe against the foreign server
-        assert app.updater
-        # The emulator answers getUpdates at once (no long polling), hence a short poll_interval.
-        await app.updater.start_polling(poll_interval=0.02, timeout=1, error_callback=errors.append)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-
-
-@contextlib.asynccontextmanager
-async def webhook(
-    app: Application, headers_seen: list[str | None]
-) -> AsyncIterator[tuple[Application, str]]:
-    """Serve the app's webhook on loopback with aiohttp and register it with setWebhook."""
-
-    async def receive(request: web.Request) -> web.Response:
-        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
-        headers_seen.append(secret)
-        if secret != SECRET:
-            return web.Response(status=403)
-        await app.update_queue.put(Update.de_json(await request.json(), app.bot))
-        return web.Response()
-
-    web_app = web.Application()
-    web_app.router.add_post("/telegram/webhook", receive)
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
+@pytest.fixture(params=MODES)
+async def product(
+    request: pytest.FixtureRequest,
+    api: ForeignBotApi,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> AsyncIterator[Runtime]:
+    """The whole bot, started as run.py starts it, against the foreign server."""
+    caplog.set_level(logging.WARNING)
+    rt = Runtime(parse_config(product_config(api, tmp_path, request.param), environ={}))
+    await rt.start()
     try:
-        async with app:
-            await app.start()
-            try:
-                await app.bot.set_webhook(url, secret_token=SECRET)
-                yield app, url
-                await app.bot.delete_webhook()
-            finally:
-                await app.stop()
+        assert rt.application.bot.username == BOT_USERNAME  # getMe came from the foreign server
+        yield rt
     finally:
-        await runner.cleanup()
+        await rt.stop()
+    # Neither the busy getUpdates loop nor the unsupported setMyCommands may log trouble.
+    trouble = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+    assert trouble == [], trouble
 
 
-# --------------------------------------------------------------------------- polling mode
+# --------------------------------------------------------------------------- helpers
 
 
-async def test_polling_echo_and_commands(api: ForeignBotApi) -> None:
-    errors: list[object] = []
-    async with polling(build_app(api.base_url, errors), errors) as app:
-        assert app.bot.username == BOT_USERNAME  # getMe came from the foreign server
+class Person:
+    """One user's private chat with the bot, as the foreign server records it."""
 
-        await api.send_text(ALICE, text="/start", first_name="Alice")
-        await api.send_text(ALICE, text="hi there")
-        await api.send_text(BOB, text="bonjour", first_name="Bob")
+    def __init__(self, api: ForeignBotApi, user_id: int, name: str) -> None:
+        self.api = api
+        self.user_id = user_id
+        self.name = name
+        self.seen = 0
 
-        alice = await api.wait_bot_messages(ALICE, count=2)
-        bob = await api.wait_bot_messages(BOB, count=1)
-    assert [m.text for m in alice] == ["hello, Alice", "echo: hi there"]
-    assert [m.text for m in bob] == ["echo: bonjour"]
-    assert errors == []
+    async def say(self, text: str, count: int = 1) -> list[BotMessage]:
+        await self.api.send_text(self.user_id, text=text, first_name=self.name)
+        return await self.replies(count)
 
+    async def replies(self, count: int = 1) -> list[BotMessage]:
+        got = await self.api.wait_bot_messages(self.user_id, count, after=self.seen, within=8)
+        self.seen += len(got)
+        return got
 
-async def test_polling_inline_keyboard_and_button_press(api: ForeignBotApi) -> None:
-    errors: list[object] = []
-    async with polling(build_app(api.base_url, errors), errors) as app:
-        await api.send_text(ALICE, text="/menu")
-        [menu] = await api.wait_bot_messages(ALICE, count=1)
-        assert menu.text == "Pick one"
-        assert menu.button_texts == ["Yes", "No"]
-        assert menu.callback_data == ["pick:yes", "pick:no"]
+    async def press(self, callback_data: str) -> BotMessage:
+        return await self.api.press_button(self.user_id, callback_data=callback_data)
 
-        with pytest.raises(LookupError):  # only buttons the bot actually sent can be pressed
-            await api.press_button(ALICE, callback_data="pick:maybe")
-        await api.press_button(ALICE, callback_data="pick:no")
-
-        [_, said] = await api.wait_bot_messages(ALICE, count=2)
-        edited = await api.wait_until(lambda m: m.text == "Picked no", chat_id=ALICE)
-        with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
-            await app.bot.edit_message_text("gone", chat_id=ALICE, message_id=10_000)
-    assert said.text == f"{ALICE} chose no"
-    assert edited.message_id == menu.message_id  # editMessageText changed the menu in place
-    assert errors == []
+    async def until(self, predicate: Callable[[BotMessage], bool]) -> BotMessage:
+        return await self.api.wait_until(predicate, chat_id=self.user_id, within=8)
 
 
-async def test_unsupported_methods_are_reported(api: ForeignBotApi) -> None:
-    """Methods outside the emulator's small set fail loudly; the lead can list them."""
-    async with Bot(TOKEN, base_url=api.base_url) as bot:
-        with pytest.raises(NetworkError):
-            await bot.set_my_commands([("start", "Start")])
-    for _ in range(40):
-        if api.unsupported_methods():
-            break
-        await asyncio.sleep(0.025)
+async def eventually(check: Callable[[], Any], within: float = 8.0) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not (result := check()):
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {within}s")
+        await asyncio.sleep(0.02)
+    return result
+
+
+# --------------------------------------------------------------------------- the scenarios
+
+
+async def resident_joins_by_village_link(api: ForeignBotApi, rt: Runtime) -> None:
+    resident = Person(api, RESIDENT, "王秀英")
+    [confirm] = await resident.say("/start v_qingshan")
+    assert "青山村" in (confirm.text or "")
+    assert confirm.callback_data == ["join:qingshan", "join:-"]
+    pressed = await resident.press("join:qingshan")
+    assert pressed.message_id == confirm.message_id
+    await resident.until(
+        lambda m: m.message_id == confirm.message_id and "已加入" in (m.text or "")
+    )
+    assert rt.services.membership.person(RESIDENT).has("resident", "qingshan")
+
+
+async def staff_invites_an_official(api: ForeignBotApi, rt: Runtime) -> None:
+    staff = Person(api, STAFF, "陈镇长")
+    [created] = await staff.say("/invite official qingshan 会计")
+    found = re.search(r"\?start=inv_([A-Za-z0-9_-]+)", created.text or "")
+    assert found, created.text
+    assert f"https://t.me/{BOT_USERNAME}?start=inv_" in (created.text or "")
+    official = Person(api, OFFICIAL, "李建国")
+    [welcome] = await official.say(f"/start inv_{found.group(1)}")
+    assert "欢迎" in (welcome.text or "")
+    assert rt.services.membership.person(OFFICIAL).has("official", "qingshan")
+    [notice] = await staff.replies()  # sent by the outbox worker, not by the handler
+    assert "已接受邀请" in (notice.text or "") and "李建国" in (notice.text or "")
+
+
+async def invite_without_role_is_refused(api: ForeignBotApi, rt: Runtime) -> None:
+    nobody = Person(api, NOBODY, "张桂兰")
+    [refusal] = await nobody.say("/invite official qingshan")
+    assert "仅限" in (refusal.text or "")
+    assert "start=inv_" not in (refusal.text or "")
+    assert rt.store.db.execute("SELECT count(*) FROM invites").fetchone()[0] == 0
+    assert not rt.services.membership.person(NOBODY).roles
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+async def test_resident_joins_by_village_link(api: ForeignBotApi, product: Runtime) -> None:
+    await resident_joins_by_village_link(api, product)
+
+
+async def test_township_staff_invites_an_official(api: ForeignBotApi, product: Runtime) -> None:
+    await staff_invites_an_official(api, product)
+
+
+async def test_invite_without_a_role_is_refused(api: ForeignBotApi, product: Runtime) -> None:
+    await invite_without_role_is_refused(api, product)
+
+
+def outbox_rows(rt: Runtime) -> list[tuple[str, str, int, str | None]]:
+    return rt.store.db.execute(
+        "SELECT method, status, attempts, last_error FROM outbox ORDER BY id"
+    ).fetchall()
+
+
+async def test_unsupported_set_my_commands_breaks_nothing(
+    api: ForeignBotApi, product: Runtime
+) -> None:
+    """The foreign server lacks setMyCommands (HTTP 500). The product queues its command menus
+    through the outbox; those rows wait for a retry while everything else keeps working."""
+    await invite_without_role_is_refused(api, product)
+    await resident_joins_by_village_link(api, product)
+    await staff_invites_an_official(api, product)
+
+    menus = lambda: [r for r in outbox_rows(product) if r[0] == "setMyCommands"]  # noqa: E731
+    # Two default menus at start (zh-CN, en), one per new member (resident, official).
+    await eventually(lambda: len(menus()) == 4 and all(r[2] >= 1 for r in menus()))
     assert api.unsupported_methods() == ["setMyCommands"]
+    for method, status, attempts, error in menus():
+        assert (method, status) == ("setMyCommands", "pending")  # retried later, with backoff
+        assert 1 <= attempts < product.config.outbox.max_attempts
+        assert error and error.startswith("NetworkError") and "not supported" in error
+    assert [r[:2] for r in outbox_rows(product) if r[0] != "setMyCommands"] == [
+        ("sendMessage", "sent")  # the invite-accepted notice to the staff member
+    ]
+    assert outbox.counts(product.store.db) == {"pending": 4, "sent": 1}
 
 
-# --------------------------------------------------------------------------- webhook mode
-
-
-async def test_webhook_push_with_secret_token(api: ForeignBotApi) -> None:
-    errors: list[object] = []
-    headers_seen: list[str | None] = []
-    app = build_app(api.base_url, errors, polling=False)
-    async with webhook(app, headers_seen):
-        await api.send_text(BOB, text="/start", first_name="Bob")
-        await api.send_text(BOB, text="/menu")
-        await api.wait_bot_messages(BOB, count=2)
-        await api.press_button(BOB, callback_data="pick:yes")
-        msgs = await api.wait_bot_messages(BOB, count=3)
-
-    assert [m.text for m in msgs] == ["hello, Bob", "Picked yes", f"{BOB} chose yes"]
-    assert headers_seen == [SECRET] * 3  # every update was pushed, each with the secret header
-    assert errors == []
+async def test_webhook_checks_the_secret_token(api: ForeignBotApi, tmp_path: Path) -> None:
+    """In webhook mode every push of the foreign server carried the secret (the bot answered);
+    a push without it is refused by the product's endpoint."""
+    rt = Runtime(parse_config(product_config(api, tmp_path, "webhook"), environ={}))
+    await rt.start()
+    try:
+        url = rt.config.telegram.webhook_url
+        assert rt.web_port == int(url.split(":")[2].split("/")[0])
+        await invite_without_role_is_refused(api, rt)  # pushed with the right secret
+        update = {"update_id": 999, "message": {"message_id": 1}}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as resp:
+                    assert resp.status == 403
+    finally:
+        await rt.stop()
 
 
 # --------------------------------------------------------------------------- the package as shipped

@@ -23,7 +23,10 @@ def test_every_menu_command_is_described_within_telegram_limits():
 def test_parameters_are_escaped_for_html_but_terms_are_translated():
     text = t("en", "join.done", village="<b>&")
     assert "&lt;b&gt;&amp;" in text
-    assert t("zh-CN", "denied.role", role=Term("roles.township")) == "抱歉，此操作仅限乡镇工作人员使用。"
+    assert (
+        t("zh-CN", "denied.role", role=Term("roles.township"))
+        == "抱歉，此操作仅限乡镇工作人员使用。"
+    )
 
 
 def test_language_is_picked_from_choice_then_telegram_then_default():

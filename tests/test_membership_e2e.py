@@ -157,8 +157,9 @@ async def test_language_leave_and_whoami(runtime, emulator, chat):
     assert "Language set to English" in switched["text"]
     (whoami,) = await person.say("/whoami")
     assert "resident" in whoami["text"] and "青山村" in whoami["text"]
-    await eventually(lambda: "Leave your village" in str(emulator.commands(
-        {"type": "chat", "chat_id": 1001})))
+    await eventually(
+        lambda: "Leave your village" in str(emulator.commands({"type": "chat", "chat_id": 1001}))
+    )
     (ask,) = await person.say("/leave")
     await person.press(ask, "leave:yes")
     await eventually(lambda: not runtime.services.membership.person(1001).roles)

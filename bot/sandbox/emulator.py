@@ -1,9 +1,6 @@
-"""A loopback Telegram Bot API server that the unmodified python-telegram-bot client can talk to.
+"""A loopback Telegram Bot API server that the unmodified python-telegram-bot client talks to.
 
-The emulator keeps bots, users, chats, messages and files in memory, answers Bot API requests in
-Telegram's exact shape and lets tests (or the sandbox chat page) act as the people on the other
-side. The pieces live in sibling modules: `emulator_state` (data), `emulator_methods` and
-`emulator_messages` (Bot API), `emulator_actions` (users), `emulator_http` (aiohttp app).
+Sibling modules hold the parts: state, Bot API methods, users' actions, the aiohttp app.
 """
 
 from __future__ import annotations
@@ -29,7 +26,7 @@ from bot.sandbox.emulator_state import (
     StoredMessage,
     is_valid_token,
 )
-from bot.sandbox.emulator_webhook import wait_stopped
+from bot.sandbox.emulator_webhook import start_delivery, wait_stopped
 
 __all__ = ["STATE_KEY", "BotApiEmulator", "LoggedRequest"]
 
@@ -137,6 +134,10 @@ class BotApiEmulator:
         bound_host = f"[{address[0]}]" if ":" in address[0] else address[0]
         self._runner = runner
         self._origin = f"http://{bound_host}:{address[1]}"
+        for bot in self.state.bots.values():
+            # Webhooks set before a restart resume delivery, as Telegram's would.
+            if bot.webhook is not None:
+                start_delivery(self.state, bot)
 
     async def stop(self) -> None:
         """Stop serving; state is kept."""

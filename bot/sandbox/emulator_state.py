@@ -291,7 +291,10 @@ class EmulatorState:
         raise ApiError.bad_request("chat not found")
 
     def find_message(self, chat_id: int, message_id: object) -> StoredMessage | None:
-        stored = self.messages.get(chat_id, {}).get(message_id)  # type: ignore[call-overload]
+        """The undeleted message with this id in the chat, if any."""
+        if not isinstance(message_id, int):
+            return None
+        stored = self.messages.get(chat_id, {}).get(message_id)
         return None if stored is None or stored.deleted else stored
 
     # --- mutations -------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 // package.json / package-lock.json) on 127.0.0.1 for tests/test_foreign_botapi.py.
 //
 // The package itself is used unmodified (nothing in node_modules is edited). By default this
-// launcher applies five small, documented conformance fixes where version 4.2.1 deviates from the
+// launcher applies six small, documented conformance fixes where version 4.2.1 deviates from the
 // Bot API specification in ways that make python-telegram-bot 22.8 fail (see README.md). Each fix
 // only fills in a field, header or return value the specification requires, from data the package
 // already holds; none of them adds a method or changes routing, storage or the update queue.
-// `--raw` turns all five off (used by the test that documents the deviations).
+// `--raw` turns all six off (used by the test that documents the deviations).
 //
 // Usage: node server.js --port 9000 [--raw]      (or FOREIGN_BOTAPI_PORT=9000 node server.js)
 // Prints one line `READY http://127.0.0.1:<port>` on stdout once it accepts connections.
@@ -116,6 +116,22 @@ if (!raw) {
     if (cq && cq.chat_instance === undefined) {
       const chat = cq.message && cq.message.chat;
       cq.chat_instance = String(chat ? chat.id : cq.from && cq.from.id);
+    }
+    return out;
+  };
+}
+
+if (!raw) {
+  // Fix 6: TelegramServer.normalizeMessage() JSON-decodes only `reply_markup` and `entities` of a
+  // form-encoded request; every other object parameter stays the JSON string the client sent
+  // (https://core.telegram.org/bots/api#making-requests: objects are JSON-serialized), and
+  // addBotMessage() echoes it into the result. Message.link_preview_options must be an object
+  // (https://core.telegram.org/bots/api#message), so decode it like the other two.
+  const originalNormalizeMessage = TelegramServer.normalizeMessage;
+  TelegramServer.normalizeMessage = (message) => {
+    const out = originalNormalizeMessage(message);
+    if (typeof out.link_preview_options === 'string') {
+      out.link_preview_options = JSON.parse(out.link_preview_options);
     }
     return out;
   };

@@ -1,0 +1,94 @@
+"""The outbox worker against the emulator: blocked people, 429 retry_after, and priorities."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from run import Runtime
+from storage import outbox, users
+from tests.conftest import eventually, make_config
+
+
+@pytest.fixture
+async def slow_runtime(tmp_path, emulator) -> AsyncIterator[Runtime]:
+    """A bot allowed only five messages a second overall, so a queue builds up."""
+    rt = Runtime(make_config(tmp_path, emulator, outbox={"global_per_second": 5}))
+    await rt.start()
+    yield rt
+    await rt.stop()
+
+
+def queue(rt: Runtime, key: str, chat_id: int, text: str, priority: int = outbox.NORMAL) -> None:
+    with rt.store.transaction() as db:
+        outbox.enqueue(
+            db, key, chat_id, "sendMessage", {"chat_id": chat_id, "text": text}, priority=priority
+        )
+
+
+def sends(emulator, chat_id: int) -> list[float]:
+    return [
+        r.at
+        for r in emulator.request_log()
+        if r.method.lower() == "sendmessage" and int(r.params.get("chat_id", 0)) == chat_id
+    ]
+
+
+async def test_blocked_person_and_retry_after_in_the_middle(runtime, emulator):
+    with runtime.store.transaction() as db:
+        for uid in (1001, 1002, 1003):
+            users.seen(db, uid, str(uid), None, None, "zh-hans")
+    emulator.block(1001)
+    emulator.inject_fault("sendMessage", kind="retry_after", chat_id=1002, retry_after=1)
+    for uid in (1001, 1002, 1003):
+        queue(runtime, f"first:{uid}", uid, f"第一条 {uid}")
+    queue(runtime, "second:1001", 1001, "第二条")
+    queue(runtime, "second:1003", 1003, "第二条")
+
+    db = runtime.store.db
+    await eventually(lambda: outbox.counts(db).get("pending", 0) == 0, within=10)
+    assert [m.status for m in outbox.for_chat(db, 1001)] == ["failed", "failed"]
+    assert users.get(db, 1001).active is False
+    assert [m.status for m in outbox.for_chat(db, 1002)] == ["sent"]
+    assert [m.status for m in outbox.for_chat(db, 1003)] == ["sent", "sent"]
+    assert len(emulator.messages(1002)) == 1
+    assert len(emulator.messages(1003)) == 2
+    attempts = sends(emulator, 1002)
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.95
+    # The pause was for chat 1002 only: 1003's messages did not wait for it.
+    assert max(sends(emulator, 1003)) < attempts[1]
+    # Writing to the bot again makes the person reachable again.
+    emulator.unblock(1001)
+    await emulator.send_text(1001, "/help")
+    await eventually(lambda: users.get(db, 1001).active)
+
+
+async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
+    rt = slow_runtime
+    broadcast = list(range(3000, 3030))
+    for uid in broadcast:
+        emulator.add_user(uid, f"村民{uid}")
+    with rt.store.transaction() as db:
+        for uid in broadcast:
+            outbox.enqueue(
+                db,
+                f"bulk:{uid}",
+                uid,
+                "sendMessage",
+                {"chat_id": uid, "text": "本季度财务已公开"},
+                priority=outbox.BULK,
+            )
+    await eventually(lambda: len(sends(emulator, 3000)) == 1)
+    queue(rt, "reply:1001", 1001, "您的点题回执", priority=outbox.INTERACTIVE)
+    await eventually(lambda: sends(emulator, 1001))
+    sent_before_reply = sum(
+        1
+        for uid in broadcast
+        if sends(emulator, uid) and sends(emulator, uid)[0] < sends(emulator, 1001)[0]
+    )
+    assert sent_before_reply <= 7  # at most about one second of the broadcast went first
+    await eventually(lambda: outbox.counts(rt.store.db).get("pending", 0) == 0, within=15)
+    # Overall pace stayed within the configured five a second.
+    times = sorted(t for uid in broadcast for t in sends(emulator, uid))
+    assert all(b - a >= 0.99 for a, b in zip(times, times[5:], strict=False))
