@@ -28,6 +28,7 @@ from storage.db import Store
 from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
+TICK_SECONDS = 60
 
 
 class Runtime:
@@ -72,6 +73,7 @@ class Runtime:
         self.services.membership.sync_config()
         await self.application.initialize()
         await self.application.start()
+        self.application.job_queue.run_repeating(self._tick, interval=TICK_SECONDS, first=1)
         await self._start_web()
         with self.store.transaction() as db:
             notify.default_menus(
@@ -91,6 +93,10 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
+
+    async def _tick(self, context: object) -> None:
+        """Run the scheduled checks (publication, reminders, deadlines); each is idempotent."""
+        self.services.ticker.run(utcnow())
 
     async def _start_web(self) -> None:
         app = web_handlers.make_app(self.services, self.inbox)

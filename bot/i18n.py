@@ -15,9 +15,18 @@ _LOCALES = Path(__file__).with_name("locales")
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """All messages of one language, keyed by dotted names such as `start.welcome`."""
-    with (_LOCALES / f"{language}.toml").open("rb") as f:
-        return _flatten(tomllib.load(f))
+    """All messages of one language, keyed by dotted names such as `start.welcome`.
+
+    Each feature keeps its own file in `locales/<language>/`; a key defined twice is a bug.
+    """
+    messages: dict[str, str] = {}
+    for path in sorted((_LOCALES / language).glob("*.toml")):
+        with path.open("rb") as f:
+            part = _flatten(tomllib.load(f))
+        if clash := messages.keys() & part.keys():
+            raise ValueError(f"{path}: keys defined twice: {sorted(clash)}")
+        messages.update(part)
+    return messages
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -75,6 +75,9 @@ async def _bot_api(request: web.Request) -> web.StreamResponse:
         return _telegram_error(413, "Request Entity Too Large")
     except ValueError:
         return _telegram_error(400, "Bad Request: can't parse request body")
+    except ConnectionResetError:
+        # The client vanished mid-upload (e.g. the bot process was killed); nobody to answer.
+        return web.Response()
     try:
         status, body = await call_method(
             state, request.match_info["token"], request.match_info["method"], params, uploads
