@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(PY) run.py --config $(CONFIG)
 
+# A third-party Bot API emulator (npm) that the compatibility tests run the bot against.
+FOREIGN := tests/foreign_botapi
+$(FOREIGN)/node_modules/.package-lock.json: $(FOREIGN)/package.json $(FOREIGN)/package-lock.json
+	npm ci --prefix $(FOREIGN) --no-audit --no-fund --loglevel=error
+
 ## test: lint, check the import arrows, run the whole suite
-test: $(STAMP)
+test: $(STAMP) $(FOREIGN)/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

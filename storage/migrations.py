@@ -104,3 +104,119 @@ def m001_core(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m003_topics(db: Database) -> None:
+    """Point-topic requests (点题), their answers, supports, extensions, urges, routes, drafts,
+    receipt counters and working-calendar overrides (issue 4)."""
+    statements = """
+        CREATE TABLE topic_counters (
+            year INTEGER PRIMARY KEY,
+            last INTEGER NOT NULL
+        );
+        CREATE TABLE topics (
+            id INTEGER PRIMARY KEY,
+            receipt TEXT NOT NULL UNIQUE,
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            requester_id INTEGER NOT NULL REFERENCES users(user_id),
+            category TEXT NOT NULL,
+            text TEXT NOT NULL,
+            media_kind TEXT CHECK (media_kind IN ('photo', 'voice')),
+            media_file_id TEXT,
+            status TEXT NOT NULL DEFAULT 'assigned'
+                CHECK (status IN ('assigned', 'answered', 'declined', 'closed')),
+            routed_to TEXT NOT NULL
+                CHECK (routed_to IN ('route', 'head', 'officials', 'township')),
+            assignee_id INTEGER,
+            first_owner_id INTEGER,
+            filed_at TEXT NOT NULL,
+            cycle_start TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            extended INTEGER NOT NULL DEFAULT 0,
+            reopened INTEGER NOT NULL DEFAULT 0,
+            joint INTEGER NOT NULL DEFAULT 0,
+            answer_id INTEGER,
+            responded_at TEXT,
+            first_responded_at TEXT,
+            rating TEXT CHECK (rating IN ('satisfied', 'basic', 'unsatisfied')),
+            rated_at TEXT,
+            closed_at TEXT,
+            close_reason TEXT CHECK (close_reason IN ('rated', 'not_rated', 'escalated')),
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX topics_village ON topics(village_code, status, due_date);
+        CREATE INDEX topics_requester ON topics(requester_id, filed_at);
+        CREATE INDEX topics_assignee ON topics(assignee_id, status);
+        CREATE TABLE topic_answers (
+            id INTEGER PRIMARY KEY,
+            topic_id INTEGER NOT NULL REFERENCES topics(id),
+            kind TEXT NOT NULL CHECK (kind IN ('answer', 'decline')),
+            reason TEXT,
+            text TEXT NOT NULL,
+            link TEXT,
+            attachment_kind TEXT,
+            attachment_file_id TEXT,
+            by_user_id INTEGER NOT NULL,
+            by_post TEXT NOT NULL,
+            at TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            on_time INTEGER NOT NULL
+        );
+        CREATE INDEX topic_answers_topic ON topic_answers(topic_id);
+        CREATE TABLE topic_supports (
+            topic_id INTEGER NOT NULL REFERENCES topics(id),
+            user_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (topic_id, user_id)
+        );
+        CREATE TABLE topic_extensions (
+            id INTEGER PRIMARY KEY,
+            topic_id INTEGER NOT NULL REFERENCES topics(id),
+            requested_by INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'refused')),
+            decided_by INTEGER,
+            decided_at TEXT,
+            new_due_date TEXT
+        );
+        CREATE INDEX topic_extensions_topic ON topic_extensions(topic_id, status);
+        CREATE TABLE topic_urges (
+            id INTEGER PRIMARY KEY,
+            topic_id INTEGER NOT NULL REFERENCES topics(id),
+            by_user_id INTEGER,
+            note TEXT,
+            at TEXT NOT NULL,
+            auto_day TEXT,
+            UNIQUE (topic_id, auto_day)
+        );
+        CREATE TABLE topic_routes (
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            category TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            set_by INTEGER NOT NULL,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (village_code, category)
+        );
+        CREATE TABLE topic_drafts (
+            user_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            topic_id INTEGER,
+            step TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE calendar_overrides (
+            day TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+            note TEXT,
+            set_by INTEGER NOT NULL,
+            set_at TEXT NOT NULL
+        )
+    """
+    for statement in statements.split(";"):
+        if statement.strip():
+            db.execute(statement)

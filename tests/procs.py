@@ -12,6 +12,7 @@ a crash in exactly that window.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -128,10 +129,8 @@ class BotProcess:
     def signal(self, sig: int) -> None:
         """Send a signal to the whole process group."""
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
 
     async def wait(self, timeout: float) -> int:  # noqa: ASYNC109
         """Wait for the process to end without blocking the event loop; its exit code."""

@@ -217,7 +217,9 @@ async def test_unsupported_set_my_commands_breaks_nothing(
     await resident_joins_by_village_link(api, product)
     await staff_invites_an_official(api, product)
 
-    menus = lambda: [r for r in outbox_rows(product) if r[0] == "setMyCommands"]  # noqa: E731
+    def menus() -> list[tuple[str, str, int, str | None]]:
+        return [r for r in outbox_rows(product) if r[0] == "setMyCommands"]
+
     # Two default menus at start (zh-CN, en), one per new member (resident, official).
     await eventually(lambda: len(menus()) == 4 and all(r[2] >= 1 for r in menus()))
     assert api.unsupported_methods() == ["setMyCommands"]

@@ -27,12 +27,44 @@ class MissingReferenceError(LookupError):
     """The reference file is missing or malformed."""
 
 
+# A slim copy of the Bot API reference (names, types, required flags) ships with the sandbox so it
+# runs anywhere; tests check it against the full reference. Regenerate it with
+# `python -m bot.sandbox.emulator_reference path/to/bot-api-10.1.json`.
+SHIPPED = Path(__file__).with_name("bot-api-10.1.slim.json")
+
+
 def reference_path() -> Path:
-    """The reference JSON: $BOTAPI_SCHEMA, else ../shared/reference next to the project root."""
+    """The reference JSON: $BOTAPI_SCHEMA, else the slim copy shipped beside this module."""
     override = os.environ.get(REFERENCE_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared" / "reference" / "bot-api-10.1.json"
+    return Path(override) if override else SHIPPED
+
+
+def slim(full: dict[str, Any]) -> dict[str, Any]:
+    """The parts of the full reference the emulator uses, without descriptions."""
+
+    def fields(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"name": f["name"], "types": f["types"], "required": f["required"]} for f in items]
+
+    def type_spec(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": name}
+        if "fields" in spec:
+            out["fields"] = fields(spec["fields"])
+        if "subtypes" in spec:
+            out["subtypes"] = spec["subtypes"]
+        return out
+
+    return {
+        "version": full["version"],
+        "methods": {
+            name: {
+                "name": name,
+                "returns": m.get("returns", []),
+                "fields": fields(m.get("fields", [])),
+            }
+            for name, m in full["methods"].items()
+        },
+        "types": {name: type_spec(name, spec) for name, spec in full["types"].items()},
+    }
 
 
 @functools.cache
@@ -143,3 +175,11 @@ def _conform_nested(type_name: str, value: Any) -> Any:
         inner = type_name.removeprefix("Array of ")
         return [_conform_nested(inner, item) for item in value]
     return conform(type_name, value)
+
+
+if __name__ == "__main__":
+    import sys
+
+    source = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    text = json.dumps(slim(source), ensure_ascii=False, separators=(",", ":"))
+    SHIPPED.write_text(text + "\n", encoding="utf-8")
