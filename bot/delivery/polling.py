@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -12,6 +13,7 @@ from bot.delivery.api_calls import retry_seconds
 from bot.delivery.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
+MIN_EMPTY_POLL = 0.2
 
 
 class Poller:
@@ -32,6 +34,7 @@ class Poller:
         offset: int | None = None
         backoff = 1.0
         while not self._stopping:
+            started = time.monotonic()
             try:
                 updates = await self.bot.get_updates(
                     offset=offset,
@@ -50,6 +53,10 @@ class Poller:
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 1.0
+            if not updates and time.monotonic() - started < MIN_EMPTY_POLL:
+                # A server that ignores the long-poll timeout would otherwise be asked in a tight
+                # loop; Telegram itself answers an empty poll only after the timeout.
+                await asyncio.sleep(MIN_EMPTY_POLL)
             if updates:
                 # Stored first; only the next call, with the higher offset, confirms them.
                 self.inbox.accept([u.to_dict() for u in updates])
