@@ -30,15 +30,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ),
         )
     elif payload.startswith("inv_"):
-        member = services(context).membership.accept_invite(who, payload[4:])
-        village = (
-            services(context).membership.village(member.village_code).name
-            if (member.village_code)
-            else services(context).config.township.name
-        )
+        membership = services(context).membership
+        member = membership.accept_invite(who, payload[4:])
         await reply(
             update,
-            t(who.language, "invite.welcome", role=Term(f"roles.{member.role}"), village=village),
+            t(
+                who.language,
+                "invite.welcome",
+                role=Term(f"roles.{member.role}"),
+                village=membership.place_name(member),
+            ),
         )
     elif who.roles:
         await reply(update, t(who.language, "start.welcome_back", name=who.name))
@@ -82,11 +83,7 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [t(who.language, "whoami.header", name=who.name, user_id=who.user_id)]
     membership = services(context).membership
     for member in who.roles:
-        place = (
-            membership.village(member.village_code).name
-            if member.village_code
-            else services(context).config.township.name
-        )
+        place = membership.place_name(member)
         lines.append(
             t(
                 who.language,

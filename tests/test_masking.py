@@ -50,24 +50,21 @@ def id_numbers(draw):
 
 
 phones = st.builds(
-    lambda p, n: f"1{p}{n:08d}", st.sampled_from("3456789"), st.integers(0, 10**8 - 1)
-).map(lambda s: s[:11])
+    lambda p, n: f"1{p}{n:09d}", st.sampled_from("3456789"), st.integers(0, 10**9 - 1)
+)
 cards = st.integers(min_value=10**15, max_value=10**19 - 1).map(str)
 filler = st.text(alphabet="张王李村组补贴亩元 ，。:abc", max_size=6)
 
 
 @given(st.lists(st.one_of(id_numbers(), phones, cards), min_size=1, max_size=4), filler)
-def test_no_sensitive_digit_run_survives(numbers, sep):
-    text = sep.join(numbers) if not any(c.isdigit() for c in sep) else " ".join(numbers)
-    text = " " + text.replace("  ", " ") + " "
-    masked = mask_text(f" {' / '.join(numbers)} ")
+def test_no_sensitive_digit_run_survives(numbers, words):
+    masked = mask_text(f"{words}{' / '.join(numbers)}{words}")
     for number in numbers:
         assert number not in masked
     # at most four consecutive original digits remain anywhere
     assert not re.search(r"\d{5,}", masked.replace("*", ""))
     assert mask_text(masked) == masked  # idempotent
     assert not contains_sensitive(masked)
-    assert text  # the filler text itself is only decoration
 
 
 @given(st.text(alphabet="张王李赵陈欧阳秀英建国桂兰大海", min_size=2, max_size=5))

@@ -72,6 +72,13 @@ class MembershipService:
             raise Denied("village.unknown", code=code)
         return village
 
+    def place_name(self, member: Member) -> str:
+        """Where a role applies: its village's name, or the township's for township staff."""
+        if member.village_code is None:
+            return self.config.township.name
+        village = villages.get(self.store.db, member.village_code)
+        return village.name if village else member.village_code
+
     def members(self, person: Person, village_code: str) -> tuple[Village, list[Member]]:
         """A village's members: for township staff, and for officials of that village."""
         village = self.village(village_code)
