@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Formatter
 
 LANGUAGES = ("zh-CN", "en")
+LANGUAGE_NAMES = {"zh-CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh-CN"
 _LOCALES = Path(__file__).with_name("locales")
 

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from bot.render import split_message
 from bot.services.bundle import Services
-from bot.services.people import Denied, Person
+from bot.services.people import Denied, Person, ReplyTo
 
 SERVICES = "services"
 
@@ -40,6 +40,14 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
             reply_markup=markup if i == len(parts) - 1 else None,
             disable_web_page_preview=True,
         )
+
+
+def answer_here(update: Update, *, edit: bool = False) -> ReplyTo:
+    """Where a service should queue its answer: this chat, or the pressed button's message."""
+    if edit and update.callback_query and update.callback_query.message:
+        message = update.callback_query.message
+        return ReplyTo(message.chat.id, message.message_id)
+    return ReplyTo(update.effective_chat.id)
 
 
 def buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:

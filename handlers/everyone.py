@@ -5,11 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import LANGUAGES, Term, t, t_plain
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, t, t_plain
 from bot.menus import commands_for
-from handlers.common import buttons, person, refusals, reply, services
-
-LANGUAGE_NAMES = {"zh-CN": "简体中文", "en": "English"}
+from handlers.common import answer_here, buttons, person, refusals, reply, services
 
 
 @refusals
@@ -30,17 +28,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ),
         )
     elif payload.startswith("inv_"):
-        membership = services(context).membership
-        member = membership.accept_invite(who, payload[4:])
-        await reply(
-            update,
-            t(
-                who.language,
-                "invite.welcome",
-                role=Term(f"roles.{member.role}"),
-                village=membership.place_name(member),
-            ),
-        )
+        services(context).membership.accept_invite(who, payload[4:], answer_here(update))
     elif who.roles:
         await reply(update, t(who.language, "start.welcome_back", name=who.name))
     else:
@@ -62,9 +50,8 @@ async def join_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer()
         await query.edit_message_text(t(who.language, "common.cancelled"))
         return
-    village = services(context).membership.join(who, code)
+    services(context).membership.join(who, code, answer_here(update, edit=True))
     await query.answer()
-    await query.edit_message_text(t(who.language, "join.done", village=village.name))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -105,8 +92,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     if context.args:
         chosen = _language_from(context.args[0])
-        services(context).membership.set_language(who, chosen)
-        await reply(update, t(chosen, "language.set", language=LANGUAGE_NAMES[chosen]))
+        services(context).membership.set_language(who, chosen, answer_here(update))
         return
     await reply(
         update,
@@ -120,9 +106,9 @@ async def language_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Apply the language picked with a button."""
     query = update.callback_query
     who = person(update, context)
-    chosen = services(context).membership.set_language(who, query.data.split(":", 1)[1])
+    chosen = query.data.split(":", 1)[1]
+    services(context).membership.set_language(who, chosen, answer_here(update, edit=True))
     await query.answer()
-    await query.edit_message_text(t(chosen, "language.set", language=LANGUAGE_NAMES[chosen]))
 
 
 def _language_from(text: str) -> str:
@@ -164,14 +150,16 @@ async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer()
         await query.edit_message_text(t(who.language, "common.cancelled"))
         return
-    services(context).membership.leave(who)
+    services(context).membership.leave(who, answer_here(update, edit=True))
     await query.answer()
-    await query.edit_message_text(t(who.language, "leave.done"))
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Nothing is half-done outside a guided form; say so rather than stay silent."""
+    """Drop whichever guided form is in progress; otherwise say there is nothing to cancel."""
     who = person(update, context)
+    if services(context).disclosures.cancel_draft(who):
+        await reply(update, t(who.language, "common.cancelled"))
+        return
     await reply(update, t(who.language, "common.nothing_to_cancel"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import errors, everyone, township
+from handlers import disclosures, errors, everyone, township
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -32,6 +32,7 @@ def register(application: Application) -> None:
     application.add_handler(
         CallbackQueryHandler(everyone.leave_pressed, pattern=r"^leave:(yes|no)$")
     )
+    disclosures.register(application)  # its form text/file filters fall through when idle
     application.add_handler(CallbackQueryHandler(everyone.stale_button))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, everyone.unknown_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, everyone.plain_text))

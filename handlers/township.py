@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Term, t
 from bot.render import local_time
-from handlers.common import person, refusals, reply, services
+from handlers.common import answer_here, person, refusals, reply, services
 
 
 @refusals
@@ -77,14 +77,4 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await reply(update, t(who.language, "revoke.usage"))
         return
-    member = services(context).membership.revoke(who, context.args[0])
-    await reply(
-        update,
-        t(
-            who.language,
-            "revoke.done",
-            id=member.id,
-            name=member.display_name,
-            role=Term(f"roles.{member.role}"),
-        ),
-    )
+    services(context).membership.revoke(who, context.args[0], answer_here(update))

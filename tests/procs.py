@@ -167,15 +167,20 @@ class BotProcess:
             self.proc.wait(timeout=10)
 
 
-def _die_after(method_name: str) -> None:
-    """Make MembershipService.<method_name> SIGKILL the process once it has returned."""
+def _die_after(spec: str) -> None:
+    """Make MembershipService.<method> SIGKILL the process once its Nth call ("method:N",
+    default 1) has returned, i.e. right after that change committed."""
     from bot.services.membership import MembershipService
 
+    method_name, _, count = spec.partition(":")
     original = getattr(MembershipService, method_name)
+    calls = {"n": 0}
 
     def dying(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGKILL)
+        calls["n"] += 1
+        if calls["n"] >= int(count or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
         return result
 
     setattr(MembershipService, method_name, dying)

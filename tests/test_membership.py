@@ -8,12 +8,13 @@ import pytest
 
 from bot.config import parse_config
 from bot.services.membership import MembershipService, hash_code
-from bot.services.people import Denied
+from bot.services.people import Denied, ReplyTo
 from storage import audit, invites, outbox, users
 from storage.db import Store
 from storage.times import utcnow
 
 STAFF = 9001
+HERE = ReplyTo(chat_id=77)
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def service(tmp_path):
 
 
 def test_join_is_audited_and_refreshes_the_menu(service):
-    village = service.join(service.person(1), "qingshan")
+    village = service.join(service.person(1), "qingshan", HERE)
     assert village.name == "青山村"
     who = service.person(1)
     assert who.has("resident", "qingshan")
@@ -47,12 +48,14 @@ def test_join_is_audited_and_refreshes_the_menu(service):
     queued = outbox.for_chat(service.store.db, 1)
     assert queued[-1].method == "setMyCommands"
     assert queued[-1].payload["scope"] == {"type": "chat", "chat_id": 1}
+    (answer,) = outbox.for_chat(service.store.db, 77)
+    assert answer.priority == outbox.INTERACTIVE and "青山村" in answer.payload["text"]
 
 
 def test_one_village_per_person(service):
-    service.join(service.person(1), "qingshan")
+    service.join(service.person(1), "qingshan", HERE)
     with pytest.raises(Denied) as denied:
-        service.join(service.person(1), "hexi")
+        service.join(service.person(1), "hexi", HERE)
     assert denied.value.key == "join.other_village"
 
 
@@ -61,10 +64,10 @@ def test_invite_code_is_stored_hashed_and_works_once(service):
     issued = service.create_invite(staff, "official", "qingshan", "会计")
     assert invites.by_hash(service.store.db, issued.code) is None
     assert invites.by_hash(service.store.db, hash_code(issued.code)) is not None
-    member = service.accept_invite(service.person(2), issued.code)
+    member = service.accept_invite(service.person(2), issued.code, HERE)
     assert (member.role, member.village_code, member.title) == ("official", "qingshan", "会计")
     with pytest.raises(Denied) as denied:
-        service.accept_invite(service.person(3), issued.code)
+        service.accept_invite(service.person(3), issued.code, HERE)
     assert denied.value.key == "invite.used"
     notices = [m for m in outbox.for_chat(service.store.db, STAFF) if m.method == "sendMessage"]
     assert "用户2" in notices[0].payload["text"]
@@ -76,12 +79,12 @@ def test_expired_and_wrong_village_invites_are_refused(service):
     later = utcnow() + timedelta(days=8)
     service.now = lambda: later
     with pytest.raises(Denied) as denied:
-        service.accept_invite(service.person(2), issued.code)
+        service.accept_invite(service.person(2), issued.code, HERE)
     assert denied.value.key == "invite.expired"
     service.now = utcnow
-    service.join(service.person(3), "hexi")
+    service.join(service.person(3), "hexi", HERE)
     with pytest.raises(Denied) as denied:
-        service.accept_invite(service.person(3), issued.code)
+        service.accept_invite(service.person(3), issued.code, HERE)
     assert denied.value.key == "join.other_village"
 
 
@@ -90,13 +93,13 @@ def test_only_township_staff_invite_and_revoke(service):
     with pytest.raises(Denied):
         service.create_invite(resident, "official", "qingshan", None)
     with pytest.raises(Denied):
-        service.revoke(resident, "1")
+        service.revoke(resident, "1", HERE)
 
 
 def test_revoke_refuses_roles_from_the_config(service):
     staff = service.person(STAFF)
     with pytest.raises(Denied) as denied:
-        service.revoke(staff, f"#{staff.roles[0].id}")
+        service.revoke(staff, f"#{staff.roles[0].id}", HERE)
     assert denied.value.key == "revoke.from_config"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.config import Config, parse_config
 from bot.services.bundle import Services
+from bot.services.people import ReplyTo
 from storage import users
 
 TOKEN = "123456:SANDBOX-village-affairs-bot"
@@ -60,7 +61,7 @@ def seed(services: Services) -> None:
     for user in USERS:
         person = membership.person(user.user_id)
         if user.role == "resident" and not person.roles:
-            membership.join(person, user.village_code)
+            membership.join(person, user.village_code, ReplyTo(user.user_id))
         elif user.role in ("official", "supervisor") and not person.roles:
             issued = membership.create_invite(staff, user.role, user.village_code, user.title)
-            membership.accept_invite(person, issued.code)
+            membership.accept_invite(person, issued.code, ReplyTo(user.user_id))

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Config
-from bot.i18n import LANGUAGES, Term, pick_language
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
 from bot.services import notify
-from bot.services.people import Denied, Person
+from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, invites, members, users, villages
 from storage.db import Store
 from storage.members import Member
@@ -101,7 +101,7 @@ class MembershipService:
 
     # -- changes ---------------------------------------------------------------------------
 
-    def join(self, person: Person, village_code: str) -> Village:
+    def join(self, person: Person, village_code: str, reply: ReplyTo) -> Village:
         """Join a village as a resident (from its join link or the village list)."""
         village = self.village(village_code)
         self._check_one_village(person, village)
@@ -118,6 +118,9 @@ class MembershipService:
                 after={"role": "resident"},
             )
             notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+            notify.answer(
+                db, f"a{event}:answer", reply, person.language, "join.done", village=village.name
+            )
         return village
 
     def create_invite(
@@ -135,6 +138,8 @@ class MembershipService:
         title = (title or "").strip() or None
         if title and len(title) > TITLE_MAX:
             raise Denied("invite.title_too_long", limit=TITLE_MAX)
+        # The link is answered directly, not through the outbox, so the plain code is never
+        # stored; should that answer be lost, the unused invite simply expires.
         code = secrets.token_urlsafe(18)
         expires_at = self.now() + timedelta(days=self.config.invites.ttl_days)
         with self.store.transaction() as db:
@@ -157,7 +162,7 @@ class MembershipService:
             )
         return IssuedInvite(code, role, village, title, expires_at)
 
-    def accept_invite(self, person: Person, code: str) -> Member:
+    def accept_invite(self, person: Person, code: str, reply: ReplyTo) -> Member:
         """Bind the invite's role to the person who opened it; each code works once."""
         db = self.store.db
         invite = invites.by_hash(db, hash_code(code))
@@ -197,9 +202,18 @@ class MembershipService:
                 role=Term(f"roles.{invite.role}"),
                 village=village.name if village else "—",
             )
+            notify.answer(
+                db,
+                f"a{event}:answer",
+                reply,
+                person.language,
+                "invite.welcome",
+                role=Term(f"roles.{invite.role}"),
+                village=village.name if village else self.config.township.name,
+            )
         return members.get(self.store.db, member_id)
 
-    def revoke(self, person: Person, member_ref: str) -> Member:
+    def revoke(self, person: Person, member_ref: str, reply: ReplyTo) -> Member:
         """Township staff take a role away; roles from the config file are changed there."""
         person.require("township")
         member_id = member_ref.strip().lstrip("#")
@@ -229,9 +243,19 @@ class MembershipService:
                 "revoke.notice",
                 role=Term(f"roles.{member.role}"),
             )
+            notify.answer(
+                db,
+                f"a{event}:answer",
+                reply,
+                person.language,
+                "revoke.done",
+                id=member.id,
+                name=member.display_name,
+                role=Term(f"roles.{member.role}"),
+            )
         return member
 
-    def leave(self, person: Person) -> list[Member]:
+    def leave(self, person: Person, reply: ReplyTo) -> list[Member]:
         """Give up every role in one's village (township roles are managed by township staff)."""
         village_roles = [m for m in person.roles if m.village_code]
         if not village_roles:
@@ -248,9 +272,10 @@ class MembershipService:
                 before={"roles": [m.role for m in village_roles]},
             )
             notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+            notify.answer(db, f"a{event}:answer", reply, person.language, "leave.done")
         return village_roles
 
-    def set_language(self, person: Person, language: str) -> str:
+    def set_language(self, person: Person, language: str, reply: ReplyTo) -> str:
         """Store the person's language choice and re-render their menu in it."""
         if language not in LANGUAGES:
             raise Denied("language.unknown", language=language)
@@ -264,6 +289,14 @@ class MembershipService:
                 after={"language": language},
             )
             notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
+            notify.answer(
+                db,
+                f"a{event}:answer",
+                reply,
+                language,
+                "language.set",
+                language=LANGUAGE_NAMES[language],
+            )
         return language
 
     def _check_one_village(self, person: Person, village: Village) -> None:

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from bot.i18n import LANGUAGES, pick_language, t
 from bot.menus import menu
+from bot.services.people import ReplyTo
 from storage import members, outbox, users
 
 
@@ -23,6 +24,7 @@ def message(
     user_id: int,
     default_language: str,
     text_key: str,
+    /,
     *,
     priority: int = outbox.NORMAL,
     **params: object,
@@ -31,6 +33,19 @@ def message(
     language = language_of(db, user_id, default_language)
     payload = {"chat_id": user_id, "text": t(language, text_key, **params), "parse_mode": "HTML"}
     outbox.enqueue(db, key, user_id, "sendMessage", payload, priority=priority)
+
+
+def answer(
+    db: Database, key: str, reply: ReplyTo, language: str, text_key: str, /, **params: object
+) -> None:
+    """Queue the answer to a change ahead of everything else: a new message or an edit."""
+    payload: dict = {"chat_id": reply.chat_id, "text": t(language, text_key, **params)}
+    payload["parse_mode"] = "HTML"
+    method = "sendMessage"
+    if reply.edit_message_id is not None:
+        method = "editMessageText"
+        payload["message_id"] = reply.edit_message_id
+    outbox.enqueue(db, key, reply.chat_id, method, payload, priority=outbox.INTERACTIVE)
 
 
 def refresh_menu(db: Database, key: str, user_id: int, default_language: str) -> None:

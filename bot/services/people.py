@@ -20,6 +20,18 @@ class Denied(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyTo:
+    """Where the answer to a change goes: the person's chat, or the button message to edit.
+
+    The answer is queued in the change's own transaction (DESIGN §7): once the change is saved,
+    the person is owed its answer even if the bot dies before sending it.
+    """
+
+    chat_id: int
+    edit_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     user_id: int
     name: str
