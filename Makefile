@@ -21,8 +21,15 @@ FOREIGN := tests/foreign_botapi
 $(FOREIGN)/node_modules/.package-lock.json: $(FOREIGN)/package.json $(FOREIGN)/package-lock.json
 	npm ci --prefix $(FOREIGN) --no-audit --no-fund --loglevel=error
 
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`); the CJK
+# and emoji fonts make Chinese text render in screenshots and printed posters. Needs root (CI).
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+
 ## test: lint, check the import arrows, run the whole suite
 test: $(STAMP) $(FOREIGN)/node_modules/.package-lock.json
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		$(BROWSER_PACKAGES) >/dev/null; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

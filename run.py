@@ -34,10 +34,11 @@ TICK_SECONDS = 60
 class Runtime:
     """One process, one asyncio loop: the Telegram application, inbox, outbox, web and scheduler."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, sandbox_api: str | None = None) -> None:
         # PTB's future behaviour (retry_after as a timedelta) instead of a warning per 429.
         os.environ.setdefault("PTB_TIMEDELTA", "1")
         self.config = config
+        self.sandbox_api = sandbox_api  # the emulator's origin: enables /sandbox
         self.store = Store(config.storage.path)
         self.services = Services.build(config, self.store)
         self.application: Application = self._build_application()
@@ -99,7 +100,11 @@ class Runtime:
         self.services.ticker.run(utcnow())
 
     async def _start_web(self) -> None:
-        app = web_handlers.make_app(self.services, self.inbox)
+        # initialize() has asked getMe, so the username for join links is known here.
+        context = web_handlers.WebContext(
+            bot_username=self.application.bot.username or "", sandbox_api=self.sandbox_api
+        )
+        app = web_handlers.make_app(self.services, self.inbox, context)
         self.web_runner = web.AppRunner(app, access_log=None)
         await self.web_runner.setup()
         site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
@@ -139,7 +144,7 @@ async def serve_sandbox(base: Config | None) -> None:
     from bot.sandbox.environment import banner, sandbox
 
     async with sandbox(base) as (config, emulator):
-        runtime = Runtime(config)
+        runtime = Runtime(config, sandbox_api=emulator.url)
         await runtime.start()
         seed(runtime.services)
         print(banner(config, emulator, runtime.web_port), flush=True)

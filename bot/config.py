@@ -22,10 +22,13 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "Config",
     "ConfigError",
+    "DisclosureConfig",
     "InvitesConfig",
     "OutboxConfig",
     "StorageConfig",
     "TelegramConfig",
+    "TopicRoute",
+    "TopicsConfig",
     "TownshipConfig",
     "VillageConfig",
     "WebConfig",
@@ -131,6 +134,69 @@ class OutboxConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicRoute:
+    """A standing routing rule: this village's topics of this category go to this official."""
+
+    village: str
+    category: str
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsConfig:
+    """Point-topic requests (点题): deadlines, limits, the feedback wall and routing."""
+
+    answer_working_days: int = 10
+    extension_max_working_days: int = 10
+    hard_cap_calendar_days: int = 30
+    daily_limit_per_resident: int = 5
+    auto_close_days: int = 7
+    digest_time: str = "08:30"
+    wall_chat_id: int | None = None
+    joint_threshold_ratio: float = 0.1
+    routes: tuple[TopicRoute, ...] = ()
+
+    @property
+    def digest_hour_minute(self) -> tuple[int, int]:
+        """The digest time as (hour, minute), local time."""
+        hour, minute = self.digest_time.split(":")
+        return int(hour), int(minute)
+
+
+DEFAULT_CATEGORIES = (
+    "财务收支",
+    "惠农补贴",
+    "救灾救助/低保",
+    "集体三资",
+    "工程项目",
+    "民主评议/审计",
+    "政策",
+    "其他",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureConfig:
+    """Disclosures (DESIGN §3, §4): sign-off rule, quarterly schedule, categories, import limits."""
+
+    required_signoffs: str | int = "all"  # REV-01: every supervisor signs, or at least N
+    publish_day: int = 10  # SCH-01: day of the quarter's first month the scheduler publishes
+    publish_time: str = "09:00"
+    deadline_day: int = 15
+    reminder_days: tuple[int, ...] = (1, 8)
+    township_alert_day: int = 16  # SCH-09
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES  # CAT-*, configurable (CH-08)
+    max_import_rows: int = 5000
+    max_import_bytes: int = 2_000_000
+
+    @property
+    def publish_hour_minute(self) -> tuple[int, int]:
+        """``publish_time`` as (hour, minute)."""
+        hour, minute = self.publish_time.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration; ``source`` is the file it came from."""
 
@@ -142,6 +208,8 @@ class Config:
     invites: InvitesConfig
     outbox: OutboxConfig
     source: str
+    topics: TopicsConfig = TopicsConfig()
+    disclosure: DisclosureConfig = DisclosureConfig()
 
     def village(self, code: str) -> VillageConfig | None:
         """Return the village with this code, or None."""
@@ -186,6 +254,11 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "int": (_is_int, "an integer"),
     "number": (lambda v: _is_int(v) or isinstance(v, float), "a number"),
     "int_list": (lambda v: isinstance(v, list | tuple), "an array of integers"),
+    "str_list": (
+        lambda v: isinstance(v, list | tuple) and all(isinstance(i, str) for i in v),
+        "an array of strings",
+    ),
+    "int_or_all": (lambda v: _is_int(v) or v == "all", 'a positive integer or "all"'),
 }
 
 _TOML_TYPES = {
@@ -362,7 +435,49 @@ _VILLAGE = (
     _F("name", "str", _REQUIRED, _non_empty),
     _F("chat_id", "int", None, lambda v: None if v else "must not be 0"),
 )
-_SECTIONS = ("telegram", "storage", "web", "township", "villages", "invites", "outbox")
+_TOPICS = (
+    _F("answer_working_days", "int", 10, _between(1, 60)),
+    _F("extension_max_working_days", "int", 10, _between(0, 60)),
+    _F("hard_cap_calendar_days", "int", 30, _between(1, 365)),
+    _F("daily_limit_per_resident", "int", 5, _between(1, 100)),
+    _F("auto_close_days", "int", 7, _between(1, 90)),
+    _F("digest_time", "str", "08:30", _matches(r"([01]\d|2[0-3]):[0-5]\d", "must be HH:MM")),
+    _F("wall_chat_id", "int", None, lambda v: None if v else "must not be 0"),
+    _F("joint_threshold_ratio", "number", 0.1, _between(0.01, 1)),
+)
+_TOPIC_CATEGORIES = ("finance", "subsidy", "lowincome", "project", "land", "other", "head")
+_TOPIC_ROUTE = (
+    _F("village", "str", _REQUIRED, _CODE),
+    _F("category", "str", _REQUIRED, _one_of(*_TOPIC_CATEGORIES)),
+    _F("user_id", "int", _REQUIRED, _between(1, 2**63 - 1)),
+)
+_DISCLOSURE = (
+    _F(
+        "required_signoffs",
+        "int_or_all",
+        "all",
+        lambda v: None if v == "all" or v >= 1 else 'must be "all" or at least 1',
+    ),
+    _F("publish_day", "int", 10, _between(1, 28)),
+    _F("publish_time", "str", "09:00", _matches(r"([01]\d|2[0-3]):[0-5]\d", "must be HH:MM")),
+    _F("deadline_day", "int", 15, _between(1, 28)),
+    _F("reminder_days", "int_list", (1, 8), _between(1, 28)),
+    _F("township_alert_day", "int", 16, _between(1, 31)),
+    _F("categories", "str_list", DEFAULT_CATEGORIES),
+    _F("max_import_rows", "int", 5000, _between(1, 100_000)),
+    _F("max_import_bytes", "int", 2_000_000, _between(1_000, 20_000_000)),
+)
+_SECTIONS = (
+    "telegram",
+    "storage",
+    "web",
+    "township",
+    "villages",
+    "invites",
+    "outbox",
+    "topics",
+    "disclosure",
+)
 
 
 # --------------------------------------------------------------------------- sections
@@ -423,6 +538,47 @@ def _villages(data: Mapping) -> tuple[VillageConfig, ...]:
     return tuple(villages)
 
 
+def _topics(data: Mapping, villages: tuple[VillageConfig, ...]) -> TopicsConfig:
+    table = dict(_table(data, "topics"))
+    items = table.pop("routes", [])
+    values = _read(table, "topics", _TOPICS)
+    if not isinstance(items, list | tuple):
+        raise _expected("topics.routes", "an array of tables ([[topics.routes]])", items)
+    codes = {v.code for v in villages}
+    routes: list[TopicRoute] = []
+    seen: set[tuple[str, str]] = set()
+    for i, item in enumerate(items):
+        key = f"topics.routes[{i}]"
+        if not isinstance(item, Mapping):
+            raise _expected(key, "a table", item)
+        route = TopicRoute(**_read(item, key, _TOPIC_ROUTE))
+        if route.village not in codes:
+            raise _Invalid(f"{key}.village", f"no [[villages]] has code {route.village!r}")
+        if (route.village, route.category) in seen:
+            raise _Invalid(f"{key}.category", "duplicate route for this village and category")
+        seen.add((route.village, route.category))
+        routes.append(route)
+    return TopicsConfig(**values, routes=tuple(routes))
+
+
+def _disclosure(data: Mapping) -> DisclosureConfig:
+    d = _read(_table(data, "disclosure"), "disclosure", _DISCLOSURE)
+    categories = tuple(c.strip() for c in d["categories"])
+    if not categories:
+        raise _Invalid("disclosure.categories", "at least one category is required")
+    for i, name in enumerate(categories):
+        if not name or len(name) > 20:
+            raise _Invalid(f"disclosure.categories[{i}]", "must be 1-20 characters")
+        if name in categories[:i]:
+            raise _Invalid(f"disclosure.categories[{i}]", f"duplicate category {name!r}")
+    d["categories"] = categories
+    if d["deadline_day"] < d["publish_day"]:
+        raise _Invalid("disclosure.deadline_day", "must not be before publish_day")
+    if d["township_alert_day"] <= d["deadline_day"]:
+        raise _Invalid("disclosure.township_alert_day", "must be after deadline_day")
+    return DisclosureConfig(**d)
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -451,6 +607,8 @@ def parse_config(
             invites=InvitesConfig(**_read(_table(data, "invites"), "invites", _INVITES)),
             outbox=OutboxConfig(**_read(_table(data, "outbox"), "outbox", _OUTBOX)),
             source=source,
+            topics=_topics(data, _villages(data)),
+            disclosure=_disclosure(data),
         )
     except _Invalid as exc:
         key, message = exc.args

@@ -9,11 +9,22 @@ from bot.i18n import t_plain
 # Order is the order people see; every command here must have a `commands.<name>` message.
 EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "resident": (),
-    "official": ("members",),
-    "supervisor": (),
-    "township": ("invite", "members", "revoke"),
+    "resident": ("disclosures", "search", "subscribe"),
+    "official": ("members", "draft", "disclosures", "correct", "verify", "export", "search"),
+    "supervisor": ("review", "disclosures", "export", "search"),
+    "township": ("invite", "members", "revoke", "disclosures", "search", "export", "export_year"),
 }
+# Point-topic requests and the feedback wall (issue 4), after each role's other commands.
+_TOPIC_COMMANDS = {
+    "resident": ("topic", "mytopics", "support", "history"),
+    "official": ("inbox", "answer", "decline", "extend", "transfer", "history", "stats"),
+    "township": (
+        *("pending", "overdue", "urge", "inbox", "history"),
+        *("stats", "report", "route", "holiday"),
+    ),
+}
+for _role, _names in _TOPIC_COMMANDS.items():
+    BY_ROLE[_role] = (*BY_ROLE[_role], *_names)
 
 
 def commands_for(roles: Iterable[str]) -> list[str]:

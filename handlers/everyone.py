@@ -160,6 +160,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if services(context).disclosures.cancel_draft(who):
         await reply(update, t(who.language, "common.cancelled"))
         return
+    if services(context).topics.cancel_draft(who, answer_here(update)):
+        return  # the topic form's "cancelled" answer is queued with the change
     await reply(update, t(who.language, "common.nothing_to_cancel"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import disclosures, errors, everyone, township
+from handlers import disclosures, errors, everyone, topics, township
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -33,6 +33,7 @@ def register(application: Application) -> None:
         CallbackQueryHandler(everyone.leave_pressed, pattern=r"^leave:(yes|no)$")
     )
     disclosures.register(application)  # its form text/file filters fall through when idle
+    topics.register(application)  # likewise: its form input matches only while one is open
     application.add_handler(CallbackQueryHandler(everyone.stale_button))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, everyone.unknown_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, everyone.plain_text))

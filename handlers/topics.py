@@ -7,7 +7,13 @@ import io
 from datetime import date
 
 from telegram import InputFile, Update
-from telegram.ext import ContextTypes, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.i18n import Term, t, t_plain
 from bot.render import local_time
@@ -16,7 +22,7 @@ from bot.services.topics import HistoryEntry, Reply
 from bot.services.topics_notices import category_term
 from bot.services.topics_stats import stats_lines
 from bot.services.topics_text import excerpt, reason_from
-from handlers.common import SERVICES, buttons, person, refusals, reply, services
+from handlers.common import SERVICES, answer_here, buttons, person, refusals, reply, services
 
 LIST_LIMIT = 30
 
@@ -28,7 +34,9 @@ def _markup(language: str, rows) -> object:
 
 
 async def _say(update: Update, who: Person, answer: Reply) -> None:
-    await reply(update, t(who.language, answer.key, **answer.params), _markup(who.language, answer.rows))
+    await reply(
+        update, t(who.language, answer.key, **answer.params), _markup(who.language, answer.rows)
+    )
 
 
 def _args(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
@@ -52,9 +60,9 @@ async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = _rest(update, 1)
     service = services(context).topics
     if text.strip():
-        service.file(who, text)  # the receipt (回执) comes through the outbox
+        service.file(who, text)  # the receipt (回执) is the answer, queued with the topic
         return
-    await _say(update, who, service.start_filing(who))
+    service.start_filing(who, answer_here(update))
 
 
 @refusals
@@ -87,7 +95,7 @@ async def support(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         raise Denied("topics.usage.support")
     service = services(context).topics
-    await _say(update, who, service.support(who, service.find(args[0])))
+    service.support(who, service.find(args[0]), answer_here(update))
 
 
 @refusals
@@ -205,10 +213,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     item = service.find(args[0])
     text = _rest(update, 2)
     if not text.strip():
-        await _say(update, who, service.start_answer(who, item))
+        service.start_answer(who, item, answer_here(update))
         return
-    done = service.answer(who, item, text)
-    await reply(update, t(who.language, "topics.answered_ack", receipt=done.receipt))
+    service.answer(who, item, text, reply=answer_here(update))
 
 
 @refusals
@@ -226,8 +233,7 @@ async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reason = reason_from(args[1])
     if reason is None:
         raise Denied("topics.bad_reason")
-    done = service.decline(who, item, reason, _rest(update, 3))
-    await reply(update, t(who.language, "topics.declined_ack", receipt=done.receipt))
+    service.decline(who, item, reason, _rest(update, 3), answer_here(update))
 
 
 @refusals
@@ -240,12 +246,11 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = services(context).topics
     item = service.find(args[0])
     if len(args) == 1:
-        await _say(update, who, service.start_extension(who, item))
+        service.start_extension(who, item, answer_here(update))
         return
     if not args[1].isdigit():
         raise Denied("topics.extend_usage", maximum=service.limits.extension_max_working_days)
-    service.request_extension(who, item, int(args[1]), _rest(update, 3))
-    await reply(update, t(who.language, "topics.extension_requested_ack", days=int(args[1])))
+    service.request_extension(who, item, int(args[1]), _rest(update, 3), answer_here(update))
 
 
 @refusals
@@ -260,16 +265,7 @@ async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(args) == 1:
         await _say(update, who, service.transfer_targets(who, item))
         return
-    moved = service.transfer(who, item, args[1])
-    await reply(
-        update,
-        t(
-            who.language,
-            "topics.transferred_ack",
-            receipt=moved.receipt,
-            post=service.assignee_post(moved),
-        ),
-    )
+    service.transfer(who, item, args[1], answer_here(update))
 
 
 # -- township ----------------------------------------------------------------------------------
@@ -304,8 +300,7 @@ async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         raise Denied("topics.usage.urge")
     service = services(context).topics
-    item = service.urge(who, service.find(args[0]), _rest(update, 2))
-    await reply(update, t(who.language, "topics.urged_ack", receipt=item.receipt))
+    service.urge(who, service.find(args[0]), _rest(update, 2), answer_here(update))
 
 
 @refusals
@@ -344,14 +339,14 @@ async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         raise Denied("topics.usage.route")
     if len(args) >= 3:
-        result = service.set_route(who, args[0], args[1].lower(), args[2])
-        key = "topics.route.set" if result.assignee_id else "topics.route.cleared"
-        await reply(update, t(who.language, key, village=args[0], category=args[1]))
+        service.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
         return
     rules = service.routes(who, args[0])
     lines = [t(who.language, "topics.route.header", village=args[0])]
     for category, post in sorted(rules.items()):
-        name = Term(f"topics.category.{category}") if category != "head" else Term("topics.route.head")
+        name = (
+            Term(f"topics.category.{category}") if category != "head" else Term("topics.route.head")
+        )
         lines.append(t(who.language, "topics.route.line", category=name, post=post))
     if not rules:
         lines.append(t(who.language, "topics.route.empty"))
@@ -404,20 +399,7 @@ async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         raise Denied("topics.holiday.bad_date", text=args[0][:20]) from None
     kind = _KINDS[args[1].lower()]
-    calendar.set_override(who, day, kind, _rest(update, 3))
-    key = "topics.holiday.cleared" if kind is None else "topics.holiday.set"
-    await reply(
-        update,
-        t(
-            who.language,
-            key,
-            day=day.isoformat(),
-            kind=Term(f"topics.holiday.{kind or 'holiday'}"),
-            covered=Term(
-                "topics.holiday.covered" if calendar.covered(day.year) else "topics.holiday.uncovered"
-            ),
-        ),
-    )
+    calendar.set_override(who, day, kind, _rest(update, 3), answer_here(update))
 
 
 # -- buttons and form input --------------------------------------------------------------------
@@ -425,57 +407,49 @@ async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every `tp:` button; the service checks the presser's rights again (DESIGN §2)."""
+    """Every `tp:` button; the service checks the presser's rights again (DESIGN §2).
+    A change queues its own answer (an edit of the pressed message, or a new message)."""
     query = update.callback_query
     who = person(update, context)
     service = services(context).topics
     parts = query.data.split(":")
     action, values = parts[1], parts[2:]
     numbers = [int(v) for v in values if v.isdigit()]
-    result: Reply | None = None
-    edit = False
+    here, edit_here = answer_here(update), answer_here(update, edit=True)
+    shown: Reply | None = None  # answers that change nothing are sent directly
     if action == "cat" and values:
-        result, edit = service.choose_category(who, values[0]), True
+        service.choose_category(who, values[0], edit_here)
     elif action == "ok":
-        result, edit = service.confirm_draft(who), True
+        service.confirm_draft(who, edit_here)
     elif action == "no":
-        service.cancel_draft(who)
-        result, edit = Reply("common.cancelled"), True
+        if not service.cancel_draft(who, edit_here):
+            raise Denied("topics.stale")
     elif action == "a" and numbers:
-        result = service.start_answer(who, service.get(numbers[0]))
+        service.start_answer(who, service.get(numbers[0]), here)
     elif action == "d" and numbers:
-        result = service.start_decline(who, service.get(numbers[0]))
-    elif action == "dr" and numbers and len(values) == 2:
-        result, edit = service.choose_reason(who, service.get(numbers[0]), values[1]), True
+        shown = service.start_decline(who, service.get(numbers[0]))
+    elif action == "dr" and len(numbers) == 1 and len(values) == 2:
+        service.choose_reason(who, service.get(numbers[0]), values[1], edit_here)
     elif action == "x" and numbers:
-        result = service.start_extension(who, service.get(numbers[0]))
+        service.start_extension(who, service.get(numbers[0]), here)
     elif action == "t" and numbers:
-        result = service.transfer_targets(who, service.get(numbers[0]))
+        shown = service.transfer_targets(who, service.get(numbers[0]))
     elif action == "tt" and len(numbers) == 2:
-        moved = service.transfer(who, service.get(numbers[0]), numbers[1])
-        result = Reply(
-            "topics.transferred_ack",
-            {"receipt": moved.receipt, "post": service.assignee_post(moved)},
-        )
-        edit = True
+        service.transfer(who, service.get(numbers[0]), numbers[1], edit_here)
     elif action in ("xa", "xr") and numbers:
-        result, edit = service.decide_extension(who, numbers[0], action == "xa"), True
+        service.decide_extension(who, numbers[0], action == "xa", edit_here)
     elif action == "r" and len(numbers) == 2 and len(values) == 3:
-        result = service.rate(who, service.get(numbers[0]), numbers[1], values[2])
-        edit = result.key != "topics.form.unsatisfied"
+        service.rate(who, service.get(numbers[0]), numbers[1], values[2], here)
     elif action == "s" and numbers:
+        # From the wall channel: the presser is answered with an alert, not a message.
         done = service.support(who, service.get(numbers[0]))
         await query.answer(t_plain(who.language, done.key, **done.params), show_alert=True)
         return
-    if result is None:
+    else:
         raise Denied("topics.stale")
     await query.answer()
-    text = t(who.language, result.key, **result.params)
-    markup = _markup(who.language, result.rows)
-    if edit and query.message is not None:
-        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
-    else:
-        await reply(update, text, markup)
+    if shown is not None:
+        await _say(update, who, shown)
 
 
 @refusals
@@ -491,7 +465,7 @@ async def form_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif message.document:
         media = ("document", message.document.file_id)
     text = message.text or message.caption
-    await _say(update, who, services(context).topics.draft_input(who, text, media))
+    services(context).topics.draft_input(who, text, media, answer_here(update))
 
 
 class HasTopicDraft(filters.MessageFilter):
@@ -505,3 +479,39 @@ class HasTopicDraft(filters.MessageFilter):
         if message.from_user is None:
             return False
         return self.application.bot_data[SERVICES].topics.has_draft(message.from_user.id)
+
+
+COMMANDS = {
+    "topic": topic,
+    "mytopics": mytopics,
+    "support": support,
+    "history": history,
+    "inbox": inbox,
+    "answer": answer,
+    "decline": decline,
+    "extend": extend,
+    "transfer": transfer,
+    "pending": pending,
+    "overdue": overdue,
+    "urge": urge,
+    "stats": stats,
+    "report": report,
+    "route": route,
+    "holiday": holiday,
+}
+
+
+def register(application) -> None:
+    """Topic commands (for everyone: the services refuse politely), buttons and form input.
+    The form-input filter only matches while the person has a topic form open, so other
+    features' handlers and the catch-alls still see everything else."""
+    private = filters.ChatType.PRIVATE
+    for name, callback in COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(CallbackQueryHandler(pressed, pattern=r"^tp:[a-z]{1,3}(:[\w-]+){0,3}$"))
+    content = filters.TEXT | filters.PHOTO | filters.VOICE | filters.Document.ALL
+    application.add_handler(
+        MessageHandler(
+            private & content & ~filters.COMMAND & HasTopicDraft(application), form_input
+        )
+    )

@@ -58,6 +58,7 @@ def delete(db: Database, day: date) -> bool:
 def mark_warned(db: Database, year: int, at: datetime) -> bool:
     """Remember that staff were warned about an uncovered year; True only the first time."""
     cur = db.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [f"{_WARNED}{year}", to_text(at)]
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+        [f"{_WARNED}{year}", to_text(at)],
     )
     return cur.rowcount == 1

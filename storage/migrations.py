@@ -220,3 +220,100 @@ def m003_topics(db: Database) -> None:
     for statement in statements.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m002_disclosures(db: Database) -> None:
+    """Disclosures with versions, rows, sign-offs, filing records, guided forms, subscriptions."""
+    db.executescript(
+        """
+        CREATE TABLE disclosures (
+            id INTEGER PRIMARY KEY,
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            kind TEXT NOT NULL CHECK (kind IN ('finance', 'subsidy', 'notice')),
+            category TEXT NOT NULL,
+            period TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            major INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                ('draft', 'in_review', 'approved', 'published', 'superseded')),
+            version INTEGER NOT NULL DEFAULT 1,
+            root_id INTEGER,
+            supersedes_id INTEGER REFERENCES disclosures(id),
+            superseded_by_id INTEGER REFERENCES disclosures(id),
+            opening_fen INTEGER,
+            closing_fen INTEGER,
+            source_name TEXT,
+            review_round INTEGER NOT NULL DEFAULT 0,
+            reject_reason TEXT,
+            changes TEXT,
+            created_by INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            approved_at TEXT,
+            publish_due_at TEXT,
+            published_at TEXT
+        );
+        CREATE INDEX disclosures_village ON disclosures(village_code, status, period);
+        CREATE INDEX disclosures_due ON disclosures(status, publish_due_at);
+        CREATE UNIQUE INDEX disclosures_one_correction ON disclosures(supersedes_id)
+            WHERE supersedes_id IS NOT NULL AND status != 'draft';
+        CREATE TABLE disclosure_rows (
+            id INTEGER PRIMARY KEY,
+            disclosure_id INTEGER NOT NULL REFERENCES disclosures(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            section TEXT NOT NULL,
+            data TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL DEFAULT 0,
+            ytd_fen INTEGER
+        );
+        CREATE INDEX disclosure_rows_of ON disclosure_rows(disclosure_id, position);
+        CREATE TABLE disclosure_signoffs (
+            id INTEGER PRIMARY KEY,
+            disclosure_id INTEGER NOT NULL REFERENCES disclosures(id),
+            round INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+            reason TEXT,
+            at TEXT NOT NULL,
+            UNIQUE (disclosure_id, round, user_id)
+        );
+        CREATE TABLE disclosure_filings (
+            id INTEGER PRIMARY KEY,
+            disclosure_id INTEGER NOT NULL UNIQUE REFERENCES disclosures(id),
+            village_code TEXT NOT NULL,
+            drafted_by INTEGER NOT NULL,
+            drafted_by_name TEXT NOT NULL,
+            signed_by TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            checksum TEXT NOT NULL
+        );
+        CREATE TRIGGER disclosure_filings_no_update BEFORE UPDATE ON disclosure_filings
+            BEGIN SELECT RAISE(ABORT, 'filing records are immutable'); END;
+        CREATE TRIGGER disclosure_filings_no_delete BEFORE DELETE ON disclosure_filings
+            BEGIN SELECT RAISE(ABORT, 'filing records are immutable'); END;
+        CREATE TABLE disclosure_forms (
+            user_id INTEGER PRIMARY KEY,
+            step TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE disclosure_subscriptions (
+            user_id INTEGER NOT NULL,
+            village_code TEXT NOT NULL,
+            category TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, village_code, category)
+        );
+        CREATE TABLE disclosure_reminders (
+            key TEXT PRIMARY KEY,
+            at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE disclosure_search USING fts5(
+            title, body, rows, tokenize = 'trigram'
+        );
+        """
+    )

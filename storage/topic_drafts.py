@@ -62,6 +62,5 @@ def delete(db: Database, user_id: int) -> bool:
 
 def exists(db: Database, user_id: int) -> bool:
     return (
-        db.execute("SELECT 1 FROM topic_drafts WHERE user_id = ?", [user_id]).fetchone()
-        is not None
+        db.execute("SELECT 1 FROM topic_drafts WHERE user_id = ?", [user_id]).fetchone() is not None
     )

@@ -570,3 +570,19 @@ def routes(db: Database, village_code: str) -> dict[str, int]:
         "SELECT category, user_id FROM topic_routes WHERE village_code = ?", [village_code]
     ).fetchall()
     return dict(rows)
+
+
+# -- once-a-day marks --------------------------------------------------------------------------
+
+
+def marked(db: Database, key: str) -> bool:
+    """Whether a once-only piece of scheduled work (e.g. one day's digest) was done."""
+    return db.execute("SELECT 1 FROM settings WHERE key = ?", [key]).fetchone() is not None
+
+
+def mark(db: Database, key: str, at: datetime) -> bool:
+    """Record once-only work as done; True only the first time."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, to_text(at)]
+    )
+    return cur.rowcount == 1

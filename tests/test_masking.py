@@ -62,7 +62,7 @@ def test_no_sensitive_digit_run_survives(numbers, words):
     for number in numbers:
         assert number not in masked
     # at most four consecutive original digits remain anywhere
-    assert not re.search(r"\d{5,}", masked.replace("*", ""))
+    assert not re.search(r"\d{5,}", masked)
     assert mask_text(masked) == masked  # idempotent
     assert not contains_sensitive(masked)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -80,14 +81,13 @@ async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
                 priority=outbox.BULK,
             )
     await eventually(lambda: len(sends(emulator, 3000)) == 1)
+    queued_at = time.monotonic()
     queue(rt, "reply:1001", 1001, "您的点题回执", priority=outbox.INTERACTIVE)
     await eventually(lambda: sends(emulator, 1001))
-    sent_before_reply = sum(
-        1
-        for uid in broadcast
-        if sends(emulator, uid) and sends(emulator, uid)[0] < sends(emulator, 1001)[0]
-    )
-    assert sent_before_reply <= 7  # at most about one second of the broadcast went first
+    replied_at = sends(emulator, 1001)[0]
+    overtaken = [t for uid in broadcast for t in sends(emulator, uid) if queued_at < t < replied_at]
+    # The reply waited only for the overall limit to free a slot, not for the broadcast.
+    assert len(overtaken) <= 5, len(overtaken)
     await eventually(lambda: outbox.counts(rt.store.db).get("pending", 0) == 0, within=15)
     # Overall pace stayed within the configured five a second.
     times = sorted(t for uid in broadcast for t in sends(emulator, uid))

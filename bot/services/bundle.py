@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Config
+from bot.services.calendar import WorkCalendar
+from bot.services.disclosures import DisclosureService
 from bot.services.membership import MembershipService
 from bot.services.ticks import Ticker
+from bot.services.topics import TopicService
+from bot.services.topics_schedule import TopicSchedule
 from storage.db import Store
 
 
@@ -16,9 +20,29 @@ class Services:
     store: Store
     membership: MembershipService
     ticker: Ticker
+    calendar: WorkCalendar
+    topics: TopicService
+    topic_schedule: TopicSchedule
+    disclosures: DisclosureService
 
     @classmethod
     def build(cls, config: Config, store: Store) -> Services:
         """Create every service over one database, and register their scheduled checks."""
         ticker = Ticker()
-        return cls(config, store, MembershipService(store, config), ticker)
+        calendar = WorkCalendar(store, config.township.default_language)
+        topics = TopicService(store, config, calendar)
+        topic_schedule = TopicSchedule(topics)
+        topic_schedule.register(ticker)
+        disclosures = DisclosureService(store, config)
+        ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02
+        ticker.register("disclosures.remind", disclosures.remind)  # SCH-01, SCH-09
+        return cls(
+            config,
+            store,
+            MembershipService(store, config),
+            ticker,
+            calendar=calendar,
+            topics=topics,
+            topic_schedule=topic_schedule,
+            disclosures=disclosures,
+        )

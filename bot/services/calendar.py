@@ -16,9 +16,13 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 from sqlite_utils import Database
 
+from bot.i18n import Term
 from bot.services import notify
+from bot.services.people import Denied, Person, ReplyTo
+from bot.services.topics_notices import answer as notify_answer
 from storage import audit, calendar_days, members
 from storage.db import Store
+from storage.times import utcnow
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -84,10 +88,18 @@ def working_days_between(
 class WorkCalendar:
     """The township's working calendar: the package plus the overrides in the database."""
 
-    def __init__(self, store: Store, default_language: str, provider: Provider = statutory_workday):
+    def __init__(
+        self,
+        store: Store,
+        default_language: str,
+        provider: Provider = statutory_workday,
+        *,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.store = store
         self.default_language = default_language
         self.provider = provider
+        self.now = now
 
     def deadline(self, db: Database, start: date, count: int, cap: date | None = None) -> Deadline:
         """`count` working days after `start`, never later than `cap` (TL-02 hard cap)."""
@@ -117,6 +129,59 @@ class WorkCalendar:
                     f"a{event}:warn:{staff.user_id}",
                     staff.user_id,
                     self.default_language,
-                    "calendar.uncovered",
+                    "topics.calendar.uncovered",
                     year=year,
                 )
+
+    def covered(self, year: int) -> bool:
+        """Whether the package has the official schedule of a year."""
+        try:
+            self.provider(date(year, 1, 2))
+        except NotImplementedError:
+            return False
+        return True
+
+    def upcoming_overrides(self, person: Person) -> list[calendar_days.Override]:
+        person.require("township")
+        today = self.now().date() - timedelta(days=31)
+        return calendar_days.upcoming(self.store.db, today)
+
+    def set_override(
+        self,
+        person: Person,
+        day: date,
+        kind: str | None,
+        note: str | None,
+        reply: ReplyTo | None = None,
+    ) -> None:
+        """/holiday: township staff mark a day as holiday or working day, or clear the mark.
+        Deadlines already set are not recomputed (cn-practice §6)."""
+        person.require("township")
+        note = (note or "").strip()[:100] or None
+        with self.store.transaction() as db:
+            before = calendar_days.get(db, day)
+            if kind is None:
+                if before is None:
+                    raise Denied("topics.holiday.none", day=day.isoformat())
+                calendar_days.delete(db, day)
+            else:
+                calendar_days.put(db, day, kind, note, person.user_id, self.now())
+            event = audit.record(
+                db,
+                person.user_id,
+                "calendar.override",
+                f"calendar:{day.isoformat()}",
+                before={"kind": before.kind, "note": before.note} if before else None,
+                after={"kind": kind, "note": note} if kind else None,
+            )
+            covered = "covered" if self.covered(day.year) else "uncovered"
+            notify_answer(
+                db,
+                f"a{event}:answer",
+                reply,
+                person.language,
+                "topics.holiday.cleared" if kind is None else "topics.holiday.set",
+                day=day.isoformat(),
+                kind=Term(f"topics.holiday.{kind or HOLIDAY}"),
+                covered=Term(f"topics.holiday.{covered}"),
+            )

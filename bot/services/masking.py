@@ -13,7 +13,9 @@ import re
 __all__ = ["contains_sensitive", "mask_card", "mask_id", "mask_name", "mask_phone", "mask_text"]
 
 # Order matters: an 18-character ID first, then long card numbers, then 11-digit mobiles.
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx])(?![0-9A-Za-z])")
+_ID18 = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx])(?![0-9A-Za-z])"
+)
 _ID15 = re.compile(r"(?<!\d)([1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?!\d)")
 # 16-19 digits, optionally written in groups of four with spaces or dashes.
 _CARD = re.compile(r"(?<!\d)(\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?)(?!\d)")

@@ -1,4 +1,4 @@
-"""The aiohttp web app: health check and the Telegram webhook (public pages come later)."""
+"""POST <webhook_path>: Telegram's pushed updates, stored before we answer."""
 
 from __future__ import annotations
 
@@ -8,30 +8,11 @@ import logging
 
 from aiohttp import web
 
-from bot.delivery.inbox import UpdateInbox
-from bot.services.bundle import Services
-from storage import inbox, outbox
+from handlers.web.keys import INBOX, SERVICES
 
 log = logging.getLogger(__name__)
 
-SERVICES = web.AppKey("services", Services)
-INBOX = web.AppKey("inbox", UpdateInbox)
 MAX_UPDATE_BYTES = 1 << 20
-
-
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness with a small status: villages and queue sizes."""
-    services = request.app[SERVICES]
-    db = services.store.db
-    return web.json_response(
-        {
-            "status": "ok",
-            "township": services.config.township.name,
-            "villages": len(services.membership.villages()),
-            "inbox": inbox.counts(db),
-            "outbox": outbox.counts(db),
-        }
-    )
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -51,14 +32,3 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="not a Telegram update")
     request.app[INBOX].accept([update])
     return web.json_response({"ok": True})
-
-
-def make_app(services: Services, update_inbox: UpdateInbox) -> web.Application:
-    """Build the web application (app-factory idiom)."""
-    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
-    app[SERVICES] = services
-    app[INBOX] = update_inbox
-    app.router.add_get("/healthz", healthz)
-    if services.config.telegram.mode == "webhook":
-        app.router.add_post(services.config.telegram.webhook_path, telegram_webhook)
-    return app

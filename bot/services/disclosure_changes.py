@@ -1,0 +1,96 @@
+"""What changed between two versions of a disclosure (SCH-07: corrections keep the old version)."""
+
+from __future__ import annotations
+
+from bot.services.masking import mask_name
+from bot.services.money import format_fen
+from storage.disclosures import Disclosure, Row
+
+
+def _row_key(kind: str, row: Row) -> tuple:
+    if kind == "finance":
+        return (row.section, row.data.get("account", ""), row.data.get("description", ""))
+    return (row.data.get("group", ""), row.data.get("head", ""), row.data.get("item", ""))
+
+
+def _label(kind: str, row: Row) -> str:
+    if kind == "finance":
+        parts = [row.data.get("account", ""), row.data.get("description", "")]
+    else:
+        # The change list is public (shown in the channel): beneficiaries' names masked (§6).
+        head = mask_name(row.data.get("head", ""))
+        parts = [row.data.get("group", ""), head, row.data.get("item", "")]
+    return " ".join(p for p in parts if p)
+
+
+def changes(
+    old: Disclosure, old_rows: list[Row], new: Disclosure, new_rows: list[Row]
+) -> list[dict]:
+    """A list of changes, each {"op", "section", "what", "before", "after"} (names as stored).
+
+    Rows are matched by what they are (account and description; group, head and item), so a
+    changed amount shows as one change rather than a removal and an addition.
+    """
+    out: list[dict] = []
+    for field, before, after in (
+        ("title", old.title, new.title),
+        ("body", old.body, new.body),
+        ("opening", old.opening_fen, new.opening_fen),
+        ("closing", old.closing_fen, new.closing_fen),
+    ):
+        if before != after:
+            if isinstance(before, int) or isinstance(after, int):
+                before = "—" if before is None else format_fen(before)
+                after = "—" if after is None else format_fen(after)
+            out.append(
+                {
+                    "op": "field",
+                    "section": field,
+                    "what": field,
+                    "before": before or "",
+                    "after": after or "",
+                }
+            )
+    remaining: dict[tuple, list[Row]] = {}
+    for row in old_rows:
+        remaining.setdefault(_row_key(old.kind, row), []).append(row)
+    for row in new_rows:
+        key = _row_key(new.kind, row)
+        if remaining.get(key):
+            previous = remaining[key].pop(0)
+            if (
+                previous.amount_fen != row.amount_fen
+                or previous.ytd_fen != row.ytd_fen
+                or previous.data != row.data
+            ):
+                out.append(
+                    {
+                        "op": "changed",
+                        "section": row.section,
+                        "what": _label(new.kind, row),
+                        "before": format_fen(previous.amount_fen),
+                        "after": format_fen(row.amount_fen),
+                    }
+                )
+        else:
+            out.append(
+                {
+                    "op": "added",
+                    "section": row.section,
+                    "what": _label(new.kind, row),
+                    "before": "",
+                    "after": format_fen(row.amount_fen),
+                }
+            )
+    for rows in remaining.values():
+        for row in rows:
+            out.append(
+                {
+                    "op": "removed",
+                    "section": row.section,
+                    "what": _label(old.kind, row),
+                    "before": format_fen(row.amount_fen),
+                    "after": "",
+                }
+            )
+    return out

@@ -1,0 +1,200 @@
+"""Topic statistics for township staff (STAT-01, STAT-03, STAT-05, STAT-12, cn-practice §4.5).
+
+- 按时办结率 (on-time rate) = topics answered (or lawfully declined) by their due date ÷ topics
+  due in the period. "Due in the period": the current due date lies in the period and has passed
+  or the topic was answered already (a topic not yet due is not counted against anyone).
+- 满意率 (satisfaction) = (满意 + 基本满意) ÷ rated; answers closed unrated are not counted as
+  satisfied, nor in the denominator (reported separately as 未评价).
+- Average time to answer: working days from filing to the first answer, over topics filed in
+  the period that have one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.i18n import t
+from bot.services.calendar import working_days_between
+from bot.services.people import Denied
+from storage import calendar_days, topics, villages
+from storage.topics import Topic
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str
+    first: date
+    last: date
+
+
+@dataclass(slots=True)
+class Counts:
+    code: str
+    name: str
+    filed: int = 0
+    answered: int = 0
+    declined: int = 0
+    open: int = 0
+    overdue: int = 0
+    due: int = 0
+    on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    unsatisfied: int = 0
+    not_rated: int = 0
+    urges: int = 0
+    auto_urges: int = 0
+    answer_days: list[int] = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.satisfied + self.basic) / self.rated if self.rated else None
+
+    @property
+    def average_days(self) -> float | None:
+        return sum(self.answer_days) / len(self.answer_days) if self.answer_days else None
+
+    def add(self, other: Counts) -> None:
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.answer_days.extend(other.answer_days)
+
+
+_SUMMED = (
+    "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
+    "basic", "unsatisfied", "not_rated", "urges", "auto_urges",
+)  # fmt: skip
+_YEAR = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})\s*[Qq]([1-4])")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def parse_period(text: str | None, today: date) -> Period:
+    """`2026`, `2026Q2` or `2026-05`; default: the current quarter."""
+    text = (text or "").strip()
+    if not text:
+        quarter = (today.month - 1) // 3 + 1
+        text = f"{today.year}Q{quarter}"
+    if m := _QUARTER.fullmatch(text):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        first = date(year, 3 * quarter - 2, 1)
+        last = (date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - timedelta(days=1)
+        return Period(f"{year}Q{quarter}", first, last)
+    if (m := _MONTH.fullmatch(text)) and 1 <= int(m.group(2)) <= 12:
+        year, month = int(m.group(1)), int(m.group(2))
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        return Period(f"{year}-{month:02d}", date(year, month, 1), nxt - timedelta(days=1))
+    if m := _YEAR.fullmatch(text):
+        year = int(m.group(1))
+        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
+    raise Denied("topics.stats.bad_period", text=text[:20])
+
+
+def compute(
+    db: Database,
+    period: Period,
+    today: date,
+    tz: ZoneInfo,
+    village_code: str | None = None,
+) -> tuple[list[Counts], Counts]:
+    """Per-village counts and the township total for a period."""
+    start = datetime.combine(period.first, time(0), tz)
+    end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
+    overrides = calendar_days.overrides(db)
+    chosen = [v for v in villages.all_active(db) if village_code in (None, v.code)]
+    per = {v.code: Counts(v.code, v.name) for v in chosen}
+
+    def local(moment: datetime) -> date:
+        return moment.astimezone(tz).date()
+
+    for topic in topics.filed_between(db, start, end, village_code):
+        c = per.get(topic.village_code)
+        if c is None:
+            continue
+        c.filed += 1
+        answer = topics.answer(db, topic.answer_id) if topic.answer_id else None
+        if topic.first_responded_at is not None:
+            c.answered += 1
+            if answer is not None and answer.kind == "decline":
+                c.declined += 1
+            c.answer_days.append(
+                working_days_between(
+                    local(topic.filed_at), local(topic.first_responded_at), overrides
+                )
+            )
+        if topic.is_open:
+            c.open += 1
+            if topic.due_date < today:
+                c.overdue += 1
+        if topic.rating is not None:
+            c.rated += 1
+            setattr(c, topic.rating, getattr(c, topic.rating) + 1)
+        if topic.close_reason == "not_rated":
+            c.not_rated += 1
+    for topic in topics.due_between(db, period.first, period.last, village_code):
+        c = per.get(topic.village_code)
+        if c is None:
+            continue
+        responded = topic.responded_at is not None
+        if not responded and topic.due_date >= today:
+            continue  # not due yet
+        c.due += 1
+        if responded and _on_time(topic, local):
+            c.on_time += 1
+    for c in per.values():
+        c.urges, c.auto_urges = topics.urges_between(db, start, end, c.code)
+    total = Counts("*", "")
+    for c in per.values():
+        total.add(c)
+    return list(per.values()), total
+
+
+def _on_time(topic: Topic, local) -> bool:
+    return local(topic.responded_at) <= topic.due_date
+
+
+def percent(rate: float | None) -> str:
+    """A rate as people read it: 83.3%, or — when nothing was counted."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def stats_lines(language: str, period: Period, rows: list[Counts], total: Counts) -> list[str]:
+    """The /stats text: one block per village and the township total."""
+    lines = [t(language, "topics.stats.header", period=period.label)]
+    for c in [*rows, total] if len(rows) > 1 else rows:
+        lines.append(
+            t(
+                language,
+                "topics.stats.line",
+                name=c.name or t(language, "topics.report.total"),
+                filed=c.filed,
+                answered=c.answered,
+                declined=c.declined,
+                open=c.open,
+                overdue=c.overdue,
+                on_time_rate=percent(c.on_time_rate),
+                on_time=c.on_time,
+                due=c.due,
+                satisfaction=percent(c.satisfaction_rate),
+                good=c.satisfied + c.basic,
+                rated=c.rated,
+                not_rated=c.not_rated,
+                average=days(c.average_days),
+                urges=c.urges + c.auto_urges,
+            )
+        )
+    return lines

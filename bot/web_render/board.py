@@ -1,0 +1,144 @@
+"""What the public pages show, as plain data: the township index and one village's board.
+
+Each page is a fixed frame (the village, its members, its join link) plus *sections* that the
+disclosure and topic features plug in. A section is only shown when its provider returns one, so
+a page never displays a placeholder number that does not exist yet.
+
+How another feature adds to the pages (e.g. disclosures, topics)::
+
+    from bot.web_render.board import BoardSections, Section, Stat
+
+    def disclosure_status(services, village):        # one cell in the village's index row
+        return [Stat("web.stats.disclosure", "按时", tone="good")]
+
+    def latest_disclosures(services, village, language):   # one block on the village board
+        return Section("sections/disclosures.html", "web.board.disclosures", data=...)
+
+    sections = BoardSections()
+    sections.village_stats.append(disclosure_status)
+    sections.village_sections.append(latest_disclosures)
+
+`handlers/web/app.py` builds the one `BoardSections` the app uses (`default_sections()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.services.bundle import Services
+from bot.web_render.qr import join_link
+from storage import members
+from storage.villages import Village
+
+Tone = Literal["plain", "good", "warn", "bad"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """One labelled figure; `label` is a catalogue key, `value` is shown as it is."""
+
+    label: str
+    value: str | int
+    tone: Tone = "plain"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A block of a page: its template under `bot/templates/`, its heading key and its data."""
+
+    template: str
+    heading: str
+    data: object = None
+    anchor: str = ""
+
+
+StatProvider = Callable[[Services, Village], list[Stat]]
+SectionProvider = Callable[[Services, Village, str], "Section | None"]
+TownshipProvider = Callable[[Services, str], "Section | None"]
+
+
+@dataclass(slots=True)
+class BoardSections:
+    """The pluggable parts of the pages, in display order."""
+
+    village_stats: list[StatProvider] = field(default_factory=list)
+    village_sections: list[SectionProvider] = field(default_factory=list)
+    township_sections: list[TownshipProvider] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRow:
+    code: str
+    name: str
+    stats: tuple[Stat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipIndex:
+    township: str
+    villages: tuple[VillageRow, ...]
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VillageBoard:
+    township: str
+    code: str
+    name: str
+    stats: tuple[Stat, ...]
+    join_link: str | None
+    sections: tuple[Section, ...]
+
+
+def member_stats(services: Services, village: Village) -> list[Stat]:
+    """How many residents have joined the village in the bot, and how many staff it has."""
+    people = members.of_village(services.store.db, village.code)
+    residents = len({m.user_id for m in people if m.role == "resident"})
+    staff = len({m.user_id for m in people if m.role in ("official", "supervisor")})
+    return [Stat("web.stats.residents", residents), Stat("web.stats.staff", staff)]
+
+
+def default_sections() -> BoardSections:
+    """What every page shows today; the disclosure and topic features append theirs."""
+    return BoardSections(village_stats=[member_stats])
+
+
+def _stats(services: Services, sections: BoardSections, village: Village) -> tuple[Stat, ...]:
+    return tuple(
+        stat for provider in sections.village_stats for stat in provider(services, village)
+    )
+
+
+def township_index(services: Services, sections: BoardSections, language: str) -> TownshipIndex:
+    """Every active village with its figures, and the township-wide sections."""
+    rows = tuple(
+        VillageRow(v.code, v.name, _stats(services, sections, v))
+        for v in services.membership.villages()
+    )
+    blocks = tuple(
+        block
+        for provider in sections.township_sections
+        if (block := provider(services, language)) is not None
+    )
+    return TownshipIndex(services.config.township.name, rows, blocks)
+
+
+def village_board(
+    services: Services, sections: BoardSections, village: Village, bot_username: str, language: str
+) -> VillageBoard:
+    """One village's page: its figures, its join link and the feature sections."""
+    blocks = tuple(
+        block
+        for provider in sections.village_sections
+        if (block := provider(services, village, language)) is not None
+    )
+    return VillageBoard(
+        township=services.config.township.name,
+        code=village.code,
+        name=village.name,
+        stats=_stats(services, sections, village),
+        join_link=join_link(bot_username, village.code) if bot_username else None,
+        sections=blocks,
+    )

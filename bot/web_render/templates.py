@@ -1,0 +1,55 @@
+"""The Jinja2 environment for the web pages: autoescaped templates and catalogue lookups."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, t_plain
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+HTML_LANG = {"zh-CN": "zh-CN", "en": "en"}
+
+
+@cache
+def environment() -> Environment:
+    """One shared environment; autoescaping is on for every template (DESIGN §6)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.globals["LANGUAGES"] = LANGUAGES
+    return env
+
+
+def translator(language: str):
+    """`_("web.key", name=value)` inside templates: plain catalogue text, escaped by Jinja."""
+
+    def translate(key: str, /, **params: object) -> str:
+        return t_plain(language, key, **params)
+
+    return translate
+
+
+def has_message(language: str, key: str) -> bool:
+    """Whether the catalogue has this key (templates use it for optional hints)."""
+    return key in catalogue(language)
+
+
+def render(template: str, language: str, **context: Any) -> str:
+    """Render one page in one language."""
+    page = environment().get_template(template)
+    return page.render(
+        _=translator(language),
+        language=language,
+        html_lang=HTML_LANG.get(language, language),
+        **context,
+    )

@@ -1,0 +1,53 @@
+"""The app factory: routes, middleware and the resources the web app holds."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.delivery.inbox import UpdateInbox
+from bot.services.bundle import Services
+from bot.web_render.board import BoardSections, default_sections
+from bot.web_render.templates import STATIC
+from handlers.web import health, pages, sandbox_page, webhook
+from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
+from handlers.web.middleware import error_pages, security_headers
+from handlers.web.respond import CLOCK, ContentClock
+
+SANDBOX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def make_app(
+    services: Services,
+    update_inbox: UpdateInbox,
+    context: WebContext | None = None,
+    *,
+    sections: BoardSections | None = None,
+) -> web.Application:
+    """Build the web application (app-factory idiom).
+
+    `context` carries what only the running process knows (the bot's username, the emulator in
+    sandbox mode); `sections` are the pluggable page parts (defaults: `default_sections()`).
+    """
+    context = context or WebContext()
+    sandbox = context.sandbox_api is not None
+    app = web.Application(
+        client_max_size=SANDBOX_UPLOAD_BYTES if sandbox else webhook.MAX_UPDATE_BYTES,
+        middlewares=[error_pages],
+    )
+    app[SERVICES] = services
+    app[INBOX] = update_inbox
+    app[CONTEXT] = context
+    app[SECTIONS] = sections or default_sections()
+    app[CLOCK] = ContentClock()
+    app.on_response_prepare.append(security_headers)
+
+    app.router.add_get("/healthz", health.healthz)
+    if services.config.telegram.mode == "webhook":
+        app.router.add_post(services.config.telegram.webhook_path, webhook.telegram_webhook)
+    app.router.add_get("/", pages.index)
+    app.router.add_get("/v/{code}", pages.village)
+    app.router.add_get("/v/{code}/join.svg", pages.join_qr)
+    app.router.add_static("/static/", STATIC, append_version=False)
+    if sandbox:
+        sandbox_page.add_routes(app)
+    return app
