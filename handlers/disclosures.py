@@ -74,16 +74,51 @@ def problem_lines(language: str, rejected: ImportRejected) -> list[str]:
 
 
 # -- drafting ------------------------------------------------------------------------------
+#
+# Every answer that follows a change is queued by the service in the change's own transaction
+# (DESIGN §7), addressed with answer_here(); a button press is then only acknowledged here.
+
+Change = Callable[[Person, str, ReplyTo], object]
+
+
+def _data(update: Update) -> str:
+    """What a button carries after its prefix (`dsub:12` → `12`)."""
+    return update.callback_query.data.split(":", 1)[1]
+
+
+async def _pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, change: Change, *, edit: bool = False
+) -> None:
+    """Apply a button's change; its answer comes through the outbox, the press is acknowledged."""
+    change(person(update, context), _data(update), answer_here(update, edit=edit))
+    await update.callback_query.answer()
+
+
+async def _with_ref(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str, change: Change
+) -> None:
+    """A command whose first argument names the disclosure it changes (`/submit 12`)."""
+    who = person(update, context)
+    if not context.args:
+        await reply(update, t(who.language, usage))
+        return
+    change(who, context.args[0], answer_here(update))
 
 
 @refusals
 async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/draft [finance|subsidy|notice]`: start a disclosure; without a kind, offer buttons."""
+    """`/draft [finance|subsidy|notice]`, or `/draft notice [类别] 标题 | 正文` for a short notice
+    in one line; without a kind, offer buttons."""
     who = person(update, context)
     who.require("official")
+    service = services(context).disclosures
     if context.args:
-        step = services(context).disclosures.start(who, context.args[0].lower())
-        await answer_step(update, context, who, step)
+        kind = context.args[0].lower()
+        parts = (update.message.text or "").split(maxsplit=2)
+        if kind == "notice" and len(parts) == 3:
+            service.quick_notice(who, parts[2], answer_here(update))
+        else:
+            service.start(who, kind, answer_here(update))
         return
     await reply(
         update,
@@ -99,36 +134,28 @@ async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def kind_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    await update.callback_query.answer()
-    step = services(context).disclosures.start(who, update.callback_query.data.split(":", 1)[1])
-    await answer_step(update, context, who, step)
+    await _pressed(update, context, services(context).disclosures.start, edit=True)
 
 
 @refusals
 async def category_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    await update.callback_query.answer()
-    index = int(update.callback_query.data.split(":", 1)[1])
-    step = services(context).disclosures.choose_category(who, index)
-    await answer_step(update, context, who, step)
+    service = services(context).disclosures
+    await _pressed(
+        update, context, lambda who, i, to: service.choose_category(who, int(i), to), edit=True
+    )
 
 
 @refusals
 async def period_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    await update.callback_query.answer()
-    period = update.callback_query.data.split(":", 1)[1]
-    step = services(context).disclosures.handle_text(who, period)
-    await answer_step(update, context, who, step)
+    await _pressed(update, context, services(context).disclosures.handle_text, edit=True)
 
 
 @refusals
 async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typed answer to the current form step (period, title, body, or a rejection reason)."""
     who = person(update, context)
-    step = services(context).disclosures.handle_text(who, update.message.text or "")
-    await answer_step(update, context, who, step)
+    text = update.message.text or ""
+    services(context).disclosures.handle_text(who, text, answer_here(update))
 
 
 @refusals
@@ -141,8 +168,22 @@ async def file_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     service.check_upload(who, document.file_size)
     file = await document.get_file()
     content = bytes(await file.download_as_bytearray())
-    step = service.import_file(who, document.file_name or "upload.csv", content)
-    await answer_step(update, context, who, step)
+    name = document.file_name or "upload.csv"
+    service.import_file(who, name, content, answer_here(update))
+
+
+@refusals
+async def attachment_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo or document while a notice draft is open: attached to it by file_id."""
+    message = update.message
+    if message.photo:
+        kind, file_id, name = "photo", message.photo[-1].file_id, ""
+    else:
+        kind, file_id = "document", message.document.file_id
+        name = message.document.file_name or ""
+    services(context).disclosures.attach(
+        person(update, context), kind, file_id, name, answer_here(update)
+    )
 
 
 async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,10 +192,17 @@ async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await reply(update, t(who.language, "disc.no_file_expected"))
 
 
+async def _send_file(update: Update, filename: str, content: bytes, caption: str) -> None:
+    """A file made on request (read-only: sent directly, nothing is owed after a crash)."""
+    await update.effective_chat.send_document(
+        InputFile(content, filename=filename), caption=caption, parse_mode="HTML"
+    )
+
+
 @refusals
 async def template_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
-    await send_template(update, context, update.callback_query.data.split(":", 1)[1])
+    await send_template(update, context, _data(update))
 
 
 @refusals
@@ -167,144 +215,35 @@ async def template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
     who = person(update, context)
     filename, content = services(context).disclosures.template(kind)
-    await update.effective_chat.send_document(
-        InputFile(content, filename=filename),
-        caption=t(
-            who.language, f"disc.template_caption_{'finance' if kind == 'finance' else 'subsidy'}"
-        ),
-        parse_mode="HTML",
-    )
-
-
-async def answer_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, step: Step
-) -> None:
-    """Tell the person what the form needs next, or show the saved draft."""
-    language = who.language
-    service = services(context).disclosures
-    if step.kind == "category":
-        names = service.categories
-        rows = [
-            [(names[i], f"dcat:{i}")]
-            + ([(names[i + 1], f"dcat:{i + 1}")] if i + 1 < len(names) else [])
-            for i in range(0, len(names), 2)
-        ]
-        await reply(
-            update,
-            t(language, "disc.ask_category", kind=Term(f"disc.kind.{step.info['kind']}")),
-            buttons(*rows),
-        )
-    elif step.kind == "period":
-        suggested = step.info["suggested"]
-        await reply(
-            update,
-            t(language, "disc.ask_period", suggested=suggested),
-            buttons([(suggested, f"dper:{suggested}")]),
-        )
-    elif step.kind == "file":
-        kind = step.info["kind"]
-        await reply(
-            update,
-            t(language, f"disc.ask_file_{kind}", period=step.info["period"]),
-            buttons([(t_plain(language, "disc.template_button"), f"dtpl:{kind}")]),
-        )
-    elif step.kind == "title":
-        await reply(update, t(language, "disc.ask_title"))
-    elif step.kind == "body":
-        await reply(update, t(language, "disc.ask_body"))
-    elif step.kind == "draft_ready":
-        await show_draft(update, context, who, step)
-    elif step.kind == "rejected":
-        await reply(update, t(language, "disc.reject_done", id=step.disclosure.id))
-
-
-async def show_draft(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, step: Step
-) -> None:
-    service = services(context).disclosures
-    view = service.view(who, step.disclosure.id)
-    d = view.disclosure
-    lines = disclosure_render.lines(
-        who.language,
-        d,
-        view.rows,
-        village=view.village,
-        names_full=True,
-        tz=service.tz,
-        status=True,
-    )
-    if "rows" in step.info:
-        lines.append(
-            t(who.language, "disc.imported", rows=step.info["rows"], masked=step.info["masked"])
-        )
-        if step.info.get("ignored"):
-            lines.append(
-                t(who.language, "disc.ignored_columns", columns="、".join(step.info["ignored"]))
-            )
-    lines.append(t(who.language, "disc.draft_next", id=d.id))
-    await reply(
-        update,
-        "\n".join(lines),
-        buttons(
-            [
-                (t_plain(who.language, "disc.submit_button"), f"dsub:{d.id}"),
-                (
-                    t_plain(
-                        who.language, "disc.major_button_off" if d.major else "disc.major_button"
-                    ),
-                    f"dmaj:{d.id}",
-                ),
-            ]
-        ),
-    )
+    kind = "finance" if kind == "finance" else "subsidy"
+    await _send_file(update, filename, content, t(who.language, f"disc.template_caption_{kind}"))
 
 
 @refusals
 async def submit_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    disclosure_id = update.callback_query.data.split(":", 1)[1]
-    d = services(context).disclosures.submit(who, disclosure_id)
-    await update.callback_query.answer()
-    await reply(update, t(who.language, "disc.submitted", id=d.id, round=d.review_round))
+    await _pressed(update, context, services(context).disclosures.submit)
 
 
 @refusals
 async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/submit <number>`: send a draft for sign-off."""
-    who = person(update, context)
-    if not context.args:
-        await reply(update, t(who.language, "disc.submit_usage"))
-        return
-    d = services(context).disclosures.submit(who, context.args[0])
-    await reply(update, t(who.language, "disc.submitted", id=d.id, round=d.review_round))
+    await _with_ref(update, context, "disc.submit_usage", services(context).disclosures.submit)
 
 
 @refusals
 async def major_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    d = services(context).disclosures.toggle_major(who, update.callback_query.data.split(":", 1)[1])
-    await update.callback_query.answer(
-        t_plain(who.language, "disc.major_on" if d.major else "disc.major_off")
-    )
+    await _pressed(update, context, services(context).disclosures.toggle_major)
 
 
 @refusals
 async def edit_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    await update.callback_query.answer()
-    step = services(context).disclosures.edit(who, update.callback_query.data.split(":", 1)[1])
-    await answer_step(update, context, who, step)
+    await _pressed(update, context, services(context).disclosures.edit)
 
 
 @refusals
 async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/edit <number>`: send a new file (or text) for a draft."""
-    who = person(update, context)
-    if not context.args:
-        await reply(update, t(who.language, "disc.edit_usage"))
-        return
-    step = services(context).disclosures.edit(who, context.args[0])
-    await answer_step(update, context, who, step)
+    await _with_ref(update, context, "disc.edit_usage", services(context).disclosures.edit)
 
 
 # -- review and sign-off -------------------------------------------------------------------
@@ -344,23 +283,22 @@ def _id_round(data: str) -> tuple[int, int]:
 
 @refusals
 async def approve_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    disclosure_id, round_ = _id_round(update.callback_query.data)
-    d = services(context).disclosures.approve(who, disclosure_id, round_)
-    await update.callback_query.answer()
-    key = {"approved": "disc.approve_done_all", "published": "disc.approve_done_published"}.get(
-        d.status, "disc.approve_done"
+    service = services(context).disclosures
+    await _pressed(
+        update,
+        context,
+        lambda who, data, to: service.approve(who, *_id_round(f"dapp:{data}"), to),
     )
-    await reply(update, t(who.language, key, id=d.id))
 
 
 @refusals
 async def reject_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = person(update, context)
-    disclosure_id, round_ = _id_round(update.callback_query.data)
-    d = services(context).disclosures.start_reject(who, disclosure_id, round_)
-    await update.callback_query.answer()
-    await reply(update, t(who.language, "disc.ask_reason", id=d.id))
+    service = services(context).disclosures
+    await _pressed(
+        update,
+        context,
+        lambda who, data, to: service.start_reject(who, *_id_round(f"drej:{data}"), to),
+    )
 
 
 # -- reading -------------------------------------------------------------------------------

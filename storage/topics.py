@@ -526,6 +526,14 @@ def add_urge(
     return cur.lastrowid if cur.rowcount == 1 else None
 
 
+def auto_urged_on(db: Database, day: date) -> set[int]:
+    """Topics already urged automatically on a local day."""
+    rows = db.execute(
+        "SELECT topic_id FROM topic_urges WHERE auto_day = ?", [day.isoformat()]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def urges_between(
     db: Database, start: datetime, end: datetime, village_code: str | None = None
 ) -> tuple[int, int]:

@@ -108,7 +108,12 @@ def test_filing_issues_a_receipt_and_routes_by_category(world):
     (notice,) = sent(world, ACCOUNTANT)
     assert "限时反馈通知书" in notice["text"]
     buttons = [b["callback_data"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == [f"tp:a:{topic.id}", f"tp:d:{topic.id}", f"tp:x:{topic.id}", f"tp:t:{topic.id}"]
+    assert buttons == [
+        f"tp:a:{topic.id}",
+        f"tp:d:{topic.id}",
+        f"tp:x:{topic.id}",
+        f"tp:t:{topic.id}",
+    ]
     second = svc.file(who(world, RES2), "宅基地审批的名单在哪里能看到？")
     assert second.receipt == "DT-2026-0002"
     assert (second.routed_to, second.assignee_id) == ("head", HEAD)  # FCR-01 fallback to head
@@ -243,7 +248,11 @@ def test_unsatisfied_reopens_once_then_escalates(world):
     again = svc.answer(who(world, ACCOUNTANT), reopened, "每一笔用途见附表")
     svc.rate(who(world, RES1), again, again.answer_id, "u")
     final = topics.get(world.store.db, topic.id)
-    assert (final.status, final.close_reason, final.rating) == ("closed", "escalated", "unsatisfied")
+    assert (final.status, final.close_reason, final.rating) == (
+        "closed",
+        "escalated",
+        "unsatisfied",
+    )
     assert "二次不满意" in texts(world, STAFF)[-1]
 
 
@@ -367,3 +376,32 @@ def test_guided_filing_keeps_progress_in_the_database(world):
     assert topic_drafts.get(world.store.db, RES1) is None
     svc.start_filing(resident)
     assert svc.cancel_draft(resident) and not svc.cancel_draft(resident)
+
+
+def test_inbox_pending_and_overdue_lists(world):
+    svc = world.topics
+    finance = svc.file(who(world, RES1), "请公开财务支出")
+    land = svc.file(who(world, RES2), "宅基地怎么分")
+    hexi = svc.file(who(world, RES_HEXI), "河西村的账目")
+    assert [t.receipt for t in svc.inbox(who(world, ACCOUNTANT))] == [finance.receipt]
+    assert [t.receipt for t in svc.inbox(who(world, HEAD))] == [land.receipt]
+    assert [t.receipt for t in svc.inbox(who(world, HEXI_OFFICIAL))] == [hexi.receipt]
+    with pytest.raises(Denied):
+        svc.inbox(who(world, RES1))
+    staff = who(world, STAFF)
+    assert len(svc.pending(staff, None)) == 3 and len(svc.pending(staff, "hexi")) == 1
+    assert svc.overdue(staff, None) == []
+    world.clock.now = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
+    assert len(svc.overdue(staff, "qingshan")) == 2
+    with pytest.raises(Denied):
+        svc.pending(who(world, ACCOUNTANT), None)
+    with pytest.raises(Denied):
+        svc.overdue(staff, "nowhere")
+    seen, history = svc.view(who(world, HEAD), svc.find(finance.receipt.lower()))
+    assert seen.id == finance.id
+    assert [h.action for h in history] == ["topic.filed", "topic.routed"]
+    with pytest.raises(Denied):
+        svc.view(who(world, RES2), finance)  # another resident's topic
+    with pytest.raises(Denied) as denied:
+        svc.find("DT-2026-9999")
+    assert denied.value.key == "topics.unknown_receipt"

@@ -41,7 +41,9 @@ def tiny_png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -96,17 +98,19 @@ def user_text_formatted(message: dict, text: str) -> bool:
     start = len(message["text"][: message["text"].index(text)].encode("utf-16-le")) // 2
     end = start + len(text.encode("utf-16-le")) // 2
     return any(
-        e["offset"] < end and e["offset"] + e["length"] > start
-        for e in message.get("entities", [])
+        e["offset"] < end and e["offset"] + e["length"] > start for e in message.get("entities", [])
     )
 
 
 def snapshot(runtime) -> tuple:
     db = runtime.store.db
-    return tuple(
-        db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM {t}").fetchone()
-        for t in ("topics", "topic_answers", "topic_supports", "topic_extensions")
-    ) + (db.execute("SELECT group_concat(status || rating, ',') FROM topics").fetchone(),)
+    return (
+        *tuple(
+            db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM {t}").fetchone()
+            for t in ("topics", "topic_answers", "topic_supports", "topic_extensions")
+        ),
+        db.execute("SELECT group_concat(status || rating, ',') FROM topics").fetchone(),
+    )
 
 
 async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
@@ -144,7 +148,7 @@ async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
     assert first in wall["text"] and "✅ 按时" in wall["text"] and "王秀英" not in wall["text"]
     (answered,) = await resident.replies()
     assert "您的点题有答复了" in answered["text"]
-    await resident.press(answered, button(answered, "tp:r:") [:-1] + "s")
+    await resident.press(answered, button(answered, "tp:r:")[:-1] + "s")
     (thanks,) = await resident.replies()
     assert "满意" in thanks["text"]
     assert topics.by_receipt(town.store.db, first).close_reason == "rated"
@@ -236,9 +240,7 @@ async def test_stats_chart_and_report_through_the_bot(town, emulator, chat):
 
 
 async def test_abuse_is_refused_clearly_and_changes_nothing(town, emulator, chat):
-    resident, neighbour, outsider, head, hexi = (
-        chat(RES1), chat(RES2), chat(RES_HEXI), chat(HEAD), chat(HEXI_OFFICIAL)
-    )  # fmt: skip
+    resident, neighbour, head, hexi = chat(RES1), chat(RES2), chat(HEAD), chat(HEXI_OFFICIAL)
     # HTML and Telegram markup are shown literally everywhere.
     evil = "<b>粗体</b> <a href='http://x'>链接</a> *星号* _斜体_ &amp;"
     (receipt,) = await resident.say(f"/topic {evil}")
@@ -293,3 +295,93 @@ async def test_abuse_is_refused_clearly_and_changes_nothing(town, emulator, chat
     town.clock.now = START + timedelta(days=1)
     (tomorrow,) = await resident.say("/topic 第二天：请公开村务")
     assert receipt_in(tomorrow["text"])
+
+
+async def test_a_form_survives_a_restart_and_cancel_drops_it(tmp_path, emulator, chat):
+    """Form progress lives in the database (DESIGN §7): a restart mid-form loses nothing."""
+    config = make_config(tmp_path, emulator)
+    first = Runtime(config)
+    await first.start()
+    with first.store.transaction() as db:
+        users.ensure(db, RES1)
+        members.add(db, RES1, "resident", "qingshan")
+    resident = chat(RES1)
+    (ask,) = await resident.say("/topic")
+    await resident.press(ask, "tp:cat:land")
+    await eventually(lambda: "请直接发送" in resident.last()["text"])
+    await first.stop()
+
+    second = Runtime(config)
+    await second.start()
+    try:
+        (media,) = await resident.say("宅基地审批名单什么时候公示？")
+        assert "照片" in media["text"]
+        (cancelled,) = await resident.say("/cancel")
+        assert "已取消" in cancelled["text"]
+        (nothing,) = await resident.say("/cancel")
+        assert "没有进行中的操作" in nothing["text"]
+        (plain,) = await resident.say("这句话不在任何表单里")
+        assert "/help" in plain["text"]
+        assert topics.of_requester(second.store.db, RES1) == []
+    finally:
+        await second.stop()
+
+
+async def test_every_topic_command_answers(town, emulator, chat):
+    """Each command and button once: lists, history with the photo, transfer, route, holiday,
+    urge, and the refusals for people without the role."""
+    resident, accountant, head, staff = chat(RES1), chat(ACCOUNTANT), chat(HEAD), chat(STAFF)
+    (receipt,) = await resident.say("/topic 请公开今年的财务收支")
+    number = receipt_in(receipt["text"])
+    (notice,) = await accountant.replies()
+    (mine,) = await resident.say("/mytopics")
+    assert number in mine["text"] and "办理中" in mine["text"]
+    (inbox,) = await accountant.say("/inbox")
+    assert number in inbox["text"] and button(inbox, "tp:a:")
+    await accountant.press(notice, button(notice, "tp:t:"))
+    (targets,) = await accountant.replies()
+    await accountant.press(targets, button(targets, "tp:tt:"))
+    await eventually(lambda: "转交给" in accountant.last()["text"])
+    (moved,) = await head.replies()
+    assert number in moved["text"]
+    await head.press(moved, button(moved, "tp:d:"))
+    (reasons,) = await head.replies()
+    await head.press(reasons, button(reasons, "tp:dr:").rsplit(":", 1)[0] + ":already_disclosed")
+    await eventually(lambda: "链接" in head.last()["text"])
+    (refused,) = await head.say("早就公开过了")
+    assert "附上已发布公开事项的链接" in refused["text"]
+    (cancelled,) = await head.say("/cancel")
+    assert "已取消" in cancelled["text"]
+    (urged,) = await staff.say(f"/urge {number} 请尽快答复")
+    assert "督办通知" in urged["text"] or "已向承办人" in urged["text"]
+    await head.replies()
+    (history,) = await accountant.say(f"/history {number}", expect=1)
+    assert "转交给" in history["text"] and "乡镇督办：请尽快答复" in history["text"]
+    (route_list,) = await staff.say("/route qingshan")
+    assert "财务 → 青山村 会计" in route_list["text"]
+    (route_bad,) = await staff.say("/route qingshan finance #999")
+    assert "不是该村村干部" in route_bad["text"]
+    (holiday,) = await staff.say("/holiday 2027-02-10 休 春节")
+    assert "2027-02-10" in holiday["text"] and "尚未载入" in holiday["text"]
+    (listing,) = await staff.say("/holiday")
+    assert "2027-02-10 休息日 春节" in listing["text"]
+    (bad_date,) = await staff.say("/holiday 2027-13-40 休")
+    assert "不是有效日期" in bad_date["text"]
+    for command in ("/pending", "/overdue", "/urge x", "/route qingshan", "/holiday", "/report"):
+        (no,) = await resident.say(command)
+        assert "仅限" in no["text"], command
+    (bad,) = await resident.say("/history DT-20")
+    assert "不是有效的回执号" in bad["text"]
+    (usage,) = await resident.say("/support")
+    assert "用法" in usage["text"]
+    (pictured,) = await resident.say("/topic")
+    await resident.press(pictured, "tp:cat:other")
+    await eventually(lambda: "请直接发送" in resident.last()["text"])
+    await resident.say("村里的路灯什么时候修？")
+    await emulator.send_photo(RES1, tiny_png(), caption="路灯坏了")
+    (confirm,) = await resident.replies()
+    assert "附件：照片" in confirm["text"], confirm["text"]
+    await resident.press(confirm, "tp:ok")
+    (second,) = await resident.replies()
+    shown = await resident.say(f"/history {receipt_in(second['text'])}", expect=2)
+    assert shown[-1].get("photo")

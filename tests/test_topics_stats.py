@@ -48,8 +48,8 @@ def data(world):  # noqa: F811
     t3 = file(date(2026, 10, 12), RES3, "请公开某户低保材料")
     t5 = file(date(2026, 10, 12), RES_HEXI, "河西村修路项目")
     t8 = file(date(2026, 10, 12), RES_HEXI, "河西村土地流转")
-    t4 = file(date(2026, 10, 13), RES1, "请公开补贴发放")  # due 27 Oct, never answered
-    t7 = file(date(2026, 10, 30), RES2, "请公开村务会议记录")  # due 13 Nov: not due yet
+    file(date(2026, 10, 13), RES1, "请公开补贴发放")  # due 27 Oct, never answered
+    file(date(2026, 10, 30), RES2, "请公开村务会议记录")  # due 13 Nov: not due yet
 
     official = {t1: ACCOUNTANT, t2: HEAD, t3: HEAD}
     for topic, day in ((t1, date(2026, 10, 14)), (t2, date(2026, 10, 28))):
@@ -98,7 +98,7 @@ def test_rates_match_the_hand_computation(data):
 
 
 def test_officials_see_their_own_village_only(data):
-    period, rows, _ = data.topics.stats(who(data, ACCOUNTANT), ["2026Q4"])
+    _period, rows, _ = data.topics.stats(who(data, ACCOUNTANT), ["2026Q4"])
     assert [r.code for r in rows] == ["qingshan"]
     with pytest.raises(Denied):
         data.topics.stats(who(data, ACCOUNTANT), ["hexi"])
@@ -130,7 +130,7 @@ def test_chart_is_a_png_with_a_cjk_font(data):
 
 
 def test_report_has_a_summary_and_one_sheet_per_village(data):
-    period, content = data.topics.report(who(data, STAFF), "2026Q4", "zh-CN")
+    _period, content = data.topics.report(who(data, STAFF), "2026Q4", "zh-CN")
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["汇总", "东岭村", "河西村", "青山村"]
     summary = list(book["汇总"].iter_rows(values_only=True))

@@ -44,6 +44,17 @@ async def send_document(bot: Bot, p: dict[str, Any]) -> Message:
     )
 
 
+async def send_photo(bot: Bot, p: dict[str, Any]) -> Message:
+    """A photo Telegram already has, re-sent by its file_id."""
+    return await bot.send_photo(
+        chat_id=p["chat_id"],
+        photo=p["photo"],
+        caption=p.get("caption"),
+        parse_mode=p.get("parse_mode"),
+        reply_markup=_markup(bot, p.get("reply_markup")),
+    )
+
+
 async def set_my_commands(bot: Bot, p: dict[str, Any]) -> bool:
     return await bot.set_my_commands(
         [BotCommand(c["command"], c["description"]) for c in p["commands"]],
@@ -65,6 +76,7 @@ async def edit_message_text(bot: Bot, p: dict[str, Any]) -> Message | bool:
 CALLS = {
     "sendMessage": send_message,
     "sendDocument": send_document,
+    "sendPhoto": send_photo,
     "setMyCommands": set_my_commands,
     "editMessageText": edit_message_text,
 }

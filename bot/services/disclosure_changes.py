@@ -8,12 +8,16 @@ from storage.disclosures import Disclosure, Row
 
 
 def _row_key(kind: str, row: Row) -> tuple:
+    if kind == "notice":  # attachments: the same file is the same attachment
+        return (row.data.get("file_id", ""),)
     if kind == "finance":
         return (row.section, row.data.get("account", ""), row.data.get("description", ""))
     return (row.data.get("group", ""), row.data.get("head", ""), row.data.get("item", ""))
 
 
 def _label(kind: str, row: Row) -> str:
+    if kind == "notice":
+        return row.data.get("name", "")
     if kind == "finance":
         parts = [row.data.get("account", ""), row.data.get("description", "")]
     else:
@@ -75,7 +79,7 @@ def changes(
         else:
             out.append(
                 {
-                    "op": "added",
+                    "op": "att_added" if new.kind == "notice" else "added",
                     "section": row.section,
                     "what": _label(new.kind, row),
                     "before": "",
@@ -86,7 +90,7 @@ def changes(
         for row in rows:
             out.append(
                 {
-                    "op": "removed",
+                    "op": "att_removed" if old.kind == "notice" else "removed",
                     "section": row.section,
                     "what": _label(old.kind, row),
                     "before": format_fen(row.amount_fen),

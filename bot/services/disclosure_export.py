@@ -55,7 +55,8 @@ def table(d: Disclosure, rows: list[Row], *, names_full: bool) -> list[list[str]
                 ]
             )
         return out
-    return [["标题", "正文"], [d.title, d.body]]
+    attachments = [["附件", r.data.get("name", "")] for r in rows if r.section == "attachment"]
+    return [["标题", "正文"], [d.title, d.body], *attachments]
 
 
 def to_csv(rows: Iterable[list[str]]) -> bytes:

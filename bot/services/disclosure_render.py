@@ -57,6 +57,9 @@ def lines(
         out += finance_lines(language, d, rows)
     elif d.kind == "subsidy":
         out += subsidy_lines(language, rows, names_full)
+    elif rows:  # a notice's rows are its attachments
+        names = "、".join(r.data.get("name", "") for r in rows)
+        out.append(t(language, "disc.attachments", count=len(rows), names=names))
     if d.changes:
         out.append(t(language, "disc.changes_header"))
         out += [change_line(language, c) for c in d.changes]
@@ -158,6 +161,8 @@ def rows_text(d: Disclosure, rows: list[Row]) -> str:
                 r.data.get("item", ""),
             ]
             parts.append(r.data.get("note", ""))
+        elif d.kind == "notice":
+            parts.append(r.data.get("name", ""))
         else:
             parts += [r.data.get("account", ""), r.data.get("description", "")]
     return " ".join(p for p in parts if p)

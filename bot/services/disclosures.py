@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from datetime import datetime
 from bot.config import Config
 from bot.i18n import Term, t, t_plain
 from bot.render import local_time, split_message
+from bot.services import disclosure_answers as answers
 from bot.services import disclosure_export, disclosure_render, importing, notify
 from bot.services.disclosure_changes import changes as compute_changes
 from bot.services.disclosure_schedule import (
@@ -27,7 +29,7 @@ from bot.services.disclosure_schedule import (
     township_alert_due,
 )
 from bot.services.money import format_fen
-from bot.services.people import Denied, Person
+from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_residents, members, outbox, users, villages
 from storage import disclosures as store_d
 from storage.db import Store
@@ -43,6 +45,7 @@ REASON_MAX = 500
 # A published table longer than this many messages goes to the chat as a file plus a summary.
 CHAT_MESSAGES_MAX = 3
 SEARCH_LIMIT = 10
+ATTACHMENTS_MAX = answers.ATTACHMENTS_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,32 +141,83 @@ class DisclosureService:
         rule = self.settings.required_signoffs
         return supervisors if rule == "all" else int(rule)
 
+    # -- answers owed (DESIGN §7: queued in the change's own transaction) --------------------
+
+    @staticmethod
+    def _form_key(person: Person) -> str:
+        """A fresh key for the answer to a form step, which has no audit event of its own; the
+        step commits together with its update's "done" mark, so it is never replayed."""
+        return f"form:{person.user_id}:{uuid.uuid4().hex}"
+
+    def _tell(self, db, key: str, reply: ReplyTo | None, person: Person, step: Step) -> None:
+        """Queue the answer to a form step: its next question, or the saved draft."""
+        if reply is None:
+            return
+        language = person.language
+        if step.kind == "draft_ready":
+            d = store_d.get(db, step.disclosure.id)
+            lines, buttons = answers.draft(
+                language,
+                d,
+                store_d.rows_of(db, d.id),
+                village=self._village_name(d.village_code),
+                tz=self.tz,
+                info=step.info,
+            )
+        else:
+            lines, buttons = answers.question(language, step.kind, step.info, self.categories)
+        answers.queue(db, key, reply, lines, buttons)
+
     # -- guided form -------------------------------------------------------------------------
 
     def form(self, user_id: int) -> tuple[str, dict] | None:
         """A person's form in progress."""
         return store_d.form(self.store.db, user_id)
 
+    def _form_at(self, user_id: int, *steps: str) -> bool:
+        current = self.form(user_id)
+        return current is not None and current[0] in steps
+
     def expects_text(self, user_id: int) -> bool:
         """Whether the person's next plain text belongs to a disclosure form step."""
-        current = self.form(user_id)
-        return current is not None and current[0] in ("period", "title", "body", "reason")
+        return self._form_at(user_id, "period", "title", "body", "reason")
 
     def expects_file(self, user_id: int) -> bool:
         """Whether the person's next document is an import for a disclosure form."""
-        current = self.form(user_id)
-        return current is not None and current[0] == "file"
+        return self._form_at(user_id, "file")
 
-    def start(self, person: Person, kind: str) -> Step:
+    def expects_attachment(self, user_id: int) -> bool:
+        """Whether the person's next photo or document is an attachment to a notice draft."""
+        return self._form_at(user_id, "attach")
+
+    @staticmethod
+    def _form_data(d: Disclosure) -> dict:
+        """Form progress that works on an existing draft (edit, correction)."""
+        return {
+            "kind": d.kind,
+            "village": d.village_code,
+            "category": d.category,
+            "period": d.period,
+            "title": d.title,
+            "id": d.id,
+        }
+
+    def _step(self, person: Person, step: Step, data: dict, reply: ReplyTo | None) -> Step:
+        """Save the form's next step and queue its question, in one transaction."""
+        with self.store.transaction() as db:
+            store_d.set_form(db, person.user_id, step.kind, data)
+            self._tell(db, self._form_key(person), reply, person, step)
+        return step
+
+    def start(self, person: Person, kind: str, reply: ReplyTo | None = None) -> Step:
         """Begin a new draft of one kind: the next step asks for its category."""
         village = self._official_village(person)
         if kind not in KINDS:
             raise Denied("disc.bad_kind")
-        with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, "category", {"kind": kind, "village": village})
-        return Step("category", info={"kind": kind})
+        data = {"kind": kind, "village": village}
+        return self._step(person, Step("category", info={"kind": kind}), data, reply)
 
-    def choose_category(self, person: Person, index: int) -> Step:
+    def choose_category(self, person: Person, index: int, reply: ReplyTo | None = None) -> Step:
         """Record the category picked with a button; the next step asks for the period."""
         self._official_village(person)
         current = self.form(person.user_id)
@@ -172,13 +226,10 @@ class DisclosureService:
         if not 0 <= index < len(self.categories):
             raise Denied("disc.form_expired")
         data = {**current[1], "category": self.categories[index]}
-        with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, "period", data)
-        return Step(
-            "period", info={"suggested": previous_quarter(self.now().astimezone(self.tz).date())}
-        )
+        suggested = previous_quarter(self.now().astimezone(self.tz).date())
+        return self._step(person, Step("period", info={"suggested": suggested}), data, reply)
 
-    def handle_text(self, person: Person, text: str) -> Step:
+    def handle_text(self, person: Person, text: str, reply: ReplyTo | None = None) -> Step:
         """The typed answer to the current step: a period, a title, a body, a rejection reason."""
         current = self.form(person.user_id)
         if current is None:
@@ -186,7 +237,7 @@ class DisclosureService:
         step, data = current
         text = text.strip()
         if step == "reason":
-            return self._reject(person, int(data["id"]), int(data["round"]), text)
+            return self._reject(person, int(data["id"]), int(data["round"]), text, reply)
         self._official_village(person)
         if step == "period":
             period = parse_period(text)
@@ -194,27 +245,49 @@ class DisclosureService:
                 raise Denied("disc.bad_period", text=text[:40])
             data = {**data, "period": period.text}
             next_step = "title" if data["kind"] == "notice" else "file"
-            with self.store.transaction() as db:
-                store_d.set_form(db, person.user_id, next_step, data)
-            return Step(next_step, info={"kind": data["kind"], "period": period.text})
+            info = {"kind": data["kind"], "period": period.text}
+            return self._step(person, Step(next_step, info=info), data, reply)
         if step == "title":
             if not text or len(text) > TITLE_MAX:
                 raise Denied("disc.bad_title", limit=TITLE_MAX)
-            with self.store.transaction() as db:
-                store_d.set_form(db, person.user_id, "body", {**data, "title": text})
-            return Step("body")
+            return self._step(person, Step("body"), {**data, "title": text}, reply)
         if step == "body":
-            return self._save_notice(person, data, text)
+            return self._save_notice(person, data, text, reply)
         raise Denied("disc.form_expired")
 
-    def _save_notice(self, person: Person, data: dict, body: str) -> Step:
+    def quick_notice(self, person: Person, text: str, reply: ReplyTo | None = None) -> Step:
+        """`/draft notice [类别] 标题 | 正文`: a short notice in one line, dated today (ad-hoc).
+
+        Without a category word it goes under the last configured category (其他 by default).
+        """
+        village = self._official_village(person)
+        head, sep, body = text.partition("|")
+        if not sep:
+            raise Denied("disc.quick_usage")
+        words = head.split(maxsplit=1)
+        category = self.categories[-1]
+        if len(words) == 2 and words[0] in self.categories:
+            category, head = words
+        title = head.strip()
+        if not title or len(title) > TITLE_MAX:
+            raise Denied("disc.bad_title", limit=TITLE_MAX)
+        data = {
+            "kind": "notice",
+            "village": village,
+            "category": category,
+            "period": self.now().astimezone(self.tz).date().isoformat(),
+            "title": title,
+        }
+        return self._save_notice(person, data, body.strip(), reply)
+
+    def _save_notice(self, person: Person, data: dict, body: str, reply: ReplyTo | None) -> Step:
         if not body or len(body) > BODY_MAX:
             raise Denied("disc.bad_body", limit=BODY_MAX)
+        existing = self._own_draft(person, data["id"]) if data.get("id") else None
         with self.store.transaction() as db:
-            if data.get("id"):
-                d = self._own_draft(person, data["id"])
-                store_d.update_content(db, d.id, body=body)
-                disclosure_id = d.id
+            if existing is not None:
+                store_d.update_content(db, existing.id, body=body)
+                disclosure_id = existing.id
             else:
                 disclosure_id = store_d.create(
                     db,
@@ -226,8 +299,9 @@ class DisclosureService:
                     body=body,
                     created_by=person.user_id,
                 )
-            store_d.clear_form(db, person.user_id)
-            audit.record(
+            # Photos and documents sent next are attached to this draft (DESIGN §3: notice).
+            store_d.set_form(db, person.user_id, "attach", {**data, "id": disclosure_id})
+            event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.drafted",
@@ -235,7 +309,56 @@ class DisclosureService:
                 village_code=data["village"],
                 after={"kind": "notice", "chars": len(body)},
             )
-        return Step("draft_ready", store_d.get(self.store.db, disclosure_id))
+            step = Step("draft_ready", store_d.get(db, disclosure_id))
+            self._tell(db, f"a{event}:answer", reply, person, step)
+        return step
+
+    def attach(
+        self,
+        person: Person,
+        kind: str,
+        file_id: str,
+        name: str,
+        reply: ReplyTo | None = None,
+    ) -> Disclosure:
+        """A photo or document sent while a notice draft is open becomes one of its attachments;
+        on publication they follow the text to the village chat."""
+        self._official_village(person)
+        current = self.form(person.user_id)
+        if current is None or current[0] != "attach":
+            raise Denied("disc.no_file_expected")
+        if kind not in ("photo", "document"):
+            raise Denied("disc.no_file_expected")
+        d = self._own_draft(person, current[1]["id"])
+        rows = store_d.rows_of(self.store.db, d.id)
+        if len(rows) >= ATTACHMENTS_MAX:
+            raise Denied("disc.attach_too_many", limit=ATTACHMENTS_MAX)
+        if not name:
+            name = t_plain(self.default_language, "disc.photo_name", n=len(rows) + 1)
+        data = {"kind": kind, "file_id": file_id, "name": name[-80:]}
+        row = Row(len(rows) + 1, "attachment", data, 0, None)
+        with self.store.transaction() as db:
+            store_d.replace_rows(db, d.id, [*rows, row])
+            event = audit.record(
+                db,
+                person.user_id,
+                "disclosure.attached",
+                f"disclosure:{d.id}",
+                village_code=d.village_code,
+                after={"kind": kind, "name": name, "count": len(rows) + 1},
+            )
+            if reply is not None:
+                notify.answer(
+                    db,
+                    f"a{event}:answer",
+                    reply,
+                    person.language,
+                    "disc.attached_one",
+                    id=d.id,
+                    count=len(rows) + 1,
+                    limit=ATTACHMENTS_MAX,
+                )
+        return d
 
     def check_upload(self, person: Person, size: int | None) -> None:
         """Refuse a file before downloading it: no form waiting for one, or too big."""
@@ -257,7 +380,9 @@ class DisclosureService:
                 ]
             )
 
-    def import_file(self, person: Person, filename: str, content: bytes) -> Step:
+    def import_file(
+        self, person: Person, filename: str, content: bytes, reply: ReplyTo | None = None
+    ) -> Step:
         """Import a ledger or beneficiary list into the draft (new, or replacing its rows).
 
         Raises ImportRejected with every problem by row and column; nothing is saved then.
@@ -316,7 +441,7 @@ class DisclosureService:
                 )
                 store_d.set_form(db, person.user_id, "file", {**data, "id": disclosure_id})
             store_d.replace_rows(db, disclosure_id, rows)
-            audit.record(
+            event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.imported",
@@ -324,38 +449,38 @@ class DisclosureService:
                 village_code=village,
                 after={"file": name, "rows": len(rows), "masked": masked},
             )
-        d = store_d.get(self.store.db, disclosure_id)
-        return Step("draft_ready", d, {"rows": len(rows), "masked": masked, "ignored": ignored})
+            info = {"rows": len(rows), "masked": masked, "ignored": ignored}
+            step = Step("draft_ready", store_d.get(db, disclosure_id), info)
+            self._tell(db, f"a{event}:answer", reply, person, step)
+        return step
 
-    def edit(self, person: Person, disclosure_id: int | str) -> Step:
+    def edit(self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None) -> Step:
         """Reopen a draft (e.g. after a rejection): a new file, or a new text for a notice."""
         d = self._own_draft(person, disclosure_id)
-        step = "body" if d.kind == "notice" else "file"
-        data = {
-            "kind": d.kind,
-            "village": d.village_code,
-            "category": d.category,
-            "period": d.period,
-            "title": d.title,
-            "id": d.id,
-        }
-        with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, step, data)
-        return Step(step, d, {"kind": d.kind, "period": d.period})
+        step = Step(
+            "body" if d.kind == "notice" else "file", d, {"kind": d.kind, "period": d.period}
+        )
+        return self._step(person, step, self._form_data(d), reply)
 
-    def cancel_draft(self, person: Person) -> bool:
+    def cancel_draft(self, person: Person, reply: ReplyTo | None = None) -> bool:
         """Drop the person's disclosure form in progress (drafts already saved stay); /cancel."""
         if self.form(person.user_id) is None:
             return False
         with self.store.transaction() as db:
-            return store_d.clear_form(db, person.user_id)
+            if not store_d.clear_form(db, person.user_id):
+                return False
+            if reply is not None:
+                notify.answer(db, self._form_key(person), reply, person.language, "common.cancelled")
+        return True
 
-    def toggle_major(self, person: Person, disclosure_id: int | str) -> Disclosure:
+    def toggle_major(
+        self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
+    ) -> Disclosure:
         """Mark or unmark a draft as a major item (重大事项: published at once, SCH-02)."""
         d = self._own_draft(person, disclosure_id)
         with self.store.transaction() as db:
             store_d.set_major(db, d.id, not d.major)
-            audit.record(
+            event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.major",
@@ -364,6 +489,9 @@ class DisclosureService:
                 before={"major": d.major},
                 after={"major": not d.major},
             )
+            if reply is not None:
+                key = "disc.major_on" if not d.major else "disc.major_off"
+                notify.answer(db, f"a{event}:answer", reply, person.language, key)
         return store_d.get(self.store.db, d.id)
 
     # -- review and sign-off -----------------------------------------------------------------
@@ -379,7 +507,9 @@ class DisclosureService:
             d.closing_fen or 0,
         )
 
-    def submit(self, person: Person, disclosure_id: int | str) -> Disclosure:
+    def submit(
+        self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
+    ) -> Disclosure:
         """Send a draft to the village's supervision committee (draft → in_review)."""
         d = self._own_draft(person, disclosure_id)
         db = self.store.db
@@ -434,6 +564,16 @@ class DisclosureService:
                     village,
                     hospitality,
                 )
+            if reply is not None:
+                notify.answer(
+                    db,
+                    f"a{event}:answer",
+                    reply,
+                    person.language,
+                    "disc.submitted",
+                    id=d.id,
+                    round=round_,
+                )
         return store_d.get(self.store.db, d.id)
 
     def _queue_review(
@@ -476,11 +616,32 @@ class DisclosureService:
                 ]
             ]
         }
+        # The supervisor signs what will be published: the attachments too, ahead of the text.
+        self._queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
         for i, part in enumerate(parts):
             payload = {"chat_id": user_id, "text": part, "parse_mode": "HTML"}
             if i == len(parts) - 1:
                 payload["reply_markup"] = markup
             outbox.enqueue(db, f"{key}:{i}", user_id, "sendMessage", payload)
+
+    def _queue_attachments(
+        self, db, key: str, chat_id: int, d: Disclosure, rows: list[Row], language: str, priority
+    ) -> None:
+        """A notice's photos and documents, re-sent by file_id (sendPhoto / sendDocument)."""
+        attachments = [r for r in rows if r.section == "attachment"]
+        for i, r in enumerate(attachments, 1):
+            kind = r.data["kind"]
+            caption = t(
+                language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments)
+            )
+            outbox.enqueue(
+                db,
+                f"{key}:att:{i}",
+                chat_id,
+                "sendPhoto" if kind == "photo" else "sendDocument",
+                {"chat_id": chat_id, kind: r.data["file_id"], "caption": caption, "parse_mode": "HTML"},
+                priority=priority,
+            )
 
     def awaiting_review(self, person: Person) -> list[Disclosure]:
         """What waits for this supervisor's decision (/review)."""
@@ -502,7 +663,9 @@ class DisclosureService:
             raise Denied("disc.already_decided", id=d.id)
         return d
 
-    def approve(self, person: Person, disclosure_id: int, round_: int) -> Disclosure:
+    def approve(
+        self, person: Person, disclosure_id: int, round_: int, reply: ReplyTo | None = None
+    ) -> Disclosure:
         """One supervisor signs; with all required sign-offs the item is approved (REV-01), and
         a major item or a correction is published in the same transaction (SCH-02, SCH-07)."""
         d = self._check_review(person, disclosure_id, round_)
@@ -558,16 +721,30 @@ class DisclosureService:
                 )
                 if due <= now:
                     self._publish(db, store_d.get(db, d.id), now)
+            if reply is not None:
+                status = store_d.get(db, d.id).status
+                key = {
+                    "approved": "disc.approve_done_all",
+                    "published": "disc.approve_done_published",
+                }.get(status, "disc.approve_done")
+                notify.answer(db, f"a{event}:answer", reply, person.language, key, id=d.id)
         return store_d.get(self.store.db, d.id)
 
-    def start_reject(self, person: Person, disclosure_id: int, round_: int) -> Disclosure:
+    def start_reject(
+        self, person: Person, disclosure_id: int, round_: int, reply: ReplyTo | None = None
+    ) -> Disclosure:
         """Rejecting needs a reason: the next text the supervisor sends is taken as it."""
         d = self._check_review(person, disclosure_id, round_)
         with self.store.transaction() as db:
             store_d.set_form(db, person.user_id, "reason", {"id": d.id, "round": round_})
+            if reply is not None:
+                key = self._form_key(person)
+                notify.answer(db, key, reply, person.language, "disc.ask_reason", id=d.id)
         return d
 
-    def _reject(self, person: Person, disclosure_id: int, round_: int, reason: str) -> Step:
+    def _reject(
+        self, person: Person, disclosure_id: int, round_: int, reason: str, reply: ReplyTo | None
+    ) -> Step:
         d = self._check_review(person, disclosure_id, round_)
         if not reason or len(reason) > REASON_MAX:
             raise Denied("disc.bad_reason", limit=REASON_MAX)
@@ -612,6 +789,10 @@ class DisclosureService:
                     },
                 },
             )
+            if reply is not None:
+                notify.answer(
+                    db, f"a{event}:answer", reply, person.language, "disc.reject_done", id=d.id
+                )
         return Step("rejected", store_d.get(self.store.db, d.id))
 
     # -- publication (SCH-01, SCH-02, ARC-01) ------------------------------------------------
@@ -748,6 +929,7 @@ class DisclosureService:
                     },
                     priority=outbox.BULK,
                 )
+            self._queue_attachments(db, key, village.chat_id, d, rows, language, outbox.BULK)
         for user_id in store_d.subscribers(db, d.village_code, d.category):
             notify.message(
                 db,
@@ -845,7 +1027,9 @@ class DisclosureService:
 
     # -- corrections (SCH-07) ----------------------------------------------------------------
 
-    def correct(self, person: Person, disclosure_id: int | str) -> Step:
+    def correct(
+        self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
+    ) -> Step:
         """Start a new version of a published item; it goes through the same sign-off."""
         old = self._get(disclosure_id)
         if not person.has("official", old.village_code):
@@ -877,21 +1061,14 @@ class DisclosureService:
                 source_name=old.source_name,
             )
             store_d.replace_rows(db, new_id, rows)
-            step = "body" if old.kind == "notice" else "file"
-            store_d.set_form(
-                db,
-                person.user_id,
-                step,
-                {
-                    "kind": old.kind,
-                    "village": old.village_code,
-                    "category": old.category,
-                    "period": old.period,
-                    "title": old.title,
-                    "id": new_id,
-                },
+            new = store_d.get(db, new_id)
+            step = Step(
+                "body" if old.kind == "notice" else "file",
+                new,
+                {"kind": old.kind, "period": old.period},
             )
-            audit.record(
+            store_d.set_form(db, person.user_id, step.kind, self._form_data(new))
+            event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.correction_started",
@@ -899,9 +1076,19 @@ class DisclosureService:
                 village_code=old.village_code,
                 after={"supersedes": old.id, "version": old.version + 1},
             )
-        return Step(
-            step, store_d.get(self.store.db, new_id), {"kind": old.kind, "period": old.period}
-        )
+            if reply is not None:
+                notify.answer(
+                    db,
+                    f"a{event}:answer",
+                    reply,
+                    person.language,
+                    "disc.correct_started",
+                    id=new_id,
+                    old=old.id,
+                    version=new.version,
+                )
+                self._tell(db, f"a{event}:answer:next", ReplyTo(reply.chat_id), person, step)
+        return step
 
     # -- reading: view, browse, search -------------------------------------------------------
 
@@ -969,7 +1156,9 @@ class DisclosureService:
         """The categories the person follows ('*' = all)."""
         return store_d.subscriptions_of(self.store.db, person.user_id)
 
-    def toggle_subscription(self, person: Person, category: str) -> bool:
+    def toggle_subscription(
+        self, person: Person, category: str, reply: ReplyTo | None = None
+    ) -> bool:
         """Follow or stop following a category of one's village; True when now following."""
         village = person.village_code
         if village is None:
@@ -982,7 +1171,7 @@ class DisclosureService:
                 store_d.unsubscribe(db, person.user_id, village, category)
             else:
                 store_d.subscribe(db, person.user_id, village, category)
-            audit.record(
+            event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.subscription",
@@ -990,11 +1179,29 @@ class DisclosureService:
                 village_code=village,
                 after={"category": category, "following": not following},
             )
+            if reply is not None:
+                name = category
+                if category == "*":
+                    name = t_plain(person.language, "disc.all_categories")
+                notify.answer(
+                    db,
+                    f"a{event}:answer",
+                    reply,
+                    person.language,
+                    "disc.unsubscribed" if following else "disc.subscribed",
+                    category=name,
+                )
         return not following
 
     # -- verified residents (DESIGN §2) ------------------------------------------------------
 
-    def verify(self, person: Person, member_ref: str, verified: bool = True) -> members.Member:
+    def verify(
+        self,
+        person: Person,
+        member_ref: str,
+        verified: bool = True,
+        reply: ReplyTo | None = None,
+    ) -> members.Member:
         """An official marks a resident of their village as verified (checked in person)."""
         village = self._official_village(person)
         ref = member_ref.strip().lstrip("#")
@@ -1003,7 +1210,7 @@ class DisclosureService:
             raise Denied("disc.verify_unknown", ref=member_ref)
         with self.store.transaction() as db:
             disclosure_residents.set_verified(db, member.id, verified)
-            audit.record(
+            event = audit.record(
                 db,
                 person.user_id,
                 "member.verified",
@@ -1012,6 +1219,16 @@ class DisclosureService:
                 before={"verified": member.verified},
                 after={"verified": verified},
             )
+            if reply is not None:
+                notify.answer(
+                    db,
+                    f"a{event}:answer",
+                    reply,
+                    person.language,
+                    "disc.verified" if verified else "disc.unverified",
+                    id=member.id,
+                    name=member.display_name,
+                )
         return members.get(self.store.db, member.id)
 
     # -- files -------------------------------------------------------------------------------

@@ -36,15 +36,31 @@ def message(
 
 
 def answer(
-    db: Database, key: str, reply: ReplyTo, language: str, text_key: str, /, **params: object
+    db: Database,
+    key: str,
+    reply: ReplyTo,
+    language: str,
+    text_key: str,
+    /,
+    *,
+    reply_markup: dict | None = None,
+    **params: object,
 ) -> None:
     """Queue the answer to a change ahead of everything else: a new message or an edit."""
-    payload: dict = {"chat_id": reply.chat_id, "text": t(language, text_key, **params)}
-    payload["parse_mode"] = "HTML"
+    answer_text(db, key, reply, t(language, text_key, **params), reply_markup=reply_markup)
+
+
+def answer_text(
+    db: Database, key: str, reply: ReplyTo, text: str, /, *, reply_markup: dict | None = None
+) -> None:
+    """Like answer(), for text already rendered through the catalogue (one message's worth)."""
+    payload: dict = {"chat_id": reply.chat_id, "text": text, "parse_mode": "HTML"}
     method = "sendMessage"
     if reply.edit_message_id is not None:
         method = "editMessageText"
         payload["message_id"] = reply.edit_message_id
+    if reply_markup:
+        payload["reply_markup"] = reply_markup
     outbox.enqueue(db, key, reply.chat_id, method, payload, priority=outbox.INTERACTIVE)
 
 

@@ -377,6 +377,8 @@ class TopicService:
         data = dict(draft.data)
         if draft.step in ("category", "text") and text is None:
             raise Denied("topics.form.need_text")
+        if media is not None and draft.step in ("media", "confirm"):
+            text = None  # a caption on the added photo does not replace the request's text
         if text is not None:
             data["text"] = self.check_text(text)
             data.setdefault("category", classify(data["text"]))
@@ -1232,8 +1234,11 @@ class TopicService:
     def auto_urge(self, now: datetime) -> list[str]:
         """Topics past due are urged once a day automatically (URG-01, cn-practice §4.5)."""
         today = self.local_date(now)
+        done = topics.auto_urged_on(self.store.db, today)
         urged = []
         for topic in topics.overdue(self.store.db, today):
+            if topic.id in done:
+                continue
             with self.store.transaction() as db:
                 if topics.add_urge(db, topic.id, None, None, now, auto_day=today) is None:
                     continue

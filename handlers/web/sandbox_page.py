@@ -92,7 +92,8 @@ async def page(request: web.Request) -> web.Response:
             continue
         name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
         roles = _role_label(services, language, user["id"])
-        people.append(DemoPerson(user["id"], name, f"{name}（{roles}）"))
+        label = f"{name}（{roles}）" if language == "zh-CN" else f"{name} ({roles})"
+        people.append(DemoPerson(user["id"], name, label))
     wanted = request.query.get("user", "")
     current = next((p for p in people if str(p.user_id) == wanted), people[0] if people else None)
     return html_page(request, "sandbox.html", language, people=people, current=current)
