@@ -100,6 +100,7 @@ class TownshipConfig:
     timezone: str = "Asia/Shanghai"
     staff: tuple[int, ...] = ()
     default_language: str = "zh-CN"
+    supervision_phone: str = ""  # 监督电话 printed on disclosure posters; "" = none
 
     @property
     def tz(self) -> ZoneInfo:
@@ -390,6 +391,13 @@ def _optional_https_url(v: str) -> str | None:
     return _url_error(v, https_only=True) if v else None
 
 
+def _optional_phone(v: str) -> str | None:
+    """A public office number such as 0591-12345678 or 12345: digits, spaces, dashes, a +."""
+    if not v or re.fullmatch(r"\+?[0-9][0-9 -]{2,22}[0-9]", v):
+        return None
+    return f"must be a phone number of digits, spaces and dashes, got {_short(v)}"
+
+
 def _timezone(v: str) -> str | None:
     try:
         ZoneInfo(v)
@@ -420,6 +428,7 @@ _TOWNSHIP = (
     _F("timezone", "str", "Asia/Shanghai", _timezone),
     _F("staff", "int_list", (), _between(1, 2**63 - 1)),
     _F("default_language", "str", "zh-CN", _one_of(*LANGUAGES)),
+    _F("supervision_phone", "str", "", _optional_phone),
 )
 _INVITES = (_F("ttl_days", "int", 7, _between(1, 90)),)
 _OUTBOX = (

@@ -20,10 +20,10 @@ from telegram.ext import (
 from bot.i18n import Term, t, t_plain
 from bot.render import local_time
 from bot.services import disclosure_render
-from bot.services.disclosures import Step, View
+from bot.services.disclosures import View
 from bot.services.importing import ImportRejected
-from bot.services.people import Person
-from handlers.common import SERVICES, buttons, person, refusals, reply, services
+from bot.services.people import Person, ReplyTo
+from handlers.common import SERVICES, answer_here, buttons, person, refusals, reply, services
 
 PRIVATE = filters.ChatType.PRIVATE
 MAX_PROBLEMS_SHOWN = 60
@@ -277,28 +277,24 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _id_round(data: str) -> tuple[int, int]:
-    _, disclosure_id, round_ = data.split(":")
+    """`12:2` (after the button's prefix) → disclosure 12, review round 2."""
+    disclosure_id, round_ = data.split(":")
     return int(disclosure_id), int(round_)
+
+
+async def _decision(update: Update, context: ContextTypes.DEFAULT_TYPE, decide) -> None:
+    """A supervisor's Approve / Reject button: `<id>:<round>`, so an old round's button is stale."""
+    await _pressed(update, context, lambda who, data, to: decide(who, *_id_round(data), to))
 
 
 @refusals
 async def approve_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    service = services(context).disclosures
-    await _pressed(
-        update,
-        context,
-        lambda who, data, to: service.approve(who, *_id_round(f"dapp:{data}"), to),
-    )
+    await _decision(update, context, services(context).disclosures.approve)
 
 
 @refusals
 async def reject_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    service = services(context).disclosures
-    await _pressed(
-        update,
-        context,
-        lambda who, data, to: service.start_reject(who, *_id_round(f"drej:{data}"), to),
-    )
+    await _decision(update, context, services(context).disclosures.start_reject)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -399,8 +395,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if context.args:
         word = " ".join(context.args)
         category = "*" if word.lower() in ("all", "全部", "*") else word
-        following = service.toggle_subscription(who, category)
-        await reply(update, _subscribed_text(who.language, category, following))
+        service.toggle_subscription(who, category, answer_here(update))
         return
     current = service.subscriptions(who)
     names = ["*", *service.categories]
@@ -417,11 +412,6 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, t(who.language, "disc.subscribe_choose"), buttons(*rows))
 
 
-def _subscribed_text(language: str, category: str, following: bool) -> str:
-    name = t_plain(language, "disc.all_categories") if category == "*" else category
-    return t(language, "disc.subscribed" if following else "disc.unsubscribed", category=name)
-
-
 @refusals
 async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
@@ -433,9 +423,8 @@ async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             t_plain(who.language, "common.stale_button"), show_alert=True
         )
         return
-    following = service.toggle_subscription(who, names[index])
+    service.toggle_subscription(who, names[index], answer_here(update))
     await update.callback_query.answer()
-    await reply(update, _subscribed_text(who.language, names[index], following))
 
 
 # -- corrections, exports, verification ----------------------------------------------------
@@ -444,22 +433,7 @@ async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 @refusals
 async def correct(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/correct <number>`: a new version of a published item, through the same sign-off."""
-    who = person(update, context)
-    if not context.args:
-        await reply(update, t(who.language, "disc.correct_usage"))
-        return
-    step = services(context).disclosures.correct(who, context.args[0])
-    await reply(
-        update,
-        t(
-            who.language,
-            "disc.correct_started",
-            id=step.disclosure.id,
-            old=step.disclosure.supersedes_id,
-            version=step.disclosure.version,
-        ),
-    )
-    await answer_step(update, context, who, step)
+    await _with_ref(update, context, "disc.correct_usage", services(context).disclosures.correct)
 
 
 async def _send_export(
@@ -467,11 +441,7 @@ async def _send_export(
 ) -> None:
     who = person(update, context)
     filename, content = services(context).disclosures.export(who, ref, fmt)
-    await update.effective_chat.send_document(
-        InputFile(content, filename=filename),
-        caption=t(who.language, "disc.export_caption"),
-        parse_mode="HTML",
-    )
+    await _send_file(update, filename, content, t(who.language, "disc.export_caption"))
 
 
 @refusals
@@ -504,11 +474,7 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     filename, content = services(context).disclosures.export_year(
         who, int(args[0]), args[1] if len(args) > 1 else None
     )
-    await update.effective_chat.send_document(
-        InputFile(content, filename=filename),
-        caption=t(who.language, "disc.export_caption"),
-        parse_mode="HTML",
-    )
+    await _send_file(update, filename, content, t(who.language, "disc.export_caption"))
 
 
 @refusals
@@ -520,21 +486,7 @@ async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, t(who.language, "disc.verify_usage"))
         return
     on = not (len(context.args) > 1 and context.args[1].lower() in ("off", "no", "取消"))
-    member = services(context).disclosures.verify(who, context.args[0], on)
-    await reply(
-        update,
-        t(
-            who.language,
-            "disc.verified" if on else "disc.unverified",
-            id=member.id,
-            name=member.display_name,
-        ),
-    )
-
-
-def cancel_form(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """For /cancel: drop a disclosure form in progress; True when there was one."""
-    return services(context).disclosures.cancel_draft(person(update, context))
+    services(context).disclosures.verify(who, context.args[0], on, answer_here(update))
 
 
 # -- wiring --------------------------------------------------------------------------------
@@ -579,10 +531,17 @@ def register(application: Application) -> None:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     wants_text = _FormFilter(service.expects_text, "disclosure_form_text")
     wants_file = _FormFilter(service.expects_file, "disclosure_form_file")
+    wants_attachment = _FormFilter(service.expects_attachment, "disclosure_form_attachment")
     application.add_handler(
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND & wants_text, form_text)
     )
     application.add_handler(
         MessageHandler(PRIVATE & filters.Document.ALL & wants_file, file_received)
+    )
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & (filters.PHOTO | filters.Document.ALL) & wants_attachment,
+            attachment_received,
+        )
     )
     application.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, stray_document))

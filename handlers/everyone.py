@@ -157,9 +157,8 @@ async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drop whichever guided form is in progress; otherwise say there is nothing to cancel."""
     who = person(update, context)
-    if services(context).disclosures.cancel_draft(who):
-        await reply(update, t(who.language, "common.cancelled"))
-        return
+    if services(context).disclosures.cancel_draft(who, answer_here(update)):
+        return  # the disclosure form's "cancelled" answer is queued with the change
     if services(context).topics.cancel_draft(who, answer_here(update)):
         return  # the topic form's "cancelled" answer is queued with the change
     await reply(update, t(who.language, "common.nothing_to_cancel"))

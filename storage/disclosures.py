@@ -117,6 +117,12 @@ def _row(r: tuple) -> Disclosure:
     )
 
 
+def _select(db: Database, condition: str, params: list) -> list[Disclosure]:
+    """Disclosures matching a WHERE condition (with its ORDER BY / LIMIT)."""
+    rows = db.execute(f"SELECT {_COLUMNS} FROM disclosures d WHERE {condition}", params)
+    return [_row(r) for r in rows.fetchall()]
+
+
 # -- disclosures -----------------------------------------------------------------------------
 
 
@@ -171,8 +177,8 @@ def create(
 
 def get(db: Database, disclosure_id: int) -> Disclosure | None:
     """One disclosure by id."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM disclosures WHERE id = ?", [disclosure_id]).fetchone()
-    return _row(row) if row else None
+    found = _select(db, "id = ?", [disclosure_id])
+    return found[0] if found else None
 
 
 def update_content(
@@ -247,22 +253,20 @@ def of_village(
     if period is not None:
         where.append("period LIKE ?")
         params.append(f"{period}%")
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM disclosures WHERE {' AND '.join(where)} "
-        "ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT ?",
+    return _select(
+        db,
+        f"{' AND '.join(where)} ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT ?",
         [*params, limit],
-    ).fetchall()
-    return [_row(r) for r in rows]
+    )
 
 
 def due_for_publication(db: Database, now: datetime) -> list[Disclosure]:
     """Approved items whose publication time has come (or passed while the bot was down)."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM disclosures WHERE status = 'approved' "
-        "AND publish_due_at <= ? ORDER BY publish_due_at, id",
+    return _select(
+        db,
+        "status = 'approved' AND publish_due_at <= ? ORDER BY publish_due_at, id",
         [to_text(now)],
-    ).fetchall()
-    return [_row(r) for r in rows]
+    )
 
 
 def has_item_for_period(
@@ -279,12 +283,13 @@ def has_item_for_period(
 
 def open_correction(db: Database, disclosure_id: int) -> Disclosure | None:
     """A correction of this published version that is still being worked on."""
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM disclosures WHERE supersedes_id = ? AND status IN "
-        "('draft', 'in_review', 'approved') ORDER BY id DESC LIMIT 1",
+    found = _select(
+        db,
+        "supersedes_id = ? AND status IN ('draft', 'in_review', 'approved') "
+        "ORDER BY id DESC LIMIT 1",
         [disclosure_id],
-    ).fetchone()
-    return _row(row) if row else None
+    )
+    return found[0] if found else None
 
 
 def published_in_year(db: Database, year: int, village_code: str | None) -> list[Disclosure]:
@@ -294,12 +299,12 @@ def published_in_year(db: Database, year: int, village_code: str | None) -> list
     if village_code is not None:
         village = "AND village_code = ? "
         params.append(village_code)
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM disclosures WHERE status IN ('published', 'superseded') "
+    return _select(
+        db,
+        "status IN ('published', 'superseded') "
         f"AND period LIKE ? {village}ORDER BY village_code, period, root_id, version",
         params,
-    ).fetchall()
-    return [_row(r) for r in rows]
+    )
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -372,13 +377,13 @@ def signoffs(db: Database, disclosure_id: int, round_: int | None = None) -> lis
 
 def awaiting(db: Database, village_code: str, user_id: int) -> list[Disclosure]:
     """Items in review in a village that this supervisor has not decided on yet."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM disclosures d WHERE village_code = ? AND status = 'in_review' "
+    return _select(
+        db,
+        "village_code = ? AND status = 'in_review' "
         "AND NOT EXISTS (SELECT 1 FROM disclosure_signoffs s WHERE s.disclosure_id = d.id "
         "AND s.round = d.review_round AND s.user_id = ?) ORDER BY submitted_at, id",
         [village_code, user_id],
-    ).fetchall()
-    return [_row(r) for r in rows]
+    )
 
 
 # -- filing records (备案, ARC-01) -----------------------------------------------------------

@@ -6,7 +6,9 @@ Imported by the tests (`BotProcess`, `write_config`); also run as a script:
 
 runs run.py in-process but SIGKILLs itself right after the first successful
 `MembershipService.set_language` (its transaction committed, nothing sent yet), so a test can land
-a crash in exactly that window.
+a crash in exactly that window. Other services are named with their class:
+`--die-after DisclosureService.publish_due:1`; a private method called inside a transaction
+(`DisclosureService._announce`) lands the kill before that transaction commits.
 """
 
 from __future__ import annotations
@@ -167,13 +169,25 @@ class BotProcess:
             self.proc.wait(timeout=10)
 
 
-def _die_after(spec: str) -> None:
-    """Make MembershipService.<method> SIGKILL the process once its Nth call ("method:N",
-    default 1) has returned, i.e. right after that change committed."""
-    from bot.services.membership import MembershipService
+# Service classes --die-after may name; a bare method name means MembershipService.
+DYING_CLASSES = {
+    "MembershipService": "bot.services.membership",
+    "DisclosureService": "bot.services.disclosures",
+    "TopicService": "bot.services.topics",
+}
 
-    method_name, _, count = spec.partition(":")
-    original = getattr(MembershipService, method_name)
+
+def _die_after(spec: str) -> None:
+    """Make <Class>.<method> SIGKILL the process once its Nth call ("[Class.]method:N", default
+    1) has returned, i.e. right after that change committed (or, for a method that runs inside
+    a transaction, before it commits)."""
+    import importlib
+
+    target, _, count = spec.partition(":")
+    class_name, _, method_name = target.rpartition(".")
+    class_name = class_name or "MembershipService"
+    service = getattr(importlib.import_module(DYING_CLASSES[class_name]), class_name)
+    original = getattr(service, method_name)
     calls = {"n": 0}
 
     def dying(*args: Any, **kwargs: Any) -> Any:
@@ -183,7 +197,7 @@ def _die_after(spec: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return result
 
-    setattr(MembershipService, method_name, dying)
+    setattr(service, method_name, dying)
 
 
 if __name__ == "__main__":

@@ -36,15 +36,27 @@ def village(runtime, emulator):
     return runtime
 
 
-async def draft_finance(official, period: str = "2026Q4") -> None:
+async def edited(emulator, message: dict, needle: str) -> dict:
+    """The pressed message once the bot (through the outbox) edited it into the next step."""
+
+    def ready():
+        for m in emulator.messages(message["chat"]["id"]):
+            if m["message_id"] == message["message_id"] and needle in (m.get("text") or ""):
+                return m
+        return None
+
+    return await eventually(ready)
+
+
+async def draft_finance(emulator, official, period: str = "2026Q4") -> None:
     (kinds,) = await official.say("/draft")
     await official.press(kinds, "dkind:finance")
-    (categories,) = await official.replies()
+    categories = await edited(emulator, kinds, "类别")
     await official.press(categories, "dcat:0")
-    (ask_period,) = await official.replies()
-    assert "2026Q" in ask_period["text"]
+    ask_period = await edited(emulator, kinds, "2026Q")
+    assert ask_period["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("dper:")
     (ask_file,) = await official.say(period)
-    assert "文件" in ask_file["text"]
+    assert "文件" in ask_file["text"] and "dtpl:finance" in str(ask_file["reply_markup"])
 
 
 async def send_file(emulator, official, name: str, content: bytes) -> dict:
@@ -90,7 +102,7 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
     (subscribed,) = await resident.replies()
     assert "已订阅" in subscribed["text"]
 
-    await draft_finance(official)
+    await draft_finance(emulator, official)
     # UTF-8 CSV that does not balance: saved as a draft, submission refused with the difference.
     answer = await send_file(
         emulator, official, "账目.csv", (DATA / "ledger_unbalanced.csv").read_bytes()
@@ -253,7 +265,7 @@ async def test_subsidy_list_is_masked_everywhere(village, emulator, chat):
     official = chat(OFFICIAL)
     (kinds,) = await official.say("/draft subsidy")
     await official.press(kinds, "dcat:1")
-    await official.replies()
+    await edited(emulator, kinds, "2026Q")
     await official.say("2026Q4")
     answer = await send_file(
         emulator, official, "补贴.csv", (DATA / "subsidy_with_ids.csv").read_bytes()
@@ -314,3 +326,82 @@ async def test_subsidy_list_is_masked_everywhere(village, emulator, chat):
         for place in everything:
             assert secret not in place
     assert "138****1234" in exported and "35*************12X" in exported
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def test_one_line_notice_with_attachments_published_to_the_village_chat(
+    village, emulator, chat
+):
+    runtime = village
+    official = chat(OFFICIAL)
+    (draft,) = await official.say("/draft notice 政策 停水通知 | 明天上午8点至12点停水检修。")
+    assert "停水通知" in draft["text"] and "附件" in draft["text"]
+    disclosure_id = int(re.search(r"#(\d+)", draft["text"]).group(1))
+    d = runtime.services.disclosures.view(
+        runtime.services.membership.person(OFFICIAL), disclosure_id
+    ).disclosure
+    assert (
+        d.kind == "notice" and d.category == "政策" and re.fullmatch(r"\d{4}-\d\d-\d\d", d.period)
+    )
+
+    await emulator.send_photo(OFFICIAL, PNG, caption="施工图")
+    (added,) = await official.replies()
+    assert "1/10" in added["text"]
+    await emulator.send_document(
+        OFFICIAL, "停水范围.pdf", b"%PDF-1.4 test", mime_type="application/pdf"
+    )
+    (added,) = await official.replies()
+    assert "2/10" in added["text"]
+    # The answers came from the outbox, queued with their changes (DESIGN §7).
+    keys = [
+        r[0]
+        for r in runtime.store.db.execute(
+            "SELECT idempotency_key FROM outbox WHERE chat_id = ? AND priority = 0", [OFFICIAL]
+        ).fetchall()
+    ]
+    assert len([k for k in keys if k.endswith(":answer")]) >= 3
+
+    await official.press(draft, f"dmaj:{disclosure_id}")
+    (major,) = await official.replies()
+    assert "重大事项" in major["text"]
+    await official.press(draft, f"dsub:{disclosure_id}")
+    (submitted,) = await official.replies()
+    assert "已提交" in submitted["text"]
+    for sup in (SUP1, SUP2, SUP3):
+        request = await review_messages(emulator, sup)
+        media = [m for m in emulator.messages(sup) if "photo" in m or "document" in m]
+        assert len(media) == 2  # the supervisor signs what will be published, files included
+        await chat(sup).press(request, f"dapp:{disclosure_id}:1")
+    posted = await eventually(
+        lambda: (
+            len([m for m in emulator.messages(CHANNEL) if "photo" in m or "document" in m]) == 2
+            and emulator.messages(CHANNEL)
+        )
+    )
+    texts = [m.get("text") or "" for m in posted]
+    assert any("停水通知" in text and "停水范围.pdf" in text for text in texts)
+    assert posted[-1]["document"]["file_name"] == "停水范围.pdf"
+    assert "photo" in posted[-2]
+    assert [m for m in posted if "text" in m][-1]["message_id"] < posted[-2]["message_id"]
+
+
+async def test_cancel_and_refusals(village, emulator, chat):
+    official = chat(OFFICIAL)
+    (usage,) = await official.say("/draft notice 只有标题没有正文")
+    assert "/draft notice" in usage["text"]  # refused directly, nothing saved
+    (ask_category,) = await official.say("/draft finance")
+    assert ask_category["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "dcat:0"
+    (cancelled,) = await official.say("/cancel")
+    assert "取消" in cancelled["text"]
+    assert runtime_form(village, OFFICIAL) is None
+    (nothing,) = await official.say("/cancel")
+    assert nothing["text"] != cancelled["text"]
+
+
+def runtime_form(runtime, user_id: int):
+    return runtime.services.disclosures.form(user_id)

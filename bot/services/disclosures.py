@@ -149,6 +149,14 @@ class DisclosureService:
         step commits together with its update's "done" mark, so it is never replayed."""
         return f"form:{person.user_id}:{uuid.uuid4().hex}"
 
+    @staticmethod
+    def _answer(
+        db, event: int, reply: ReplyTo | None, person: Person, key: str, /, **params: object
+    ) -> None:
+        """Queue the answer to a change under its audit event's key (when one is owed)."""
+        if reply is not None:
+            notify.answer(db, f"a{event}:answer", reply, person.language, key, **params)
+
     def _tell(self, db, key: str, reply: ReplyTo | None, person: Person, step: Step) -> None:
         """Queue the answer to a form step: its next question, or the saved draft."""
         if reply is None:
@@ -347,17 +355,9 @@ class DisclosureService:
                 village_code=d.village_code,
                 after={"kind": kind, "name": name, "count": len(rows) + 1},
             )
-            if reply is not None:
-                notify.answer(
-                    db,
-                    f"a{event}:answer",
-                    reply,
-                    person.language,
-                    "disc.attached_one",
-                    id=d.id,
-                    count=len(rows) + 1,
-                    limit=ATTACHMENTS_MAX,
-                )
+            self._answer(
+                db, event, reply, person, "disc.attached_one", id=d.id, count=len(rows) + 1, limit=ATTACHMENTS_MAX
+            )
         return d
 
     def check_upload(self, person: Person, size: int | None) -> None:
@@ -470,7 +470,9 @@ class DisclosureService:
             if not store_d.clear_form(db, person.user_id):
                 return False
             if reply is not None:
-                notify.answer(db, self._form_key(person), reply, person.language, "common.cancelled")
+                notify.answer(
+                    db, self._form_key(person), reply, person.language, "common.cancelled"
+                )
         return True
 
     def toggle_major(
@@ -489,9 +491,8 @@ class DisclosureService:
                 before={"major": d.major},
                 after={"major": not d.major},
             )
-            if reply is not None:
-                key = "disc.major_on" if not d.major else "disc.major_off"
-                notify.answer(db, f"a{event}:answer", reply, person.language, key)
+            key = "disc.major_on" if not d.major else "disc.major_off"
+            self._answer(db, event, reply, person, key)
         return store_d.get(self.store.db, d.id)
 
     # -- review and sign-off -----------------------------------------------------------------
@@ -564,16 +565,9 @@ class DisclosureService:
                     village,
                     hospitality,
                 )
-            if reply is not None:
-                notify.answer(
-                    db,
-                    f"a{event}:answer",
-                    reply,
-                    person.language,
-                    "disc.submitted",
-                    id=d.id,
-                    round=round_,
-                )
+            self._answer(
+                db, event, reply, person, "disc.submitted", id=d.id, round=round_
+            )
         return store_d.get(self.store.db, d.id)
 
     def _queue_review(
@@ -631,15 +625,18 @@ class DisclosureService:
         attachments = [r for r in rows if r.section == "attachment"]
         for i, r in enumerate(attachments, 1):
             kind = r.data["kind"]
-            caption = t(
-                language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments)
-            )
+            caption = t(language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments))
             outbox.enqueue(
                 db,
                 f"{key}:att:{i}",
                 chat_id,
                 "sendPhoto" if kind == "photo" else "sendDocument",
-                {"chat_id": chat_id, kind: r.data["file_id"], "caption": caption, "parse_mode": "HTML"},
+                {
+                    "chat_id": chat_id,
+                    kind: r.data["file_id"],
+                    "caption": caption,
+                    "parse_mode": "HTML",
+                },
                 priority=priority,
             )
 
@@ -721,13 +718,11 @@ class DisclosureService:
                 )
                 if due <= now:
                     self._publish(db, store_d.get(db, d.id), now)
-            if reply is not None:
-                status = store_d.get(db, d.id).status
-                key = {
-                    "approved": "disc.approve_done_all",
-                    "published": "disc.approve_done_published",
-                }.get(status, "disc.approve_done")
-                notify.answer(db, f"a{event}:answer", reply, person.language, key, id=d.id)
+            key = {
+                "approved": "disc.approve_done_all",
+                "published": "disc.approve_done_published",
+            }.get(store_d.get(db, d.id).status, "disc.approve_done")
+            self._answer(db, event, reply, person, key, id=d.id)
         return store_d.get(self.store.db, d.id)
 
     def start_reject(
@@ -789,10 +784,7 @@ class DisclosureService:
                     },
                 },
             )
-            if reply is not None:
-                notify.answer(
-                    db, f"a{event}:answer", reply, person.language, "disc.reject_done", id=d.id
-                )
+            self._answer(db, event, reply, person, "disc.reject_done", id=d.id)
         return Step("rejected", store_d.get(self.store.db, d.id))
 
     # -- publication (SCH-01, SCH-02, ARC-01) ------------------------------------------------
@@ -1076,17 +1068,9 @@ class DisclosureService:
                 village_code=old.village_code,
                 after={"supersedes": old.id, "version": old.version + 1},
             )
-            if reply is not None:
-                notify.answer(
-                    db,
-                    f"a{event}:answer",
-                    reply,
-                    person.language,
-                    "disc.correct_started",
-                    id=new_id,
-                    old=old.id,
-                    version=new.version,
-                )
+            self._answer(
+                db, event, reply, person, "disc.correct_started", id=new_id, old=old.id, version=new.version
+            )
                 self._tell(db, f"a{event}:answer:next", ReplyTo(reply.chat_id), person, step)
         return step
 
@@ -1179,18 +1163,11 @@ class DisclosureService:
                 village_code=village,
                 after={"category": category, "following": not following},
             )
-            if reply is not None:
-                name = category
-                if category == "*":
-                    name = t_plain(person.language, "disc.all_categories")
-                notify.answer(
-                    db,
-                    f"a{event}:answer",
-                    reply,
-                    person.language,
-                    "disc.unsubscribed" if following else "disc.subscribed",
-                    category=name,
-                )
+            name = category
+            if category == "*":
+                name = t_plain(person.language, "disc.all_categories")
+            key = "disc.unsubscribed" if following else "disc.subscribed"
+            self._answer(db, event, reply, person, key, category=name)
         return not following
 
     # -- verified residents (DESIGN §2) ------------------------------------------------------
@@ -1219,16 +1196,9 @@ class DisclosureService:
                 before={"verified": member.verified},
                 after={"verified": verified},
             )
-            if reply is not None:
-                notify.answer(
-                    db,
-                    f"a{event}:answer",
-                    reply,
-                    person.language,
-                    "disc.verified" if verified else "disc.unverified",
-                    id=member.id,
-                    name=member.display_name,
-                )
+            self._answer(
+                db, event, reply, person, "disc.verified" if verified else "disc.unverified", id=member.id, name=member.display_name
+            )
         return members.get(self.store.db, member.id)
 
     # -- files -------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Disclosures on the public pages: the board hooks, list entries and display helpers.
+
+`add_disclosure_sections(sections)` plugs into `board.BoardSections`:
+- a figure on each village's row of the index and board: the quarterly disclosure status (on time,
+  late, missing, or not yet due) for the quarter now being disclosed (SCH-01, SCH-09);
+- a block on the village board: the latest disclosures by category;
+- a block on the township index: the newest disclosures of every village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.services.bundle import Services
+from bot.services.disclosure_board import DisclosureBoard, QuarterStatus
+from bot.services.money import format_fen
+from bot.web_render.board import BoardSections, Section, Stat, Tone
+from storage.disclosure_board import PublicItem
+from storage.villages import Village
+
+TONES: dict[str, Tone] = {"on_time": "good", "late": "warn", "missing": "bad", "pending": "plain"}
+TOWNSHIP_LATEST = 10
+
+
+class Phrase(str):
+    """A figure's value that is a catalogue message, shown in the reader's language.
+
+    It is a `str` (the key) so it fits `Stat.value`; `stats.html` renders `_(phrase, **params)`.
+    """
+
+    phrase: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, **params: object) -> Phrase:
+        made = super().__new__(cls, key)
+        made.phrase = key
+        made.params = params
+        return made
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of a list of disclosures, ready to show."""
+
+    id: int
+    title: str
+    category: str
+    period: str
+    village_code: str
+    village_name: str
+    published: str  # local time, to the minute
+    status: str
+    version: int
+    major: bool
+
+
+def board_of(services: Services) -> DisclosureBoard:
+    """The public view of disclosures, on the disclosure service's clock."""
+    return DisclosureBoard(services.store, services.config, now=services.disclosures.now)
+
+
+def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(day: date) -> str:
+    return day.isoformat()
+
+
+def yuan(fen: int | None, *, sign: bool = False) -> str:
+    return "" if fen is None else format_fen(fen, sign=sign)
+
+
+def entries(board: DisclosureBoard, items: list[PublicItem] | tuple[PublicItem, ...]) -> list[Entry]:
+    names: dict[str, str] = {}
+    out = []
+    for i in items:
+        if i.village_code not in names:
+            names[i.village_code] = board.village_name(i.village_code)
+        out.append(
+            Entry(
+                i.id,
+                i.title,
+                i.category,
+                i.period,
+                i.village_code,
+                names[i.village_code],
+                local_time(i.published_at, board.tz),
+                i.status,
+                i.version,
+                i.major,
+            )
+        )
+    return out
+
+
+def quarter_stat(status: QuarterStatus) -> Stat:
+    """The figure for one village's quarter: label names the period, value the state."""
+    value = Phrase(
+        f"web.quarter.{status.state}",
+        deadline=local_date(status.deadline),
+        period=status.period,
+    )
+    return Stat(Phrase("web.quarter.label"), value, TONES[status.state])
+
+
+def quarter_stats(services: Services, village: Village) -> list[Stat]:
+    status = board_of(services).quarter_status(village.code)
+    return [] if status is None else [quarter_stat(status)]
+
+
+@dataclass(frozen=True, slots=True)
+class LatestBlock:
+    """The village board's block: entries by category, and the feed link."""
+
+    village_code: str
+    categories: tuple[tuple[str, tuple[Entry, ...]], ...]
+
+
+def latest_section(services: Services, village: Village, language: str) -> Section:
+    board = board_of(services)
+    grouped = tuple(
+        (category, tuple(entries(board, items)))
+        for category, items in board.latest_by_category(village.code)
+    )
+    return Section(
+        "sections/disclosures_latest.html",
+        "web.disc.latest_heading",
+        LatestBlock(village.code, grouped),
+        anchor="disclosures",
+    )
+
+
+def township_section(services: Services, language: str) -> Section:
+    board = board_of(services)
+    return Section(
+        "sections/disclosures_township.html",
+        "web.disc.township_heading",
+        tuple(entries(board, board.recent(limit=TOWNSHIP_LATEST))),
+        anchor="latest-disclosures",
+    )
+
+
+def add_disclosure_sections(sections: BoardSections) -> BoardSections:
+    """Plug the disclosure parts into the pages (returns the same object)."""
+    sections.village_stats.append(quarter_stats)
+    sections.village_sections.insert(0, latest_section)
+    sections.township_sections.insert(0, township_section)
+    return sections
