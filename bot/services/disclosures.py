@@ -356,7 +356,14 @@ class DisclosureService:
                 after={"kind": kind, "name": name, "count": len(rows) + 1},
             )
             self._answer(
-                db, event, reply, person, "disc.attached_one", id=d.id, count=len(rows) + 1, limit=ATTACHMENTS_MAX
+                db,
+                event,
+                reply,
+                person,
+                "disc.attached_one",
+                id=d.id,
+                count=len(rows) + 1,
+                limit=ATTACHMENTS_MAX,
             )
         return d
 
@@ -565,9 +572,7 @@ class DisclosureService:
                     village,
                     hospitality,
                 )
-            self._answer(
-                db, event, reply, person, "disc.submitted", id=d.id, round=round_
-            )
+            self._answer(db, event, reply, person, "disc.submitted", id=d.id, round=round_)
         return store_d.get(self.store.db, d.id)
 
     def _queue_review(
@@ -1069,8 +1074,16 @@ class DisclosureService:
                 after={"supersedes": old.id, "version": old.version + 1},
             )
             self._answer(
-                db, event, reply, person, "disc.correct_started", id=new_id, old=old.id, version=new.version
+                db,
+                event,
+                reply,
+                person,
+                "disc.correct_started",
+                id=new_id,
+                old=old.id,
+                version=new.version,
             )
+            if reply is not None:  # then the form's first question, as its own message
                 self._tell(db, f"a{event}:answer:next", ReplyTo(reply.chat_id), person, step)
         return step
 
@@ -1197,7 +1210,13 @@ class DisclosureService:
                 after={"verified": verified},
             )
             self._answer(
-                db, event, reply, person, "disc.verified" if verified else "disc.unverified", id=member.id, name=member.display_name
+                db,
+                event,
+                reply,
+                person,
+                "disc.verified" if verified else "disc.unverified",
+                id=member.id,
+                name=member.display_name,
             )
         return members.get(self.store.db, member.id)
 

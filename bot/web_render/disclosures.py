@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -73,7 +74,7 @@ def yuan(fen: int | None, *, sign: bool = False) -> str:
     return "" if fen is None else format_fen(fen, sign=sign)
 
 
-def entries(board: DisclosureBoard, items: list[PublicItem] | tuple[PublicItem, ...]) -> list[Entry]:
+def entries(board: DisclosureBoard, items: Sequence[PublicItem]) -> list[Entry]:
     names: dict[str, str] = {}
     out = []
     for i in items:

@@ -7,8 +7,9 @@ from aiohttp import web
 from bot.delivery.inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.web_render.board import BoardSections, default_sections
+from bot.web_render.disclosures import add_disclosure_sections
 from bot.web_render.templates import STATIC
-from handlers.web import health, pages, sandbox_page, webhook
+from handlers.web import api, disclosures, health, pages, sandbox_page, webhook
 from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
 from handlers.web.middleware import error_pages, security_headers
 from handlers.web.respond import CLOCK, ContentClock
@@ -26,7 +27,8 @@ def make_app(
     """Build the web application (app-factory idiom).
 
     `context` carries what only the running process knows (the bot's username, the emulator in
-    sandbox mode); `sections` are the pluggable page parts (defaults: `default_sections()`).
+    sandbox mode); `sections` are the pluggable page parts (defaults: `default_sections()` with
+    the disclosures' parts added).
     """
     context = context or WebContext()
     sandbox = context.sandbox_api is not None
@@ -37,7 +39,7 @@ def make_app(
     app[SERVICES] = services
     app[INBOX] = update_inbox
     app[CONTEXT] = context
-    app[SECTIONS] = sections or default_sections()
+    app[SECTIONS] = sections or add_disclosure_sections(default_sections())
     app[CLOCK] = ContentClock()
     app.on_response_prepare.append(security_headers)
 
@@ -47,6 +49,8 @@ def make_app(
     app.router.add_get("/", pages.index)
     app.router.add_get("/v/{code}", pages.village)
     app.router.add_get("/v/{code}/join.svg", pages.join_qr)
+    disclosures.add_routes(app)
+    api.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=False)
     if sandbox:
         sandbox_page.add_routes(app)

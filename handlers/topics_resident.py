@@ -1,0 +1,118 @@
+"""Resident topic commands: /topic, /mytopics, /support and /history."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Term, t
+from bot.render import local_time
+from bot.services.topics import HistoryEntry
+from bot.services.topics_notices import category_term
+from bot.services.topics_text import excerpt
+from handlers.common import answer_here, person, refusals, reply, services
+from handlers.topics_common import LIST_LIMIT, named_topic, rest
+
+
+@refusals
+async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/topic <text>` files at once; `/topic` alone starts the guided form."""
+    who = person(update, context)
+    text = rest(update, 1)
+    service = services(context).topics
+    if text.strip():
+        service.file(who, text)  # the receipt (回执) is the answer, queued with the topic
+        return
+    service.start_filing(who, answer_here(update))
+
+
+@refusals
+async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/mytopics`: the resident's own topics with status and due date."""
+    who = person(update, context)
+    found = services(context).topics.mine(who)
+    lines = [t(who.language, "topics.mine.header", count=len(found))]
+    for item in found[:LIST_LIMIT]:
+        lines.append(
+            t(
+                who.language,
+                "topics.mine.line",
+                receipt=item.receipt,
+                status=Term(f"topics.status.{item.status}"),
+                due=item.due_date.isoformat(),
+                text=excerpt(item.text),
+            )
+        )
+    if not found:
+        lines.append(t(who.language, "topics.mine.empty"))
+    await reply(update, "\n".join(lines))
+
+
+@refusals
+async def support(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/support <receipt>`: add one's support (附议)."""
+    who = person(update, context)
+    service, _, item = named_topic(context, "topics.usage.support")
+    service.support(who, item, answer_here(update))
+
+
+@refusals
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/history <receipt>`: the topic, its answer and its full timeline."""
+    who = person(update, context)
+    service, _, found = named_topic(context, "topics.usage.history")
+    item, entries = service.view(who, found)
+    tz = services(context).config.township.tz
+    lines = [
+        t(
+            who.language,
+            "topics.history.header",
+            receipt=item.receipt,
+            village=service.village_name(item.village_code),
+            category=category_term(item.category),
+            status=Term(f"topics.status.{item.status}"),
+            due=item.due_date.isoformat(),
+            post=service.assignee_post(item),
+            supports=service.supports(item),
+            joint=Term("topics.history.joint" if item.joint else "topics.history.not_joint"),
+            text=item.text,
+        )
+    ]
+    answer = service.current_answer(item)
+    if answer is not None:
+        lines.append(
+            t(
+                who.language,
+                "topics.history.answer",
+                answer=answer.text,
+                link=answer.link or "—",
+                post=answer.by_post,
+            )
+        )
+    lines.append(t(who.language, "topics.history.timeline"))
+    lines += [_timeline_line(who.language, entry, tz) for entry in entries]
+    await reply(update, "\n".join(lines))
+    for kind, file_id in service.attachments(who, item):
+        chat = update.effective_chat
+        sender = {"photo": chat.send_photo, "voice": chat.send_voice}.get(kind, chat.send_document)
+        await sender(file_id)
+
+
+def _timeline_line(language: str, entry: HistoryEntry, tz) -> str:
+    params = dict(entry.params)
+    key = entry.action.replace(".", "_")
+    values = {
+        "post": params.get("post") or "—",
+        "due": params.get("due") or "—",
+        "reason": params.get("reason") or "—",
+        "note": params.get("note") or "—",
+        "days": params.get("days") or "—",
+        "supports": params.get("supports") or "—",
+        "category": category_term(params["category"]) if params.get("category") else "—",
+        "rating": Term(f"topics.rating.{params['rating']}") if params.get("rating") else "—",
+        "decline": Term(f"topics.reason.{params['reason']}") if params.get("reason") else "—",
+        "auto": Term("topics.history.auto" if params.get("auto") else "topics.history.manual"),
+        "timely": Term("topics.wall.on_time" if params.get("on_time") else "topics.wall.late"),
+    }
+    event = t(language, f"topics.history.{key}", **values)
+    return t(language, "topics.history.line", at=local_time(entry.at, tz)) + " " + event

@@ -1,0 +1,147 @@
+"""Township topic commands: /pending, /overdue, /urge, /stats, /report, /route and /holiday."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from telegram import InputFile, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Term, t, t_plain
+from bot.services.people import Denied
+from bot.services.topics_stats import stats_lines
+from handlers.common import answer_here, person, refusals, reply, services
+from handlers.topics_common import args_of, named_topic, rest, topic_list
+
+
+async def _village_list(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, listing: str, prefix: str
+) -> None:
+    """/pending and /overdue: the service's `listing` for an optional village, as a list."""
+    who = person(update, context)
+    service = services(context).topics
+    found = getattr(service, listing)(who, (args_of(context) or [None])[0])
+    text, _ = topic_list(who, service, found, prefix)
+    await reply(update, text)
+
+
+@refusals
+async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/pending [village]`: every open topic with its age and due date."""
+    await _village_list(update, context, "pending", "topics.pending")
+
+
+@refusals
+async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/overdue [village]`: open topics past their due date."""
+    await _village_list(update, context, "overdue", "topics.overdue")
+
+
+@refusals
+async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/urge <receipt> [note]`: an urging notice (督办) to the assignee."""
+    who = person(update, context)
+    who.require("township")
+    service, _, item = named_topic(context, "topics.usage.urge")
+    service.urge(who, item, rest(update, 2), answer_here(update))
+
+
+@refusals
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/stats [village] [period]`: counts and rates as text, then the chart."""
+    who = person(update, context)
+    service = services(context).topics
+    period, rows, total = service.stats(who, args_of(context))
+    await reply(update, "\n".join(stats_lines(who.language, period, rows, total)))
+    png = service.chart(period, rows, who.language)
+    await update.effective_chat.send_photo(
+        InputFile(io.BytesIO(png), filename=f"stats-{period.label}.png"),
+        caption=t_plain(who.language, "topics.chart.title", period=period.label),
+    )
+
+
+@refusals
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/report <period>`: the XLSX workbook, one sheet per village and a summary."""
+    who = person(update, context)
+    who.require("township")
+    period_text = (args_of(context) or [None])[0]
+    period, data = services(context).topics.report(who, period_text, who.language)
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(data), filename=f"topics-{period.label}.xlsx"),
+        caption=t_plain(who.language, "topics.report.caption", period=period.label),
+    )
+
+
+@refusals
+async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/route <village>` lists rules; `/route <village> <category|head> <member #|->` sets one."""
+    who = person(update, context)
+    who.require("township")
+    args = args_of(context)
+    service = services(context).topics
+    if not args:
+        raise Denied("topics.usage.route")
+    if len(args) >= 3:
+        service.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
+        return
+    rules = service.routes(who, args[0])
+    lines = [t(who.language, "topics.route.header", village=args[0])]
+    for category, post in sorted(rules.items()):
+        name = (
+            Term(f"topics.category.{category}") if category != "head" else Term("topics.route.head")
+        )
+        lines.append(t(who.language, "topics.route.line", category=name, post=post))
+    if not rules:
+        lines.append(t(who.language, "topics.route.empty"))
+    await reply(update, "\n".join(lines))
+
+
+_KINDS = {
+    "休": "holiday",
+    "假": "holiday",
+    "holiday": "holiday",
+    "off": "holiday",
+    "班": "workday",
+    "work": "workday",
+    "workday": "workday",
+    "clear": None,
+    "清除": None,
+    "-": None,
+}
+
+
+@refusals
+async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/holiday` lists overrides; `/holiday 2027-02-10 休|班|clear [note]` sets one."""
+    who = person(update, context)
+    who.require("township")
+    args = args_of(context)
+    calendar = services(context).calendar
+    if not args:
+        entries = calendar.upcoming_overrides(who)
+        lines = [t(who.language, "topics.holiday.header")]
+        for item in entries:
+            lines.append(
+                t(
+                    who.language,
+                    "topics.holiday.line",
+                    day=item.day.isoformat(),
+                    kind=Term(f"topics.holiday.{item.kind}"),
+                    note=item.note or "",
+                )
+            )
+        if not entries:
+            lines.append(t(who.language, "topics.holiday.empty"))
+        lines.append(t(who.language, "topics.usage.holiday"))
+        await reply(update, "\n".join(lines))
+        return
+    if len(args) < 2 or args[1].lower() not in _KINDS:
+        raise Denied("topics.usage.holiday")
+    try:
+        day = date.fromisoformat(args[0])
+    except ValueError:
+        raise Denied("topics.holiday.bad_date", text=args[0][:20]) from None
+    kind = _KINDS[args[1].lower()]
+    calendar.set_override(who, day, kind, rest(update, 3), answer_here(update))

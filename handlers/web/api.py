@@ -1,0 +1,184 @@
+"""The read-only JSON API under /api/v1/ (masked exactly like the pages) and its OpenAPI
+document. Errors are JSON too: {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.services.disclosure_board import PAGE_MAX, BadCursor
+from bot.web_render import api_json
+from handlers.web.disclosures import ID_ROUTE, base_url, board, dated, village_of
+from handlers.web.keys import SERVICES
+from handlers.web.respond import conditional
+
+JSON = "application/json"
+DEFAULT_LIMIT = 20
+
+
+def _dump(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=_dump(api_json.error(code, message)),
+        content_type=JSON,
+        charset="utf-8",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.response = _error(status, code, message)
+
+
+def _limit(request: web.Request) -> int:
+    text = request.query.get("limit")
+    if text is None:
+        return DEFAULT_LIMIT
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= PAGE_MAX:
+        raise ApiError(400, "bad_limit", f"limit must be a whole number from 1 to {PAGE_MAX}")
+    return int(text)
+
+
+def _cursor(request: web.Request) -> str | None:
+    cursor = request.query.get("cursor")
+    if cursor is not None and (not cursor or len(cursor) > 100):
+        raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
+    return cursor
+
+
+def _json(request: web.Request, document: Any) -> web.Response:
+    return conditional(request, _dump(document), JSON)
+
+
+def api(handler):
+    """Turn ApiError into its JSON answer."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as failed:
+            return failed.response
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+# -- villages: a handful, paginated by code --------------------------------------------------
+
+
+def _village_cursor(code: str) -> str:
+    return base64.urlsafe_b64encode(f"v|{code}".encode()).decode().rstrip("=")
+
+
+def _after_village(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raw = ""
+    if not raw.startswith("v|"):
+        raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
+    return raw[2:]
+
+
+@api
+async def villages(request: web.Request) -> web.Response:
+    """GET /api/v1/villages: every village with its figures and quarter status."""
+    limit, cursor = _limit(request), _cursor(request)
+    figures = board(request).figures()
+    if cursor is not None:
+        after = _after_village(cursor)
+        figures = [f for f in figures if f.code > after]
+    page = figures[:limit]
+    more = len(figures) > limit
+    url = base_url(request)
+    return _json(
+        request,
+        {
+            "items": [api_json.village(f, url) for f in page],
+            "next_cursor": _village_cursor(page[-1].code) if more and page else None,
+        },
+    )
+
+
+@api
+async def village_disclosures(request: web.Request) -> web.Response:
+    """GET /api/v1/villages/<code>/disclosures: published versions, newest first."""
+    found = village_of(request)
+    if found is None:
+        raise ApiError(404, "unknown_village", "no such village")
+    limit, cursor = _limit(request), _cursor(request)
+    category = request.query.get("category") or None
+    try:
+        page = board(request).page(
+            village_code=found.code, category=category, cursor=cursor, limit=limit
+        )
+    except BadCursor:
+        raise ApiError(400, "bad_cursor", "this cursor was not handed out here") from None
+    url = base_url(request)
+    return _json(
+        request,
+        {"items": [api_json.item(i, url) for i in page.items], "next_cursor": page.next_cursor},
+    )
+
+
+@api
+async def disclosure(request: web.Request) -> web.Response:
+    """GET /api/v1/disclosures/<id>: one published version in full (names masked)."""
+    found = board(request).disclosure(int(request.match_info["id"]))
+    if found is None:
+        raise ApiError(404, "unknown_disclosure", "no such published disclosure")
+    body = _dump(api_json.disclosure(found, base_url(request)))
+    return dated(request, body, JSON, found.published_at)
+
+
+@api
+async def stats(request: web.Request) -> web.Response:
+    """GET /api/v1/stats: counts of published disclosures and of the quarter's statuses."""
+    figures = board(request).figures()
+    totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
+    states = dict.fromkeys(api_json.QUARTER_STATES, 0)
+    period = figures[0].quarter.period if figures else ""
+    for f in figures:
+        for k in totals:
+            totals[k] += getattr(f, k)
+        states[f.quarter.state] += 1
+    return _json(
+        request,
+        {
+            "township": request.app[SERVICES].config.township.name,
+            "villages": len(figures),
+            "disclosures": totals,
+            "quarter": {"period": period, **states},
+        },
+    )
+
+
+async def openapi(request: web.Request) -> web.Response:
+    """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
+    township = request.app[SERVICES].config.township.name
+    return _json(request, api_json.openapi(base_url(request), township))
+
+
+async def unknown(request: web.Request) -> web.Response:
+    """Anything else under /api/: a JSON 404."""
+    return _error(404, "not_found", "no such API path; see /api/v1/openapi.json")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/v1/villages", villages)
+    app.router.add_get("/api/v1/villages/{code}/disclosures", village_disclosures)
+    app.router.add_get(f"/api/v1/disclosures/{ID_ROUTE}", disclosure)
+    app.router.add_get("/api/v1/stats", stats)
+    app.router.add_get("/api/v1/openapi.json", openapi)
+    app.router.add_route("*", "/api/{tail:.*}", unknown)

@@ -1,0 +1,192 @@
+"""Published disclosures on the web: the page, the poster, search and the Atom feeds.
+
+Only published (and superseded) versions exist here: anything else is a 404 (DESIGN §8).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from functools import partial
+
+from aiohttp import web
+
+from bot.i18n import t_plain
+from bot.services.disclosure_board import QUERY_MAX, DisclosureBoard
+from bot.services.people import Denied
+from bot.web_render import feeds
+from bot.web_render.disclosures import board_of, entries, local_time, yuan
+from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
+from bot.web_render.qr import join_link
+from handlers.web.keys import CONTEXT, SERVICES
+from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of
+from storage.villages import Village
+
+log = logging.getLogger(__name__)
+
+ID_ROUTE = r"{id:[1-9][0-9]{0,11}}"
+FEED_SIZE = 50
+ATOM = "application/atom+xml"
+
+
+def village_of(request: web.Request) -> Village | None:
+    """The active village named in the path, or None."""
+    try:
+        return request.app[SERVICES].membership.village(request.match_info["code"])
+    except Denied:
+        return None
+
+
+def board(request: web.Request) -> DisclosureBoard:
+    return board_of(request.app[SERVICES])
+
+
+def base_url(request: web.Request) -> str:
+    """Absolute links (feeds, QR codes, the API) use the configured public address."""
+    return request.app[SERVICES].config.web.public_url.rstrip("/")
+
+
+def when(request: web.Request):
+    return partial(local_time, tz=request.app[SERVICES].config.township.tz)
+
+
+def dated(
+    request: web.Request,
+    body: bytes,
+    content_type: str,
+    modified: datetime | None,
+    *,
+    charset: str | None = "utf-8",
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """A 200 with ETag and a Last-Modified from the data (newest publication), or a 304."""
+    etag = etag_of(body)
+    stamp = (modified or feeds.EPOCH).astimezone(UTC).replace(microsecond=0)
+    all_headers = {"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language", **(headers or {})}
+    if request.if_none_match is not None:
+        fresh = any(tag.value in (etag, "*") for tag in request.if_none_match)
+    else:
+        fresh = request.if_modified_since is not None and stamp <= request.if_modified_since
+    if fresh:
+        response = web.Response(status=304, headers=all_headers)
+    else:
+        response = web.Response(
+            body=body, content_type=content_type, charset=charset, headers=all_headers
+        )
+    response.etag = etag
+    response.last_modified = stamp
+    return response
+
+
+# -- the disclosure page ---------------------------------------------------------------------
+
+
+def _found(request: web.Request):
+    found = board(request).disclosure(int(request.match_info["id"]))
+    if found is None:
+        raise web.HTTPNotFound()
+    return found
+
+
+async def disclosure(request: web.Request) -> web.Response:
+    """GET /d/<id>: one published version, its table, sign-offs, filing record and versions."""
+    language = language_of(request)
+    found = _found(request)
+    return html_page(request, "disclosure.html", language, d=found, when=when(request), yuan=yuan)
+
+
+async def poster(request: web.Request) -> web.Response:
+    """GET /d/<id>/poster.pdf: the A4 poster for the paper board."""
+    language = language_of(request)
+    found = _found(request)
+    services = request.app[SERVICES]
+    username = request.app[CONTEXT].bot_username
+    links = PosterLinks(
+        page_url=f"{base_url(request)}/d/{found.id}",
+        join_url=join_link(username, found.village_code) if username else None,
+        supervision_phone=services.config.township.supervision_phone,
+    )
+    render = partial(poster_pdf, found, links, language=language, when=when(request))
+    try:
+        # A 200-row list takes a moment: keep the event loop (and the bot) responsive.
+        body = await asyncio.get_running_loop().run_in_executor(None, render)
+    except PosterUnavailable:
+        log.exception("cannot render the poster of disclosure %s", found.id)
+        raise web.HTTPServiceUnavailable(text="poster font missing") from None
+    filename = f"disclosure-{found.id}-v{found.version}.pdf"
+    return dated(
+        request,
+        body,
+        "application/pdf",
+        found.published_at,
+        charset=None,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+async def search(request: web.Request) -> web.Response:
+    """GET /search?q=: published disclosures matching every word."""
+    language = language_of(request)
+    query = request.query.get("q", "").strip()[:QUERY_MAX]
+    disclosures = board(request)
+    found = disclosures.search(query) if query else []
+    return html_page(
+        request,
+        "search.html",
+        language,
+        query=query,
+        items=entries(disclosures, found),
+    )
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+
+def _feed(
+    request: web.Request, village_code: str | None, title: str, self_path: str, alternate: str
+) -> web.Response:
+    disclosures = board(request)
+    items = disclosures.recent(village_code, FEED_SIZE)
+    listed = entries(disclosures, items)
+    updated = disclosures.last_published(village_code)
+    body = feeds.atom_feed(
+        language=language_of(request),
+        base_url=base_url(request),
+        self_path=self_path,
+        alternate_path=alternate,
+        title=title,
+        author=request.app[SERVICES].config.township.name,
+        items=[feeds.FeedItem(e, i.published_at) for e, i in zip(listed, items, strict=True)],
+        updated=updated,
+    )
+    return dated(request, body, ATOM, updated)
+
+
+async def township_feed(request: web.Request) -> web.Response:
+    """GET /feed.atom: new disclosures of every village."""
+    township = request.app[SERVICES].config.township.name
+    title = t_plain(language_of(request), "web.feed.township_title", township=township)
+    return _feed(request, None, title, "/feed.atom", "/")
+
+
+async def village_feed(request: web.Request) -> web.Response:
+    """GET /v/<code>/feed.atom: new disclosures of one village."""
+    language = language_of(request)
+    found = village_of(request)
+    if found is None:
+        code = request.match_info["code"]
+        return html_page(request, "not_found.html", language, status=404, village_code=code)
+    title = t_plain(language, "web.feed.village_title", village=found.name)
+    return _feed(request, found.code, title, f"/v/{found.code}/feed.atom", f"/v/{found.code}")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(f"/d/{ID_ROUTE}", disclosure)
+    app.router.add_get(f"/d/{ID_ROUTE}/poster.pdf", poster)
+    app.router.add_get("/search", search)
+    app.router.add_get("/feed.atom", township_feed)
+    app.router.add_get("/v/{code}/feed.atom", village_feed)
