@@ -103,3 +103,28 @@ def test_disclosure_config_defaults_and_errors(tmp_path, emulator=None):
             assert error.key == key, (bad, error)
         else:
             raise AssertionError(f"accepted {bad}")
+
+
+def test_township_digest_names_villages_late_with_their_quarterly_disclosure(tmp_path):
+    """SCH-09: from the day after the deadline, the daily digest lists late villages."""
+    from datetime import date
+
+    from bot.config import parse_config
+    from bot.services.bundle import Services
+    from storage.db import Store
+
+    config = parse_config(
+        {"villages": [{"code": "qingshan", "name": "青山村"}, {"code": "hexi", "name": "河西村"}]},
+        environ={},
+    )
+    store = Store(tmp_path / "d.db")
+    services = Services.build(config, store)
+    services.membership.sync_config()
+    assert services.disclosures.digest_lines(store.db, date(2026, 10, 15)) == []
+    (line,) = services.disclosures.digest_lines(store.db, date(2026, 10, 16))
+    assert line == (
+        "disc.digest_late",
+        {"period": "2026Q3", "villages": "河西村、青山村", "count": 2},
+    )
+    assert services.disclosures.digest_lines in services.topic_schedule.sections
+    store.close()

@@ -36,6 +36,7 @@ class Services:
         disclosures = DisclosureService(store, config)
         ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02
         ticker.register("disclosures.remind", disclosures.remind)  # SCH-01, SCH-09
+        topic_schedule.sections.append(disclosures.digest_lines)
         return cls(
             config,
             store,

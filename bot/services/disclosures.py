@@ -13,7 +13,9 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+from sqlite_utils import Database
 
 from bot.config import Config
 from bot.i18n import Term, t, t_plain
@@ -22,6 +24,7 @@ from bot.services import disclosure_answers as answers
 from bot.services import disclosure_export, disclosure_render, importing, notify
 from bot.services.disclosure_changes import changes as compute_changes
 from bot.services.disclosure_schedule import (
+    is_first_month_of_quarter,
     parse_period,
     previous_quarter,
     publish_due,
@@ -35,6 +38,7 @@ from storage import disclosures as store_d
 from storage.db import Store
 from storage.disclosures import Disclosure, Row
 from storage.times import utcnow
+from storage.villages import Village
 
 log = logging.getLogger(__name__)
 
@@ -952,6 +956,28 @@ class DisclosureService:
 
     # -- reminders and township alerts (SCH-01, SCH-09) --------------------------------------
 
+    def late_villages(self, local_day: date) -> list[Village]:
+        """Villages that missed last quarter's publication deadline, as of a local day (SCH-09)."""
+        if is_first_month_of_quarter(local_day) and local_day.day <= self.settings.deadline_day:
+            return []
+        period = previous_quarter(local_day)
+        db = self.store.db
+        published = ("published", "superseded")
+        return [
+            v
+            for v in villages.all_active(db)
+            if not store_d.has_item_for_period(db, v.code, period, published)
+        ]
+
+    def digest_lines(self, db: Database, local_day: date) -> list[tuple[str, dict]]:
+        """The township digest's line on villages late with their quarterly disclosure."""
+        late = self.late_villages(local_day)
+        if not late:
+            return []
+        names = "、".join(v.name for v in late)
+        period = previous_quarter(local_day)
+        return [("disc.digest_late", {"period": period, "villages": names, "count": len(late)})]
+
     def remind(self, now: datetime) -> int:
         """Scheduler job: reminders on the configured days, township alert after the deadline.
 
@@ -988,11 +1014,7 @@ class DisclosureService:
                             )
                             queued += 1
         if township_alert_due(local, self.settings):
-            late = [
-                v
-                for v in villages.all_active(db)
-                if not store_d.has_item_for_period(db, v.code, period, ("published", "superseded"))
-            ]
+            late = self.late_villages(local)
             key = f"late:{period}"
             if late:
                 with self.store.transaction() as tx:
