@@ -9,7 +9,7 @@ from bot.i18n import Term
 from bot.services import topics_notices as notices
 from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics_base import Reply, button_rows
+from bot.services.topics_base import Reply, button_rows, checked_length
 from bot.services.topics_drafts import SUBMIT_ROW, FormInput, TopicDrafts
 from bot.services.topics_notices import Button, category_term
 from bot.services.topics_text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
@@ -63,12 +63,7 @@ class TopicAnswering(TopicDrafts):
 
     @staticmethod
     def _check_answer_text(text: str) -> str:
-        text = (text or "").strip()
-        if len(text) < ANSWER_MIN:
-            raise Denied("topics.answer_too_short", minimum=ANSWER_MIN)
-        if len(text) > ANSWER_MAX:
-            raise Denied("topics.too_long", maximum=ANSWER_MAX, length=len(text))
-        return text
+        return checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short")
 
     def answer(
         self,

@@ -32,6 +32,16 @@ class Reply:
     rows: tuple[tuple[Button, ...], ...] = ()
 
 
+def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str:
+    """`text` stripped, or a refusal when it is shorter than `minimum` or longer than `maximum`."""
+    text = (text or "").strip()
+    if len(text) < minimum:
+        raise Denied(too_short, minimum=minimum)
+    if len(text) > maximum:
+        raise Denied("topics.too_long", maximum=maximum, length=len(text))
+    return text
+
+
 def button_rows(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(row) for row in rows)
 

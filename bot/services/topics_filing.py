@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from bot.i18n import Term
 from bot.services import topics_notices as notices
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics_base import Reply, button_rows
+from bot.services.topics_base import Reply, button_rows, checked_length
 from bot.services.topics_drafts import SUBMIT_ROW, FormInput, TopicDrafts
 from bot.services.topics_notices import Button, category_term
 from bot.services.topics_routing import TopicRouting
@@ -42,12 +42,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
     @staticmethod
     def check_text(text: str) -> str:
         """Topic text limits: 5–1000 characters (issue 4 §1)."""
-        text = (text or "").strip()
-        if len(text) < TEXT_MIN:
-            raise Denied("topics.too_short", minimum=TEXT_MIN)
-        if len(text) > TEXT_MAX:
-            raise Denied("topics.too_long", maximum=TEXT_MAX, length=len(text))
-        return text
+        return checked_length(text, TEXT_MIN, TEXT_MAX, "topics.too_short")
 
     def start_filing(self, person: Person, reply: ReplyTo | None = None) -> Reply:
         """/topic without text: the guided form starts with category buttons."""
