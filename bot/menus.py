@@ -6,34 +6,31 @@ from collections.abc import Iterable
 
 from bot.i18n import t_plain
 
-# Order is the order people see; every command here must have a `commands.<name>` message.
+# Order is the order people see: each role's everyday tasks first, then what everyone has.
+# Every command here must have a `commands.<name>` message in the catalogues.
 EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "resident": ("disclosures", "search", "subscribe"),
-    "official": ("members", "draft", "disclosures", "correct", "verify", "export", "search"),
-    "supervisor": ("review", "disclosures", "export", "search"),
-    "township": ("invite", "members", "revoke", "disclosures", "search", "export", "export_year"),
-}
-# Point-topic requests and the feedback wall (issue 4), after each role's other commands.
-_TOPIC_COMMANDS = {
-    "resident": ("topic", "mytopics", "support", "history"),
-    "official": ("inbox", "answer", "decline", "extend", "transfer", "history", "stats"),
+    "resident": ("topic", "mytopics", "disclosures", "search", "subscribe", "support", "history"),
+    "official": (
+        *("inbox", "answer", "decline", "extend", "transfer", "history"),
+        *("draft", "correct", "verify", "members", "disclosures", "search", "export", "stats"),
+    ),
+    "supervisor": ("review", "disclosures", "search", "export"),
     "township": (
-        *("pending", "overdue", "urge", "inbox", "history"),
-        *("stats", "report", "route", "holiday"),
+        *("pending", "overdue", "urge", "inbox", "history", "stats", "report"),
+        *("invite", "members", "revoke", "route", "holiday"),
+        *("disclosures", "search", "export", "export_year"),
     ),
 }
-for _role, _names in _TOPIC_COMMANDS.items():
-    BY_ROLE[_role] = (*BY_ROLE[_role], *_names)
 
 
 def commands_for(roles: Iterable[str]) -> list[str]:
     """The commands of a person holding these roles, without repeats."""
-    names = list(EVERYONE)
+    names: list[str] = []
     for role in ("township", "official", "supervisor", "resident"):
         if role in roles:
             names += [c for c in BY_ROLE[role] if c not in names]
-    return names
+    return names + [c for c in EVERYONE if c not in names]
 
 
 def menu(roles: Iterable[str], language: str) -> list[dict[str, str]]:
