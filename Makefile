@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 ## run: start the bot with $(CONFIG); without a token (or without the file) start the sandbox
 run: $(STAMP)
+	@dpkg -s $(RUNTIME_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(RUNTIME_PACKAGES) >/dev/null; } || \
+		echo "warning: install $(RUNTIME_PACKAGES) (as root) for the printable posters" >&2
 	$(PY) run.py --config $(CONFIG)
 
 # A third-party Bot API emulator (npm) that the compatibility tests run the bot against.
@@ -24,12 +27,16 @@ $(FOREIGN)/node_modules/.package-lock.json: $(FOREIGN)/package.json $(FOREIGN)/p
 # Browser tests drive Debian's Chromium through Playwright (never `playwright install`); the CJK
 # and emoji fonts make Chinese text render in screenshots and printed posters. Needs root (CI).
 BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+# The printable posters embed a TrueType CJK font (reportlab cannot embed Noto CJK's CFF outlines).
+RUNTIME_PACKAGES := fonts-wqy-zenhei
+# The poster tests render PDFs to images (pdftoppm, pdftotext) and read the QR codes back (zbarimg).
+TEST_PACKAGES := $(BROWSER_PACKAGES) $(RUNTIME_PACKAGES) poppler-utils zbar-tools
 
 ## test: lint, check the import arrows, run the whole suite
 test: $(STAMP) $(FOREIGN)/node_modules/.package-lock.json
-	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+	@dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		$(BROWSER_PACKAGES) >/dev/null; }
+		$(TEST_PACKAGES) >/dev/null; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

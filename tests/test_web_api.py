@@ -15,10 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from tests.test_web_disclosures import (  # noqa: F401 (fixtures)
+from tests.test_web_disclosures import (
     EVIL,
     ID_NUMBER,
-    NOW,
     PHONE,
     Demo,
     client,
@@ -26,6 +25,8 @@ from tests.test_web_disclosures import (  # noqa: F401 (fixtures)
     name_of,
     services,
 )
+
+__all__ = ["client", "demo", "services"]  # fixtures, imported for pytest
 
 
 async def get_json(client, path: str, status: int = 200) -> Any:

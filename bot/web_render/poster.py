@@ -219,7 +219,7 @@ def _subsidy_table(d: PublicDisclosure, tr: Callable[..., str], s: dict) -> Tabl
         ]
     )
     width = A4[0] - 2 * MARGIN
-    shares = (0.07, 0.1, 0.11, 0.14, 0.1, 0.11, 0.13, 0.12, 0.12)
+    shares = (0.05, 0.09, 0.09, 0.17, 0.08, 0.12, 0.11, 0.17, 0.12)
     table = Table(rows, colWidths=[width * x for x in shares], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -240,6 +240,8 @@ def _grid() -> list[tuple]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
 
 
