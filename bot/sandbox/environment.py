@@ -34,11 +34,13 @@ async def sandbox(
 def banner(config: Config, emulator: BotApiEmulator, web_port: int) -> str:
     """What is where, printed when the sandbox is up."""
     people = "\n".join(
-        f"    {u.user_id}  {u.first_name}  ({u.role} {u.village_code or ''})" for u in USERS
+        f"    {u.user_id}  {u.first_name}  ({' '.join(filter(None, (u.role, u.village_code)))})"
+        for u in USERS
     )
     return (
         "\n村务公开 sandbox is running (loopback only, throw-away data)\n"
         f"  web:        http://{config.web.host}:{web_port}/  (health: /healthz)\n"
+        f"  chat page:  http://{config.web.host}:{web_port}/sandbox  (talk to the bot as anyone)\n"
         f"  Bot API:    {emulator.base_url}  (emulator, bot @{BOT_USERNAME})\n"
         f"  act as a user: POST {emulator.base_url.removesuffix('/bot')}/_emulator/send_text "
         '{"user_id": 100001, "text": "/help"}\n'
