@@ -1,0 +1,144 @@
+"""Reading disclosures: /disclosures (browse by category, period or village), /show, /search,
+and the files /export and /export_year."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Term, t
+from bot.render import local_time
+from bot.services import disclosure_render
+from bot.services.disclosures import View
+from handlers.common import buttons, person, refusals, reply, services
+from handlers.disclosures_common import button_data, send_file
+
+LIST_LIMIT = 20
+
+
+def _status_line(language: str, d, tz) -> str:
+    when = local_time(d.published_at, tz) if d.published_at else ""
+    return t(
+        language,
+        "disc.list_line",
+        id=d.id,
+        title=d.title,
+        period=d.period,
+        version=d.version,
+        status=Term(f"disc.status.{d.status}"),
+        when=when,
+    )
+
+
+@refusals
+async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/disclosures [category|period|village]`: published items (and open ones for the office)."""
+    who = person(update, context)
+    service = services(context).disclosures
+    _village, public, open_items = service.browse(who, context.args or [])
+    lines: list[str] = []
+    if open_items:
+        lines.append(t(who.language, "disc.list_open"))
+        lines += [_status_line(who.language, d, service.tz) for d in open_items[:LIST_LIMIT]]
+    lines.append(t(who.language, "disc.list_public"))
+    lines += [_status_line(who.language, d, service.tz) for d in public[:LIST_LIMIT]]
+    if not public:
+        lines.append(t(who.language, "disc.list_empty"))
+    lines.append(t(who.language, "disc.list_hint"))
+    names = service.categories
+    rows = [[(n, f"dlist:{i}")] for i, n in enumerate(names)] if not context.args else []
+    await reply(update, "\n".join(lines), buttons(*rows) if rows else None)
+
+
+@refusals
+async def browse_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()
+    index = int(button_data(update))
+    context.args = [str(index + 1)]
+    await browse(update, context)
+
+
+def view_lines(language: str, view: View, tz) -> list[str]:
+    return disclosure_render.lines(
+        language,
+        view.disclosure,
+        view.rows,
+        village=view.village,
+        names_full=view.names_full,
+        tz=tz,
+        signoffs=view.signoffs,
+        filing=view.filing,
+        status=not view.disclosure.is_public,
+    )
+
+
+@refusals
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/show <number>`: one disclosure in full (names as this reader may see them)."""
+    who = person(update, context)
+    if not context.args:
+        await reply(update, t(who.language, "disc.show_usage"))
+        return
+    service = services(context).disclosures
+    view = service.view(who, context.args[0])
+    d = view.disclosure
+    await reply(
+        update,
+        "\n".join(view_lines(who.language, view, service.tz)),
+        buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
+    )
+
+
+@refusals
+async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/search <words>`: titles, texts and table rows of published items."""
+    who = person(update, context)
+    service = services(context).disclosures
+    found = service.search(who, " ".join(context.args or []))
+    if not found:
+        await reply(update, t(who.language, "disc.search_none"))
+        return
+    lines = [t(who.language, "disc.search_header", count=len(found))]
+    lines += [_status_line(who.language, d, service.tz) for d in found]
+    await reply(update, "\n".join(lines))
+
+
+async def _send_export(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
+) -> None:
+    who = person(update, context)
+    filename, content = services(context).disclosures.export(who, ref, fmt)
+    await send_file(update, filename, content, t(who.language, "disc.export_caption"))
+
+
+@refusals
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/export <number> [csv|xlsx]`."""
+    who = person(update, context)
+    if not context.args:
+        await reply(update, t(who.language, "disc.export_usage"))
+        return
+    fmt = context.args[1].lower() if len(context.args) > 1 else "xlsx"
+    await _send_export(update, context, context.args[0], "csv" if fmt == "csv" else "xlsx")
+
+
+@refusals
+async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _, ref, fmt = update.callback_query.data.split(":")
+    await update.callback_query.answer()
+    await _send_export(update, context, ref, fmt)
+
+
+@refusals
+async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/export_year <year> [village]`: township staff download the year's archive."""
+    who = person(update, context)
+    who.require("township")
+    args = context.args or []
+    if not args or not args[0].isdigit():
+        await reply(update, t(who.language, "disc.export_year_usage"))
+        return
+    filename, content = services(context).disclosures.export_year(
+        who, int(args[0]), args[1] if len(args) > 1 else None
+    )
+    await send_file(update, filename, content, t(who.language, "disc.export_caption"))

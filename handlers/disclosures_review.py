@@ -1,0 +1,60 @@
+"""Review and sign-off: /review lists what waits for a supervisor, and the Approve / Reject
+buttons of a review round."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import t, t_plain
+from bot.services import disclosure_render
+from handlers.common import buttons, person, refusals, reply, services
+from handlers.disclosures_common import pressed
+
+
+@refusals
+async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/review`: the items waiting for this supervisor, each with Approve / Reject."""
+    who = person(update, context)
+    service = services(context).disclosures
+    waiting = service.awaiting_review(who)
+    if not waiting:
+        await reply(update, t(who.language, "disc.review_none"))
+        return
+    await reply(update, t(who.language, "disc.review_header", count=len(waiting)))
+    for d in waiting[:5]:
+        view = service.review_view(who, d.id)
+        lines = disclosure_render.lines(
+            who.language, d, view.rows, village=view.village, names_full=True, tz=service.tz
+        )
+        await reply(
+            update,
+            "\n".join(lines),
+            buttons(
+                [
+                    (t_plain(who.language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
+                    (t_plain(who.language, "disc.reject"), f"drej:{d.id}:{d.review_round}"),
+                ]
+            ),
+        )
+
+
+def _id_round(data: str) -> tuple[int, int]:
+    """`12:2` (after the button's prefix) → disclosure 12, review round 2."""
+    disclosure_id, round_ = data.split(":")
+    return int(disclosure_id), int(round_)
+
+
+async def _decision(update: Update, context: ContextTypes.DEFAULT_TYPE, decide) -> None:
+    """A supervisor's Approve / Reject button: `<id>:<round>`, so an old round's button is stale."""
+    await pressed(update, context, lambda who, data, to: decide(who, *_id_round(data), to))
+
+
+@refusals
+async def approve_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _decision(update, context, services(context).disclosures.approve)
+
+
+@refusals
+async def reject_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _decision(update, context, services(context).disclosures.start_reject)
