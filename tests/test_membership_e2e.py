@@ -112,7 +112,8 @@ async def test_resident_is_refused_every_privileged_command(runtime, chat):
         "/revoke #1",
     ):
         (reply,) = await resident.say(command)
-        assert "仅限" in reply["text"], (command, reply["text"])
+        # Refused for the role, or for an item that is not theirs (or not there to see).
+        assert any(w in reply["text"] for w in ("仅限", "不能", "没有找到")), (command, reply)
     assert snapshot(runtime) == before
 
 
@@ -173,3 +174,63 @@ async def test_default_menus_are_set_in_both_languages(runtime, emulator):
     await eventually(lambda: emulator.commands(scope, "en"))
     assert [c["command"] for c in emulator.commands(scope)] == commands_for([])
     assert emulator.commands(scope, "en")[0]["description"].startswith("Start")
+
+
+PRIVILEGED_ARGS = {
+    "invite": "official qingshan",
+    "members": "qingshan",
+    "revoke": "1",
+    "draft": "notice 通知 | 明天开会",
+    "correct": "1",
+    "verify": "1",
+    "review": "",
+    "export": "1",
+    "export_year": "2026",
+    "inbox": "",
+    "answer": "DT-2026-0001 已经修好",
+    "decline": "DT-2026-0001",
+    "extend": "DT-2026-0001 5 需要核实",
+    "transfer": "DT-2026-0001",
+    "stats": "",
+    "pending": "",
+    "overdue": "",
+    "urge": "DT-2026-0001",
+    "report": "2026",
+    "route": "qingshan 财务收支 1",
+    "holiday": "2026-12-01 休",
+}
+
+
+def whole_database(runtime) -> dict[str, tuple]:
+    """Row counts and highest row ids of every table a command could change."""
+    db = runtime.store.db
+    skip = {"inbox", "outbox", "_sqlite_migrations"}
+    return {
+        table: db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}]").fetchone()
+        for table in db.table_names()
+        if table not in skip
+        and not table.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
+    }
+
+
+async def test_a_resident_is_refused_every_command_of_other_roles(runtime, chat):
+    """DESIGN §2: every command re-checks the role on the server; nothing changes."""
+    resident = chat(1001)
+    (confirm,) = await resident.say("/start v_qingshan")
+    await resident.press(confirm, "join:qingshan")
+    await eventually(lambda: runtime.services.membership.person(1001).roles)
+    await resident.say("/topic 村东头的路什么时候修？")  # DT-<year>-0001, for the topic commands
+    await eventually(lambda: runtime.store.db.execute("SELECT count(*) FROM topics").fetchone()[0])
+    receipt = runtime.store.db.execute("SELECT receipt FROM topics").fetchone()[0]
+    own = set(commands_for(["resident"]))
+    others = sorted(
+        {c for role in ("official", "supervisor", "township") for c in commands_for([role])} - own
+    )
+    assert set(others) <= set(PRIVILEGED_ARGS), set(others) - set(PRIVILEGED_ARGS)
+    before = whole_database(runtime)
+    for command in others:
+        args = PRIVILEGED_ARGS[command].replace("DT-2026-0001", receipt)
+        (reply,) = await resident.say(f"/{command} {args}".strip())
+        # Refused for the role, or for an item that is not theirs (or not there to see).
+        assert any(w in reply["text"] for w in ("仅限", "不能", "没有找到")), (command, reply)
+    assert whole_database(runtime) == before
