@@ -234,3 +234,36 @@ async def test_a_resident_is_refused_every_command_of_other_roles(runtime, chat)
         # Refused for the role, or for an item that is not theirs (or not there to see).
         assert any(w in reply["text"] for w in ("仅限", "不能", "没有找到")), (command, reply)
     assert whole_database(runtime) == before
+
+
+async def test_forged_feature_buttons_are_refused_with_nothing_changed(runtime, emulator, chat):
+    """A tampered client pressing official or township buttons on someone else's topic."""
+    filer, other = chat(1001), chat(1002)
+    for person, village in ((filer, "qingshan"), (other, "qingshan")):
+        (confirm,) = await person.say(f"/start v_{village}")
+        await person.press(confirm, f"join:{village}")
+    await eventually(lambda: runtime.services.membership.person(1002).roles)
+    await filer.say("/topic 村东头的路什么时候修？")
+    topic_id = await eventually(
+        lambda: runtime.store.db.execute("SELECT max(id) FROM topics").fetchone()[0]
+    )
+    (message,) = await other.say("/help")
+    before = whole_database(runtime)
+    forged = [
+        f"tp:a:{topic_id}",
+        f"tp:d:{topic_id}",
+        f"tp:dr:{topic_id}:privacy",
+        f"tp:x:{topic_id}",
+        f"tp:t:{topic_id}",
+        f"tp:r:{topic_id}:1:u",
+        "tp:xa:1",
+        "dapp:1:1",
+        "drej:1:1",
+        "dsub:1",
+        "dedit:1",
+    ]
+    answered = len(emulator.callback_answers())
+    for data in forged:
+        await other.press(message, data, forged=True)
+    await eventually(lambda: len(emulator.callback_answers()) >= answered + len(forged))
+    assert whole_database(runtime) == before
