@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from bot.services.bundle import Services
+from storage.db import Store
 from tests.test_web_disclosures import (
     EVIL,
     ID_NUMBER,
@@ -25,8 +29,37 @@ from tests.test_web_disclosures import (
     name_of,
     services,
 )
+from tests.test_web_pages import build, web_config
+from tests.test_web_topics import (
+    EVIL_TOPIC,
+    REQUESTERS,
+    SECRET_OPEN_TEXT,
+    Clock,
+    World,
+    at,
+    wall_world,
+)
 
 __all__ = ["client", "demo", "services"]  # fixtures, imported for pytest
+
+
+@pytest.fixture
+def topic_world(tmp_path) -> Iterator[World]:
+    """A second township with topics on its walls (tests.test_web_topics.wall_world)."""
+    store = Store(str(tmp_path / "topics.db"))
+    config = web_config(tmp_path, public_url="https://cwgk.example.cn")
+    built = Services.build(config, store)
+    built.membership.sync_config()
+    clock = Clock(at(date(2026, 10, 1)))
+    built.topics.now = clock
+    built.calendar.now = clock
+    yield wall_world(built, clock)
+    store.close()
+
+
+@pytest.fixture
+async def topic_client(aiohttp_client, topic_world):
+    return await aiohttp_client(build(topic_world.services))
 
 
 async def get_json(client, path: str, status: int = 200) -> Any:
@@ -57,6 +90,8 @@ async def test_the_openapi_document_validates(client):
         "/villages",
         "/villages/{code}/disclosures",
         "/disclosures/{id}",
+        "/villages/{code}/topics",
+        "/topics/{receipt}",
         "/stats",
     }
 
@@ -195,6 +230,7 @@ async def test_api_answers_conditional_requests(client, demo: Demo):
 
 # --------------------------------------------------------------------------- property-based
 
+RECEIPTS = ["DT-2026-0001", "DT-2026-0002", "dt-2026-3", "DT-2026-0005", "DT-0000-0000"]
 SEGMENT = st.text(
     alphabet=st.sampled_from(string.ascii_letters + string.digits + "-_.~%+村财务<>\"'& "),
     max_size=24,
@@ -209,9 +245,15 @@ PATHS = st.one_of(
     st.just("/api/v1/stats"),
     st.builds(lambda c: f"/api/v1/villages/{c}/disclosures", SEGMENT | st.just("qingshan")),
     st.builds(lambda i: f"/api/v1/disclosures/{i}", VALUES),
+    st.builds(lambda c: f"/api/v1/villages/{c}/topics", SEGMENT | st.just("qingshan")),
+    st.builds(lambda r: f"/api/v1/topics/{r}", VALUES | st.sampled_from(RECEIPTS)),
     st.builds(lambda s: f"/api/v1/{s}", SEGMENT),
 )
-PARAMS = st.dictionaries(st.sampled_from(["cursor", "limit", "category", "x"]), VALUES, max_size=3)
+PARAMS = st.dictionaries(
+    st.sampled_from(["cursor", "limit", "category", "status", "period", "x"]),
+    VALUES | st.sampled_from(["finance", "answered", "declined", "2026Q4", "0000", "2026-13"]),
+    max_size=3,
+)
 
 
 @settings(
@@ -221,6 +263,20 @@ PARAMS = st.dictionaries(st.sampled_from(["cursor", "limit", "category", "x"]), 
 )
 @given(path=PATHS, params=PARAMS)
 async def test_no_generated_request_gets_a_5xx(client, path, params):
+    await _no_5xx(client, path, params)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(path=PATHS, params=PARAMS)
+async def test_no_generated_request_gets_a_5xx_with_topics(topic_client, path, params):
+    await _no_5xx(topic_client, path, params)
+
+
+async def _no_5xx(client, path, params):
     quoted = quote(path, safe="/")
     response = await client.get(quoted, params=params)
     assert response.status < 500, (quoted, params, await response.text())
@@ -243,3 +299,85 @@ async def test_cursors_handed_out_are_accepted(client, cursor_from, limit):
     page = await get_json(client, f"{base}?limit={limit}")
     if page["next_cursor"]:
         await get_json(client, f"{base}?limit={limit}&cursor={page['next_cursor']}")
+
+
+# --------------------------------------------------------------------------- topics
+
+
+async def test_a_villages_wall_by_cursor_masked_like_the_pages(topic_client, topic_world):
+    spec = await spec_of(topic_client)
+    seen, cursor = [], None
+    while True:
+        path = "/api/v1/villages/qingshan/topics?limit=1"
+        if cursor:
+            path += f"&cursor={cursor}"
+        page = await get_json(topic_client, path)
+        check(spec, "WallPage", page)
+        seen += [p["receipt"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    w = topic_world
+    assert seen == [w.declined.receipt, w.reopened.receipt, w.answered.receipt]
+    body = await get_json(topic_client, "/api/v1/villages/qingshan/topics")
+    raw = json.dumps(body, ensure_ascii=False)
+    for name in REQUESTERS.values():
+        assert name not in raw
+    assert "13812345678" not in raw and "138****5678" in raw
+    assert SECRET_OPEN_TEXT not in raw
+    evil = next(p for p in body["items"] if p["receipt"] == w.declined.receipt)
+    assert evil["question"] == EVIL_TOPIC  # plain JSON text, exactly as typed
+    assert evil["answer"]["kind"] == "decline" and evil["answer"]["reason"] == "privacy"
+    assert evil["answer"]["post"] == "青山村 村委会主任"
+    only = await get_json(topic_client, "/api/v1/villages/qingshan/topics?status=declined")
+    assert [p["receipt"] for p in only["items"]] == [w.declined.receipt]
+    finance = await get_json(topic_client, "/api/v1/villages/qingshan/topics?category=finance")
+    assert [p["receipt"] for p in finance["items"]] == [w.answered.receipt]
+
+
+async def test_one_topic_public_or_only_its_state(topic_client, topic_world):
+    spec = await spec_of(topic_client)
+    w = topic_world
+    body = await get_json(topic_client, f"/api/v1/topics/{w.answered.receipt}")
+    check(spec, "Topic", body)
+    assert body["public"] is True and body["supports"] == 1 and body["joint"] is True
+    assert [s["action"] for s in body["timeline"]][:2] == ["filed", "routed"]
+    assert body["answers"][-1]["on_time"] is True
+    assert "138****5678" in body["question"]
+    closed = await get_json(topic_client, f"/api/v1/topics/{w.open.receipt}")
+    check(spec, "Topic", closed)
+    assert closed["public"] is False and closed["question"] is None
+    assert closed["answers"] == [] and closed["timeline"] == [] and closed["overdue"] is True
+    raw = json.dumps(closed, ensure_ascii=False)
+    assert SECRET_OPEN_TEXT not in raw
+    await get_json(topic_client, "/api/v1/topics/DT-2026-9999", 404)
+
+
+async def test_stats_carry_the_topic_figures(topic_client):
+    spec = await spec_of(topic_client)
+    body = await get_json(topic_client, "/api/v1/stats?period=2026")
+    check(spec, "Stats", body)
+    topics = body["topics"]
+    assert topics["period"] == "2026"
+    assert topics["total"]["filed"] == 5
+    qingshan = next(v for v in topics["villages"] if v["code"] == "qingshan")
+    assert qingshan["satisfaction_rate"] == 0.5
+    hexi = next(v for v in topics["villages"] if v["code"] == "hexi")
+    assert hexi["on_time_rate"] == 0.0
+    bad = await get_json(topic_client, "/api/v1/stats?period=0000", 400)
+    assert bad["error"]["code"] == "bad_period"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/v1/villages/nowhere/topics", 404, "unknown_village"),
+        ("/api/v1/villages/qingshan/topics?category=x", 400, "bad_category"),
+        ("/api/v1/villages/qingshan/topics?status=open", 400, "bad_status"),
+        ("/api/v1/villages/qingshan/topics?cursor=bad", 400, "bad_cursor"),
+        ("/api/v1/topics/nonsense", 404, "unknown_topic"),
+    ],
+)
+async def test_topic_errors_are_json(topic_client, path, status, code):
+    body = await get_json(topic_client, path, status)
+    assert body["error"]["code"] == code

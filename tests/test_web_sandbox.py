@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sandbox.demo import USERS
+from bot.sandbox.demo import USERS, seed
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.environment import sandbox
 from run import Runtime
@@ -157,4 +157,71 @@ async def test_without_javascript_the_sandbox_page_says_it_needs_it(browser, dem
         assert "The chat window needs JavaScript" in await tab.page.content()
         await tab.page.get_by_role("heading", level=1, name="Demo: chat with the bot").wait_for()
         await screenshot(tab, "web-sandbox-nojs")
+        tab.assert_clean()
+
+
+OFFICIAL = next(u for u in USERS if u.role == "official")  # 李建国, 青山村 会计
+STORY_QUESTION = "修路款用在哪里了？<script>alert(9)</script>"
+STORY_ANSWER = "修路款共二十万元，已用于村东道路硬化，明细见公开栏。"
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Runtime, BotApiEmulator, str]]:
+    """The sandbox exactly as `run.py sandbox` starts it: runtime, then the demo people seeded."""
+    async with sandbox(web_config(tmp_path)) as (config, emulator):
+        runtime = Runtime(config, sandbox_api=emulator.url)
+        await runtime.start()
+        seed(runtime.services)
+        try:
+            yield runtime, emulator, f"http://127.0.0.1:{runtime.web_port}"
+        finally:
+            await runtime.stop()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+async def test_the_full_topic_story_in_the_sandbox_page(browser, seeded, viewport):
+    """王秀英 files a topic in the browser chat, 李建国 answers it, the wall shows the answer."""
+    runtime, _, web = seeded
+    async with open_page(browser, viewport) as tab:
+        page = tab.page
+        await page.goto(f"{web}/sandbox")
+        await page.get_by_role("heading", name="王秀英与机器人的对话").wait_for()
+        box = page.get_by_label("输入消息")
+        await box.fill(f"/topic {STORY_QUESTION}")
+        await page.get_by_role("button", name="发送", exact=True).click()
+        receipt_message = page.locator(".message:not(.mine)").filter(has_text="DT-")
+        await receipt_message.last.wait_for()
+        (topic,) = runtime.services.topics.mine(
+            runtime.services.membership.person(RESIDENT.user_id)
+        )
+        receipt = topic.receipt
+        assert receipt in await receipt_message.last.inner_text()
+        await page.locator(".message").last.scroll_into_view_if_needed()
+        await screenshot(tab, "web-sandbox-story-1-filed", full_page=False)
+
+        # switch to the official in the picker
+        await page.get_by_label("以谁的身份对话").select_option(str(OFFICIAL.user_id))
+        await page.wait_for_url(f"{web}/sandbox?user={OFFICIAL.user_id}")
+        await page.get_by_role("heading", name="李建国与机器人的对话").wait_for()
+        await page.locator(".message").filter(has_text=receipt).first.wait_for()
+        await page.get_by_label("输入消息").fill(f"/answer {receipt} {STORY_ANSWER}")
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.locator(".message:not(.mine)").filter(has_text="已答复").last.wait_for()
+        assert runtime.services.topics.find(receipt).status == "answered"
+        await page.locator(".message").last.scroll_into_view_if_needed()
+        await screenshot(tab, "web-sandbox-story-2-answered", full_page=False)
+
+        # the village board's feedback wall shows the question (literally) and the answer
+        await page.goto(f"{web}/v/qingshan")
+        post = page.locator(".wall-post").filter(has_text=receipt)
+        await post.wait_for()
+        text = await post.inner_text()
+        assert STORY_ANSWER in text and STORY_QUESTION in text
+        assert "青山村 会计" in text and "王秀英" not in text
+        await post.scroll_into_view_if_needed()
+        await screenshot(tab, "web-sandbox-story-3-wall", full_page=False)
+        await page.get_by_role("link", name=f"点题 {receipt}").click()
+        await page.get_by_role("heading", level=1, name=f"点题 {receipt}").wait_for()
+        await page.get_by_text("青山村 会计 答复（按时答复）").wait_for()
+        await tab.assert_readable_on_a_phone()
         tab.assert_clean()

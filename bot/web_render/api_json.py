@@ -16,6 +16,7 @@ from bot.services.disclosure_board import (
     VillageFigures,
 )
 from bot.services.money import format_fen
+from bot.web_render import topics_json
 from storage.disclosure_board import PublicItem
 
 API_VERSION = "1.0.0"
@@ -226,7 +227,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 _ERRORS = {
     "400": _json(_ref("Error"), "A parameter is not valid (e.g. a cursor not handed out here)."),
-    "404": _json(_ref("Error"), "No such village or published disclosure."),
+    "404": _json(_ref("Error"), "No such village, published disclosure or topic."),
 }
 _CURSOR = {
     "name": "cursor",
@@ -412,8 +413,10 @@ def openapi(base_url: str, township: str) -> dict[str, Any]:
                         **{s: {"type": "integer", "minimum": 0} for s in QUARTER_STATES},
                     }
                 ),
+                "topics": _ref("TopicStats"),
             }
         ),
+        **topics_json.schemas(),
     }
     return {
         "openapi": "3.1.0",
@@ -475,11 +478,26 @@ def openapi(base_url: str, township: str) -> dict[str, Any]:
                     "responses": {"200": _json(_ref("Disclosure"), "The disclosure."), **_ERRORS},
                 }
             },
+            **topics_json.paths(_ERRORS, _CURSOR, _LIMIT, _CODE),
             "/stats": {
                 "get": {
                     "operationId": "getStats",
-                    "summary": "Counts of published disclosures and of the quarter's statuses.",
-                    "responses": {"200": _json(_ref("Stats"), "The township's figures.")},
+                    "summary": "Counts of published disclosures and of the quarter's statuses, "
+                    "and the point-topic figures of a period (按时办结率, 满意率).",
+                    "parameters": [
+                        {
+                            "name": "period",
+                            "in": "query",
+                            "required": False,
+                            "description": "Topic figures of 2026, 2026Q3 or 2026-05 "
+                            "(default: the current quarter).",
+                            "schema": {"type": "string", "maxLength": 20},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Stats"), "The township's figures."),
+                        "400": _ERRORS["400"],
+                    },
                 }
             },
         },

@@ -37,6 +37,18 @@ class FeedItem:
     published_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class AtomEntry:
+    """Any other entry (e.g. a feedback-wall post): plain text, escaped here."""
+
+    url: str
+    title: str
+    updated: datetime
+    published: datetime
+    category: str
+    summary: str
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
     if text is not None:
@@ -54,8 +66,10 @@ def atom_feed(
     author: str,
     items: Sequence[FeedItem],
     updated: datetime | None,
+    extra: Sequence[AtomEntry] = (),
 ) -> bytes:
-    """One Atom document: feed id/title/updated/author/links, one entry per published version."""
+    """One Atom document: feed id/title/updated/author/links, one entry per published version
+    and one per `extra` entry, newest first."""
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
     _sub(feed, "id", f"{base_url}{self_path}")
     _sub(feed, "title", title)
@@ -64,25 +78,33 @@ def atom_feed(
     _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{base_url}{self_path}")
     _sub(feed, "link", rel="alternate", type="text/html", href=f"{base_url}{alternate_path}")
     _sub(feed, "generator", "village-disclosure-bot")
-    for item in items:
-        e = item.entry
-        url = f"{base_url}/d/{e.id}"
+    entries = [_disclosure_entry(language, base_url, item) for item in items]
+    entries.extend(extra)
+    entries.sort(key=lambda e: e.updated, reverse=True)  # stable: equal times keep their order
+    for e in entries:
         entry = _sub(feed, "entry")
-        _sub(entry, "id", url)
+        _sub(entry, "id", e.url)
         _sub(entry, "title", e.title)
-        _sub(entry, "updated", atom_time(item.published_at))
-        _sub(entry, "published", atom_time(item.published_at))
-        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        _sub(entry, "updated", atom_time(e.updated))
+        _sub(entry, "published", atom_time(e.published))
+        _sub(entry, "link", rel="alternate", type="text/html", href=e.url)
         _sub(entry, "category", term=xml_text(e.category))
-        summary = t_plain(
-            language,
-            "web.feed.entry_summary",
-            village=e.village_name,
-            category=e.category,
-            period=e.period,
-            version=e.version,
-        )
-        if e.status == "superseded":
-            summary += t_plain(language, "web.feed.entry_superseded")
-        _sub(entry, "summary", summary, type="text")
+        _sub(entry, "summary", e.summary, type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _disclosure_entry(language: str, base_url: str, item: FeedItem) -> AtomEntry:
+    e = item.entry
+    summary = t_plain(
+        language,
+        "web.feed.entry_summary",
+        village=e.village_name,
+        category=e.category,
+        period=e.period,
+        version=e.version,
+    )
+    if e.status == "superseded":
+        summary += t_plain(language, "web.feed.entry_superseded")
+    return AtomEntry(
+        f"{base_url}/d/{e.id}", e.title, item.published_at, item.published_at, e.category, summary
+    )

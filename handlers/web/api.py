@@ -11,7 +11,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.services.disclosure_board import PAGE_MAX, BadCursor
-from bot.web_render import api_json
+from bot.services.people import Denied
+from bot.web_render import api_json, topics_json
+from bot.web_render.topics import topic_board_of
 from handlers.web.disclosures import ID_ROUTE, base_url, board, dated, village_of
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional
@@ -144,8 +146,15 @@ async def disclosure(request: web.Request) -> web.Response:
 
 @api
 async def stats(request: web.Request) -> web.Response:
-    """GET /api/v1/stats: counts of published disclosures and of the quarter's statuses."""
+    """GET /api/v1/stats: counts of published disclosures and of the quarter's statuses, and
+    the point-topic figures of a period (`?period=`, default the current quarter)."""
+    topics = topic_board_of(request.app[SERVICES])
+    try:
+        topic_period = topics.period(request.query.get("period", "")[:20] or None)
+    except Denied:
+        raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
     figures = board(request).figures()
+    topic_stats = topics.stats(topic_period)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
     states = dict.fromkeys(api_json.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""
@@ -160,6 +169,9 @@ async def stats(request: web.Request) -> web.Response:
             "villages": len(figures),
             "disclosures": totals,
             "quarter": {"period": period, **states},
+            "topics": topics_json.stats(
+                topic_stats.period, list(topic_stats.rows), topic_stats.total
+            ),
         },
     )
 

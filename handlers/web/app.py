@@ -9,7 +9,17 @@ from bot.services.bundle import Services
 from bot.web_render.board import BoardSections, default_sections
 from bot.web_render.disclosures import add_disclosure_sections
 from bot.web_render.templates import STATIC
-from handlers.web import api, disclosures, health, pages, sandbox_page, webhook
+from bot.web_render.topics import add_topic_sections
+from handlers.web import (
+    api,
+    api_topics,
+    disclosures,
+    health,
+    pages,
+    sandbox_page,
+    topics,
+    webhook,
+)
 from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
 from handlers.web.middleware import error_pages, security_headers
 from handlers.web.respond import CLOCK, ContentClock
@@ -28,7 +38,7 @@ def make_app(
 
     `context` carries what only the running process knows (the bot's username, the emulator in
     sandbox mode); `sections` are the pluggable page parts (defaults: `default_sections()` with
-    the disclosures' parts added).
+    the disclosures' and topics' parts added).
     """
     context = context or WebContext()
     sandbox = context.sandbox_api is not None
@@ -39,7 +49,7 @@ def make_app(
     app[SERVICES] = services
     app[INBOX] = update_inbox
     app[CONTEXT] = context
-    app[SECTIONS] = sections or add_disclosure_sections(default_sections())
+    app[SECTIONS] = sections or add_topic_sections(add_disclosure_sections(default_sections()))
     app[CLOCK] = ContentClock()
     app.on_response_prepare.append(security_headers)
 
@@ -50,6 +60,8 @@ def make_app(
     app.router.add_get("/v/{code}", pages.village)
     app.router.add_get("/v/{code}/join.svg", pages.join_qr)
     disclosures.add_routes(app)
+    topics.add_routes(app)
+    api_topics.add_routes(app)  # before the API's catch-all 404
     api.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=False)
     if sandbox:

@@ -19,6 +19,7 @@ from bot.web_render import feeds
 from bot.web_render.disclosures import board_of, entries, local_time, yuan
 from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
 from bot.web_render.qr import join_link
+from bot.web_render.topics import newest, post_views, topic_board_of, wall_entries
 from handlers.web.keys import CONTEXT, SERVICES
 from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of
 from storage.villages import Village
@@ -129,17 +130,20 @@ async def poster(request: web.Request) -> web.Response:
 
 
 async def search(request: web.Request) -> web.Response:
-    """GET /search?q=: published disclosures matching every word."""
+    """GET /search?q=: published disclosures and feedback-wall posts matching every word."""
     language = language_of(request)
     query = request.query.get("q", "").strip()[:QUERY_MAX]
     disclosures = board(request)
     found = disclosures.search(query) if query else []
+    topics = topic_board_of(request.app[SERVICES])
+    posts = topics.search(query) if query else []
     return html_page(
         request,
         "search.html",
         language,
         query=query,
         items=entries(disclosures, found),
+        posts=post_views(posts, topics.tz),
     )
 
 
@@ -152,9 +156,12 @@ def _feed(
     disclosures = board(request)
     items = disclosures.recent(village_code, FEED_SIZE)
     listed = entries(disclosures, items)
-    updated = disclosures.last_published(village_code)
+    topics = topic_board_of(request.app[SERVICES])
+    language = language_of(request)
+    wall = wall_entries(language, base_url(request), topics.recent(village_code, FEED_SIZE))
+    updated = newest(disclosures.last_published(village_code), topics.last_answered(village_code))
     body = feeds.atom_feed(
-        language=language_of(request),
+        language=language,
         base_url=base_url(request),
         self_path=self_path,
         alternate_path=alternate,
@@ -162,19 +169,20 @@ def _feed(
         author=request.app[SERVICES].config.township.name,
         items=[feeds.FeedItem(e, i.published_at) for e, i in zip(listed, items, strict=True)],
         updated=updated,
+        extra=wall,
     )
     return dated(request, body, ATOM, updated)
 
 
 async def township_feed(request: web.Request) -> web.Response:
-    """GET /feed.atom: new disclosures of every village."""
+    """GET /feed.atom: new disclosures and wall posts of every village."""
     township = request.app[SERVICES].config.township.name
     title = t_plain(language_of(request), "web.feed.township_title", township=township)
     return _feed(request, None, title, "/feed.atom", "/")
 
 
 async def village_feed(request: web.Request) -> web.Response:
-    """GET /v/<code>/feed.atom: new disclosures of one village."""
+    """GET /v/<code>/feed.atom: new disclosures and wall posts of one village."""
     language = language_of(request)
     found = village_of(request)
     if found is None:

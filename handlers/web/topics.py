@@ -1,0 +1,163 @@
+"""Point-topic requests on the web: a topic's page, a village's feedback wall (回音壁) with
+filters and pages, the statistics page with SVG charts, and the favicon.
+
+What is public is decided by `bot/services/topic_board.py` (PT-04, PT-10, SEC-04); unknown
+receipts are a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.services.people import Denied
+from bot.services.topic_board import WALL_STATUSES, BadCursor, TopicBoard
+from bot.web_render.disclosures import local_time
+from bot.web_render.templates import STATIC
+from bot.web_render.topics import (
+    category_name,
+    days_text,
+    post_views,
+    ratio_text,
+    stats_view,
+    status_text,
+    step_text,
+    timely_text,
+    topic_board_of,
+)
+from handlers.web.disclosures import village_of
+from handlers.web.keys import SERVICES
+from handlers.web.respond import conditional, html_page, language_of
+
+WALL_PAGE = 10
+FAVICON = STATIC / "favicon.svg"
+
+
+def topic_board(request: web.Request) -> TopicBoard:
+    return topic_board_of(request.app[SERVICES])
+
+
+def helpers(request: web.Request, language: str) -> dict:
+    """What the topic templates use to show values in the reader's language."""
+    tz = request.app[SERVICES].config.township.tz
+    return {
+        "when": lambda moment: local_time(moment, tz),
+        "day": lambda moment: local_time(moment, tz)[:10],
+        "category_name": lambda code: category_name(language, code),
+        "status_text": lambda status, reopened=0: status_text(language, status, reopened),
+        "timely": lambda on_time: timely_text(language, on_time),
+        "step_text": lambda step: step_text(language, step),
+    }
+
+
+async def topic(request: web.Request) -> web.Response:
+    """GET /t/<receipt>: one topic — in full once answered or declined, else only its state."""
+    language = language_of(request)
+    found = topic_board(request).topic(request.match_info["receipt"])
+    if found is None:
+        raise web.HTTPNotFound()
+    return html_page(request, "topic.html", language, t=found, **helpers(request, language))
+
+
+def _wall_link(code: str, **query: str | None) -> str:
+    kept = {k: v for k, v in query.items() if v}
+    return f"/v/{code}/wall" + (f"?{urlencode(kept)}" if kept else "")
+
+
+async def wall(request: web.Request) -> web.Response:
+    """GET /v/<code>/wall?category=&status=&cursor=: the whole wall, filtered, page by page."""
+    language = language_of(request)
+    found = village_of(request)
+    if found is None:
+        code = request.match_info["code"]
+        return html_page(request, "not_found.html", language, status=404, village_code=code)
+    board = topic_board(request)
+    category = request.query.get("category") or None
+    if category not in board.categories:
+        category = None
+    status = request.query.get("status") or None
+    if status not in WALL_STATUSES:
+        status = None
+    cursor = request.query.get("cursor")
+    try:
+        page = board.wall(
+            village_code=found.code,
+            category=category,
+            status=status,
+            cursor=cursor,
+            limit=WALL_PAGE,
+        )
+    except BadCursor:
+        raise web.HTTPFound(_wall_link(found.code, category=category, status=status)) from None
+    lang = request.query.get("lang") if request.query.get("lang") in ("zh-CN", "en") else None
+    return html_page(
+        request,
+        "wall.html",
+        language,
+        village=found,
+        page=page,
+        views=post_views(page.posts, board.tz),
+        categories=board.categories,
+        statuses=tuple(WALL_STATUSES),
+        category=category,
+        wall_status=status,
+        first_page=cursor is None,
+        wall_link=lambda **q: _wall_link(found.code, lang=lang, **q),
+        **helpers(request, language),
+    )
+
+
+async def stats(request: web.Request) -> web.Response:
+    """GET /stats?village=&period=: per village and period, as SVG charts and tables."""
+    language = language_of(request)
+    services = request.app[SERVICES]
+    board = topic_board(request)
+    villages = services.membership.villages()
+    code = request.query.get("village") or None
+    if code not in {v.code for v in villages}:
+        code = None
+    period_text = (request.query.get("period") or "").strip()[:20]
+    bad_period = None
+    try:
+        period = board.period(period_text or None)
+    except Denied:
+        bad_period = period_text
+        period = board.period(None)
+    view = stats_view(language, board.stats(period, code))
+    today = board.today()
+    quarter = (today.month - 1) // 3 + 1
+    last_quarter = f"{today.year}Q{quarter - 1}" if quarter > 1 else f"{today.year - 1}Q4"
+    shortcuts = (
+        ("web.stats_page.this_quarter", f"{today.year}Q{quarter}"),
+        ("web.stats_page.last_quarter", last_quarter),
+        ("web.stats_page.this_year", str(today.year)),
+        ("web.stats_page.last_year", str(today.year - 1)),
+    )
+    return html_page(
+        request,
+        "stats_page.html",
+        language,
+        status=400 if bad_period is not None else 200,
+        view=view,
+        villages=villages,
+        village_code=code,
+        period_text=period_text if bad_period is None else bad_period,
+        bad_period=bad_period,
+        shortcuts=shortcuts,
+        category_name=lambda c: category_name(language, c),
+        rate=ratio_text,
+        days_text=lambda value: days_text(language, value),
+    )
+
+
+async def favicon(request: web.Request) -> web.Response:
+    """GET /favicon.ico: the site's small SVG icon (browsers ask for it on their own)."""
+    return conditional(request, FAVICON.read_bytes(), "image/svg+xml", charset=None)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/t/{receipt}", topic)
+    app.router.add_get("/v/{code}/wall", wall)
+    app.router.add_get("/stats", stats)
+    app.router.add_get("/favicon.ico", favicon)
