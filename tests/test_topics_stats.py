@@ -6,6 +6,8 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bot.services.people import Denied
@@ -141,3 +143,14 @@ def test_report_has_a_summary_and_one_sheet_per_village(data):
     assert len(qingshan) == 1 + 5 and qingshan[1][0] == "DT-2026-0002"
     names = {"王秀英", "李建国", "张桂兰"}
     assert not any(n in str(cell) for row in qingshan for cell in row for n in names)
+
+
+@given(st.text(max_size=12))
+def test_period_parser_refuses_junk_politely(text):
+    """Any text either names a period or is refused with a message; nothing else escapes."""
+    try:
+        period = parse_period(text, date(2026, 11, 26))
+    except Denied as denied:
+        assert denied.key == "topics.stats.bad_period"
+    else:
+        assert period.first <= period.last

@@ -79,12 +79,19 @@ _QUARTER = re.compile(r"(\d{4})\s*[Qq]([1-4])")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
+# Years a period may name: anything else is a typo, not a statistics request.
+YEARS = (2000, 2099)
+
+
 def parse_period(text: str | None, today: date) -> Period:
     """`2026`, `2026Q2` or `2026-05`; default: the current quarter."""
     text = (text or "").strip()
     if not text:
         quarter = (today.month - 1) // 3 + 1
         text = f"{today.year}Q{quarter}"
+    match = _QUARTER.fullmatch(text) or _MONTH.fullmatch(text) or _YEAR.fullmatch(text)
+    if match is None or not YEARS[0] <= int(match.group(1)) <= YEARS[1]:
+        raise Denied("topics.stats.bad_period", text=text[:20])
     if m := _QUARTER.fullmatch(text):
         year, quarter = int(m.group(1)), int(m.group(2))
         first = date(year, 3 * quarter - 2, 1)
