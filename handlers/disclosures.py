@@ -1,7 +1,6 @@
 """Disclosure commands and buttons (DESIGN §3): the command and button tables and their
-registration. Each handler makes at most one changing call to
-`bot.services.disclosures.DisclosureService`; drafting, importing, review, reading and residents'
-commands live in the sibling `handlers/disclosures_*` modules."""
+registration. Each handler makes at most one changing call to `DisclosureService`; drafting,
+importing, review, reading and residents' commands live in `handlers/disclosures_*`."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
-from bot.services.importing import ImportRejected
+from bot.services.disclosures.spreadsheets import ImportRejected
 from handlers.common import answer_here, person, refusals, reply, services
 from handlers.disclosures_common import button_data, send_file
 

@@ -8,8 +8,8 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Term, t
 from bot.render import local_time
-from bot.services import disclosure_render
-from bot.services.disclosures import View
+from bot.services.disclosures import render as disclosure_render
+from bot.services.disclosures.service import View
 from handlers.common import buttons, person, refusals, reply, services
 from handlers.disclosures_common import button_data, send_file
 

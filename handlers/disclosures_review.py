@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
-from bot.services import disclosure_render
+from bot.services.disclosures import render as disclosure_render
 from handlers.common import buttons, person, refusals, reply, services
 from handlers.disclosures_common import pressed
 

@@ -1,5 +1,5 @@
 """Point-topic commands and buttons (issue 4): the command table and its registration. Each
-handler parses input, makes at most one changing call to `bot.services.topics.TopicService`,
+handler parses input, makes at most one changing call to `bot.services.topics.service.TopicService`,
 and renders the result; residents', officials' and township commands and the button presses
 live in the sibling `handlers/topics_*` modules."""
 

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes, filters
 
 from bot.i18n import t_plain
 from bot.services.people import Denied
-from bot.services.topics import Reply
+from bot.services.topics.service import Reply
 from handlers.common import SERVICES, answer_here, person, refusals, services
 from handlers.topics_common import say
 

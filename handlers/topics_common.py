@@ -8,8 +8,8 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Term, t, t_plain
 from bot.services.people import Denied, Person
-from bot.services.topics import Reply, TopicService
-from bot.services.topics_text import excerpt
+from bot.services.topics.service import Reply, TopicService
+from bot.services.topics.text import excerpt
 from handlers.common import buttons, reply, services
 from storage.topics import Topic
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services.people import Denied
-from bot.services.topics_text import reason_from
+from bot.services.topics.text import reason_from
 from handlers.common import answer_here, person, refusals, reply, services
 from handlers.topics_common import named_topic, rest, say, topic_list
 

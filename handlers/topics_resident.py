@@ -7,9 +7,9 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Term, t
 from bot.render import local_time
-from bot.services.topics import HistoryEntry
-from bot.services.topics_notices import category_term
-from bot.services.topics_text import excerpt
+from bot.services.topics.notices import category_term
+from bot.services.topics.service import HistoryEntry
+from bot.services.topics.text import excerpt
 from handlers.common import answer_here, person, refusals, reply, services
 from handlers.topics_common import LIST_LIMIT, named_topic, rest
 

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Term, t, t_plain
 from bot.services.people import Denied
-from bot.services.topics_stats import stats_lines
+from bot.services.topics.stats import stats_lines
 from handlers.common import answer_here, person, refusals, reply, services
 from handlers.topics_common import args_of, named_topic, rest, topic_list
 

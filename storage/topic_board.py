@@ -4,7 +4,7 @@ open/overdue counts and candidates for search (DESIGN §6, §8).
 Nothing here writes. The wall holds only topics that have been answered or declined at least once
 (`answer_id IS NOT NULL`), paired with their current answer; a topic never answered is not on it.
 The requester's identity is never selected. Masking is the service's job (`bot/services/
-topic_board.py`): these rows carry the stored text as it is.
+topics/board.py`): these rows carry the stored text as it is.
 """
 
 from __future__ import annotations

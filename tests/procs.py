@@ -172,8 +172,8 @@ class BotProcess:
 # Service classes --die-after may name; a bare method name means MembershipService.
 DYING_CLASSES = {
     "MembershipService": "bot.services.membership",
-    "DisclosureService": "bot.services.disclosures",
-    "TopicService": "bot.services.topics",
+    "DisclosureService": "bot.services.disclosures.service",
+    "TopicService": "bot.services.topics.service",
 }
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from bot.config import parse_config
 from bot.sandbox.emulator import BotApiEmulator
-from bot.services.disclosures import DisclosureService
+from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
 from storage import members, users
 from storage.db import Store

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from bot.services.importing import (
+from bot.services.disclosures.spreadsheets import (
     ImportRejected,
     balance_difference,
     parse_finance,

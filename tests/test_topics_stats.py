@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bot.services.people import Denied
-from bot.services.topics_chart import cjk_font
-from bot.services.topics_stats import parse_period, percent
+from bot.services.topics.chart import cjk_font
+from bot.services.topics.stats import parse_period, percent
 from tests.test_topics import (
     ACCOUNTANT,
     HEAD,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.topics_text import (
+from bot.services.topics.text import (
     classify,
     find_link,
     format_receipt,

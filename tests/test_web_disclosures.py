@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.services.bundle import Services
-from bot.services.disclosure_board import DisclosureBoard, decode_cursor
+from bot.services.disclosures.board import DisclosureBoard, decode_cursor
 from storage import disclosures as store_d
 from storage import users
 from storage.db import Store

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from bot.services.topics_stats import compute, parse_period, percent
+from bot.services.topics.stats import compute, parse_period, percent
 from tests.test_web_disclosures import text_of
 from tests.test_web_pages import assert_well_formed_page
 from tests.test_web_topics import client, services, world  # noqa: F401 - fixtures

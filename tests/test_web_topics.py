@@ -17,7 +17,7 @@ import pytest
 
 import handlers.web.topics as web_topics
 from bot.services.bundle import Services
-from bot.services.topic_board import TopicBoard
+from bot.services.topics.board import TopicBoard
 from storage import members, users
 from storage.db import Store
 from storage.topics import Topic
@@ -359,7 +359,7 @@ async def test_the_index_shows_open_overdue_and_rates_per_village(client, world)
 
 
 async def test_the_index_rates_use_the_bots_stats_definitions(client, world):
-    from bot.services.topics_stats import compute, parse_period, percent
+    from bot.services.topics.stats import compute, parse_period, percent
 
     today = date(2026, 10, 28)
     rows, _ = compute(

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from bot.config import Config
 from bot.services.calendar import WorkCalendar
-from bot.services.disclosures import DisclosureService
+from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
 from bot.services.ticks import Ticker
-from bot.services.topics import TopicService
-from bot.services.topics_schedule import TopicSchedule
+from bot.services.topics.schedule import TopicSchedule
+from bot.services.topics.service import TopicService
 from storage.db import Store
 
 

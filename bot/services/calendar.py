@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics_notices import answer as notify_answer
+from bot.services.topics.notices import answer as notify_answer
 from storage import audit, calendar_days, members
 from storage.db import Store
 from storage.times import utcnow

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.services.disclosure_board import (
+from bot.services.disclosures.board import (
     Ledger,
     LedgerLine,
     PublicDisclosure,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.bundle import Services
-from bot.services.disclosure_board import DisclosureBoard, QuarterStatus
+from bot.services.disclosures.board import DisclosureBoard, QuarterStatus
 from bot.services.money import format_fen
 from bot.web_render.board import BoardSections, Section, Stat, Tone
 from storage.disclosure_board import PublicItem

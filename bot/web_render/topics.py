@@ -4,7 +4,7 @@ as sentences, the statistics charts and the feed entries.
 `add_topic_sections(sections)` plugs into `board.BoardSections`:
 - figures on each village's row of the index and its board: topics being handled now, overdue
   now, and this year's on-time rate (按时办结率) and satisfaction rate (满意率) — the same
-  definitions as the bot's /stats (`bot/services/topics_stats.py`);
+  definitions as the bot's /stats (`bot/services/topics/stats.py`);
 - a block on the village board: the newest posts of its feedback wall (回音壁);
 - a block on the township index: the newest wall posts of every village.
 """
@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Term, t_plain
 from bot.services.bundle import Services
-from bot.services.topic_board import WALL_STATUSES, Step, TopicBoard, TopicStats, WallPost
-from bot.services.topics_stats import Counts, days, percent
-from bot.services.topics_text import excerpt
+from bot.services.topics.board import WALL_STATUSES, Step, TopicBoard, TopicStats, WallPost
+from bot.services.topics.stats import Counts, days, percent
+from bot.services.topics.text import excerpt
 from bot.web_render.board import BoardSections, Section, Stat, Tone
 from bot.web_render.charts import Bar, Chart, bar_chart
 from bot.web_render.disclosures import Phrase, local_time

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.services.topic_board import (
+from bot.services.topics.board import (
     RATINGS,
     WALL_STATUSES,
     PublicAnswer,
@@ -15,8 +15,8 @@ from bot.services.topic_board import (
     Step,
     WallPost,
 )
-from bot.services.topics_stats import Counts, Period
-from bot.services.topics_text import CATEGORIES, DECLINE_REASONS
+from bot.services.topics.stats import Counts, Period
+from bot.services.topics.text import CATEGORIES, DECLINE_REASONS
 
 TOPIC_STATUSES = ("assigned", "answered", "declined", "closed")
 STEP_ACTIONS = (

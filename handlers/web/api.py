@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.services.disclosure_board import PAGE_MAX, BadCursor
+from bot.services.disclosures.board import PAGE_MAX, BadCursor
 from bot.services.people import Denied
 from bot.web_render import api_json, topics_json
 from bot.web_render.topics import topic_board_of

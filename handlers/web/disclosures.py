@@ -13,7 +13,7 @@ from functools import partial
 from aiohttp import web
 
 from bot.i18n import t_plain
-from bot.services.disclosure_board import QUERY_MAX, DisclosureBoard
+from bot.services.disclosures.board import QUERY_MAX, DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
 from bot.web_render.disclosures import board_of, entries, local_time, yuan

@@ -1,7 +1,7 @@
 """Point-topic requests on the web: a topic's page, a village's feedback wall (回音壁) with
 filters and pages, the statistics page with SVG charts, and the favicon.
 
-What is public is decided by `bot/services/topic_board.py` (PT-04, PT-10, SEC-04); unknown
+What is public is decided by `bot/services/topics/board.py` (PT-04, PT-10, SEC-04); unknown
 receipts are a 404.
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.services.people import Denied
-from bot.services.topic_board import WALL_STATUSES, BadCursor, TopicBoard
+from bot.services.topics.board import WALL_STATUSES, BadCursor, TopicBoard
 from bot.web_render.disclosures import local_time
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import (

@@ -1,0 +1,1 @@
+"""Disclosures (村务公开事项): drafting, import, sign-off, publication, corrections, archive."""

@@ -1,0 +1,111 @@
+"""What the disclosure forms answer, rendered for the outbox.
+
+An answer that follows a change is queued in that change's transaction (DESIGN §7): the inbox
+marks the update done with the first commit, so an answer sent afterwards by the handler would be
+lost for good if the bot died in between. Button labels are rendered here, in the reader's
+language; the handler only acknowledges the button press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.i18n import Term, t, t_plain
+from bot.render import split_message
+from bot.services import notify
+from bot.services.disclosures import render as disclosure_render
+from bot.services.people import ReplyTo
+from storage.disclosures import Disclosure, Row
+
+# Photos and documents one notice may carry (sent one by one while its draft is open).
+ATTACHMENTS_MAX = 10
+
+# Rows of (label, callback_data); labels already rendered.
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+
+def keyboard(rows: Buttons) -> dict | None:
+    """The reply_markup of an outbox message, or None without buttons."""
+    if not rows:
+        return None
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
+
+
+def queue(db: Database, key: str, reply: ReplyTo | None, lines: list[str], rows: Buttons = ()):
+    """Queue rendered lines as the answer: split into messages (the first may edit the pressed
+    message), the buttons on the last one. Nothing is queued without a ReplyTo."""
+    if reply is None:
+        return
+    parts = split_message(lines)
+    for i, part in enumerate(parts):
+        notify.answer_text(
+            db,
+            key if i == 0 else f"{key}:{i}",
+            reply if i == 0 else ReplyTo(reply.chat_id),
+            part,
+            reply_markup=keyboard(rows) if i == len(parts) - 1 else None,
+        )
+
+
+def category_buttons(categories: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """Two categories a row."""
+    return [
+        [(categories[j], f"dcat:{j}") for j in range(i, min(i + 2, len(categories)))]
+        for i in range(0, len(categories), 2)
+    ]
+
+
+def question(language: str, step: str, info: dict, categories: Sequence[str]):
+    """The next question of a form: (lines, buttons)."""
+    if step == "category":
+        text = t(language, "disc.ask_category", kind=Term(f"disc.kind.{info['kind']}"))
+        return [text], category_buttons(categories)
+    if step == "period":
+        suggested = info["suggested"]
+        return [t(language, "disc.ask_period", suggested=suggested)], [
+            [(suggested, f"dper:{suggested}")]
+        ]
+    if step == "file":
+        kind = info["kind"]
+        text = t(language, f"disc.ask_file_{kind}", period=info["period"])
+        return [text], [[(t_plain(language, "disc.template_button"), f"dtpl:{kind}")]]
+    if step in ("title", "body"):
+        return [t(language, f"disc.ask_{step}")], []
+    raise ValueError(f"no question for step {step!r}")
+
+
+def draft(
+    language: str,
+    d: Disclosure,
+    rows: list[Row],
+    *,
+    village: str,
+    tz: ZoneInfo,
+    info: dict,
+):
+    """A saved draft as its official sees it, with Submit and Major buttons: (lines, buttons)."""
+    lines = disclosure_render.lines(
+        language, d, rows, village=village, names_full=True, tz=tz, status=True
+    )
+    if "rows" in info:
+        lines.append(t(language, "disc.imported", rows=info["rows"], masked=info["masked"]))
+        if info.get("ignored"):
+            lines.append(t(language, "disc.ignored_columns", columns="、".join(info["ignored"])))
+    lines.append(t(language, "disc.draft_next", id=d.id))
+    if d.kind == "notice":
+        lines.append(t(language, "disc.attach_hint", limit=ATTACHMENTS_MAX))
+    major = "disc.major_button_off" if d.major else "disc.major_button"
+    buttons = [
+        [
+            (t_plain(language, "disc.submit_button"), f"dsub:{d.id}"),
+            (t_plain(language, major), f"dmaj:{d.id}"),
+        ]
+    ]
+    return lines, buttons

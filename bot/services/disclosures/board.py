@@ -1,0 +1,488 @@
+"""Published disclosures for the public web board, the feeds, the API and the posters (§6, §8).
+
+Everything returned here is safe to show to anyone: only published (or superseded) versions,
+beneficiaries' names masked (`张*三`), and every free-text value passed through `mask_text` once
+more, so an ID, phone or card number that slipped into a note is never shown in full. The values
+are plain text: the pages, feeds and API escape them for their own format.
+
+No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSON and PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.config import Config
+from bot.services.disclosures.schedule import parse_period, previous_quarter, publication_month
+from bot.services.masking import mask_name, mask_text
+from storage import disclosure_board as board
+from storage import disclosures as store_d
+from storage import villages
+from storage.db import Store
+from storage.disclosure_board import Position, PublicItem
+from storage.disclosures import Disclosure, Row
+from storage.times import from_text, to_text, utcnow
+
+PAGE_MAX = 100
+SEARCH_MAX = 50
+SEARCH_TERMS_MAX = 5
+QUERY_MAX = 100
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that this board did not hand out."""
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    account: str
+    description: str
+    amount_fen: int
+    ytd_fen: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """A finance disclosure's table: opening, income and expense lines, totals, closing."""
+
+    opening_fen: int
+    income: tuple[LedgerLine, ...]
+    expense: tuple[LedgerLine, ...]
+    income_fen: int
+    expense_fen: int
+    closing_fen: int
+
+    @property
+    def computed_closing_fen(self) -> int:
+        return self.opening_fen + self.income_fen - self.expense_fen
+
+    @property
+    def difference_fen(self) -> int:
+        """Stated minus computed closing balance: 0 when the ledger balances."""
+        return self.closing_fen - self.computed_closing_fen
+
+    @property
+    def balanced(self) -> bool:
+        return self.difference_fen == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Beneficiary:
+    """One line of a subsidy list; `name` is always masked here (§6)."""
+
+    n: int
+    group: str
+    name: str
+    item: str
+    quantity: str
+    standard: str
+    amount_fen: int
+    paid: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyList:
+    lines: tuple[Beneficiary, ...]
+    total_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FilingRecord:
+    """备案: who drafted it, who signed it, when it was published, the content checksum."""
+
+    drafted_by: str
+    signed_by: tuple[Signature, ...]
+    published_at: datetime
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    op: str  # field | changed | added | removed | att_added | att_removed
+    section: str
+    what: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    id: int
+    version: int
+    status: str
+    published_at: datetime
+    title: str
+    changes: tuple[Change, ...]  # what this version changed from the one before
+
+
+@dataclass(frozen=True, slots=True)
+class PublicDisclosure:
+    """Everything the page, the API and the poster show of one published version."""
+
+    id: int
+    village_code: str
+    village_name: str
+    kind: str
+    category: str
+    period: str
+    title: str
+    body: str
+    major: bool
+    status: str  # published | superseded
+    version: int
+    published_at: datetime
+    ledger: Ledger | None
+    subsidy: SubsidyList | None
+    attachments: tuple[str, ...]
+    signatures: tuple[Signature, ...]
+    filing: FilingRecord | None
+    versions: tuple[Version, ...]
+    newest_id: int
+
+    @property
+    def superseded(self) -> bool:
+        return self.status == "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterStatus:
+    """A village's regular quarterly disclosure in the current quarter (SCH-01, SCH-09).
+
+    state: on_time (published by the deadline), late (published after it), missing (nothing
+    published and the deadline has passed), pending (nothing yet, the deadline is still ahead).
+    """
+
+    village_code: str
+    period: str
+    state: str
+    deadline: date
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: tuple[PublicItem, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VillageFigures:
+    code: str
+    name: str
+    published: int
+    superseded: int
+    finance: int
+    subsidy: int
+    notice: int
+    quarter: QuarterStatus
+
+
+# -- cursors: opaque to clients, validated on the way in -------------------------------------
+
+
+def encode_cursor(item: PublicItem) -> str:
+    raw = f"{to_text(item.published_at)}|{item.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    """The position a cursor stands for; BadCursor for anything else."""
+    if not cursor or len(cursor) > 100:
+        raise BadCursor(cursor)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, ident = raw.partition("|")
+        moment = from_text(stamp)
+        if moment is None or moment.tzinfo is None or not ident.isdigit():
+            raise BadCursor(cursor)
+        return Position(moment, int(ident))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search box, as the bot's /search splits them (at most five)."""
+    text = text[:QUERY_MAX].replace("，", " ").replace(",", " ").replace("、", " ")
+    return [w for w in text.split() if w][:SEARCH_TERMS_MAX]
+
+
+def _clean(value: object) -> str:
+    """A stored free-text value as public text: a string, numbers masked (§6)."""
+    if value is None:
+        return ""
+    return mask_text(str(value))
+
+
+class DisclosureBoard:
+    """Read-only access to what the public may see of disclosures."""
+
+    def __init__(
+        self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.tz = config.township.tz
+        self.now = now
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.config.disclosure.categories
+
+    def village_name(self, code: str) -> str:
+        village = villages.get(self.store.db, code)
+        return village.name if village else code
+
+    # -- one disclosure ----------------------------------------------------------------------
+
+    def disclosure(self, disclosure_id: int) -> PublicDisclosure | None:
+        """A published or superseded version; None for anything else (drafts → 404)."""
+        db = self.store.db
+        if board.item(db, disclosure_id) is None:
+            return None
+        d = store_d.get(db, disclosure_id)
+        if d is None or not d.is_public or d.published_at is None:
+            return None
+        rows = store_d.rows_of(db, d.id)
+        filing = store_d.filing(db, d.id)
+        record = None
+        if filing is not None:
+            record = FilingRecord(
+                _clean(filing.drafted_by_name),
+                tuple(
+                    Signature(_clean(s.get("name", "")), from_text(s["at"]))
+                    for s in filing.signed_by
+                    if s.get("at")
+                ),
+                filing.published_at,
+                filing.checksum,
+            )
+        signatures = (
+            record.signed_by
+            if record is not None
+            else tuple(
+                Signature(_clean(s.name), s.at)
+                for s in store_d.signoffs(db, d.id, d.review_round)
+                if s.decision == "approve"
+            )
+        )
+        history = board.versions(db, d.root_id)
+        newest = max(history, key=lambda v: (v.version, v.id)) if history else None
+        return PublicDisclosure(
+            id=d.id,
+            village_code=d.village_code,
+            village_name=self.village_name(d.village_code),
+            kind=d.kind,
+            category=d.category,
+            period=d.period,
+            title=_clean(d.title),
+            body=_clean(d.body),
+            major=d.major,
+            status=d.status,
+            version=d.version,
+            published_at=d.published_at,
+            ledger=_ledger(d, rows) if d.kind == "finance" else None,
+            subsidy=_subsidy(rows) if d.kind == "subsidy" else None,
+            attachments=tuple(
+                _clean(r.data.get("name", "")) for r in rows if r.section == "attachment"
+            ),
+            signatures=signatures,
+            filing=record,
+            versions=tuple(self._version(v) for v in history),
+            newest_id=newest.id if newest else d.id,
+        )
+
+    def _version(self, item: PublicItem) -> Version:
+        d = store_d.get(self.store.db, item.id)
+        changes = tuple(
+            Change(
+                str(c.get("op", "")),
+                str(c.get("section", "")),
+                _clean(c.get("what", "")),
+                _clean(c.get("before", "")),
+                _clean(c.get("after", "")),
+            )
+            for c in ((d.changes if d else None) or [])
+            if isinstance(c, dict)
+        )
+        return Version(
+            item.id, item.version, item.status, item.published_at, _clean(item.title), changes
+        )
+
+    # -- lists -------------------------------------------------------------------------------
+
+    def page(
+        self,
+        *,
+        village_code: str | None = None,
+        category: str | None = None,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> Page:
+        """Public versions newest first, `limit` at a time (1..100); BadCursor for a bad cursor."""
+        limit = max(1, min(limit, PAGE_MAX))
+        after = decode_cursor(cursor) if cursor is not None else None
+        found = board.listing(
+            self.store.db,
+            village_code=village_code,
+            category=category,
+            after=after,
+            limit=limit + 1,
+        )
+        items = tuple(_masked_item(i) for i in found[:limit])
+        next_cursor = encode_cursor(items[-1]) if len(found) > limit and items else None
+        return Page(items, next_cursor)
+
+    def latest_by_category(
+        self, village_code: str, per_category: int = 3
+    ) -> list[tuple[str, list[PublicItem]]]:
+        """A village's current versions by category, in the configured category order."""
+        found = board.latest_by_category(self.store.db, village_code, per_category)
+        by_category: dict[str, list[PublicItem]] = {}
+        for i in found:
+            by_category.setdefault(i.category, []).append(_masked_item(i))
+        order = {c: n for n, c in enumerate(self.categories)}
+        return sorted(by_category.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+    def recent(self, village_code: str | None = None, limit: int = 50) -> list[PublicItem]:
+        """The newest public versions (feeds): a correction is a new entry of its own."""
+        found = board.listing(self.store.db, village_code=village_code, limit=limit)
+        return [_masked_item(i) for i in found]
+
+    def last_published(self, village_code: str | None = None) -> datetime | None:
+        return board.last_published(self.store.db, village_code)
+
+    def search(
+        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
+    ) -> list[PublicItem]:
+        """Published versions matching every word: the disclosures' FTS5 trigram index, so
+        Chinese matches without spaces (ARC-10); one- and two-character words too."""
+        terms = search_terms(text)
+        if not terms:
+            return []
+        db = self.store.db
+        ids = store_d.search(db, terms, village_code, max(1, min(limit, SEARCH_MAX)))
+        return [_masked_item(i) for i in (board.item(db, n) for n in ids) if i is not None]
+
+    # -- the quarterly schedule --------------------------------------------------------------
+
+    def quarter_statuses(self) -> dict[str, QuarterStatus]:
+        """Every active village's status for the disclosure due in the current quarter."""
+        today = self.now().astimezone(self.tz).date()
+        period = previous_quarter(today)
+        parsed = parse_period(period)
+        assert parsed is not None
+        month = publication_month(parsed)
+        assert month is not None
+        deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
+        first = {
+            p.village_code: p.first_published_at
+            for p in board.period_publications(self.store.db, period)
+        }
+        out: dict[str, QuarterStatus] = {}
+        for village in villages.all_active(self.store.db):
+            published = first.get(village.code)
+            if published is not None:
+                on_time = published.astimezone(self.tz).date() <= deadline
+                state = "on_time" if on_time else "late"
+            else:
+                state = "missing" if today > deadline else "pending"
+            out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
+        return out
+
+    def quarter_status(self, village_code: str) -> QuarterStatus | None:
+        return self.quarter_statuses().get(village_code)
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def figures(self) -> list[VillageFigures]:
+        """Per active village: published items by state and kind, and the quarter's status."""
+        counted = {c.village_code: c for c in board.counts(self.store.db)}
+        statuses = self.quarter_statuses()
+        out = []
+        for village in villages.all_active(self.store.db):
+            c = counted.get(village.code)
+            out.append(
+                VillageFigures(
+                    village.code,
+                    village.name,
+                    c.published if c else 0,
+                    c.superseded if c else 0,
+                    c.finance if c else 0,
+                    c.subsidy if c else 0,
+                    c.notice if c else 0,
+                    statuses[village.code],
+                )
+            )
+        return out
+
+
+def _masked_item(item: PublicItem) -> PublicItem:
+    return PublicItem(
+        item.id,
+        item.village_code,
+        item.kind,
+        item.category,
+        item.period,
+        _clean(item.title),
+        item.status,
+        item.version,
+        item.root_id,
+        item.major,
+        item.supersedes_id,
+        item.superseded_by_id,
+        item.published_at,
+    )
+
+
+def _ledger(d: Disclosure, rows: list[Row]) -> Ledger:
+    def lines(section: str) -> tuple[LedgerLine, ...]:
+        return tuple(
+            LedgerLine(
+                _clean(r.data.get("account", "")),
+                _clean(r.data.get("description", "")),
+                r.amount_fen,
+                r.ytd_fen,
+            )
+            for r in rows
+            if r.section == section
+        )
+
+    income, expense = lines("income"), lines("expense")
+    return Ledger(
+        d.opening_fen or 0,
+        income,
+        expense,
+        sum(line.amount_fen for line in income),
+        sum(line.amount_fen for line in expense),
+        d.closing_fen or 0,
+    )
+
+
+def _subsidy(rows: list[Row]) -> SubsidyList:
+    lines = tuple(
+        Beneficiary(
+            n=r.position,
+            group=_clean(r.data.get("group", "")),
+            name=mask_name(str(r.data.get("head", "") or "")),
+            item=_clean(r.data.get("item", "")),
+            quantity=_clean(r.data.get("quantity", "")),
+            standard=_clean(r.data.get("standard", "")),
+            amount_fen=r.amount_fen,
+            paid=_clean(r.data.get("paid", "")),
+            note=_clean(r.data.get("note", "")),
+        )
+        for r in rows
+        if r.section != "attachment"
+    )
+    return SubsidyList(lines, sum(line.amount_fen for line in lines))

@@ -1,0 +1,48 @@
+"""Exports: one disclosure as CSV or XLSX, masked as the reader may see it, and the township's
+yearly archive of every published item with its checksum."""
+
+from __future__ import annotations
+
+from bot.services.disclosures import export_files as disclosure_export
+from bot.services.disclosures.reading import DisclosureReading
+from bot.services.people import Denied, Person
+from storage import disclosures as store_d
+from storage import villages
+
+
+class DisclosureExports(DisclosureReading):
+    """Disclosures as files to download."""
+
+    def export(self, person: Person, disclosure_id: int | str, fmt: str) -> tuple[str, bytes]:
+        """One disclosure as CSV or XLSX (masked as the person may see it)."""
+        view = self.view(person, disclosure_id)
+        d = view.disclosure
+        table = disclosure_export.table(d, view.rows, names_full=view.names_full)
+        base = f"{view.village}-{d.period}-{d.id}-v{d.version}"
+        if fmt == "csv":
+            return f"{base}.csv", disclosure_export.to_csv(table)
+        return f"{base}.xlsx", disclosure_export.to_xlsx([(d.category.replace("/", "-"), table)])
+
+    def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
+        """Township staff: a village's or every village's published disclosures of a year."""
+        person.require("township")
+        db = self.store.db
+        if village_code is not None:
+            village_code = village_code.lower()
+            if villages.get(db, village_code) is None:
+                raise Denied("village.unknown", code=village_code)
+        items = []
+        for d in store_d.published_in_year(db, year, village_code):
+            filing = store_d.filing(db, d.id)
+            items.append(
+                (
+                    d,
+                    self._village_name(d.village_code),
+                    store_d.rows_of(db, d.id),
+                    filing.checksum if filing else "",
+                )
+            )
+        if not items:
+            raise Denied("disc.export_empty", year=year)
+        name = f"村务公开-{year}-{village_code or 'all'}.xlsx"
+        return name, disclosure_export.year_archive(items)

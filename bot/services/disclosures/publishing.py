@@ -1,0 +1,221 @@
+"""Publication (SCH-01, SCH-02, ARC-01): approved → published exactly once, with the filing
+record, search index, village chat post and the notices to subscribers and author."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from bot.i18n import t
+from bot.render import split_message
+from bot.services import notify
+from bot.services.disclosures import export_files as disclosure_export
+from bot.services.disclosures import render as disclosure_render
+from bot.services.disclosures.base import DisclosureBase
+from bot.services.disclosures.changes import changes as compute_changes
+from storage import audit, outbox, users, villages
+from storage import disclosures as store_d
+from storage.disclosures import Disclosure, Row
+
+# A published table longer than this many messages goes to the chat as a file plus a summary.
+CHAT_MESSAGES_MAX = 3
+
+
+class DisclosurePublishing(DisclosureBase):
+    """The scheduler's ``publish_due`` job and the publication an approval may cause at once."""
+
+    def publish_due(self, now: datetime) -> int:
+        """Scheduler job: publish every approved item whose time has come; each exactly once."""
+        published = 0
+        for d in store_d.due_for_publication(self.store.db, now):
+            with self.store.transaction() as db:
+                fresh = store_d.get(db, d.id)
+                if (
+                    fresh is not None
+                    and fresh.status == "approved"
+                    and self._publish(db, fresh, now)
+                ):
+                    published += 1
+        return published
+
+    def _publish(self, db, d: Disclosure, now: datetime) -> bool:
+        """approved → published, with the filing record, search index and every message owed.
+
+        Runs inside the caller's transaction; the guarded transition makes it happen once.
+        """
+        rows = store_d.rows_of(db, d.id)
+        change_list = None
+        old = store_d.get(db, d.supersedes_id) if d.supersedes_id else None
+        if old is not None:
+            change_list = compute_changes(old, store_d.rows_of(db, old.id), d, rows)
+        fields: dict = {"published_at": now}
+        if change_list is not None:
+            fields["changes"] = change_list
+        if not store_d.transition(db, d.id, "approved", "published", **fields):
+            return False
+        if old is not None:
+            store_d.transition(db, old.id, "published", "superseded", superseded_by_id=d.id)
+            audit.record(
+                db,
+                None,
+                "disclosure.superseded",
+                f"disclosure:{old.id}",
+                village_code=old.village_code,
+                after={"superseded_by": d.id},
+            )
+        signoffs = self._approvals(db, d)
+        author = users.get(db, d.created_by)
+        checksum = content_checksum(d, rows)
+        store_d.add_filing(
+            db,
+            d.id,
+            d.village_code,
+            d.created_by,
+            author.display_name if author else str(d.created_by),
+            [{"user_id": s.user_id, "name": s.name, "at": s.at.isoformat()} for s in signoffs],
+            now,
+            checksum,
+        )
+        store_d.index(db, d.id, d.title, d.body, disclosure_render.rows_text(d, rows))
+        audit.record(
+            db,
+            None,
+            "disclosure.published",
+            f"disclosure:{d.id}",
+            village_code=d.village_code,
+            after={"checksum": checksum, "version": d.version, "supersedes": d.supersedes_id},
+        )
+        published = store_d.get(db, d.id)
+        self._announce(db, published, rows, signoffs, store_d.filing(db, d.id))
+        return True
+
+    def _announce(self, db, d: Disclosure, rows: list[Row], signoffs, filing) -> None:
+        """Queue the village chat post, the subscribers' notices and the author's notice."""
+        village = villages.get(db, d.village_code)
+        name = village.name if village else d.village_code
+        language = self.default_language
+        if village is not None and village.chat_id:
+            lines = disclosure_render.lines(
+                language,
+                d,
+                rows,
+                village=name,
+                names_full=False,
+                tz=self.tz,
+                signoffs=signoffs,
+                filing=filing,
+            )
+            parts = split_message(lines)
+            key = f"publish:{d.id}:chat"
+            if len(parts) <= CHAT_MESSAGES_MAX:
+                for i, part in enumerate(parts):
+                    outbox.enqueue(
+                        db,
+                        f"{key}:{i}",
+                        village.chat_id,
+                        "sendMessage",
+                        {"chat_id": village.chat_id, "text": part, "parse_mode": "HTML"},
+                        priority=outbox.BULK,
+                    )
+            else:
+                summary = [disclosure_render.header(language, d, name)]
+                summary.append(t(language, "disc.attached", rows=len(rows)))
+                if d.kind == "finance":
+                    summary += disclosure_render.finance_lines(language, d, [])[:1]
+                outbox.enqueue(
+                    db,
+                    f"{key}:0",
+                    village.chat_id,
+                    "sendMessage",
+                    {"chat_id": village.chat_id, "text": "\n".join(summary), "parse_mode": "HTML"},
+                    priority=outbox.BULK,
+                )
+                content = disclosure_export.to_xlsx(
+                    [
+                        (
+                            d.category.replace("/", "-"),
+                            disclosure_export.table(d, rows, names_full=False),
+                        )
+                    ]
+                )
+                outbox.enqueue(
+                    db,
+                    f"{key}:file",
+                    village.chat_id,
+                    "sendDocument",
+                    {
+                        "chat_id": village.chat_id,
+                        "document": {
+                            "filename": f"{d.period}-{d.id}.xlsx",
+                            "content_hex": content.hex(),
+                        },
+                        "caption": t(language, "disc.file_caption", id=d.id, title=d.title),
+                        "parse_mode": "HTML",
+                    },
+                    priority=outbox.BULK,
+                )
+            self._queue_attachments(db, key, village.chat_id, d, rows, language, outbox.BULK)
+        for user_id in store_d.subscribers(db, d.village_code, d.category):
+            notify.message(
+                db,
+                f"publish:{d.id}:sub:{user_id}",
+                user_id,
+                self.default_language,
+                "disc.subscriber_notice",
+                id=d.id,
+                title=d.title,
+                village=name,
+                category=d.category,
+                priority=outbox.BULK,
+            )
+        notify.message(
+            db,
+            f"publish:{d.id}:author",
+            d.created_by,
+            self.default_language,
+            "disc.published_notice",
+            id=d.id,
+            title=d.title,
+        )
+
+    def _queue_attachments(
+        self, db, key: str, chat_id: int, d: Disclosure, rows: list[Row], language: str, priority
+    ) -> None:
+        """A notice's photos and documents, re-sent by file_id (sendPhoto / sendDocument)."""
+        attachments = [r for r in rows if r.section == "attachment"]
+        for i, r in enumerate(attachments, 1):
+            kind = r.data["kind"]
+            caption = t(language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments))
+            outbox.enqueue(
+                db,
+                f"{key}:att:{i}",
+                chat_id,
+                "sendPhoto" if kind == "photo" else "sendDocument",
+                {
+                    "chat_id": chat_id,
+                    kind: r.data["file_id"],
+                    "caption": caption,
+                    "parse_mode": "HTML",
+                },
+                priority=priority,
+            )
+
+
+def content_checksum(d: Disclosure, rows: list[Row]) -> str:
+    """SHA-256 of the published content, canonical JSON (ARC-01 filing, SEC-11 tamper check)."""
+    content = {
+        "village": d.village_code,
+        "kind": d.kind,
+        "category": d.category,
+        "period": d.period,
+        "title": d.title,
+        "body": d.body,
+        "version": d.version,
+        "supersedes": d.supersedes_id,
+        "opening_fen": d.opening_fen,
+        "closing_fen": d.closing_fen,
+        "rows": [[r.section, r.data, r.amount_fen, r.ytd_fen] for r in rows],
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,89 @@
+"""Reading disclosures: one item as a person may see it, browsing by village, category and period,
+and search of the published ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.disclosures.base import DisclosureBase
+from bot.services.disclosures.schedule import (
+    parse_period,
+)
+from bot.services.people import Denied, Person
+from storage import disclosures as store_d
+from storage import villages
+from storage.disclosures import Disclosure, Row
+
+SEARCH_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One disclosure as a given person may see it."""
+
+    disclosure: Disclosure
+    rows: list[Row]
+    village: str
+    names_full: bool
+    signoffs: list[store_d.Signoff]
+    filing: store_d.Filing | None
+
+
+class DisclosureReading(DisclosureBase):
+    """Viewing, browsing and searching, each as the person asking may see it."""
+
+    def view(self, person: Person, disclosure_id: int | str) -> View:
+        """One item: published versions for anyone; unpublished ones for the office only."""
+        d = self._get(disclosure_id)
+        if not d.is_public and not self._is_office(person, d.village_code):
+            raise Denied("disc.unknown", ref=str(disclosure_id))
+        db = self.store.db
+        signoffs = self._approvals(db, d)
+        return View(
+            d,
+            store_d.rows_of(db, d.id),
+            self._village_name(d.village_code),
+            self.names_full(person, d.village_code),
+            signoffs if d.is_public else [],
+            store_d.filing(db, d.id),
+        )
+
+    def browse(
+        self, person: Person, words: list[str]
+    ) -> tuple[str | None, list[Disclosure], list[Disclosure]]:
+        """Published items (and, for the office, the open ones) by village, category, period.
+
+        ``words`` may hold a village code (township), a category and a period in any order.
+        """
+        village_code = person.village_code
+        category = period = None
+        for word in words:
+            if word in self.categories:
+                category = word
+            elif (p := parse_period(word)) is not None:
+                period = p.text
+            elif person.is_township and villages.get(self.store.db, word.lower()):
+                village_code = word.lower()
+            elif word.isdigit() and 1 <= int(word) <= len(self.categories):
+                category = self.categories[int(word) - 1]
+            else:
+                raise Denied("disc.browse_usage")
+        db = self.store.db
+        public = store_d.of_village(
+            db, village_code, ("published", "superseded"), category=category, period=period
+        )
+        open_items: list[Disclosure] = []
+        if village_code and self._is_office(person, village_code) and not person.is_township:
+            open_items = store_d.of_village(
+                db, village_code, store_d.OPEN_STATUSES, category=category, period=period
+            )
+        return village_code, public, open_items
+
+    def search(self, person: Person, text: str) -> list[Disclosure]:
+        """Published items matching every word (Chinese substrings match: ARC-10)."""
+        terms = [w for w in text.replace("，", " ").replace(",", " ").split() if w][:5]
+        if not terms:
+            raise Denied("disc.search_usage")
+        village = None if person.is_township else person.village_code
+        ids = store_d.search(self.store.db, terms, village, SEARCH_LIMIT)
+        return [d for d in (store_d.get(self.store.db, i) for i in ids) if d is not None]

@@ -1,0 +1,169 @@
+"""Sign-off: each supervisor approves or rejects (with a reason) the round in review; with
+the required approvals the item is approved, and published at once when due (REV-01, SCH-02)."""
+
+from __future__ import annotations
+
+from bot.i18n import t, t_plain
+from bot.render import local_time
+from bot.services import notify
+from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.disclosures.publishing import DisclosurePublishing
+from bot.services.disclosures.reading import DisclosureReading, View
+from bot.services.disclosures.schedule import publish_due
+from bot.services.people import Denied, Person, ReplyTo
+from storage import audit, outbox
+from storage import disclosures as store_d
+from storage.disclosures import Disclosure
+
+REASON_MAX = 500
+
+
+class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm):
+    """The supervisors' decisions on an item in review."""
+
+    def awaiting_review(self, person: Person) -> list[Disclosure]:
+        """What waits for this supervisor's decision (/review)."""
+        person.require("supervisor")
+        return store_d.awaiting(self.store.db, person.village_code, person.user_id)
+
+    def review_view(self, person: Person, disclosure_id: int | str) -> View:
+        """An item in review, as its supervisor sees it."""
+        d = self._get(disclosure_id)
+        person.require("supervisor", d.village_code)
+        return self.view(person, d.id)
+
+    def _check_review(self, person: Person, disclosure_id: int, round_: int) -> Disclosure:
+        d = self._get(disclosure_id)
+        person.require("supervisor", d.village_code)
+        if d.status != "in_review" or d.review_round != round_:
+            raise Denied("disc.review_closed", id=d.id)
+        if any(s.user_id == person.user_id for s in store_d.signoffs(self.store.db, d.id, round_)):
+            raise Denied("disc.already_decided", id=d.id)
+        return d
+
+    def approve(
+        self, person: Person, disclosure_id: int, round_: int, reply: ReplyTo | None = None
+    ) -> Disclosure:
+        """One supervisor signs; with all required sign-offs the item is approved (REV-01), and
+        a major item or a correction is published in the same transaction (SCH-02, SCH-07)."""
+        d = self._check_review(person, disclosure_id, round_)
+        now = self.now()
+        with self.store.transaction() as db:
+            if not store_d.add_signoff(
+                db, d.id, round_, person.user_id, person.name, "approve", None
+            ):
+                raise Denied("disc.already_decided", id=d.id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "disclosure.signed",
+                f"disclosure:{d.id}",
+                village_code=d.village_code,
+                after={"round": round_, "decision": "approve"},
+            )
+            approvals = self._approvals(db, d)  # d.review_round is round_ (_check_review)
+            supervisors = self._supervisors(db, d.village_code)
+            needed = self._required(len(supervisors))
+            if len(approvals) >= needed:
+                due = publish_due(
+                    d.period,
+                    major=d.major,
+                    correction=d.supersedes_id is not None,
+                    now=now,
+                    config=self.settings,
+                    tz=self.tz,
+                )
+                store_d.transition(
+                    db, d.id, "in_review", "approved", approved_at=now, publish_due_at=due
+                )
+                audit.record(
+                    db,
+                    None,
+                    "disclosure.approved",
+                    f"disclosure:{d.id}",
+                    village_code=d.village_code,
+                    after={
+                        "signed_by": [s.user_id for s in approvals],
+                        "publish_due_at": due.isoformat(),
+                    },
+                )
+                notify.message(
+                    db,
+                    f"a{event}:approved",
+                    d.created_by,
+                    self.default_language,
+                    "disc.approved_notice",
+                    id=d.id,
+                    title=d.title,
+                    due=local_time(due, self.tz),
+                )
+                if due <= now:
+                    self._publish(db, store_d.get(db, d.id), now)
+            key = {
+                "approved": "disc.approve_done_all",
+                "published": "disc.approve_done_published",
+            }.get(store_d.get(db, d.id).status, "disc.approve_done")
+            self._answer(db, event, reply, person, key, id=d.id)
+        return store_d.get(self.store.db, d.id)
+
+    def start_reject(
+        self, person: Person, disclosure_id: int, round_: int, reply: ReplyTo | None = None
+    ) -> Disclosure:
+        """Rejecting needs a reason: the next text the supervisor sends is taken as it."""
+        d = self._check_review(person, disclosure_id, round_)
+        with self.store.transaction() as db:
+            store_d.set_form(db, person.user_id, "reason", {"id": d.id, "round": round_})
+            if reply is not None:
+                key = self._form_key(person)
+                notify.answer(db, key, reply, person.language, "disc.ask_reason", id=d.id)
+        return d
+
+    def _reject(
+        self, person: Person, disclosure_id: int, round_: int, reason: str, reply: ReplyTo | None
+    ) -> Step:
+        d = self._check_review(person, disclosure_id, round_)
+        if not reason or len(reason) > REASON_MAX:
+            raise Denied("disc.bad_reason", limit=REASON_MAX)
+        with self.store.transaction() as db:
+            store_d.add_signoff(db, d.id, round_, person.user_id, person.name, "reject", reason)
+            store_d.transition(db, d.id, "in_review", "draft", reject_reason=reason)
+            store_d.clear_form(db, person.user_id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "disclosure.rejected",
+                f"disclosure:{d.id}",
+                village_code=d.village_code,
+                after={"round": round_, "reason": reason},
+            )
+            language = notify.language_of(db, d.created_by, self.default_language)
+            outbox.enqueue(
+                db,
+                f"a{event}:rejected",
+                d.created_by,
+                "sendMessage",
+                {
+                    "chat_id": d.created_by,
+                    "text": t(
+                        language,
+                        "disc.rejected_notice",
+                        id=d.id,
+                        title=d.title,
+                        name=person.name,
+                        reason=reason,
+                    ),
+                    "parse_mode": "HTML",
+                    "reply_markup": {
+                        "inline_keyboard": [
+                            [
+                                {
+                                    "text": t_plain(language, "disc.edit_button"),
+                                    "callback_data": f"dedit:{d.id}",
+                                }
+                            ]
+                        ]
+                    },
+                },
+            )
+            self._answer(db, event, reply, person, "disc.reject_done", id=d.id)
+        return Step("rejected", store_d.get(self.store.db, d.id))

@@ -1,0 +1,140 @@
+"""Submission for review: a draft's checks (content, balance, supervisors), then draft →
+in_review with a review request to every supervisor of the village (REV-01, FLD-06)."""
+
+from __future__ import annotations
+
+from bot.i18n import Term, t, t_plain
+from bot.render import split_message
+from bot.services import notify
+from bot.services.disclosures import render as disclosure_render
+from bot.services.disclosures import spreadsheets as importing
+from bot.services.disclosures.form import DisclosureForm
+from bot.services.disclosures.publishing import DisclosurePublishing
+from bot.services.money import format_fen
+from bot.services.people import Denied, Person, ReplyTo
+from storage import audit, outbox
+from storage import disclosures as store_d
+from storage.disclosures import Disclosure, Row
+
+
+class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
+    """A draft sent to the village's supervision committee, with what each supervisor receives."""
+
+    def balance_difference(self, d: Disclosure, rows: list[Row]) -> int:
+        """Stated minus computed closing balance of a ledger (0 for other kinds)."""
+        if d.kind != "finance":
+            return 0
+        return importing.balance_difference(
+            d.opening_fen or 0,
+            [r.amount_fen for r in rows if r.section == "income"],
+            [r.amount_fen for r in rows if r.section == "expense"],
+            d.closing_fen or 0,
+        )
+
+    def submit(
+        self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
+    ) -> Disclosure:
+        """Send a draft to the village's supervision committee (draft → in_review)."""
+        d = self._own_draft(person, disclosure_id)
+        db = self.store.db
+        rows = store_d.rows_of(db, d.id)
+        if d.kind in ("finance", "subsidy") and not rows:
+            raise Denied("disc.no_rows")  # FLD-06: no submission without its content
+        difference = self.balance_difference(d, rows)
+        if difference:
+            computed = (d.closing_fen or 0) - difference
+            raise Denied(
+                "disc.submit_unbalanced",
+                stated=format_fen(d.closing_fen or 0),
+                computed=format_fen(computed),
+                difference=format_fen(difference, sign=True),
+            )
+        supervisors = self._supervisors(db, d.village_code)
+        if not supervisors or len(supervisors) < self._required(len(supervisors)):
+            raise Denied("disc.no_supervisors", needed=self._required(len(supervisors)) or 1)
+        hospitality = importing.hospitality_rows(rows) if d.kind == "finance" else []
+        village = self._village_name(d.village_code)
+        with self.store.transaction() as db:
+            round_ = d.review_round + 1
+            if not store_d.transition(
+                db,
+                d.id,
+                "draft",
+                "in_review",
+                review_round=round_,
+                submitted_at=self.now(),
+                reject_reason=None,
+            ):
+                raise Denied("disc.not_draft", id=d.id, status=Term("disc.status.in_review"))
+            current = self.form(person.user_id)
+            if current and current[1].get("id") == d.id:
+                store_d.clear_form(db, person.user_id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "disclosure.submitted",
+                f"disclosure:{d.id}",
+                village_code=d.village_code,
+                after={"round": round_, "supervisors": [s.user_id for s in supervisors]},
+            )
+            submitted = store_d.get(db, d.id)
+            for s in supervisors:
+                self._queue_review(
+                    db,
+                    f"a{event}:review:{s.user_id}",
+                    s.user_id,
+                    submitted,
+                    rows,
+                    village,
+                    hospitality,
+                )
+            self._answer(db, event, reply, person, "disc.submitted", id=d.id, round=round_)
+        return store_d.get(self.store.db, d.id)
+
+    def _queue_review(
+        self,
+        db,
+        key: str,
+        user_id: int,
+        d: Disclosure,
+        rows: list[Row],
+        village: str,
+        hospitality: list[Row],
+    ) -> None:
+        """A supervisor's review request: the rendered item and Approve / Reject buttons."""
+        language = notify.language_of(db, user_id, self.default_language)
+        lines = [t(language, "disc.review_request", village=village)]
+        lines += disclosure_render.lines(
+            language, d, rows, village=village, names_full=True, tz=self.tz
+        )
+        for r in hospitality:  # CAT-11: hospitality expected 0
+            lines.append(
+                t(
+                    language,
+                    "disc.hospitality_flag",
+                    account=r.data.get("account", ""),
+                    amount=format_fen(r.amount_fen),
+                )
+            )
+        parts = split_message(lines)
+        markup = {
+            "inline_keyboard": [
+                [
+                    {
+                        "text": t_plain(language, "disc.approve"),
+                        "callback_data": f"dapp:{d.id}:{d.review_round}",
+                    },
+                    {
+                        "text": t_plain(language, "disc.reject"),
+                        "callback_data": f"drej:{d.id}:{d.review_round}",
+                    },
+                ]
+            ]
+        }
+        # The supervisor signs what will be published: the attachments too, ahead of the text.
+        self._queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
+        for i, part in enumerate(parts):
+            payload = {"chat_id": user_id, "text": part, "parse_mode": "HTML"}
+            if i == len(parts) - 1:
+                payload["reply_markup"] = markup
+            outbox.enqueue(db, f"{key}:{i}", user_id, "sendMessage", payload)

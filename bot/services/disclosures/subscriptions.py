@@ -1,0 +1,47 @@
+"""Subscriptions: a resident follows categories of their village and is told of each publication."""
+
+from __future__ import annotations
+
+from bot.i18n import t_plain
+from bot.services.disclosures.base import DisclosureBase
+from bot.services.people import Denied, Person, ReplyTo
+from storage import audit
+from storage import disclosures as store_d
+
+
+class DisclosureSubscriptions(DisclosureBase):
+    """Following and unfollowing categories."""
+
+    def subscriptions(self, person: Person) -> list[str]:
+        """The categories the person follows ('*' = all)."""
+        return store_d.subscriptions_of(self.store.db, person.user_id)
+
+    def toggle_subscription(
+        self, person: Person, category: str, reply: ReplyTo | None = None
+    ) -> bool:
+        """Follow or stop following a category of one's village; True when now following."""
+        village = person.village_code
+        if village is None:
+            raise Denied("disc.subscribe_join_first")
+        if category != "*" and category not in self.categories:
+            raise Denied("disc.unknown_category", category=category)
+        following = category in self.subscriptions(person)
+        with self.store.transaction() as db:
+            if following:
+                store_d.unsubscribe(db, person.user_id, village, category)
+            else:
+                store_d.subscribe(db, person.user_id, village, category)
+            event = audit.record(
+                db,
+                person.user_id,
+                "disclosure.subscription",
+                f"user:{person.user_id}",
+                village_code=village,
+                after={"category": category, "following": not following},
+            )
+            name = category
+            if category == "*":
+                name = t_plain(person.language, "disc.all_categories")
+            key = "disc.unsubscribed" if following else "disc.subscribed"
+            self._answer(db, event, reply, person, key, category=name)
+        return not following

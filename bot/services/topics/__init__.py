@@ -1,0 +1,1 @@
+"""Point-topic requests (点题) and the feedback wall (回音壁)."""

@@ -1,0 +1,222 @@
+"""Answering and declining a topic (PT-04, PT-10, PT-11): the forms, the checks, the result
+notice to the requester and the post on the feedback wall (回音壁)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from bot.i18n import Term
+from bot.services.masking import mask_text
+from bot.services.people import Denied, Person, ReplyTo
+from bot.services.topics import notices
+from bot.services.topics.base import Reply, button_rows, checked_length
+from bot.services.topics.drafts import SUBMIT_ROW, FormInput, TopicDrafts
+from bot.services.topics.notices import Button, category_term
+from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
+from storage import topic_drafts, topics
+from storage.topic_drafts import Draft
+from storage.topics import Answer, Topic
+
+ATTACHMENT_KINDS = ("photo", "voice", "document")
+
+
+class TopicAnswering(TopicDrafts):
+    """An official's answer or lawful refusal, and who hears of it."""
+
+    def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
+        self._check_handler(person, topic)
+        result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
+        return self._put_draft(person, "answer", topic.id, "text", {}, reply, result)
+
+    def _answer_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+        text, media = given.text, given.media
+        topic = self.get(draft.topic_id)
+        self._check_handler(person, topic)
+        data = dict(draft.data)
+        if draft.step == "text":
+            if text is None:
+                raise Denied("topics.form.need_text")
+            data["text"] = self._check_answer_text(text)
+            data.setdefault("link", find_link(text))
+        else:
+            link = find_link(text) if text else None
+            if text and link and text.strip() == link:
+                data["link"] = link
+            elif text:
+                data["text"] = self._check_answer_text(text)
+                data["link"] = find_link(text) or data.get("link")
+            if media is not None:
+                if media[0] not in ATTACHMENT_KINDS:
+                    raise Denied("topics.form.media_kind")
+                data["attachment_kind"], data["attachment_file_id"] = media
+        result = Reply(
+            "topics.form.answer_confirm",
+            {
+                "receipt": topic.receipt,
+                "text": data["text"],
+                "link": data.get("link") or "—",
+                "media": Term(f"topics.media.{data.get('attachment_kind') or 'none'}"),
+            },
+            button_rows(SUBMIT_ROW),
+        )
+        return self._put_draft(person, "answer", topic.id, "extra", data, given.reply, result)
+
+    @staticmethod
+    def _check_answer_text(text: str) -> str:
+        return checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short")
+
+    def answer(
+        self,
+        person: Person,
+        topic: Topic,
+        text: str,
+        link: str | None = None,
+        attachment: tuple[str, str] | None = None,
+        reply: ReplyTo | None = None,
+    ) -> Topic:
+        """Answer a topic (PT-04, PT-11): requester told with rating buttons, wall post."""
+        self._check_handler(person, topic)
+        text = self._check_answer_text(text)
+        link = link or find_link(text)
+        if topic.joint and not link:
+            raise Denied("topics.joint_needs_link", receipt=topic.receipt)  # 联名点题
+        return self._respond(person, topic, "answer", None, text, link, attachment, reply)
+
+    def start_decline(self, person: Person, topic: Topic) -> Reply:
+        self._check_handler(person, topic)
+        rows = [[Button(f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")] for r in DECLINE_REASONS]
+        return Reply("topics.form.decline_reason", {"receipt": topic.receipt}, button_rows(*rows))
+
+    def choose_reason(
+        self, person: Person, topic: Topic, reason: str, reply: ReplyTo | None = None
+    ) -> Reply:
+        self._check_handler(person, topic)
+        if reason not in DECLINE_REASONS:
+            raise Denied("topics.stale")
+        key = (
+            "topics.form.decline_link"
+            if reason == "already_disclosed"
+            else "topics.form.decline_text"
+        )
+        result = Reply(key, {"reason": Term(f"topics.reason.{reason}")})
+        data = {"reason": reason}
+        return self._put_draft(person, "decline", topic.id, "text", data, reply, result)
+
+    def _decline_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+        topic = self.get(draft.topic_id)
+        topic = self.decline(person, topic, draft.data["reason"], given.text, given.reply)
+        return Reply("topics.declined_ack", {"receipt": topic.receipt})
+
+    def decline(
+        self,
+        person: Person,
+        topic: Topic,
+        reason: str,
+        explanation: str,
+        reply: ReplyTo | None = None,
+    ) -> Topic:
+        """Refuse with a lawful reason and an explanation (PT-10, SEC-01..03, SEC-07, FCR-02).
+        Refusals are public on the wall like answers."""
+        self._check_handler(person, topic)
+        if reason not in DECLINE_REASONS:
+            raise Denied("topics.bad_reason")
+        explanation = self._check_answer_text(explanation)
+        if len(explanation) < TEXT_MIN:
+            raise Denied("topics.answer_too_short", minimum=TEXT_MIN)
+        link = find_link(explanation)
+        if reason == "already_disclosed" and not link:
+            raise Denied("topics.decline_needs_link")
+        return self._respond(person, topic, "decline", reason, explanation, link, None, reply)
+
+    def _respond(
+        self,
+        person: Person,
+        topic: Topic,
+        kind: str,
+        reason: str | None,
+        text: str,
+        link: str | None,
+        attachment: tuple[str, str] | None,
+        reply: ReplyTo | None,
+    ) -> Topic:
+        now = self.now()
+        today = self.local_date(now)
+        on_time = today <= topic.due_date
+        status = "answered" if kind == "answer" else "declined"
+        with self.store.transaction() as db:
+            post = self.post_of(db, person.user_id, topic.village_code)
+            self._claim(db, person, topic, now)
+            answer_id = topics.add_answer(
+                db,
+                topic_id=topic.id,
+                kind=kind,
+                reason=reason,
+                text=text,
+                link=link,
+                attachment_kind=attachment[0] if attachment else None,
+                attachment_file_id=attachment[1] if attachment else None,
+                by_user_id=person.user_id,
+                by_post=post,
+                at=now,
+                due_date=topic.due_date,
+                on_time=on_time,
+            )
+            if not topics.respond(db, topic.id, answer_id, status, now):
+                raise Denied("topics.not_open", receipt=topic.receipt)
+            topic_drafts.delete(db, person.user_id)
+            after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
+            event = self._event(db, person.user_id, f"topic.{status}", topic, after)
+            answer = topics.answer(db, answer_id)
+            self._tell_requester(db, event, topic, answer)
+            self._post_to_wall(db, event, topic, answer)
+            ack = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"
+            self._ack(db, event, reply, person, ack, receipt=topic.receipt)
+            return topics.get(db, topic.id)
+
+    def _answer_params(self, topic: Topic, answer: Answer) -> dict:
+        return {
+            "receipt": topic.receipt,
+            "village": self.village_name(topic.village_code),
+            "category": category_term(topic.category),
+            "answer": answer.text,
+            "link": answer.link or "—",
+            "reason": Term(f"topics.reason.{answer.reason or 'none'}"),
+            "post": answer.by_post,
+            "filed": self.local_date(topic.filed_at).isoformat(),
+            "answered": self.local_date(answer.at).isoformat(),
+            "timely": Term("topics.wall.on_time" if answer.on_time else "topics.wall.late"),
+        }
+
+    def _tell_requester(self, db: Database, event: int, topic: Topic, answer: Answer) -> None:
+        """The result notice (PT-05, PT-11) with the rating prompt (SAT-01)."""
+        key = "topics.answered_notice" if answer.kind == "answer" else "topics.declined_notice"
+        notices.to_person(
+            db,
+            f"a{event}:requester",
+            topic.requester_id,
+            self.language,
+            key,
+            rows=notices.rating_buttons(topic.id, answer.id),
+            question=topic.text,
+            days=self.limits.auto_close_days,
+            **self._answer_params(topic, answer),
+        )
+
+    def _post_to_wall(self, db: Database, event: int, topic: Topic, answer: Answer) -> None:
+        """回音壁 (PT-01, PT-04, cn-practice §4.4): question masked, never the requester."""
+        chat_id = self.limits.wall_chat_id
+        if chat_id is None:
+            return
+        key = "topics.wall.answer" if answer.kind == "answer" else "topics.wall.decline"
+        params = self._answer_params(topic, answer)
+        params["answer"] = mask_text(answer.text)
+        notices.to_chat(
+            db,
+            f"a{event}:wall",
+            chat_id,
+            self.language,
+            key,
+            rows=notices.support_buttons(topic.id),
+            question=mask_text(topic.text),
+            **params,
+        )

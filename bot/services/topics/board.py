@@ -1,0 +1,431 @@
+"""Point-topic requests (点题) on the public web board: the feedback wall (回音壁), one topic's
+page, and the figures (DESIGN §6, §8; domain reference §9, §13, §21).
+
+What is public, and why:
+- A topic is public once it has been answered or lawfully declined (PT-01, PT-04, PT-11: the
+  result goes on the wall; PT-10: a refusal is recorded with its reason, never silently dropped).
+  It stays public after a rating, a reopening (不满意) or closing: what was published once is not
+  withdrawn, and the timeline shows what happened since.
+- A topic still being handled and never answered shows only its receipt, village, category,
+  status, filing and due dates and whether it is overdue — never its text (SEC-04: matters still
+  under handling are exempt; PT-03: the office screens a topic before anything is published).
+  This lets a resident holding a receipt follow its progress (TL-07) without publishing it.
+- The requester's identity is never read here at all (DESIGN §6, SEC-08). Answers show the
+  answering *post* (`by_post`, e.g. 青山村 会计), never a private account.
+- Every free text (question, answer, link, post) passes through `mask_text`, so an ID, phone or
+  card number a resident typed is never shown in full (SEC-03). Internal notes stay private:
+  urge notes, extension reasons and a resident's 不满意 reason are not published (SEC-04, SEC-08).
+
+The figures reuse `topics_stats` (one definition of 按时办结率 and 满意率 for the bot's /stats and
+the web). Values are plain text: pages, feeds and the API escape them for their own format.
+No Telegram and no HTTP here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.config import Config
+from bot.services.disclosures.board import search_terms
+from bot.services.masking import mask_text
+from bot.services.people import Denied
+from bot.services.topics.stats import Counts, Period, compute, parse_period
+from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
+from storage import audit, villages
+from storage import topic_board as board
+from storage import topics as store_t
+from storage.db import Store
+from storage.times import from_text, to_text, utcnow
+from storage.topic_board import BoardTopic, WallPosition, WallRow
+from storage.topics import Answer
+
+PAGE_MAX = 100
+SEARCH_MAX = 50
+WALL_STATUSES = {"answered": "answer", "declined": "decline"}
+RATINGS = ("satisfied", "basic", "unsatisfied")
+# Audit actions shown on a topic's public timeline, and the fields of each that may be shown.
+TIMELINE = {
+    "topic.filed": ("due",),
+    "topic.routed": ("post",),
+    "topic.claimed": ("post",),
+    "topic.transferred": ("post",),
+    "topic.urged": ("auto",),
+    "topic.extension_requested": ("days",),
+    "topic.extended": ("due",),
+    "topic.extension_refused": (),
+    "topic.answered": ("post", "on_time"),
+    "topic.declined": ("post", "reason", "on_time"),
+    "topic.rated": ("rating",),
+    "topic.reopened": ("due",),
+    "topic.closed": (),
+    "topic.escalated": (),
+    "topic.joint": ("supports",),
+}
+
+
+class BadCursor(ValueError):
+    """A wall cursor that this board did not hand out."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAnswer:
+    id: int
+    kind: str  # answer | decline
+    reason: str | None  # a lawful refusal reason (DECLINE_REASONS) for a decline
+    text: str
+    link: str | None
+    post: str
+    at: datetime
+    due_date: date
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WallPost:
+    """One topic on the feedback wall: masked question, its current answer, no requester."""
+
+    receipt: str
+    village_code: str
+    village_name: str
+    category: str
+    question: str
+    status: str  # assigned (reopened) | answered | declined | closed
+    filed_at: datetime
+    due_date: date
+    supports: int
+    joint: bool
+    reopened: int
+    answer: PublicAnswer
+
+    @property
+    def kind(self) -> str:
+        return self.answer.kind
+
+    @property
+    def on_time(self) -> bool:
+        return self.answer.on_time
+
+
+@dataclass(frozen=True, slots=True)
+class WallPage:
+    posts: tuple[WallPost, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of a topic's public timeline: what happened, when, and showable details."""
+
+    at: datetime
+    action: str  # filed, routed, claimed, transferred, urged, …
+    params: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTopic:
+    """A topic page. `public` False: still being handled and never answered — then `question`
+    is None, `answers` and `timeline` are empty (SEC-04)."""
+
+    public: bool
+    receipt: str
+    village_code: str
+    village_name: str
+    category: str
+    status: str
+    filed_at: datetime
+    due_date: date
+    overdue: bool  # open and past its due date
+    extended: bool
+    reopened: int
+    supports: int
+    joint: bool
+    rating: str | None
+    question: str | None
+    answers: tuple[PublicAnswer, ...]  # oldest first; the last is the current one
+    timeline: tuple[Step, ...]
+
+    @property
+    def answer(self) -> PublicAnswer | None:
+        return self.answers[-1] if self.answers else None
+
+
+@dataclass(frozen=True, slots=True)
+class VillageTopicFigures:
+    """The index's figures of one village: now open/overdue, and the period's two rates."""
+
+    code: str
+    open: int
+    overdue: int
+    counts: Counts
+    period: Period
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    """The /stats page: a period, one row per village, the total, topics by category."""
+
+    period: Period
+    village_code: str | None
+    rows: tuple[Counts, ...]
+    total: Counts
+    categories: tuple[tuple[str, int], ...]  # every category, in the fixed order
+
+
+def encode_cursor(post: WallPost) -> str:
+    raw = f"w|{to_text(post.answer.at)}|{post.answer.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _clean(value: object) -> str:
+    return "" if value is None else mask_text(str(value))
+
+
+def _answer(a: Answer) -> PublicAnswer:
+    reason = a.reason if a.reason in DECLINE_REASONS else None
+    return PublicAnswer(
+        a.id,
+        a.kind,
+        reason if a.kind == "decline" else None,
+        _clean(a.text),
+        _clean(a.link) or None,
+        _clean(a.by_post),
+        a.at,
+        a.due_date,
+        a.on_time,
+    )
+
+
+class TopicBoard:
+    """Read-only access to what the public may see of point-topic requests."""
+
+    def __init__(self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow):
+        self.store = store
+        self.config = config
+        self.tz = config.township.tz
+        self.now = now
+        self._names: dict[str, str] = {}
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return CATEGORIES
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def village_name(self, code: str) -> str:
+        if code not in self._names:
+            village = villages.get(self.store.db, code)
+            self._names[code] = village.name if village else code
+        return self._names[code]
+
+    # -- the wall ----------------------------------------------------------------------------
+
+    def _post(self, row: WallRow) -> WallPost:
+        t = row.topic
+        return WallPost(
+            receipt=t.receipt,
+            village_code=t.village_code,
+            village_name=self.village_name(t.village_code),
+            category=t.category,
+            question=_clean(t.text),
+            status=t.status,
+            filed_at=t.filed_at,
+            due_date=t.due_date,
+            supports=t.supports,
+            joint=t.joint,
+            reopened=t.reopened,
+            answer=_answer(row.answer),
+        )
+
+    @staticmethod
+    def _decode(cursor: str) -> WallPosition:
+        if not cursor or len(cursor) > 100:
+            raise BadCursor(cursor)
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+            tag, stamp, ident = raw.split("|")
+            moment = from_text(stamp)
+        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+            raise BadCursor(cursor) from exc
+        if tag != "w" or moment is None or moment.tzinfo is None:
+            raise BadCursor(cursor)
+        if not ident.isascii() or not ident.isdigit() or len(ident) > 12:
+            raise BadCursor(cursor)
+        return WallPosition(moment, int(ident))
+
+    def wall(
+        self,
+        *,
+        village_code: str | None = None,
+        category: str | None = None,
+        status: str | None = None,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> WallPage:
+        """Answered and declined topics, newest answer first, `limit` at a time (1..100).
+
+        Unknown categories and statuses match nothing; BadCursor for a bad cursor."""
+        limit = max(1, min(limit, PAGE_MAX))
+        if category is not None and category not in CATEGORIES:
+            return WallPage((), None)
+        if status is not None and status not in WALL_STATUSES:
+            return WallPage((), None)
+        after = self._decode(cursor) if cursor is not None else None
+        rows = board.wall(
+            self.store.db,
+            village_code=village_code,
+            category=category,
+            kind=WALL_STATUSES[status] if status else None,
+            after=after,
+            limit=limit + 1,
+        )
+        posts = tuple(self._post(r) for r in rows[:limit])
+        more = len(rows) > limit and posts
+        return WallPage(posts, encode_cursor(posts[-1]) if more else None)
+
+    def recent(self, village_code: str | None = None, limit: int = 50) -> list[WallPost]:
+        """The newest wall posts (feeds, the index)."""
+        return list(self.wall(village_code=village_code, limit=limit).posts)
+
+    def last_answered(self, village_code: str | None = None) -> datetime | None:
+        return board.last_answered(self.store.db, village_code)
+
+    def search(
+        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
+    ) -> list[WallPost]:
+        """Wall posts whose masked question or answer contains every word (Chinese substrings).
+        The match is checked on the masked text, so a hidden number cannot be found by search."""
+        terms = search_terms(text)
+        if not terms:
+            return []
+        found = []
+        for row in board.search_candidates(self.store.db, terms, village_code):
+            post = self._post(row)
+            haystack = f"{post.question}\n{post.answer.text}".casefold()
+            if all(term.casefold() in haystack for term in terms):
+                found.append(post)
+                if len(found) >= limit:
+                    break
+        return found
+
+    # -- one topic ---------------------------------------------------------------------------
+
+    def topic(self, receipt_text: str) -> PublicTopic | None:
+        """A topic page by receipt (`dt-2026-42` is read as DT-2026-0042); None if unknown."""
+        receipt = parse_receipt(receipt_text or "")
+        if receipt is None:
+            return None
+        db = self.store.db
+        t = board.topic(db, receipt)
+        if t is None:
+            return None
+        public = t.first_responded_at is not None
+        answers = tuple(_answer(a) for a in board.answers(db, t.id)) if public else ()
+        timeline = self._timeline(t, answers) if public else ()
+        return PublicTopic(
+            public=public,
+            receipt=t.receipt,
+            village_code=t.village_code,
+            village_name=self.village_name(t.village_code),
+            category=t.category,
+            status=t.status,
+            filed_at=t.filed_at,
+            due_date=t.due_date,
+            overdue=t.status == "assigned" and t.due_date < self.today(),
+            extended=t.extended,
+            reopened=t.reopened,
+            supports=t.supports,
+            joint=t.joint,
+            rating=t.rating if public else None,
+            question=_clean(t.text) if public else None,
+            answers=answers,
+            timeline=timeline,
+        )
+
+    def _timeline(self, t: BoardTopic, answers: tuple[PublicAnswer, ...]) -> tuple[Step, ...]:
+        """The public steps of the audit trail, in order. Filing and answers carry the time the
+        topic records itself (the audit's own stamp is the moment of writing)."""
+        steps = []
+        replies = iter(answers)
+        for event in audit.for_subject(self.store.db, f"topic:{t.id}"):
+            fields = TIMELINE.get(event.action)
+            if fields is None:
+                continue  # e.g. each single support: the count is shown instead
+            after = event.after or {}
+            params: dict[str, object] = {}
+            for name in fields:
+                value = after.get(name)
+                if name == "post":
+                    value = _clean(value)
+                elif name in ("reason", "rating"):
+                    allowed = DECLINE_REASONS if name == "reason" else RATINGS
+                    value = value if value in allowed else None
+                elif name in ("auto", "on_time"):
+                    value = bool(value)
+                elif name in ("days", "supports"):
+                    value = value if isinstance(value, int) else None
+                elif name == "due":
+                    value = value if isinstance(value, str) and _is_date(value) else None
+                params[name] = value
+            moment = event.at
+            if event.action == "topic.filed":
+                moment = t.filed_at
+            elif event.action in ("topic.answered", "topic.declined"):
+                reply = next(replies, None)
+                moment = reply.at if reply is not None else moment
+            steps.append(Step(moment, event.action.removeprefix("topic."), params))
+        return tuple(steps)
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def period(self, text: str | None = None) -> Period:
+        """`2026`, `2026Q3`, `2026-05`; default the current quarter. Denied for bad text
+        (including a year no calendar has, e.g. 0000)."""
+        try:
+            return parse_period(text, self.today())
+        except (ValueError, OverflowError):
+            raise Denied("topics.stats.bad_period", text=(text or "")[:20]) from None
+
+    def figures(self, period: Period | None = None) -> dict[str, VillageTopicFigures]:
+        """Per active village: open and overdue now, and the period's counts (default: the
+        current year, so early in a quarter the rates are not all empty)."""
+        today = self.today()
+        period = period or parse_period(str(today.year), today)
+        rows, _ = compute(self.store.db, period, today, self.tz)
+        now_open = board.open_counts(self.store.db, today)
+        out = {}
+        for c in rows:
+            current = now_open.get(c.code)
+            out[c.code] = VillageTopicFigures(
+                c.code, current.open if current else 0, current.overdue if current else 0, c, period
+            )
+        return out
+
+    def stats(self, period: Period, village_code: str | None = None) -> TopicStats:
+        """Per village and the total for a period (topics_stats definitions), and topics filed
+        in the period by category."""
+        today = self.today()
+        rows, total = compute(self.store.db, period, today, self.tz, village_code)
+        start = datetime.combine(period.first, time(0), self.tz)
+        end = datetime.combine(period.last + timedelta(days=1), time(0), self.tz)
+        active = {c.code for c in rows}
+        filed = Counter(
+            t.category
+            for t in store_t.filed_between(self.store.db, start, end, village_code)
+            if t.village_code in active
+        )
+        categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
+        return TopicStats(period, village_code, tuple(rows), total, categories)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,132 @@
+"""Extensions (TL-04, PT-09): an official asks once for more working days with a reason, and
+township staff approve (within the hard cap, TL-02) or refuse."""
+
+from __future__ import annotations
+
+from bot.services.people import Denied, Person, ReplyTo
+from bot.services.topics import notices
+from bot.services.topics.base import Reply
+from bot.services.topics.drafts import FormInput, TopicDrafts
+from bot.services.topics.text import NOTE_MAX, TEXT_MIN
+from storage import members, topic_drafts, topics
+from storage.topic_drafts import Draft
+from storage.topics import Topic
+
+
+class TopicExtensions(TopicDrafts):
+    """Asking for, and deciding on, a later due date."""
+
+    def start_extension(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
+        self._check_extension_allowed(person, topic)
+        result = Reply(
+            "topics.form.extend",
+            {"receipt": topic.receipt, "maximum": self.limits.extension_max_working_days},
+        )
+        return self._put_draft(person, "extend", topic.id, "text", {}, reply, result)
+
+    def _check_extension_allowed(self, person: Person, topic: Topic) -> None:
+        self._check_handler(person, topic)
+        if topic.extended:
+            raise Denied("topics.already_extended", receipt=topic.receipt)
+        if any(e.status == "pending" for e in topics.extensions_of(self.store.db, topic.id)):
+            raise Denied("topics.extension_pending", receipt=topic.receipt)
+
+    def _extend_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+        parts = (given.text or "").split(maxsplit=1)
+        if len(parts) < 2 or not parts[0].isdigit():
+            raise Denied("topics.extend_usage", maximum=self.limits.extension_max_working_days)
+        topic = self.get(draft.topic_id)
+        self.request_extension(person, topic, int(parts[0]), parts[1], given.reply)
+        return Reply("topics.extension_requested_ack", {"days": int(parts[0])})
+
+    def request_extension(
+        self, person: Person, topic: Topic, days: int, reason: str, reply: ReplyTo | None = None
+    ) -> Topic:
+        """One extension of at most N more working days, with a reason (TL-04, PT-09)."""
+        self._check_extension_allowed(person, topic)
+        maximum = self.limits.extension_max_working_days
+        if not 1 <= days <= maximum:
+            raise Denied("topics.extend_days", maximum=maximum)
+        reason = reason.strip()
+        if len(reason) < TEXT_MIN or len(reason) > NOTE_MAX:
+            raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
+        now = self.now()
+        with self.store.transaction() as db:
+            extension_id = topics.request_extension(db, topic.id, person.user_id, days, reason, now)
+            topic_drafts.delete(db, person.user_id)
+            after = {"days": days, "reason": reason}
+            event = self._event(db, person.user_id, "topic.extension_requested", topic, after)
+            for staff in members.township_staff(db):
+                notices.to_person(
+                    db,
+                    f"a{event}:ask:{staff.user_id}",
+                    staff.user_id,
+                    self.language,
+                    "topics.extension_request",
+                    rows=notices.extension_buttons(extension_id),
+                    receipt=topic.receipt,
+                    village=self.village_name(topic.village_code),
+                    post=self.post_of(db, person.user_id, topic.village_code),
+                    days=days,
+                    reason=reason,
+                    due=topic.due_date.isoformat(),
+                    text=topic.text,
+                )
+            self._ack(db, event, reply, person, "topics.extension_requested_ack", days=days)
+            return topics.get(db, topic.id)
+
+    def decide_extension(
+        self, person: Person, extension_id: int, approve: bool, reply: ReplyTo | None = None
+    ) -> Reply:
+        """Township staff approve (new due date, hard cap TL-02) or refuse an extension."""
+        person.require("township")
+        db = self.store.db
+        extension = topics.extension(db, extension_id)
+        if extension is None or extension.status != "pending":
+            raise Denied("topics.extension_decided")
+        topic = self.get(extension.topic_id)
+        self._require_open(topic)
+        now = self.now()
+        with self.store.transaction() as db:
+            new_due = None
+            if approve:
+                cycle_start = self.local_date(topic.cycle_start)
+                due = self._deadline(db, topic.due_date, extension.days, now, cycle_start)
+                new_due = max(due, topic.due_date)
+            status = "approved" if approve else "refused"
+            if not topics.decide_extension(db, extension_id, status, person.user_id, now, new_due):
+                raise Denied("topics.extension_decided")
+            if new_due is not None:
+                topics.set_due(db, topic.id, new_due, now, extended=True)
+            due = (new_due or topic.due_date).isoformat()
+            event = self._event(
+                db,
+                person.user_id,
+                "topic.extended" if approve else "topic.extension_refused",
+                topic,
+                {"due": due, "reason": extension.reason},
+            )
+            notices.to_person(
+                db,
+                f"a{event}:official",
+                extension.requested_by,
+                self.language,
+                "topics.extension_approved" if approve else "topics.extension_refused",
+                receipt=topic.receipt,
+                due=due,
+            )
+            if approve:  # cn-practice §4.5: the reason is shown to the requester
+                notices.to_person(
+                    db,
+                    f"a{event}:requester",
+                    topic.requester_id,
+                    self.language,
+                    "topics.extension_requester",
+                    receipt=topic.receipt,
+                    due=new_due.isoformat(),
+                    reason=extension.reason,
+                )
+            key = "topics.extension_approved_ack" if approve else "topics.extension_refused_ack"
+            result = Reply(key, {"receipt": topic.receipt, "due": due})
+            self._tell(db, f"a{event}:answer", reply, person, result)
+        return result

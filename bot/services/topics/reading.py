@@ -1,0 +1,75 @@
+"""What a person may read about topics: their own, their inbox, and one topic's timeline and
+attachments (issue 4 §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.i18n import Term
+from bot.services.people import Denied, Person
+from bot.services.topics.base import TopicBase
+from storage import audit, topics
+from storage.topics import Answer, Topic
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    params: dict
+
+
+class TopicReading(TopicBase):
+    """Lists and views; nothing here changes state."""
+
+    def mine(self, person: Person) -> list[Topic]:
+        """A resident's own topics (/mytopics)."""
+        return topics.of_requester(self.store.db, person.user_id)
+
+    def inbox(self, person: Person) -> list[Topic]:
+        """Open topics the person must act on, oldest due first (/inbox)."""
+        db = self.store.db
+        found: dict[int, Topic] = {}
+        for m in person.roles:
+            if m.role == "official":
+                for topic in topics.open_for_official(db, person.user_id, m.village_code):
+                    found[topic.id] = topic
+        if person.is_township:
+            for topic in topics.open_for_township(db):
+                found[topic.id] = topic
+        if not any(m.role in ("official", "township") for m in person.roles):
+            raise Denied("denied.role", role=Term("roles.official"))
+        return sorted(found.values(), key=lambda x: (x.due_date, x.id))
+
+    def current_answer(self, topic: Topic) -> Answer | None:
+        return topics.answer(self.store.db, topic.answer_id) if topic.answer_id else None
+
+    def can_view(self, person: Person, topic: Topic) -> bool:
+        """The requester, the village's officials (assignee, first owner) and township staff."""
+        return (
+            person.user_id == topic.requester_id
+            or person.is_township
+            or person.has("official", topic.village_code)
+        )
+
+    def _check_visible(self, person: Person, topic: Topic) -> None:
+        if not self.can_view(person, topic):
+            raise Denied("topics.not_visible", receipt=topic.receipt)
+
+    def view(self, person: Person, topic: Topic) -> tuple[Topic, list[HistoryEntry]]:
+        """A topic with its full timeline (issue 4 §8)."""
+        self._check_visible(person, topic)
+        events = audit.for_subject(self.store.db, f"topic:{topic.id}")
+        return topic, [HistoryEntry(e.at, e.action, e.after or {}) for e in events]
+
+    def attachments(self, person: Person, topic: Topic) -> list[tuple[str, str]]:
+        """(kind, file_id) of the topic's photo or voice and the answers' attachments."""
+        self._check_visible(person, topic)
+        found = []
+        if topic.media_kind and topic.media_file_id:
+            found.append((topic.media_kind, topic.media_file_id))
+        for a in topics.answers_of(self.store.db, topic.id):
+            if a.attachment_kind and a.attachment_file_id:
+                found.append((a.attachment_kind, a.attachment_file_id))
+        return found

@@ -1,0 +1,86 @@
+"""The /report workbook: a summary sheet and one sheet per village (STAT-01, STAT-11).
+
+No requester names: a topic is identified by its receipt number only (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlite_utils import Database
+
+from bot.services.masking import mask_text
+from bot.services.topics.stats import Counts, Period, days, percent
+from storage import topics
+
+Label = Callable[[str], str]
+
+
+def workbook(
+    db: Database,
+    period: Period,
+    rows: list[Counts],
+    total: Counts,
+    tz: ZoneInfo,
+    label: Label,
+) -> bytes:
+    """Build the XLSX; `label(key)` gives a column heading or term in the reader's language."""
+    book = Workbook()
+    summary = book.active
+    summary.title = label("topics.report.summary")[:31]
+    heads = [
+        "village", "filed", "answered", "declined", "open", "overdue", "due", "on_time",
+        "on_time_rate", "rated", "satisfied", "basic", "unsatisfied", "not_rated",
+        "satisfaction_rate", "average_days", "urges",
+    ]  # fmt: skip
+    summary.append([label("topics.report.period"), period.label])
+    summary.append([label(f"topics.report.col.{h}") for h in heads])
+    for c in [*rows, total]:
+        summary.append(
+            [
+                c.name or label("topics.report.total"),
+                c.filed, c.answered, c.declined, c.open, c.overdue, c.due, c.on_time,
+                percent(c.on_time_rate), c.rated, c.satisfied, c.basic, c.unsatisfied,
+                c.not_rated, percent(c.satisfaction_rate), days(c.average_days),
+                c.urges + c.auto_urges,
+            ]
+        )  # fmt: skip
+    for cell in summary[2]:
+        cell.font = Font(bold=True)
+    start = datetime.combine(period.first, time(0), tz)
+    end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
+    columns = [
+        "receipt", "category", "text", "filed_at", "due_date", "status", "answered_at",
+        "on_time", "rating", "supports",
+    ]  # fmt: skip
+    for c in rows:
+        sheet = book.create_sheet(c.name[:31] or c.code)
+        sheet.append([label(f"topics.report.col.{h}") for h in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for topic in topics.filed_between(db, start, end, c.code):
+            answer = topics.answer(db, topic.answer_id) if topic.answer_id else None
+            sheet.append(
+                [
+                    topic.receipt,
+                    label(f"topics.category.{topic.category}"),
+                    mask_text(topic.text),
+                    topic.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    topic.due_date.isoformat(),
+                    label(f"topics.status.{topic.status}"),
+                    answer.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if answer else "",
+                    label("topics.report.yes" if answer and answer.on_time else "topics.report.no")
+                    if answer
+                    else "",
+                    label(f"topics.rating.{topic.rating}") if topic.rating else "",
+                    topics.supports(db, topic.id),
+                ]
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

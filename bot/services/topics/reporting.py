@@ -1,0 +1,61 @@
+"""/stats and /report for officials and township staff: who may see which village, and the
+figures, chart and workbook the pure topics_stats, topics_chart and topics_report modules make."""
+
+from __future__ import annotations
+
+from bot.i18n import Term, t_plain
+from bot.services.people import Denied, Person
+from bot.services.topics.base import TopicBase
+from bot.services.topics.chart import bar_chart
+from bot.services.topics.report_xlsx import workbook
+from bot.services.topics.stats import Counts, Period, compute, parse_period
+from storage import villages
+
+
+class TopicReporting(TopicBase):
+    """Statistics, the chart and the XLSX report, each for a period."""
+
+    def stats(self, person: Person, args: list[str]) -> tuple[Period, list[Counts], Counts]:
+        """/stats [village] [period]: township staff see all villages, officials their own."""
+        village_code, period_text = None, None
+        for arg in args:
+            village = villages.get(self.store.db, arg.strip().lower())
+            if village is not None:
+                village_code = village.code
+            else:
+                period_text = arg
+        if not person.is_township:
+            own = next((m.village_code for m in person.roles if m.role == "official"), None)
+            if own is None or village_code not in (None, own):
+                raise Denied("denied.role", role=Term("roles.township"))
+            village_code = own
+        today = self.local_date(self.now())
+        period = parse_period(period_text, today)
+        rows, total = compute(self.store.db, period, today, self.config.township.tz, village_code)
+        return period, rows, total
+
+    def chart(self, period: Period, rows: list[Counts], language: str) -> bytes:
+        """The bar chart PNG for /stats, labelled in the reader's language."""
+        labels = tuple(
+            t_plain(language, f"topics.chart.{k}") for k in ("filed", "answered", "overdue")
+        )
+        title = t_plain(language, "topics.chart.title", period=period.label)
+        return bar_chart(rows, title, labels, t_plain(language, "topics.chart.empty"))
+
+    def report(
+        self, person: Person, period_text: str | None, language: str
+    ) -> tuple[Period, bytes]:
+        """/report <period>: the XLSX workbook (township staff only)."""
+        person.require("township")
+        today = self.local_date(self.now())
+        period = parse_period(period_text, today)
+        rows, total = compute(self.store.db, period, today, self.config.township.tz)
+        data = workbook(
+            self.store.db,
+            period,
+            rows,
+            total,
+            self.config.township.tz,
+            lambda key: t_plain(language, key),
+        )
+        return period, data

@@ -1,0 +1,104 @@
+"""Where a new topic goes (first-contact responsibility, FCR-01, PT-08) and the /route rules
+township staff set for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.i18n import Term
+from bot.services.people import Denied, Person, ReplyTo
+from bot.services.topics.base import TopicBase
+from bot.services.topics.notices import category_term
+from bot.services.topics.text import CATEGORIES, is_head_title
+from storage import audit, members, topics
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a new topic goes (first-contact responsibility, FCR-01, PT-08)."""
+
+    kind: str  # 'route' | 'head' | 'officials' | 'township'
+    assignee_id: int | None
+    recipients: tuple[int, ...]
+
+
+class TopicRouting(TopicBase):
+    """Choosing a topic's first owner, and the rules that decide it."""
+
+    def _rules(self, db: Database, village_code: str) -> dict[str, int]:
+        """category (or 'head') → official's user id for one village."""
+        rules = {r.category: r.user_id for r in self.limits.routes if r.village == village_code}
+        rules |= topics.routes(db, village_code)  # /route by township staff wins over the file
+        return rules
+
+    def route(self, db: Database, village_code: str, category: str) -> Route:
+        """Routing rule → village head → every official → township: never nobody (FCR-01)."""
+        officials = self._officials(db, village_code)
+        ids = {m.user_id for m in officials}
+        rules = self._rules(db, village_code)
+        if rules.get(category) in ids:
+            return Route("route", rules[category], (rules[category],))
+        head = rules.get("head") if rules.get("head") in ids else None
+        if head is None:
+            head = next((m.user_id for m in officials if is_head_title(m.title)), None)
+        if head is not None:
+            return Route("head", head, (head,))
+        if officials:
+            return Route("officials", None, tuple(sorted(ids)))
+        return Route("township", None, tuple(self._staff_ids(db)))
+
+    def set_route(
+        self,
+        person: Person,
+        village: str,
+        category: str,
+        member_ref: str,
+        reply: ReplyTo | None = None,
+    ) -> Route:
+        """/route: township staff name the official for a village's category (or its head)."""
+        person.require("township")
+        code = self._village_code(village)
+        if category not in (*CATEGORIES, "head"):
+            raise Denied("topics.route_usage")
+        ref = member_ref.strip().lstrip("#")
+        now = self.now()
+        with self.store.transaction() as db:
+            if ref in ("-", "clear"):
+                topics.clear_route(db, code, category)
+                user_id = None
+            else:
+                member = members.get(db, int(ref)) if ref.isdigit() else None
+                if member is None or member.role != "official" or member.village_code != code:
+                    raise Denied("topics.route_not_official", ref=member_ref)
+                user_id = member.user_id
+                topics.set_route(db, code, category, user_id, person.user_id, now)
+            event = audit.record(
+                db,
+                person.user_id,
+                "topic.route_set",
+                f"route:{code}:{category}",
+                village_code=code,
+                after={"user_id": user_id},
+            )
+            self._ack(
+                db,
+                event,
+                reply,
+                person,
+                "topics.route.set" if user_id else "topics.route.cleared",
+                village=self.village_name(code),
+                category=category_term(category)
+                if category != "head"
+                else Term("topics.route.head"),
+                post=self.post_of(db, user_id, code) if user_id else "—",
+            )
+            return Route("route" if user_id else "cleared", user_id, ())
+
+    def routes(self, person: Person, village: str) -> dict[str, str]:
+        """category → post, for /route <village>."""
+        person.require("township")
+        code = self._village_code(village)
+        db = self.store.db
+        return {c: self.post_of(db, uid, code) for c, uid in self._rules(db, code).items()}

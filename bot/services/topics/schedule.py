@@ -1,0 +1,105 @@
+"""Scheduled topic work, derived from database state (DESIGN §4): automatic urges once a day,
+closing unrated answers, and the township's daily digest. Each check is idempotent, so a tick
+that runs twice or late after a restart does each thing exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from sqlite_utils import Database
+
+from bot.i18n import t
+from bot.services import notify
+from bot.services.ticks import Ticker
+from bot.services.topics.notices import to_chat_text
+from bot.services.topics.service import TopicService
+from storage import members, topics
+
+# A digest section another feature adds (e.g. villages late with their quarterly disclosure):
+# given the database and the local day, it returns catalogue lines as (key, params).
+MAX_LINES = 60  # one Telegram message; /pending and /overdue list everything
+
+DigestSection = Callable[[Database, date], list[tuple[str, dict]]]
+
+
+class TopicSchedule:
+    """The topic checks the ticker runs every minute."""
+
+    def __init__(self, service: TopicService) -> None:
+        self.service = service
+        self.sections: list[DigestSection] = []
+
+    def register(self, ticker: Ticker) -> None:
+        ticker.register("topics.auto_close", self.service.auto_close)
+        ticker.register("topics.auto_urge", self.auto_urge)
+        ticker.register("topics.digest", self.digest)
+
+    def _after_digest_time(self, now: datetime) -> bool:
+        hour, minute = self.service.limits.digest_hour_minute
+        local = now.astimezone(self.service.config.township.tz)
+        return local.time() >= time(hour, minute)
+
+    def auto_urge(self, now: datetime) -> list[str]:
+        """Overdue topics are urged once a day, in the morning with the digest (URG-01)."""
+        if not self._after_digest_time(now):
+            return []
+        return self.service.auto_urge(now)
+
+    def digest(self, now: datetime) -> int:
+        """The daily digest to township staff, once a day at digest time (URG-07, URG-10).
+
+        Decided at the first tick after digest time (or after a restart); a day with nothing
+        to report sends nothing. Returns how many digests were queued now."""
+        if not self._after_digest_time(now):
+            return 0
+        service = self.service
+        today = service.local_date(now)
+        if topics.marked(service.store.db, f"topics.digest.{today}"):
+            return 0
+        lines, news = self._lines(service.store.db, today, now)
+        with service.store.transaction() as tx:
+            if not topics.mark(tx, f"topics.digest.{today}", now):
+                return 0
+            if not news:
+                return 0
+            staff = [m.user_id for m in members.township_staff(tx)]
+            for uid in staff:
+                language = notify.language_of(tx, uid, service.language)
+                # Each line is rendered by t(), which escapes its parameters.
+                text = "\n".join(
+                    [t(language, "topics.digest.header", date=today.isoformat())]
+                    + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
+                    + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
+                )
+                to_chat_text(tx, f"digest:{today}:{uid}", uid, language, text)
+        return len(staff)
+
+    def _lines(
+        self, db: Database, today: date, now: datetime
+    ) -> tuple[list[tuple[str, dict]], bool]:
+        since = now - timedelta(days=1)
+        new = topics.filed_between(db, since, now)
+        open_topics = topics.open_topics(db)
+        due_today = [t for t in open_topics if t.due_date == today]
+        late = [t for t in open_topics if t.due_date < today]
+        escalated = topics.escalated_since(db, since)
+        lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
+        lines += [("topics.digest.item", self._item(t, today)) for t in new]
+        lines.append(("topics.digest.due_today", {"count": len(due_today)}))
+        lines += [("topics.digest.item", self._item(t, today)) for t in due_today]
+        lines.append(("topics.digest.overdue", {"count": len(late)}))
+        lines += [("topics.digest.late_item", self._item(t, today)) for t in late]
+        lines.append(("topics.digest.escalations", {"count": len(escalated)}))
+        lines += [("topics.digest.item", self._item(t, today)) for t in escalated]
+        extra = [line for section in self.sections for line in section(db, today)]
+        news = bool(new or due_today or late or escalated or extra)
+        return lines + extra, news
+
+    def _item(self, topic: topics.Topic, today: date) -> dict:
+        return {
+            "receipt": topic.receipt,
+            "village": self.service.village_name(topic.village_code),
+            "due": topic.due_date.isoformat(),
+            "late": (today - topic.due_date).days,
+        }
