@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import disclosures, errors, everyone, topics, township
+from handlers import errors, everyone, township
+from handlers.disclosures import routes as disclosures
+from handlers.topics import routes as topics
 
 PRIVATE = filters.ChatType.PRIVATE
 

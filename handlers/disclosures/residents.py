@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t, t_plain
 from bot.services.disclosures.service import DisclosureService
 from handlers.common import answer_here, buttons, person, refusals, reply, services
-from handlers.disclosures_common import button_data
+from handlers.disclosures.common import button_data
 
 
 def _followable(service: DisclosureService) -> list[str]:

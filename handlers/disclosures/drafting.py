@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
 from handlers.common import answer_here, buttons, person, refusals, reply, services
-from handlers.disclosures_common import by_number, pressed, with_ref
+from handlers.disclosures.common import by_number, pressed, with_ref
 
 
 @refusals

@@ -11,7 +11,7 @@ from bot.render import local_time
 from bot.services.disclosures import render as disclosure_render
 from bot.services.disclosures.service import View
 from handlers.common import buttons, person, refusals, reply, services
-from handlers.disclosures_common import button_data, send_file
+from handlers.disclosures.common import button_data, send_file
 
 LIST_LIMIT = 20
 

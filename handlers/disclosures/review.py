@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t, t_plain
 from bot.services.disclosures import render as disclosure_render
 from handlers.common import buttons, person, refusals, reply, services
-from handlers.disclosures_common import pressed
+from handlers.disclosures.common import pressed
 
 
 @refusals

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.services.people import Denied
 from bot.services.topics.text import reason_from
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.topics_common import named_topic, rest, say, topic_list
+from handlers.topics.common import named_topic, rest, say, topic_list
 
 
 @refusals

@@ -1,6 +1,6 @@
 """Disclosure commands and buttons (DESIGN §3): the command and button tables and their
-registration. Each handler makes at most one changing call to `DisclosureService`; drafting,
-importing, review, reading and residents' commands live in `handlers/disclosures_*`."""
+registration. Each handler makes at most one changing call to `DisclosureService`; the
+handlers themselves live in the other modules of this package."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.common import SERVICES
-from handlers.disclosures_drafting import (
+from handlers.disclosures.drafting import (
     attachment_received,
     category_pressed,
     correct,
@@ -24,8 +24,8 @@ from handlers.disclosures_drafting import (
     submit,
     submit_pressed,
 )
-from handlers.disclosures_import import file_received, stray_document, template, template_pressed
-from handlers.disclosures_reading import (
+from handlers.disclosures.importing import file_received, stray_document, template, template_pressed
+from handlers.disclosures.reading import (
     browse,
     browse_pressed,
     export,
@@ -34,8 +34,8 @@ from handlers.disclosures_reading import (
     search,
     show,
 )
-from handlers.disclosures_residents import subscribe, subscribe_pressed, verify
-from handlers.disclosures_review import approve_pressed, reject_pressed, review
+from handlers.disclosures.residents import subscribe, subscribe_pressed, verify
+from handlers.disclosures.review import approve_pressed, reject_pressed, review
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -1,16 +1,15 @@
 """Point-topic commands and buttons (issue 4): the command table and its registration. Each
-handler parses input, makes at most one changing call to `bot.services.topics.service.TopicService`,
-and renders the result; residents', officials' and township commands and the button presses
-live in the sibling `handlers/topics_*` modules."""
+handler parses input, makes at most one changing call to `TopicService` and renders the result;
+the handlers themselves live in the other modules of this package."""
 
 from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers.topics_buttons import HasTopicDraft, form_input, pressed
-from handlers.topics_official import answer, decline, extend, inbox, transfer
-from handlers.topics_resident import history, mytopics, support, topic
-from handlers.topics_township import holiday, overdue, pending, report, route, stats, urge
+from handlers.topics.buttons import HasTopicDraft, form_input, pressed
+from handlers.topics.official import answer, decline, extend, inbox, transfer
+from handlers.topics.resident import history, mytopics, support, topic
+from handlers.topics.township import holiday, overdue, pending, report, route, stats, urge
 
 COMMANDS = {
     "topic": topic,

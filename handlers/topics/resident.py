@@ -11,7 +11,7 @@ from bot.services.topics.notices import category_term
 from bot.services.topics.service import HistoryEntry
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.topics_common import LIST_LIMIT, named_topic, rest
+from handlers.topics.common import LIST_LIMIT, named_topic, rest
 
 
 @refusals

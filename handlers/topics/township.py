@@ -12,7 +12,7 @@ from bot.i18n import Term, t, t_plain
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.topics_common import args_of, named_topic, rest, topic_list
+from handlers.topics.common import args_of, named_topic, rest, topic_list
 
 
 async def _village_list(

@@ -9,7 +9,7 @@ from bot.i18n import t_plain
 from bot.services.people import Denied
 from bot.services.topics.service import Reply
 from handlers.common import SERVICES, answer_here, person, refusals, services
-from handlers.topics_common import say
+from handlers.topics.common import say
 
 
 @refusals

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from bot.services.disclosures.spreadsheets import ImportRejected
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.disclosures_common import button_data, send_file
+from handlers.disclosures.common import button_data, send_file
 
 MAX_PROBLEMS_SHOWN = 60
 

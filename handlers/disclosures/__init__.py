@@ -1,0 +1,1 @@
+"""Telegram handlers for disclosures: drafting, import, review, reading, residents."""

@@ -1,0 +1,1 @@
+"""Telegram handlers for point-topic requests, by who uses them."""
