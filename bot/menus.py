@@ -12,12 +12,12 @@ EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "resident": ("topic", "mytopics", "disclosures", "search", "subscribe", "support", "history"),
     "official": (
-        *("inbox", "answer", "decline", "extend", "transfer", "history"),
+        *("inbox", "answer", "decline", "extend", "transfer", "category", "history"),
         *("draft", "correct", "verify", "members", "disclosures", "search", "export", "stats"),
     ),
     "supervisor": ("review", "disclosures", "search", "export"),
     "township": (
-        *("pending", "overdue", "urge", "inbox", "history", "stats", "report"),
+        *("pending", "overdue", "urge", "inbox", "category", "history", "stats", "report"),
         *("invite", "members", "revoke", "route", "holiday"),
         *("disclosures", "search", "export", "export_year"),
     ),

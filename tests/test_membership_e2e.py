@@ -191,6 +191,7 @@ PRIVILEGED_ARGS = {
     "decline": "DT-2026-0001",
     "extend": "DT-2026-0001 5 需要核实",
     "transfer": "DT-2026-0001",
+    "category": "DT-2026-0001 工程",
     "stats": "",
     "pending": "",
     "overdue": "",

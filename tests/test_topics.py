@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import parse_config
 from bot.services.bundle import Services
-from bot.services.people import Denied
+from bot.services.people import Denied, ReplyTo
 from storage import audit, members, outbox, topic_drafts, topics, users
 from storage.db import Store
 
@@ -405,3 +405,29 @@ def test_inbox_pending_and_overdue_lists(world):
     with pytest.raises(Denied) as denied:
         svc.find("DT-2026-9999")
     assert denied.value.key == "topics.unknown_receipt"
+
+
+def test_the_assignee_corrects_the_category(world):
+    """Issue 4: a one-shot topic lands in 其他 unless its text names a category; the assignee
+    (and only the assignee) puts it where it belongs, with the owner and due date kept."""
+    svc = world.topics
+    topic = svc.file(who(world, RES1), "村委会的会议记录能不能公开一下？")
+    assert topic.category == "other"
+    owner = topic.assignee_id
+    with pytest.raises(Denied) as refused:
+        svc.recategorize(who(world, RES1), topic, "工程")
+    assert refused.value.key == "topics.not_yours"
+    with pytest.raises(Denied) as refused:
+        svc.recategorize(who(world, owner), topic, "天气")
+    assert refused.value.key == "topics.bad_category"
+    before = snapshot(world)
+    with pytest.raises(Denied):
+        svc.recategorize(who(world, owner), topic, "其他")
+    assert snapshot(world) == before
+    moved = svc.recategorize(who(world, owner), topic, "工程", ReplyTo(owner))
+    assert (moved.category, moved.assignee_id, moved.due_date) == (
+        "project", owner, topic.due_date,
+    )  # fmt: skip
+    assert "工程" in texts(world, owner)[-1]
+    actions = [e.action for e in audit.for_subject(world.store.db, f"topic:{topic.id}")]
+    assert actions[-1] == "topic.recategorized"

@@ -1,4 +1,4 @@
-"""Official topic commands: /inbox, /answer, /decline, /extend and /transfer."""
+"""Official topic commands: /inbox, /answer, /decline, /extend, /transfer and /category."""
 
 from __future__ import annotations
 
@@ -68,3 +68,13 @@ async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await say(update, who, service.transfer_targets(who, item))
         return
     service.transfer(who, item, args[1], answer_here(update))
+
+
+@refusals
+async def category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/category <receipt> <category>`: put a topic in the category it belongs to."""
+    who = person(update, context)
+    service, args, item = named_topic(context, "topics.usage.category")
+    if len(args) < 2:
+        raise Denied("topics.usage.category")
+    service.recategorize(who, item, args[1], answer_here(update))

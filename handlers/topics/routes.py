@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.topics.buttons import HasTopicDraft, form_input, pressed
-from handlers.topics.official import answer, decline, extend, inbox, transfer
+from handlers.topics.official import answer, category, decline, extend, inbox, transfer
 from handlers.topics.resident import history, mytopics, support, topic
 from handlers.topics.township import holiday, overdue, pending, report, route, stats, urge
 
@@ -21,6 +21,7 @@ COMMANDS = {
     "decline": decline,
     "extend": extend,
     "transfer": transfer,
+    "category": category,
     "pending": pending,
     "overdue": overdue,
     "urge": urge,

@@ -1,10 +1,10 @@
 """Point-topic requests (点题) and the feedback wall (回音壁): DESIGN §3 (Topic request), §4.
 
 `TopicService` is the one facade the handlers and the schedule use; each concern lives in its
-own `topics_*` module (filing, routing, answering, rating, extensions, transfers, supports,
-tracking, reading, reporting) as a mixin over `topics_base.TopicBase`. Every change is one
-transaction holding the state change, its audit event and the notices it causes (DESIGN §7),
-so a handler makes at most one changing call per update. Rule IDs from
+own module of this package (filing, routing, answering, rating, extensions, transfers,
+categories, supports, tracking, reading, reporting) as a mixin over `base.TopicBase`. Every
+change is one transaction holding the state change, its audit event and the notices it causes
+(DESIGN §7), so a handler makes at most one changing call per update. Rule IDs from
 `reference/domain-requirements.md` are cited where they decide behaviour.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.base import Reply
+from bot.services.topics.categories import TopicCategories
 from bot.services.topics.drafts import FormInput, stored_pair
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
@@ -37,6 +38,7 @@ class TopicService(
     TopicSupports,
     TopicExtensions,
     TopicTransfers,
+    TopicCategories,
     TopicTracking,
     TopicReading,
     TopicReporting,
