@@ -67,14 +67,6 @@ def get(db: Database, user_id: int) -> User | None:
     return _row(row) if row else None
 
 
-def by_username(db: Database, username: str) -> User | None:
-    """One person by @username, case-insensitively."""
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE lower(username) = lower(?)", [username.lstrip("@")]
-    ).fetchone()
-    return _row(row) if row else None
-
-
 def set_language(db: Database, user_id: int, language: str | None) -> None:
     """Store the person's own language choice (None = follow Telegram's)."""
     db.execute(

@@ -98,3 +98,14 @@ def test_backup_is_a_consistent_copy(store, tmp_path):
     store.backup(tmp_path / "copy.db")
     copy = sqlite3.connect(tmp_path / "copy.db")
     assert copy.execute("SELECT count(*) FROM audit_events").fetchone()[0] == 1
+
+
+def test_handled_updates_are_forgotten_after_a_week_pending_ones_never(store):
+    from bot.services.housekeeping import prune_inbox
+
+    with store.transaction() as db:
+        inbox.store(db, [{"update_id": 1}, {"update_id": 2}])
+        inbox.mark_done(db, 1)
+    assert prune_inbox(store, utcnow()) == 0
+    assert prune_inbox(store, utcnow() + timedelta(days=8)) == 1
+    assert inbox.status(store.db, 1) is None and inbox.status(store.db, 2) == "pending"

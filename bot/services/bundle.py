@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from bot.config import Config
+from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
@@ -37,6 +39,7 @@ class Services:
         ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02
         ticker.register("disclosures.remind", disclosures.remind)  # SCH-01, SCH-09
         topic_schedule.sections.append(disclosures.digest_lines)
+        ticker.register("inbox.prune", partial(housekeeping.prune_inbox, store))
         return cls(
             config,
             store,
