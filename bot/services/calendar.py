@@ -108,12 +108,6 @@ class WorkCalendar:
             return Deadline(cap, result.uncovered_years)
         return result
 
-    def working_days(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end`."""
-        return working_days_between(
-            start, end, calendar_days.overrides(self.store.db), self.provider
-        )
-
     def is_workday(self, day: date) -> bool:
         return is_workday(day, calendar_days.overrides(self.store.db), self.provider)[0]
 
