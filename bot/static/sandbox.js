@@ -11,6 +11,7 @@
   const status = document.getElementById("chat-status");
   const api = "/sandbox/api";
   let lastSnapshot = "";
+  const shown = new Map(); // message_id -> { json, item } of what is on screen
   let polling = null;
 
   function el(tag, className, text) {
@@ -102,42 +103,66 @@
     return box;
   }
 
+  function messageItem(message) {
+    const mine = message.from && !message.from.is_bot && message.from.id === userId;
+    const item = el("li", mine ? "message mine" : "message");
+    item.dataset.messageId = message.message_id;
+    item.appendChild(el("span", "who", mine ? chat.dataset.you : chat.dataset.bot));
+    if (message.photo && message.photo.length) {
+      const largest = message.photo[message.photo.length - 1];
+      const img = el("img");
+      img.src = api + "/file/" + encodeURIComponent(largest.file_id);
+      img.alt = chat.dataset.photoAlt;
+      item.appendChild(img);
+    }
+    if (message.document) {
+      const a = el("a", "document", "📄 " + (message.document.file_name || chat.dataset.download));
+      a.href = api + "/file/" + encodeURIComponent(message.document.file_id);
+      a.setAttribute("download", message.document.file_name || "file");
+      item.appendChild(a);
+    }
+    if (message.voice || message.audio) {
+      const media = message.voice || message.audio;
+      const audio = el("audio");
+      audio.controls = true;
+      audio.src = api + "/file/" + encodeURIComponent(media.file_id);
+      item.appendChild(audio);
+    }
+    if (message.text !== undefined) item.appendChild(textBlock(message.text, message.entities));
+    if (message.caption !== undefined) item.appendChild(textBlock(message.caption, message.caption_entities));
+    const buttons = keyboard(message);
+    if (buttons) item.appendChild(buttons);
+    return item;
+  }
+
+  // Only what changed is redrawn: a new message is added, an edited one replaced in place,
+  // so what the person is reading (or a test is pressing) is never swapped under them.
   function render(messages) {
-    list.textContent = "";
     if (!messages.length) {
+      list.textContent = "";
+      shown.clear();
       list.appendChild(el("li", "empty", chat.dataset.empty));
       return;
     }
+    const empty = list.querySelector(".empty");
+    if (empty) empty.remove();
+    const seen = new Set();
     messages.forEach((message) => {
-      const mine = message.from && !message.from.is_bot && message.from.id === userId;
-      const item = el("li", mine ? "message mine" : "message");
-      item.dataset.messageId = message.message_id;
-      item.appendChild(el("span", "who", mine ? chat.dataset.you : chat.dataset.bot));
-      if (message.photo && message.photo.length) {
-        const largest = message.photo[message.photo.length - 1];
-        const img = el("img");
-        img.src = api + "/file/" + encodeURIComponent(largest.file_id);
-        img.alt = chat.dataset.photoAlt;
-        item.appendChild(img);
+      const key = String(message.message_id);
+      const json = JSON.stringify(message);
+      const old = shown.get(key);
+      seen.add(key);
+      if (old && old.json === json) return;
+      const item = messageItem(message);
+      if (old) old.item.replaceWith(item);
+      else list.appendChild(item);
+      shown.set(key, { json: json, item: item });
+    });
+    shown.forEach((old, key) => {
+      if (!seen.has(key)) {
+        old.item.remove();
+        shown.delete(key);
       }
-      if (message.document) {
-        const a = el("a", "document", "📄 " + (message.document.file_name || chat.dataset.download));
-        a.href = api + "/file/" + encodeURIComponent(message.document.file_id);
-        a.setAttribute("download", message.document.file_name || "file");
-        item.appendChild(a);
-      }
-      if (message.voice || message.audio) {
-        const media = message.voice || message.audio;
-        const audio = el("audio");
-        audio.controls = true;
-        audio.src = api + "/file/" + encodeURIComponent(media.file_id);
-        item.appendChild(audio);
-      }
-      if (message.text !== undefined) item.appendChild(textBlock(message.text, message.entities));
-      if (message.caption !== undefined) item.appendChild(textBlock(message.caption, message.caption_entities));
-      const buttons = keyboard(message);
-      if (buttons) item.appendChild(buttons);
-      list.appendChild(item);
     });
   }
 
