@@ -246,11 +246,14 @@ class BotApiEmulator:
         callback_data: str,
         *,
         token: str | None = None,
+        forged: bool = False,
     ) -> JSON | None:
-        """Press a button the message really has (else ValueError); returns the Update."""
+        """Press a button the message really has (else ValueError); returns the Update.
+
+        With forged=True any data is sent, as a tampered client could."""
         chat_id, message_id = _message_ref(message)
         return actions.press_button(
-            self.state, self._bot(token), user_id, chat_id, message_id, callback_data
+            self.state, self._bot(token), user_id, chat_id, message_id, callback_data, forged=forged
         )
 
     async def press_forged_button(
@@ -262,10 +265,7 @@ class BotApiEmulator:
         token: str | None = None,
     ) -> JSON | None:
         """Send a callback query with arbitrary data, as a tampered client could."""
-        chat_id, message_id = _message_ref(message)
-        return actions.press_button(
-            self.state, self._bot(token), user_id, chat_id, message_id, callback_data, forged=True
-        )
+        return await self.press_button(user_id, message, callback_data, token=token, forged=True)
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to their chat answer 403 until unblock()."""

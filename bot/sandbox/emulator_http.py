@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -111,6 +113,21 @@ def _fail(error: Exception) -> web.Response:
     return web.json_response({"ok": False, "description": str(text)}, status=400)
 
 
+def _test_api(
+    action: Callable[[web.Request, EmulatorState], Awaitable[object]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Wrap a test-API action: its result as `ok`, a bad request as a 400 with the reason."""
+
+    @functools.wraps(action)
+    async def handler(request: web.Request) -> web.Response:
+        try:
+            return _ok(await action(request, request.app[STATE_KEY]))
+        except (KeyError, LookupError, TypeError, ValueError) as exc:
+            return _fail(exc)
+
+    return handler
+
+
 async def _json_body(request: web.Request) -> JSON:
     try:
         body = await request.json()
@@ -129,103 +146,80 @@ async def _list_users(request: web.Request) -> web.Response:
     return _ok(list(request.app[STATE_KEY].users.values()))
 
 
-async def _add_user(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        body = await _json_body(request)
-        user = actions.register_user(
-            state,
-            int(body.get("user_id", body.get("id"))),
-            str(body["first_name"]),
-            last_name=body.get("last_name"),
-            username=body.get("username"),
-            language_code=body.get("language_code", "zh-hans"),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        return _fail(exc)
-    return _ok(user)
+@_test_api
+async def _add_user(request: web.Request, state: EmulatorState) -> object:
+    body = await _json_body(request)
+    return actions.register_user(
+        state,
+        int(body.get("user_id", body.get("id"))),
+        str(body["first_name"]),
+        last_name=body.get("last_name"),
+        username=body.get("username"),
+        language_code=body.get("language_code", "zh-hans"),
+    )
 
 
-async def _send_text(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        body = await _json_body(request)
-        bot = state.default_bot(body.get("token"))
-        update = actions.send_text(
-            state,
-            bot,
-            int(body["user_id"]),
-            str(body["text"]),
-            chat_id=_optional_int(body.get("chat_id")),
-            reply_to=_optional_int(body.get("reply_to")),
-        )
-    except (KeyError, LookupError, TypeError, ValueError) as exc:
-        return _fail(exc)
-    return _ok(update)
+@_test_api
+async def _send_text(request: web.Request, state: EmulatorState) -> object:
+    body = await _json_body(request)
+    return actions.send_text(
+        state,
+        state.default_bot(body.get("token")),
+        int(body["user_id"]),
+        str(body["text"]),
+        chat_id=_optional_int(body.get("chat_id")),
+        reply_to=_optional_int(body.get("reply_to")),
+    )
 
 
-async def _send_document(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        form = await request.post()
-        upload = form.get("document")
-        if not isinstance(upload, web.FileField):
-            raise ValueError("attach the file as the multipart field 'document'")
-        bot = state.default_bot(str(form["token"]) if form.get("token") else None)
-        update = actions.send_document(
-            state,
-            bot,
-            int(str(form["user_id"])),
-            upload.filename,
-            upload.file.read(),
-            mime_type=upload.content_type or "application/octet-stream",
-            caption=str(form["caption"]) if form.get("caption") else None,
-            chat_id=_optional_int(form.get("chat_id")),
-        )
-    except (KeyError, LookupError, TypeError, ValueError) as exc:
-        return _fail(exc)
-    return _ok(update)
+@_test_api
+async def _send_document(request: web.Request, state: EmulatorState) -> object:
+    form = await request.post()
+    upload = form.get("document")
+    if not isinstance(upload, web.FileField):
+        raise ValueError("attach the file as the multipart field 'document'")
+    return actions.send_document(
+        state,
+        state.default_bot(str(form["token"]) if form.get("token") else None),
+        int(str(form["user_id"])),
+        upload.filename,
+        upload.file.read(),
+        mime_type=upload.content_type or "application/octet-stream",
+        caption=str(form["caption"]) if form.get("caption") else None,
+        chat_id=_optional_int(form.get("chat_id")),
+    )
 
 
-async def _press(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        body = await _json_body(request)
-        bot = state.default_bot(body.get("token"))
-        update = actions.press_button(
-            state,
-            bot,
-            int(body["user_id"]),
-            int(body["chat_id"]),
-            int(body["message_id"]),
-            str(body["data"]),
-        )
-    except (KeyError, LookupError, TypeError, ValueError) as exc:
-        return _fail(exc)
-    return _ok(update)
+@_test_api
+async def _press(request: web.Request, state: EmulatorState) -> object:
+    body = await _json_body(request)
+    return actions.press_button(
+        state,
+        state.default_bot(body.get("token")),
+        int(body["user_id"]),
+        int(body["chat_id"]),
+        int(body["message_id"]),
+        str(body["data"]),
+    )
 
 
-async def _chat_messages(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        chat_id = int(request.match_info["chat_id"])
-        after = int(request.query.get("after", "0"))
-    except ValueError as exc:
-        return _fail(exc)
+@_test_api
+async def _chat_messages(request: web.Request, state: EmulatorState) -> object:
+    chat_id = int(request.match_info["chat_id"])
+    after = int(request.query.get("after", "0"))
     stored = state.messages.get(chat_id, {})
-    result = [
+    return [
         item.message for key, item in sorted(stored.items()) if key > after and not item.deleted
     ]
-    return _ok(result)
 
 
-async def _add_fault(request: web.Request) -> web.Response:
-    state = request.app[STATE_KEY]
-    try:
-        body = await _json_body(request)
-        if body.get("kind") not in FAULT_KINDS:
-            raise ValueError(f"kind must be one of {FAULT_KINDS}")
-        fault = Fault(
+@_test_api
+async def _add_fault(request: web.Request, state: EmulatorState) -> object:
+    body = await _json_body(request)
+    if body.get("kind") not in FAULT_KINDS:
+        raise ValueError(f"kind must be one of {FAULT_KINDS}")
+    state.faults.append(
+        Fault(
             method=str(body["method"]).lower(),
             kind=body["kind"],
             chat_id=_optional_int(body.get("chat_id")),
@@ -233,10 +227,8 @@ async def _add_fault(request: web.Request) -> web.Response:
             retry_after=int(body.get("retry_after", 3)),
             delay=float(body.get("delay", 1.0)),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        return _fail(exc)
-    state.faults.append(fault)
-    return _ok(True)
+    )
+    return True
 
 
 async def _clear_faults(request: web.Request) -> web.Response:
