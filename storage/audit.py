@@ -1,4 +1,4 @@
-"""The append-only audit trail: who changed what, when, with before and after."""
+"""The append-only audit trail (AUD-02): who changed what, when, with before and after."""
 
 from __future__ import annotations
 

@@ -66,6 +66,7 @@ def m001_core(db: Database) -> None:
             after TEXT
         );
         CREATE INDEX audit_subject ON audit_events(subject);
+        -- AUD-02: every change leaves a trace that cannot be rewritten.
         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events
             BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events

@@ -126,7 +126,7 @@ class MembershipService:
     def create_invite(
         self, person: Person, role: str, village_code: str | None, title: str | None
     ) -> IssuedInvite:
-        """Township staff make a single-use invite link for a role; only its hash is stored."""
+        """Township staff (ROLE-03) make a single-use invite link; only its hash is stored."""
         person.require("township")
         if role not in INVITABLE_ROLES:
             raise Denied("invite.bad_role", role=role)
