@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.clock import Clock
 from bot.services.calendar import (
     HOLIDAY,
     WORKDAY,
@@ -88,7 +89,7 @@ def calendar(tmp_path):
     with store.transaction() as db:
         users.ensure(db, STAFF)
         members.add(db, STAFF, "township", None)
-    yield WorkCalendar(store, "zh-CN", now=lambda: NOW)
+    yield WorkCalendar(store, "zh-CN", clock=Clock(NOW))
     store.close()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import parse_config
+from bot.core.clock import Clock
 from bot.sandbox.emulator import BotApiEmulator
 from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
@@ -70,7 +71,7 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
     config = parse_config(config_data, environ={})
     store = Store(db_path)
     try:
-        membership = MembershipService(store, config)
+        membership = MembershipService(store, config, clock=Clock())
         membership.sync_config()
         with store.transaction() as db:
             for user_id, role in (
@@ -80,7 +81,7 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
             ):
                 users.ensure(db, user_id)
                 members.add(db, user_id, role, "qingshan")
-        service = DisclosureService(store, config, now=lambda: APPROVED_AT)
+        service = DisclosureService(store, config, clock=Clock(APPROVED_AT))
         official = membership.person(OFFICIAL)
         service.start(official, "finance")
         service.choose_category(official, 0)

@@ -79,11 +79,10 @@ async def test_invite_reused_expired_and_wrong_village_are_refused(runtime, chat
     assert not runtime.services.membership.person(1003).roles
 
     (created,) = await staff.say("/invite supervisor qingshan")
-    later = utcnow() + timedelta(days=8)
-    runtime.services.membership.now = lambda: later
+    runtime.services.clock.set(utcnow() + timedelta(days=8))
     (expired,) = await other.say(f"/start inv_{invite_code(created['text'])}")
     assert "已过期" in expired["text"]
-    runtime.services.membership.now = utcnow
+    runtime.services.clock.set(None)
 
     hexi = chat(1004)
     (confirm,) = await hexi.say("/start v_hexi")

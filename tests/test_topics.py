@@ -21,14 +21,6 @@ WALL = -1009999
 START = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def world(tmp_path):
     config = parse_config(
@@ -48,9 +40,8 @@ def world(tmp_path):
     )
     store = Store(tmp_path / "t.db")
     services = Services.build(config, store)
-    clock = Clock(START)
-    services.topics.now = clock
-    services.calendar.now = clock
+    clock = services.clock
+    clock.set(START)
     services.membership.sync_config()
     with store.transaction() as db:
         for uid, name in (
@@ -170,7 +161,7 @@ def test_limits_refuse_clearly_and_change_nothing(world):
     with pytest.raises(Denied):
         svc.start_filing(who(world, RES1))
     assert snapshot(world) == before
-    world.clock.now = START + timedelta(days=1)  # a new local day
+    world.clock.set(START + timedelta(days=1))  # a new local day
     svc.file(who(world, RES1), "第二天的问题：请公开村务")
 
 
@@ -232,7 +223,7 @@ def test_unsatisfied_reopens_once_then_escalates(world):
     topic = svc.answer(
         who(world, ACCOUNTANT), svc.file(who(world, RES1), "请公开财务支出"), "见公开栏"
     )
-    world.clock.now = START + timedelta(days=2)
+    world.clock.set(START + timedelta(days=2))
     ask = svc.rate(who(world, RES1), topic, topic.answer_id, "u")
     assert ask.key == "topics.form.unsatisfied"
     assert topics.get(world.store.db, topic.id).status == "answered"  # nothing changed yet
@@ -391,7 +382,7 @@ def test_inbox_pending_and_overdue_lists(world):
     staff = who(world, STAFF)
     assert len(svc.pending(staff, None)) == 3 and len(svc.pending(staff, "hexi")) == 1
     assert svc.overdue(staff, None) == []
-    world.clock.now = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
+    world.clock.set(datetime(2026, 10, 20, 2, 0, tzinfo=UTC))
     assert len(svc.overdue(staff, "qingshan")) == 2
     with pytest.raises(Denied):
         svc.pending(who(world, ACCOUNTANT), None)

@@ -26,14 +26,6 @@ RES1, RES2, RES3, RES_HEXI = 1001, 1002, 1003, 1004
 START = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -64,9 +56,8 @@ async def town(tmp_path: Path, emulator):
     await rt.start()
     for job in rt.application.job_queue.jobs():
         job.schedule_removal()  # the tests run the ticker themselves, at times they choose
-    clock = Clock(START)
-    rt.services.topics.now = clock
-    rt.services.calendar.now = clock
+    clock = rt.services.clock
+    clock.set(START)
     with rt.store.transaction() as db:
         for uid in (RES1, RES2, RES3, RES_HEXI, ACCOUNTANT, HEAD, HEXI_OFFICIAL):
             users.ensure(db, uid)
@@ -183,7 +174,7 @@ async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
     assert "2026-10-26" in approved["text"]  # 19 Oct + 5 working days
     (told,) = await third_resident.replies()
     assert "需要查阅工程结算账目" in told["text"]
-    town.clock.now = datetime(2026, 10, 28, 2, 0, tzinfo=UTC)
+    town.clock.set(datetime(2026, 10, 28, 2, 0, tzinfo=UTC))
     (late,) = await head.say(f"/answer {third} 修路款 30 万元，结算单见村委会公开栏。")
     assert "已答复" in late["text"]
     walls = await emulator.wait_for_messages(WALL, 3)
@@ -204,7 +195,7 @@ async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
     assert (closed.status, closed.reopened, closed.rating) == ("closed", 1, "satisfied")
 
     # 4. Never answered → overdue → automatic urge → /overdue and the digest.
-    town.clock.now = datetime(2026, 10, 28, 3, 0, tzinfo=UTC)
+    town.clock.set(datetime(2026, 10, 28, 3, 0, tzinfo=UTC))
     (receipt4,) = await resident.say("/topic 请公开今年种粮补贴的发放名单")
     fourth = receipt_in(receipt4["text"])
     assert "2026-11-11" in receipt4["text"]
@@ -215,7 +206,7 @@ async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
     assert "督办通知" in urged["text"] and fourth in urged["text"]
     (digest,) = await staff.replies()
     assert "点题日报" in digest["text"] and fourth in digest["text"]
-    town.clock.now = datetime(2026, 11, 12, 2, 0, tzinfo=UTC)
+    town.clock.set(datetime(2026, 11, 12, 2, 0, tzinfo=UTC))
     (overdue,) = await staff.say("/overdue")
     assert fourth in overdue["text"] and "超期" in overdue["text"]
     (history,) = await resident.say(f"/history {fourth}")
@@ -292,7 +283,7 @@ async def test_abuse_is_refused_clearly_and_changes_nothing(town, emulator, chat
     (limit,) = await resident.say("/topic 第六个问题：请公开村务")
     assert "每日上限" in limit["text"]
     assert len(topics.of_requester(town.store.db, RES1)) == 5
-    town.clock.now = START + timedelta(days=1)
+    town.clock.set(START + timedelta(days=1))
     (tomorrow,) = await resident.say("/topic 第二天：请公开村务")
     assert receipt_in(tomorrow["text"])
 

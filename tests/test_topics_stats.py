@@ -38,7 +38,7 @@ def data(world):  # noqa: F811
     svc, clock = world.topics, world.clock
 
     def on(day, action):
-        clock.now = at(day)
+        clock.set(at(day))
         return action()
 
     def file(day, user, text):
@@ -74,7 +74,7 @@ def data(world):  # noqa: F811
     rate(date(2026, 10, 14), RES_HEXI, t8, "u")  # second 不满意: escalated
     # Mon 2 Nov, 09:00: t3 and t6 close unrated, t4 is urged automatically.
     world.ticker.run(datetime(2026, 11, 2, 1, 0, tzinfo=UTC))
-    clock.now = at(date(2026, 11, 2))
+    clock.set(at(date(2026, 11, 2)))
     return world
 
 

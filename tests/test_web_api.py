@@ -34,7 +34,6 @@ from tests.test_web_topics import (
     EVIL_TOPIC,
     REQUESTERS,
     SECRET_OPEN_TEXT,
-    Clock,
     World,
     at,
     wall_world,
@@ -50,9 +49,8 @@ def topic_world(tmp_path) -> Iterator[World]:
     config = web_config(tmp_path, public_url="https://cwgk.example.cn")
     built = Services.build(config, store)
     built.membership.sync_config()
-    clock = Clock(at(date(2026, 10, 1)))
-    built.topics.now = clock
-    built.calendar.now = clock
+    clock = built.clock
+    clock.set(at(date(2026, 10, 1)))
     yield wall_world(built, clock)
     store.close()
 

@@ -208,7 +208,7 @@ def services(tmp_path: Path) -> Iterator[Services]:
     store = Store(str(tmp_path / "village.db"))
     built = Services.build(web_config(tmp_path, public_url="https://cwgk.example.cn"), store)
     built.membership.sync_config()
-    built.disclosures.now = lambda: NOW
+    built.clock.set(NOW)
     yield built
     store.close()
 

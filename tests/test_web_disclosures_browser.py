@@ -26,7 +26,7 @@ def services(tmp_path: Path) -> Iterator[Services]:
     store = Store(str(tmp_path / "village.db"))
     built = Services.build(web_config(tmp_path), store)
     built.membership.sync_config()
-    built.disclosures.now = lambda: NOW
+    built.clock.set(NOW)
     yield built
     store.close()
 

@@ -55,7 +55,7 @@ def services(tmp_path: Path) -> Iterator[Services]:
     )
     built = Services.build(config, store)
     built.membership.sync_config()
-    built.disclosures.now = lambda: NOW
+    built.clock.set(NOW)
     yield built
     store.close()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import handlers.web.topics as web_topics
+from bot.core.clock import Clock
 from bot.services.bundle import Services
 from bot.services.topics.board import TopicBoard
 from storage import members, users
@@ -38,14 +39,6 @@ SECRET_OPEN_TEXT = "请公开宅基地审批的全部材料"  # an open topic: i
 URGE_NOTE = "内部督办意见：请尽快"  # internal: never published (SEC-04)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def at(day: date, hour: int = 10) -> datetime:
     """A local (Shanghai) hour on a day."""
     return datetime(day.year, day.month, day.day, hour - 8, 0, tzinfo=UTC)
@@ -63,7 +56,7 @@ class World:
 
     @property
     def board(self) -> TopicBoard:
-        return TopicBoard(self.services.store, self.services.config, now=self.clock)
+        return TopicBoard(self.services.store, self.services.config, now=self.clock.now)
 
 
 def person(services: Services, user_id: int):
@@ -86,7 +79,7 @@ def wall_world(services: Services, clock: Clock) -> World:
         members.add(db, HEXI_OFFICIAL, "official", "hexi", "文书")
 
     def on(day: date, action, hour: int = 10):
-        clock.now = at(day, hour)
+        clock.set(at(day, hour))
         return action()
 
     answered = on(
@@ -142,7 +135,7 @@ def wall_world(services: Services, clock: Clock) -> World:
         date(2026, 10, 20),
         lambda: svc.answer(person(services, HEXI_OFFICIAL), svc.get(hexi.id), "账目已经公开。"),
     )
-    clock.now = at(date(2026, 10, 28))
+    clock.set(at(date(2026, 10, 28)))
     return World(
         services,
         clock,
@@ -165,9 +158,8 @@ def services(tmp_path: Path) -> Iterator[Services]:
 
 @pytest.fixture
 def world(services: Services) -> World:
-    clock = Clock(at(date(2026, 10, 1)))
-    services.topics.now = clock
-    services.calendar.now = clock
+    clock = services.clock
+    clock.set(at(date(2026, 10, 1)))
     return wall_world(services, clock)
 
 

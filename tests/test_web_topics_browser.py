@@ -13,16 +13,15 @@ from aiohttp.test_utils import TestServer
 
 from tests.browser import DESKTOP, PHONE, browser, open_page, screenshot
 from tests.test_web_pages import build
-from tests.test_web_topics import EVIL_TOPIC, Clock, World, at, services, wall_world
+from tests.test_web_topics import EVIL_TOPIC, World, at, services, wall_world
 
 __all__ = ["browser", "services"]  # fixtures, imported for pytest
 
 
 @pytest.fixture
 def world(services) -> World:
-    clock = Clock(at(date(2026, 10, 1)))
-    services.topics.now = clock
-    services.calendar.now = clock
+    clock = services.clock
+    clock.set(at(date(2026, 10, 1)))
     return wall_world(services, clock)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.config import Config
+from bot.core.clock import Clock
 from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.disclosures.service import DisclosureService
@@ -20,6 +21,7 @@ from storage.db import Store
 class Services:
     config: Config
     store: Store
+    clock: Clock
     membership: MembershipService
     ticker: Ticker
     calendar: WorkCalendar
@@ -28,14 +30,16 @@ class Services:
     disclosures: DisclosureService
 
     @classmethod
-    def build(cls, config: Config, store: Store) -> Services:
-        """Create every service over one database, and register their scheduled checks."""
+    def build(cls, config: Config, store: Store, clock: Clock | None = None) -> Services:
+        """Create every service over one database and one clock, and register their scheduled
+        checks."""
+        clock = clock or Clock()
         ticker = Ticker()
-        calendar = WorkCalendar(store, config.township.default_language)
-        topics = TopicService(store, config, calendar)
+        calendar = WorkCalendar(store, config.township.default_language, clock=clock)
+        topics = TopicService(store, config, calendar, clock=clock)
         topic_schedule = TopicSchedule(topics)
         topic_schedule.register(ticker)
-        disclosures = DisclosureService(store, config)
+        disclosures = DisclosureService(store, config, clock=clock)
         ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02
         ticker.register("disclosures.remind", disclosures.remind)  # SCH-01, SCH-09
         topic_schedule.sections.append(disclosures.digest_lines)
@@ -43,7 +47,8 @@ class Services:
         return cls(
             config,
             store,
-            MembershipService(store, config),
+            clock,
+            MembershipService(store, config, clock=clock),
             ticker,
             calendar=calendar,
             topics=topics,

@@ -16,13 +16,13 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 from sqlite_utils import Database
 
+from bot.core.clock import Clock
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.notices import answer as notify_answer
 from storage import audit, calendar_days, members
 from storage.db import Store
-from storage.times import utcnow
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -94,12 +94,12 @@ class WorkCalendar:
         default_language: str,
         provider: Provider = statutory_workday,
         *,
-        now: Callable[[], datetime] = utcnow,
+        clock: Clock,
     ) -> None:
         self.store = store
         self.default_language = default_language
         self.provider = provider
-        self.now = now
+        self.now = clock.now
 
     def deadline(self, db: Database, start: date, count: int, cap: date | None = None) -> Deadline:
         """`count` working days after `start`, never later than `cap` (TL-02 hard cap)."""

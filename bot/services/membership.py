@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Config
+from bot.core.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, invites, members, users, villages
 from storage.db import Store
 from storage.members import Member
-from storage.times import utcnow
 from storage.villages import Village
 
 INVITABLE_ROLES = ("official", "supervisor", "township")
@@ -39,12 +38,11 @@ def hash_code(code: str) -> str:
 class MembershipService:
     """Everything about who belongs where; every change is one transaction with its audit event."""
 
-    def __init__(
-        self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, store: Store, config: Config, *, clock: Clock) -> None:
         self.store = store
         self.config = config
-        self.now = now
+        self.clock = clock
+        self.now = clock.now
         self.default_language = config.township.default_language
 
     # -- reading ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class Entry:
 
 def board_of(services: Services) -> DisclosureBoard:
     """The public view of disclosures, on the disclosure service's clock."""
-    return DisclosureBoard(services.store, services.config, now=services.disclosures.now)
+    return DisclosureBoard(services.store, services.config, now=services.clock.now)
 
 
 def local_time(moment: datetime | None, tz: ZoneInfo) -> str:

@@ -35,7 +35,7 @@ GOOD_RATE = 0.9
 
 def topic_board_of(services: Services) -> TopicBoard:
     """The public view of topics, on the topic service's clock."""
-    return TopicBoard(services.store, services.config, now=services.topics.now)
+    return TopicBoard(services.store, services.config, now=services.clock.now)
 
 
 def category_name(language: str, category: str) -> str:

@@ -4,10 +4,9 @@ see an item, and the answer each change queues in its own transaction (DESIGN §
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import datetime
 
 from bot.config import Config
+from bot.core.clock import Clock
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
@@ -15,20 +14,17 @@ from storage import disclosures as store_d
 from storage import members, villages
 from storage.db import Store
 from storage.disclosures import Disclosure
-from storage.times import utcnow
 
 
 class DisclosureBase:
     """The state and helpers the disclosure mixins share; `DisclosureService` composes them."""
 
-    def __init__(
-        self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, store: Store, config: Config, *, clock: Clock) -> None:
         self.store = store
         self.config = config
         self.settings = config.disclosure
         self.tz = config.township.tz
-        self.now = now
+        self.now = clock.now
         self.default_language = config.township.default_language
 
     @property

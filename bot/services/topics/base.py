@@ -3,13 +3,13 @@ act on a topic, and the audit-plus-answer pair each change ends with (DESIGN §7
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
 from bot.config import Config
+from bot.core.clock import Clock
 from bot.i18n import Term, t_plain
 from bot.services.calendar import WorkCalendar
 from bot.services.people import Denied, Person, ReplyTo
@@ -19,7 +19,6 @@ from bot.services.topics.text import parse_receipt
 from storage import audit, members, topics, villages
 from storage.db import Store
 from storage.members import Member
-from storage.times import utcnow
 from storage.topics import Topic
 
 
@@ -55,12 +54,12 @@ class TopicBase:
         config: Config,
         calendar: WorkCalendar,
         *,
-        now: Callable[[], datetime] = utcnow,
+        clock: Clock,
     ) -> None:
         self.store = store
         self.config = config
         self.calendar = calendar
-        self.now = now
+        self.now = clock.now
         self.limits = config.topics
         self.language = config.township.default_language
 
