@@ -425,32 +425,6 @@ def filing(db: Database, disclosure_id: int) -> Filing | None:
     return Filing(r[0], r[1], r[2], r[3], json.loads(r[4]), from_text(r[5]), r[6]) if r else None
 
 
-# -- guided forms (progress kept in the database, not in memory) -----------------------------
-
-
-def form(db: Database, user_id: int) -> tuple[str, dict] | None:
-    """The step and data of a person's form in progress."""
-    row = db.execute(
-        "SELECT step, data FROM disclosure_forms WHERE user_id = ?", [user_id]
-    ).fetchone()
-    return (row[0], json.loads(row[1])) if row else None
-
-
-def set_form(db: Database, user_id: int, step: str, data: dict) -> None:
-    """Save a person's form progress."""
-    db.execute(
-        "INSERT INTO disclosure_forms (user_id, step, data, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, data = excluded.data, "
-        "updated_at = excluded.updated_at",
-        [user_id, step, json.dumps(data, ensure_ascii=False), now_text()],
-    )
-
-
-def clear_form(db: Database, user_id: int) -> bool:
-    """Drop a person's form; True when there was one."""
-    return db.execute("DELETE FROM disclosure_forms WHERE user_id = ?", [user_id]).rowcount == 1
-
-
 # -- subscriptions ---------------------------------------------------------------------------
 
 

@@ -318,3 +318,29 @@ def m002_disclosures(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_forms(db: Database) -> None:
+    """One table for every guided form, replacing topic_drafts and disclosure_forms."""
+    db.executescript(
+        """
+        CREATE TABLE forms (
+            user_id INTEGER NOT NULL,
+            wing TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject_id INTEGER,
+            step TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, wing)
+        );
+        INSERT INTO forms (user_id, wing, kind, subject_id, step, data, updated_at)
+            SELECT user_id, 'topics', kind, topic_id, step, data, updated_at FROM topic_drafts;
+        INSERT INTO forms (user_id, wing, kind, subject_id, step, data, updated_at)
+            SELECT user_id, 'disclosures', 'disclosure', NULL, step, data, updated_at
+            FROM disclosure_forms;
+        DROP TABLE topic_drafts;
+        DROP TABLE disclosure_forms;
+        """
+    )

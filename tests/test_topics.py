@@ -10,7 +10,7 @@ import pytest
 from bot.config import parse_config
 from bot.services.bundle import Services
 from bot.services.people import Denied, ReplyTo
-from storage import audit, members, outbox, topic_drafts, topics, users
+from storage import audit, forms, members, outbox, topics, users
 from storage.db import Store
 
 STAFF = 9001
@@ -359,12 +359,12 @@ def test_guided_filing_keeps_progress_in_the_database(world):
     svc.start_filing(resident)
     svc.choose_category(resident, "subsidy")
     svc.draft_input(resident, "今年的种粮补贴发了多少")
-    assert topic_drafts.get(world.store.db, RES1).step == "media"
+    assert forms.get(world.store.db, RES1, "topics").step == "media"
     svc.draft_input(resident, None, ("photo", "FILE-1"))
     done = svc.confirm_draft(resident)
     topic = topics.by_receipt(world.store.db, done.params["receipt"])
     assert (topic.category, topic.media_kind, topic.media_file_id) == ("subsidy", "photo", "FILE-1")
-    assert topic_drafts.get(world.store.db, RES1) is None
+    assert forms.get(world.store.db, RES1, "topics") is None
     svc.start_filing(resident)
     assert svc.cancel_draft(resident) and not svc.cancel_draft(resident)
 

@@ -108,7 +108,7 @@ class DisclosureDrafting(DisclosureForm):
                     created_by=person.user_id,
                 )
             # Photos and documents sent next are attached to this draft (DESIGN §3: notice).
-            store_d.set_form(db, person.user_id, "attach", {**data, "id": disclosure_id})
+            self._save_form(db, person, "attach", {**data, "id": disclosure_id})
             event = audit.record(
                 db,
                 person.user_id,

@@ -10,7 +10,10 @@ from bot.services.disclosures import answers
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.people import Denied, Person, ReplyTo
 from storage import disclosures as store_d
+from storage import forms
 from storage.disclosures import Disclosure
+
+WING = "disclosures"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,8 @@ class DisclosureForm(DisclosureBase):
 
     def form(self, user_id: int) -> tuple[str, dict] | None:
         """A person's form in progress."""
-        return store_d.form(self.store.db, user_id)
+        form = forms.get(self.store.db, user_id, WING)
+        return None if form is None else (form.step, form.data)
 
     def _form_at(self, user_id: int, *steps: str) -> bool:
         current = self.form(user_id)
@@ -71,10 +75,14 @@ class DisclosureForm(DisclosureBase):
             "body" if d.kind == "notice" else "file", d, {"kind": d.kind, "period": d.period}
         )
 
+    def _save_form(self, db, person: Person, step: str, data: dict) -> None:
+        """Save the step a person's form is at, with what it has gathered so far."""
+        forms.put(db, person.user_id, WING, "disclosure", step, data, self.now())
+
     def _step(self, person: Person, step: Step, data: dict, reply: ReplyTo | None) -> Step:
         """Save the form's next step and queue its question, in one transaction."""
         with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, step.kind, data)
+            self._save_form(db, person, step.kind, data)
             self._tell(db, self._form_key(person), reply, person, step)
         return step
 
@@ -102,7 +110,7 @@ class DisclosureForm(DisclosureBase):
         if self.form(person.user_id) is None:
             return False
         with self.store.transaction() as db:
-            if not store_d.clear_form(db, person.user_id):
+            if not forms.delete(db, person.user_id, WING):
                 return False
             if reply is not None:
                 notify.answer(

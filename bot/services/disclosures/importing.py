@@ -94,7 +94,7 @@ class DisclosureImport(DisclosureForm):
                     closing_fen=closing,
                     source_name=name,
                 )
-                store_d.set_form(db, person.user_id, "file", {**data, "id": disclosure_id})
+                self._save_form(db, person, "file", {**data, "id": disclosure_id})
             store_d.replace_rows(db, disclosure_id, rows)
             event = audit.record(
                 db,

@@ -112,7 +112,7 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         """Rejecting needs a reason: the next text the supervisor sends is taken as it."""
         d = self._check_review(person, disclosure_id, round_)
         with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, "reason", {"id": d.id, "round": round_})
+            self._save_form(db, person, "reason", {"id": d.id, "round": round_})
             if reply is not None:
                 key = self._form_key(person)
                 notify.answer(db, key, reply, person.language, "disc.ask_reason", id=d.id)

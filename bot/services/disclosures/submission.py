@@ -8,11 +8,11 @@ from bot.render import split_message
 from bot.services import notify
 from bot.services.disclosures import render as disclosure_render
 from bot.services.disclosures import spreadsheets as importing
-from bot.services.disclosures.form import DisclosureForm
+from bot.services.disclosures.form import WING, DisclosureForm
 from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.money import format_fen
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, outbox
+from storage import audit, forms, outbox
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure, Row
 
@@ -68,7 +68,7 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
                 raise Denied("disc.not_draft", id=d.id, status=Term("disc.status.in_review"))
             current = self.form(person.user_id)
             if current and current[1].get("id") == d.id:
-                store_d.clear_form(db, person.user_id)
+                forms.delete(db, person.user_id, WING)
             event = audit.record(
                 db,
                 person.user_id,

@@ -13,8 +13,8 @@ from bot.services.topics.base import Reply, button_rows, checked_length
 from bot.services.topics.drafts import SUBMIT_ROW, FormInput, TopicDrafts
 from bot.services.topics.notices import Button, category_term
 from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
-from storage import topic_drafts, topics
-from storage.topic_drafts import Draft
+from storage import forms, topics
+from storage.forms import Form
 from storage.topics import Answer, Topic
 
 ATTACHMENT_KINDS = ("photo", "voice", "document")
@@ -28,9 +28,9 @@ class TopicAnswering(TopicDrafts):
         result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
         return self._put_draft(person, "answer", topic.id, "text", {}, reply, result)
 
-    def _answer_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+    def _answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
-        topic = self.get(draft.topic_id)
+        topic = self.get(draft.subject_id)
         self._check_handler(person, topic)
         data = dict(draft.data)
         if draft.step == "text":
@@ -102,8 +102,8 @@ class TopicAnswering(TopicDrafts):
         data = {"reason": reason}
         return self._put_draft(person, "decline", topic.id, "text", data, reply, result)
 
-    def _decline_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
-        topic = self.get(draft.topic_id)
+    def _decline_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+        topic = self.get(draft.subject_id)
         topic = self.decline(person, topic, draft.data["reason"], given.text, given.reply)
         return Reply("topics.declined_ack", {"receipt": topic.receipt})
 
@@ -163,7 +163,7 @@ class TopicAnswering(TopicDrafts):
             )
             if not topics.respond(db, topic.id, answer_id, status, now):
                 raise Denied("topics.not_open", receipt=topic.receipt)
-            topic_drafts.delete(db, person.user_id)
+            forms.delete(db, person.user_id, "topics")
             after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
             event = self._event(db, person.user_id, f"topic.{status}", topic, after)
             answer = topics.answer(db, answer_id)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.base import Reply, TopicBase
 from bot.services.topics.notices import Button
-from storage import audit, topic_drafts
-from storage.topic_drafts import Draft
+from storage import audit, forms
+from storage.forms import Form
 
 SUBMIT_ROW = [Button("topics.button.submit", "tp:ok"), Button("common.cancel", "tp:no")]
 
@@ -33,14 +33,14 @@ class TopicDrafts(TopicBase):
     """Saving, reading and cancelling the form in progress."""
 
     def has_draft(self, user_id: int) -> bool:
-        return topic_drafts.exists(self.store.db, user_id)
+        return forms.exists(self.store.db, user_id, "topics")
 
     def cancel_draft(self, person: Person, reply: ReplyTo | None = None) -> bool:
         """/cancel: drop the form in progress; False when there was none."""
         if not self.has_draft(person.user_id):
             return False
         with self.store.transaction() as db:
-            topic_drafts.delete(db, person.user_id)
+            forms.delete(db, person.user_id, "topics")
             event = audit.record(
                 db, person.user_id, "topic.form_cancelled", f"user:{person.user_id}"
             )
@@ -60,14 +60,14 @@ class TopicDrafts(TopicBase):
         """Save one step of a form and queue its next question in the same transaction."""
         now = self.now()
         with self.store.transaction() as db:
-            topic_drafts.put(db, person.user_id, kind, topic_id, step, data, now)
+            forms.put(db, person.user_id, "topics", kind, step, data, now, subject_id=topic_id)
             # No audit event for a form step; the step and its question commit together with
             # the update's "done" mark, so a fresh unique key is enough (DESIGN §7).
             self._tell(db, f"form:{person.user_id}:{uuid.uuid4().hex}", reply, person, result)
         return result
 
-    def _draft(self, person: Person, kind: str | None = None) -> Draft:
-        draft = topic_drafts.get(self.store.db, person.user_id)
+    def _draft(self, person: Person, kind: str | None = None) -> Form:
+        draft = forms.get(self.store.db, person.user_id, "topics")
         if draft is None or (kind is not None and draft.kind != kind):
             raise Denied("topics.stale")
         return draft

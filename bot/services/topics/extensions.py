@@ -8,8 +8,8 @@ from bot.services.topics import notices
 from bot.services.topics.base import Reply
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, TEXT_MIN
-from storage import members, topic_drafts, topics
-from storage.topic_drafts import Draft
+from storage import forms, members, topics
+from storage.forms import Form
 from storage.topics import Topic
 
 
@@ -31,11 +31,11 @@ class TopicExtensions(TopicDrafts):
         if any(e.status == "pending" for e in topics.extensions_of(self.store.db, topic.id)):
             raise Denied("topics.extension_pending", receipt=topic.receipt)
 
-    def _extend_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+    def _extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         parts = (given.text or "").split(maxsplit=1)
         if len(parts) < 2 or not parts[0].isdigit():
             raise Denied("topics.extend_usage", maximum=self.limits.extension_max_working_days)
-        topic = self.get(draft.topic_id)
+        topic = self.get(draft.subject_id)
         self.request_extension(person, topic, int(parts[0]), parts[1], given.reply)
         return Reply("topics.extension_requested_ack", {"days": int(parts[0])})
 
@@ -53,7 +53,7 @@ class TopicExtensions(TopicDrafts):
         now = self.now()
         with self.store.transaction() as db:
             extension_id = topics.request_extension(db, topic.id, person.user_id, days, reason, now)
-            topic_drafts.delete(db, person.user_id)
+            forms.delete(db, person.user_id, "topics")
             after = {"days": days, "reason": reason}
             event = self._event(db, person.user_id, "topic.extension_requested", topic, after)
             for staff in members.township_staff(db):

@@ -15,8 +15,8 @@ from bot.services.topics.drafts import SUBMIT_ROW, FormInput, TopicDrafts
 from bot.services.topics.notices import Button, category_term
 from bot.services.topics.routing import TopicRouting
 from bot.services.topics.text import CATEGORIES, TEXT_MAX, TEXT_MIN, classify, format_receipt
-from storage import outbox, topic_drafts, topics
-from storage.topic_drafts import Draft
+from storage import forms, outbox, topics
+from storage.forms import Form
 from storage.topics import Topic
 
 MEDIA_KINDS = ("photo", "voice")
@@ -63,7 +63,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
         data = {"category": category}
         return self._put_draft(person, "topic", None, "text", data, reply, result)
 
-    def _topic_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
+    def _topic_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
         data = dict(draft.data)
         if draft.step in ("category", "text") and text is None:
@@ -127,7 +127,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
                 at=now,
                 due_date=due,
             )
-            topic_drafts.delete(db, person.user_id)
+            forms.delete(db, person.user_id, "topics")
             topic = topics.get(db, topic_id)
             filed = {"receipt": receipt, "category": category, "due": due.isoformat()}
             event = self._event(db, person.user_id, "topic.filed", topic, filed)

@@ -13,8 +13,8 @@ from bot.services.topics import notices
 from bot.services.topics.base import Reply
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, RATINGS
-from storage import members, topic_drafts, topics
-from storage.topic_drafts import Draft
+from storage import forms, members, topics
+from storage.forms import Form
 from storage.topics import Topic
 
 
@@ -66,8 +66,8 @@ class TopicRating(TopicDrafts):
                 post=self.assignee_post(topic),
             )
 
-    def _unsatisfied_input(self, person: Person, draft: Draft, given: FormInput) -> Reply:
-        topic = self.get(draft.topic_id)
+    def _unsatisfied_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+        topic = self.get(draft.subject_id)
         if (
             person.user_id != topic.requester_id
             or topic.status not in topics.RESPONDED
@@ -80,7 +80,7 @@ class TopicRating(TopicDrafts):
             due = self._deadline(db, self.local_date(now), self.limits.answer_working_days, now)
             topics.rate(db, topic.id, "unsatisfied", now)
             topics.reopen(db, topic.id, due, now)
-            topic_drafts.delete(db, person.user_id)
+            forms.delete(db, person.user_id, "topics")
             after = {"rating": "unsatisfied", "reason": reason, "due": due.isoformat()}
             event = self._event(db, person.user_id, "topic.reopened", topic, after)
             reopened = topics.get(db, topic.id)

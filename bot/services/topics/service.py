@@ -75,7 +75,7 @@ class TopicService(
             return Reply("topics.form.submitted", {"receipt": topic.receipt})
         if draft.kind == "answer" and draft.step == "extra":
             attachment = stored_pair(draft.data, "attachment_kind", "attachment_file_id")
-            data, target = draft.data, self.get(draft.topic_id)
+            data, target = draft.data, self.get(draft.subject_id)
             topic = self.answer(person, target, data["text"], data.get("link"), attachment, reply)
             return Reply("topics.answered_ack", {"receipt": topic.receipt})
         raise Denied("topics.stale")
