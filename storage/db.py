@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +19,16 @@ from storage.migrations import migrations
 # while it is set also marks that update done, so the state change and the "handled" mark land
 # together and a replayed update is handled exactly once (DESIGN §7).
 current_update_id: ContextVar[int | None] = ContextVar("current_update_id", default=None)
+
+# Set (to 1) by the test suite: a second state change committed while one update is handled
+# raises instead of being logged, so a handler that breaks exactly-once fails its tests.
+STRICT_ENV = "VILLAGE_BOT_STRICT_ONCE"
+
+log = logging.getLogger(__name__)
+
+
+class SecondCommit(RuntimeError):
+    """A handler committed a second state change for an update already marked done."""
 
 
 class Store:
@@ -35,6 +47,7 @@ class Store:
         migrations.apply(self.db)
         # Called after each outermost commit, e.g. to wake the outbox worker.
         self.on_commit: list[Callable[[], None]] = []
+        self.strict_once = os.environ.get(STRICT_ENV) == "1"
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -44,10 +57,19 @@ class Store:
             yield self.db
             update_id = current_update_id.get()
             if outermost and update_id is not None:
-                inbox.mark_done(self.db, update_id)
+                self._mark_handled(update_id)
         if outermost:
             for callback in self.on_commit:
                 callback()
+
+    def _mark_handled(self, update_id: int) -> None:
+        """Mark the update done with its one state change; a second change breaks exactly-once
+        (the first already marked it), since a crash between the two would lose the second."""
+        if inbox.status(self.db, update_id) == "done":
+            if self.strict_once:
+                raise SecondCommit(f"update {update_id} committed a second state change")
+            log.error("update %s committed a second state change", update_id)
+        inbox.mark_done(self.db, update_id)
 
     def backup(self, destination: str | Path) -> None:
         """Write a consistent copy with SQLite's online backup API, safe while the bot runs."""

@@ -4,6 +4,7 @@ running bot wired exactly as run.py wires it, talking to the emulator over loopb
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from bot.config import Config, parse_config
 from bot.sandbox.emulator import BotApiEmulator
 from run import Runtime
+from storage.db import STRICT_ENV
 from tests.botapi_schema import schema_path, validate_result
 
 TOKEN = "424242:TEST-village-affairs"
@@ -34,7 +36,9 @@ VILLAGES = [
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The emulator is checked against the Bot API reference laid beside the project (shared/)."""
+    """The emulator is checked against the Bot API reference laid beside the project (shared/);
+    a handler committing twice for one update fails loudly (also in the bot's subprocesses)."""
+    os.environ[STRICT_ENV] = "1"
     path = schema_path()
     if not path.is_file():
         pytest.exit(f"Bot API reference not found at {path} (set $BOTAPI_SCHEMA)", returncode=2)

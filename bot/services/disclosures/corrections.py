@@ -48,7 +48,7 @@ class DisclosureCorrections(DisclosureForm):
             store_d.replace_rows(db, new_id, rows)
             new = store_d.get(db, new_id)
             step = self._new_content_step(new)
-            store_d.set_form(db, person.user_id, step.kind, self._form_data(new))
+            self._save_form(db, person, step.kind, self._form_data(new))
             event = audit.record(
                 db,
                 person.user_id,

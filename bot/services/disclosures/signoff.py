@@ -6,12 +6,12 @@ from __future__ import annotations
 from bot.i18n import t, t_plain
 from bot.render import local_time
 from bot.services import notify
-from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.disclosures.form import WING, DisclosureForm, Step
 from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.disclosures.reading import DisclosureReading, View
 from bot.services.disclosures.schedule import publish_due
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, outbox
+from storage import audit, forms, outbox
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
 
@@ -127,7 +127,7 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         with self.store.transaction() as db:
             store_d.add_signoff(db, d.id, round_, person.user_id, person.name, "reject", reason)
             store_d.transition(db, d.id, "in_review", "draft", reject_reason=reason)
-            store_d.clear_form(db, person.user_id)
+            forms.delete(db, person.user_id, WING)
             event = audit.record(
                 db,
                 person.user_id,
