@@ -20,6 +20,7 @@ import pytest
 from bot.config import parse_config
 from bot.core.clock import Clock
 from bot.sandbox.emulator import BotApiEmulator
+from bot.services.context import Context
 from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
 from storage import members, users
@@ -71,7 +72,8 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
     config = parse_config(config_data, environ={})
     store = Store(db_path)
     try:
-        membership = MembershipService(store, config, clock=Clock())
+        ctx = Context.build(config, store, Clock(APPROVED_AT))
+        membership = MembershipService(ctx)
         membership.sync_config()
         with store.transaction() as db:
             for user_id, role in (
@@ -81,7 +83,7 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
             ):
                 users.ensure(db, user_id)
                 members.add(db, user_id, role, "qingshan")
-        service = DisclosureService(store, config, clock=Clock(APPROVED_AT))
+        service = DisclosureService(ctx)
         official = membership.person(OFFICIAL)
         service.start(official, "finance")
         service.choose_category(official, 0)

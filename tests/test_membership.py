@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import parse_config
-from bot.core.clock import Clock
+from bot.services.context import Context
 from bot.services.membership import MembershipService, hash_code
 from bot.services.people import Denied, ReplyTo
 from storage import audit, invites, outbox, users
@@ -31,7 +31,7 @@ def service(tmp_path):
         environ={},
     )
     store = Store(tmp_path / "v.db")
-    svc = MembershipService(store, config, clock=Clock())
+    svc = MembershipService(Context.build(config, store))
     svc.sync_config()
     with store.transaction() as db:
         for uid in (1, 2, 3):
@@ -77,11 +77,11 @@ def test_invite_code_is_stored_hashed_and_works_once(service):
 def test_expired_and_wrong_village_invites_are_refused(service):
     staff = service.person(STAFF)
     issued = service.create_invite(staff, "supervisor", "qingshan", None)
-    service.clock.set(utcnow() + timedelta(days=8))
+    service.ctx.clock.set(utcnow() + timedelta(days=8))
     with pytest.raises(Denied) as denied:
         service.accept_invite(service.person(2), issued.code, HERE)
     assert denied.value.key == "invite.expired"
-    service.clock.set(None)
+    service.ctx.clock.set(None)
     service.join(service.person(3), "hexi", HERE)
     with pytest.raises(Denied) as denied:
         service.accept_invite(service.person(3), issued.code, HERE)

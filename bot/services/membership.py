@@ -7,13 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Config
-from bot.core.clock import Clock
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
 from bot.services import notify
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, invites, members, users, villages
-from storage.db import Store
 from storage.members import Member
 from storage.villages import Village
 
@@ -38,12 +36,12 @@ def hash_code(code: str) -> str:
 class MembershipService:
     """Everything about who belongs where; every change is one transaction with its audit event."""
 
-    def __init__(self, store: Store, config: Config, *, clock: Clock) -> None:
-        self.store = store
-        self.config = config
-        self.clock = clock
-        self.now = clock.now
-        self.default_language = config.township.default_language
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.config = ctx.config
+        self.now = ctx.now
+        self.default_language = ctx.default_language
 
     # -- reading ---------------------------------------------------------------------------
 

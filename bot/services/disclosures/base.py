@@ -5,27 +5,26 @@ from __future__ import annotations
 
 import uuid
 
-from bot.config import Config
-from bot.core.clock import Clock
 from bot.i18n import Term
 from bot.services import notify
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from storage import disclosures as store_d
 from storage import members, villages
-from storage.db import Store
 from storage.disclosures import Disclosure
 
 
 class DisclosureBase:
     """The state and helpers the disclosure mixins share; `DisclosureService` composes them."""
 
-    def __init__(self, store: Store, config: Config, *, clock: Clock) -> None:
-        self.store = store
-        self.config = config
-        self.settings = config.disclosure
-        self.tz = config.township.tz
-        self.now = clock.now
-        self.default_language = config.township.default_language
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.config = ctx.config
+        self.settings = ctx.config.disclosure
+        self.tz = ctx.tz
+        self.now = ctx.now
+        self.default_language = ctx.default_language
 
     @property
     def categories(self) -> tuple[str, ...]:

@@ -4,20 +4,17 @@ act on a topic, and the audit-plus-answer pair each change ends with (DESIGN §7
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from bot.config import Config
-from bot.core.clock import Clock
 from bot.i18n import Term, t_plain
-from bot.services.calendar import WorkCalendar
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
 from bot.services.topics.notices import Button, category_term
 from bot.services.topics.text import parse_receipt
 from storage import audit, members, topics, villages
-from storage.db import Store
 from storage.members import Member
 from storage.topics import Topic
 
@@ -48,29 +45,18 @@ def button_rows(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:
 class TopicBase:
     """The state and helpers the topic mixins share; `TopicService` composes them."""
 
-    def __init__(
-        self,
-        store: Store,
-        config: Config,
-        calendar: WorkCalendar,
-        *,
-        clock: Clock,
-    ) -> None:
-        self.store = store
-        self.config = config
-        self.calendar = calendar
-        self.now = clock.now
-        self.limits = config.topics
-        self.language = config.township.default_language
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.config = ctx.config
+        self.calendar = ctx.calendar
+        self.now = ctx.now
+        self.local_date = ctx.local_date
+        self.local_start = ctx.local_start
+        self.limits = ctx.config.topics
+        self.language = ctx.default_language
 
     # -- time ------------------------------------------------------------------------------
-
-    def local_date(self, moment: datetime) -> date:
-        return moment.astimezone(self.config.township.tz).date()
-
-    def local_start(self, day: date) -> datetime:
-        """The moment a local calendar day begins."""
-        return datetime.combine(day, time(0), self.config.township.tz)
 
     def _deadline(
         self, db: Database, start: date, count: int, at: datetime, cap_from: date | None = None
