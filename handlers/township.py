@@ -17,7 +17,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who.require("township")
     args = context.args or []
     if not args:
-        await reply(update, t(who.language, "invite.usage"))
+        reply(update, context, t(who.language, "invite.usage"))
         return
     role = args[0].lower()
     village_code = args[1] if len(args) > 1 and role != "township" else None
@@ -25,8 +25,9 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     issued = services(context).membership.create_invite(who, role, village_code, title)
     link = f"https://t.me/{context.bot.username}?start=inv_{issued.code}"
     place = issued.village.name if issued.village else services(context).config.township.name
-    await reply(
+    reply(
         update,
+        context,
         t(
             who.language,
             "invite.created",
@@ -48,7 +49,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             context.args = [who.village_code]
         else:
             who.require("township")
-            await reply(update, t(who.language, "members.usage"))
+            reply(update, context, t(who.language, "members.usage"))
             return
     village, people = services(context).membership.members(who, context.args[0])
     lines = [t(who.language, "members.header", village=village.name, count=len(people))]
@@ -66,7 +67,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     if not people:
         lines.append(t(who.language, "members.empty"))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 @refusals
@@ -75,6 +76,6 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     if not context.args:
-        await reply(update, t(who.language, "revoke.usage"))
+        reply(update, context, t(who.language, "revoke.usage"))
         return
     services(context).membership.revoke(who, context.args[0], answer_here(update))

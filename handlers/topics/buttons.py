@@ -56,7 +56,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise Denied("topics.stale")
     await query.answer()
     if shown is not None:
-        await say(update, who, shown)
+        say(update, context, who, shown)
 
 
 @refusals
