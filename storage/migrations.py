@@ -326,9 +326,8 @@ def m002_disclosures(db: Database) -> None:
 def m004_outbox_messages(db: Database) -> None:
     """Outbox rows hold a message (its kind and fields) and a file's bytes as a blob, not a Bot
     API call; rows queued before are converted."""
-    db.executescript(
-        "ALTER TABLE outbox RENAME COLUMN method TO kind; ALTER TABLE outbox ADD COLUMN file BLOB;"
-    )
+    db.execute("ALTER TABLE outbox RENAME COLUMN method TO kind")
+    db.execute("ALTER TABLE outbox ADD COLUMN file BLOB")
     rows = db.execute("SELECT id, kind, payload FROM outbox").fetchall()
     for row_id, method, payload in rows:
         kind, fields, blob = _message_of_call(method, json.loads(payload))
