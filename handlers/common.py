@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.delivery.messages import Button, Message, Rows, Text, queue, rows_of
+from bot.delivery.wire import send
 from bot.i18n import t
 from bot.services.bundle import Services
 from bot.services.people import Denied, Person, ReplyTo
@@ -45,6 +46,12 @@ def owe(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) ->
 def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, rows: Rows = ()) -> None:
     """Answer in the chat the update came from (split when longer than one message)."""
     owe(update, context, Text(text, rows))
+
+
+async def tell_now(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    """Send at once, never stored: for a secret such as an invite link (should it be lost, the
+    unused invite simply expires)."""
+    await send(context.bot, update.effective_chat.id, message)
 
 
 def replace_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Text
 from bot.i18n import Term, t
 from bot.render import local_time
-from handlers.common import answer_here, person, refusals, reply, services
+from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 
 @refusals
@@ -25,17 +26,19 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     issued = services(context).membership.create_invite(who, role, village_code, title)
     link = f"https://t.me/{context.bot.username}?start=inv_{issued.code}"
     place = issued.village.name if issued.village else services(context).config.township.name
-    reply(
+    await tell_now(
         update,
         context,
-        t(
-            who.language,
-            "invite.created",
-            role=Term(f"roles.{issued.role}"),
-            place=place,
-            title=issued.title or "—",
-            link=link,
-            expires=local_time(issued.expires_at, services(context).config.township.tz),
+        Text(
+            t(
+                who.language,
+                "invite.created",
+                role=Term(f"roles.{issued.role}"),
+                place=place,
+                title=issued.title or "—",
+                link=link,
+                expires=local_time(issued.expires_at, services(context).config.township.tz),
+            )
         ),
     )
 

@@ -47,7 +47,7 @@ async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines.append(t(who.language, "disc.list_hint"))
     names = service.categories
     rows = [[(n, f"dlist:{i}")] for i, n in enumerate(names)] if not context.args else []
-    reply(update, context, "\n".join(lines), buttons(*rows) if rows else None)
+    reply(update, context, "\n".join(lines), buttons(*rows))
 
 
 @refusals
