@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Button, Message, Rows, Text, queue, rows_of
+from bot.delivery.wire import send
 from bot.i18n import t
-from bot.render import split_message
 from bot.services.bundle import Services
 from bot.services.people import Denied, Person, ReplyTo
+from storage.outbox import INTERACTIVE
 
 SERVICES = "services"
 
@@ -30,16 +32,32 @@ def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person:
     return services(context).membership.person(update.effective_user.id)
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer in the chat the update came from, split when longer than one message."""
-    parts = split_message(text.split("\n"))
-    for i, part in enumerate(parts):
-        await update.effective_chat.send_message(
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if i == len(parts) - 1 else None,
-            disable_web_page_preview=True,
-        )
+def owe(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    """Queue a message for the chat the update came from, ahead of broadcasts (DESIGN §7).
+
+    Its own transaction: the handler changed nothing, or the service already queued what the
+    change owes. A fresh key is enough, as the commit also marks the update handled.
+    """
+    chat_id = update.effective_chat.id
+    with services(context).store.transaction() as db:
+        queue(db, f"reply:{chat_id}:{uuid.uuid4().hex}", chat_id, message, priority=INTERACTIVE)
+
+
+def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, rows: Rows = ()) -> None:
+    """Answer in the chat the update came from (split when longer than one message)."""
+    owe(update, context, Text(text, rows))
+
+
+async def tell_now(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    """Send at once, never stored: for a secret such as an invite link (should it be lost, the
+    unused invite simply expires)."""
+    await send(context.bot, update.effective_chat.id, message)
+
+
+def replace_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Replace the text of the message whose button was pressed."""
+    message_id = update.callback_query.message.message_id
+    owe(update, context, Text(text, edit_message_id=message_id))
 
 
 def answer_here(update: Update, *, edit: bool = False) -> ReplyTo:
@@ -50,11 +68,9 @@ def answer_here(update: Update, *, edit: bool = False) -> ReplyTo:
     return ReplyTo(update.effective_chat.id)
 
 
-def buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of (label, callback_data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+def buttons(*rows: list[tuple[str, str]]) -> Rows:
+    """Inline buttons from rows of (label, callback_data)."""
+    return rows_of([Button(label, data) for label, data in row] for row in rows)
 
 
 def refusals(callback: Callback) -> Callback:
@@ -70,6 +86,6 @@ def refusals(callback: Callback) -> Callback:
             if update.callback_query:
                 await update.callback_query.answer(text[:200], show_alert=True)
             else:
-                await reply(update, text)
+                reply(update, context, text)
 
     return wrapper

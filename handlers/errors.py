@@ -20,6 +20,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handling update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         try:
-            await reply(update, t(person(update, context).language, "common.error"))
+            reply(update, context, t(person(update, context).language, "common.error"))
         except Exception:
             log.exception("could not tell the person about the error")

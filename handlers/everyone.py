@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, t, t_plain
 from bot.menus import commands_for
-from handlers.common import answer_here, buttons, person, refusals, reply, services
+from handlers.common import answer_here, buttons, person, refusals, replace_pressed, reply, services
 
 
 @refusals
@@ -17,8 +17,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith("v_"):
         village = services(context).membership.village(payload[2:])
-        await reply(
+        reply(
             update,
+            context,
             t(who.language, "join.confirm", village=village.name),
             buttons(
                 [
@@ -30,11 +31,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif payload.startswith("inv_"):
         services(context).membership.accept_invite(who, payload[4:], answer_here(update))
     elif who.roles:
-        await reply(update, t(who.language, "start.welcome_back", name=who.name))
+        reply(update, context, t(who.language, "start.welcome_back", name=who.name))
     else:
         villages = services(context).membership.villages()
-        await reply(
+        reply(
             update,
+            context,
             t(who.language, "start.welcome", township=services(context).config.township.name),
             buttons(*[[(v.name, f"join:{v.code}")] for v in villages]),
         )
@@ -48,7 +50,7 @@ async def join_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     code = query.data.split(":", 1)[1]
     if code == "-":
         await query.answer()
-        await query.edit_message_text(t(who.language, "common.cancelled"))
+        replace_pressed(update, context, t(who.language, "common.cancelled"))
         return
     services(context).membership.join(who, code, answer_here(update, edit=True))
     await query.answer()
@@ -61,7 +63,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     for command in commands_for(who.role_names):
         lines.append(f"/{command} — {t(who.language, f'commands.{command}')}")
     lines.append(t(who.language, "help.outro"))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,7 +85,7 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not who.roles:
         lines.append(t(who.language, "whoami.no_roles"))
     lines.append(t(who.language, "whoami.language", language=LANGUAGE_NAMES[who.language]))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 @refusals
@@ -94,8 +96,9 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chosen = _language_from(context.args[0])
         services(context).membership.set_language(who, chosen, answer_here(update))
         return
-    await reply(
+    reply(
         update,
+        context,
         t(who.language, "language.choose"),
         buttons([(LANGUAGE_NAMES[code], f"lang:{code}") for code in LANGUAGES]),
     )
@@ -126,11 +129,12 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     village_code = who.village_code
     if village_code is None:
-        await reply(update, t(who.language, "leave.nothing"))
+        reply(update, context, t(who.language, "leave.nothing"))
         return
     village = services(context).membership.village(village_code)
-    await reply(
+    reply(
         update,
+        context,
         t(who.language, "leave.confirm", village=village.name),
         buttons(
             [
@@ -148,7 +152,7 @@ async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     who = person(update, context)
     if query.data != "leave:yes":
         await query.answer()
-        await query.edit_message_text(t(who.language, "common.cancelled"))
+        replace_pressed(update, context, t(who.language, "common.cancelled"))
         return
     services(context).membership.leave(who, answer_here(update, edit=True))
     await query.answer()
@@ -161,7 +165,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # the disclosure form's "cancelled" answer is queued with the change
     if services(context).topics.cancel_draft(who, answer_here(update)):
         return  # the topic form's "cancelled" answer is queued with the change
-    await reply(update, t(who.language, "common.nothing_to_cancel"))
+    reply(update, context, t(who.language, "common.nothing_to_cancel"))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,10 +179,10 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command this person does not have, or a typo."""
     who = person(update, context)
-    await reply(update, t(who.language, "common.unknown_command"))
+    reply(update, context, t(who.language, "common.unknown_command"))
 
 
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text outside a form: point to /help instead of ignoring the person."""
     who = person(update, context)
-    await reply(update, t(who.language, "common.use_help"))
+    reply(update, context, t(who.language, "common.use_help"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Text
 from bot.i18n import Term, t
 from bot.render import local_time
-from handlers.common import answer_here, person, refusals, reply, services
+from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 
 @refusals
@@ -17,7 +18,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who.require("township")
     args = context.args or []
     if not args:
-        await reply(update, t(who.language, "invite.usage"))
+        reply(update, context, t(who.language, "invite.usage"))
         return
     role = args[0].lower()
     village_code = args[1] if len(args) > 1 and role != "township" else None
@@ -25,16 +26,19 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     issued = services(context).membership.create_invite(who, role, village_code, title)
     link = f"https://t.me/{context.bot.username}?start=inv_{issued.code}"
     place = issued.village.name if issued.village else services(context).config.township.name
-    await reply(
+    await tell_now(
         update,
-        t(
-            who.language,
-            "invite.created",
-            role=Term(f"roles.{issued.role}"),
-            place=place,
-            title=issued.title or "—",
-            link=link,
-            expires=local_time(issued.expires_at, services(context).config.township.tz),
+        context,
+        Text(
+            t(
+                who.language,
+                "invite.created",
+                role=Term(f"roles.{issued.role}"),
+                place=place,
+                title=issued.title or "—",
+                link=link,
+                expires=local_time(issued.expires_at, services(context).config.township.tz),
+            )
         ),
     )
 
@@ -48,7 +52,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             context.args = [who.village_code]
         else:
             who.require("township")
-            await reply(update, t(who.language, "members.usage"))
+            reply(update, context, t(who.language, "members.usage"))
             return
     village, people = services(context).membership.members(who, context.args[0])
     lines = [t(who.language, "members.header", village=village.name, count=len(people))]
@@ -66,7 +70,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     if not people:
         lines.append(t(who.language, "members.empty"))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 @refusals
@@ -75,6 +79,6 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     if not context.args:
-        await reply(update, t(who.language, "revoke.usage"))
+        reply(update, context, t(who.language, "revoke.usage"))
         return
     services(context).membership.revoke(who, context.args[0], answer_here(update))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -321,7 +323,69 @@ def m002_disclosures(db: Database) -> None:
 
 
 @migrations()
-def m004_forms(db: Database) -> None:
+def m004_outbox_messages(db: Database) -> None:
+    """Outbox rows hold a message (its kind and fields) and a file's bytes as a blob, not a Bot
+    API call; rows queued before are converted."""
+    db.execute("ALTER TABLE outbox RENAME COLUMN method TO kind")
+    db.execute("ALTER TABLE outbox ADD COLUMN file BLOB")
+    rows = db.execute("SELECT id, kind, payload FROM outbox").fetchall()
+    for row_id, method, payload in rows:
+        kind, fields, blob = _message_of_call(method, json.loads(payload))
+        db.execute(
+            "UPDATE outbox SET kind = ?, payload = ?, file = ? WHERE id = ?",
+            [kind, json.dumps(fields, ensure_ascii=False), blob, row_id],
+        )
+
+
+def _message_of_call(method: str, p: dict) -> tuple[str, dict, bytes | None]:
+    """An old row's Bot API call as the message it stood for (see bot.delivery.messages)."""
+    buttons = [
+        [
+            {
+                k: v
+                for k, v in (
+                    ("label", b["text"]),
+                    ("data", b.get("callback_data")),
+                    ("url", b.get("url")),
+                )
+                if v is not None
+            }
+            for b in row
+        ]
+        for row in (p.get("reply_markup") or {}).get("inline_keyboard", [])
+    ]
+    if method == "setMyCommands":
+        commands = [[c["command"], c["description"]] for c in p["commands"]]
+        everyone = (p.get("scope") or {}).get("type") == "all_private_chats"
+        return (
+            "menu",
+            {
+                "commands": commands,
+                "everyone": everyone,
+                "language_code": p.get("language_code") or "",
+            },
+            None,
+        )
+    if method in ("sendMessage", "editMessageText"):
+        return (
+            "text",
+            {"text": p["text"], "buttons": buttons, "edit_message_id": p.get("message_id")},
+            None,
+        )
+    kind = "photo" if method == "sendPhoto" else "document"
+    source = p[kind]
+    fields: dict = {"file_id": None, "caption": p.get("caption") or "", "buttons": buttons}
+    if kind == "document":
+        fields["filename"] = ""
+    if isinstance(source, dict):  # a file stored inline, hex-encoded
+        fields["filename"] = source["filename"]
+        return kind, fields, bytes.fromhex(source["content_hex"])
+    fields["file_id"] = source
+    return kind, fields, None
+
+
+@migrations()
+def m005_forms(db: Database) -> None:
     """One table for every guided form, replacing topic_drafts and disclosure_forms."""
     db.executescript(
         """

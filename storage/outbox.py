@@ -21,8 +21,9 @@ class OutboxMessage:
     id: int
     idempotency_key: str
     chat_id: int
-    method: str
-    payload: dict
+    kind: str
+    payload: dict  # the message's fields; its kind and fields are the delivery layer's business
+    file: bytes | None
     priority: int
     status: str
     attempts: int
@@ -32,37 +33,38 @@ class OutboxMessage:
 
 
 _COLUMNS = (
-    "id, idempotency_key, chat_id, method, payload, priority, status, attempts, "
+    "id, idempotency_key, chat_id, kind, payload, file, priority, status, attempts, "
     "next_attempt_at, message_id, last_error"
 )
 
 
 def _row(r: tuple) -> OutboxMessage:
-    return OutboxMessage(
-        r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], from_text(r[8]), r[9], r[10]
-    )
+    return OutboxMessage(*r[:4], json.loads(r[4]), r[5], *r[6:9], from_text(r[9]), r[10], r[11])
 
 
 def enqueue(
     db: Database,
     key: str,
     chat_id: int,
-    method: str,
+    kind: str,
     payload: dict,
     *,
+    file: bytes | None = None,
     priority: int = NORMAL,
     not_before: datetime | None = None,
 ) -> bool:
-    """Queue one API call; a second call with the same key is ignored. True when it was new."""
+    """Queue one message (its kind, fields and file bytes); a second call with the same key is
+    ignored. True when it was new."""
     now = now_text()
     cur = db.execute(
-        "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, method, payload, priority, "
-        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, kind, payload, file, priority, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             key,
             chat_id,
-            method,
+            kind,
             json.dumps(payload, ensure_ascii=False),
+            file,
             priority,
             to_text(not_before) if not_before else now,
             now,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery.messages import Text, queue
 from bot.sandbox.emulator import BotApiEmulator
 from storage import outbox
 from storage.db import Store
@@ -162,8 +163,7 @@ async def test_outbox_survives_a_kill(
     store = Store(db_path)
     with store.transaction() as db:
         for uid in people:
-            payload = {"chat_id": uid, "text": f"通知 {uid}"}
-            outbox.enqueue(db, f"notice:{uid}", uid, "sendMessage", payload)
+            queue(db, f"notice:{uid}", uid, Text(f"通知 {uid}"), priority=outbox.NORMAL)
     store.close()
 
     emulator.inject_fault("sendMessage", kind="delay", delay=0.15, times=-1)

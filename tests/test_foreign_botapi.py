@@ -205,7 +205,7 @@ async def test_invite_without_a_role_is_refused(api: ForeignBotApi, product: Run
 
 def outbox_rows(rt: Runtime) -> list[tuple[str, str, int, str | None]]:
     return rt.store.db.execute(
-        "SELECT method, status, attempts, last_error FROM outbox ORDER BY id"
+        "SELECT kind, status, attempts, last_error FROM outbox ORDER BY id"
     ).fetchall()
 
 
@@ -219,13 +219,13 @@ async def test_unsupported_set_my_commands_breaks_nothing(
     await staff_invites_an_official(api, product)
 
     def menus() -> list[tuple[str, str, int, str | None]]:
-        return [r for r in outbox_rows(product) if r[0] == "setMyCommands"]
+        return [r for r in outbox_rows(product) if r[0] == "menu"]
 
     # Two default menus at start (zh-CN, en), one per new member (resident, official).
     await eventually(lambda: len(menus()) == 4 and all(r[2] >= 1 for r in menus()))
     assert api.unsupported_methods() == ["setMyCommands"]
     for method, status, attempts, error in menus():
-        assert (method, status) == ("setMyCommands", "pending")  # retried later, with backoff
+        assert (method, status) == ("menu", "pending")  # retried later, with backoff
         assert 1 <= attempts < product.config.outbox.max_attempts
         # The server's 500 body is {"message": ...}, with no "description" for PTB to quote.
         assert error == "NetworkError: Internal Server Error (500)"
@@ -233,10 +233,15 @@ async def test_unsupported_set_my_commands_breaks_nothing(
     # Everything else went out: the answers owed for the join and the accepted invite, the
     # notice to the staff member (and the township's daily digest, when it is due).
     def others() -> list[tuple[str, str, int, str | None]]:
-        return [r for r in outbox_rows(product) if r[0] != "setMyCommands"]
+        return [r for r in outbox_rows(product) if r[0] != "menu"]
 
     await eventually(lambda: all(r[1] == "sent" for r in others()))
-    assert {r[0] for r in others()} == {"editMessageText", "sendMessage"}
+    assert {r[0] for r in others()} == {"text"}
+    edits = product.store.db.execute(
+        "SELECT DISTINCT json_extract(payload, '$.edit_message_id') IS NOT NULL FROM outbox "
+        "WHERE kind = 'text'"
+    ).fetchall()
+    assert {edit for (edit,) in edits} == {0, 1}  # new messages, and edits of pressed ones
     assert outbox.counts(product.store.db)["pending"] == 4
 
 

@@ -47,8 +47,8 @@ def test_join_is_audited_and_refreshes_the_menu(service):
     assert who.has("resident", "qingshan")
     assert audit.recent(service.store.db)[0].startswith("member.joined")
     queued = outbox.for_chat(service.store.db, 1)
-    assert queued[-1].method == "setMyCommands"
-    assert queued[-1].payload["scope"] == {"type": "chat", "chat_id": 1}
+    assert queued[-1].kind == "menu"
+    assert queued[-1].chat_id == 1 and queued[-1].payload["everyone"] is False
     (answer,) = outbox.for_chat(service.store.db, 77)
     assert answer.priority == outbox.INTERACTIVE and "青山村" in answer.payload["text"]
 
@@ -70,7 +70,7 @@ def test_invite_code_is_stored_hashed_and_works_once(service):
     with pytest.raises(Denied) as denied:
         service.accept_invite(service.person(3), issued.code, HERE)
     assert denied.value.key == "invite.used"
-    notices = [m for m in outbox.for_chat(service.store.db, STAFF) if m.method == "sendMessage"]
+    notices = [m for m in outbox.for_chat(service.store.db, STAFF) if m.kind == "text"]
     assert "用户2" in notices[0].payload["text"]
 
 

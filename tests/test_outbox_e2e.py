@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.delivery import messages
+from bot.delivery.messages import Text
 from run import Runtime
 from storage import outbox, users
 from tests.conftest import eventually, make_config
@@ -23,9 +25,7 @@ async def slow_runtime(tmp_path, emulator) -> AsyncIterator[Runtime]:
 
 def queue(rt: Runtime, key: str, chat_id: int, text: str, priority: int = outbox.NORMAL) -> None:
     with rt.store.transaction() as db:
-        outbox.enqueue(
-            db, key, chat_id, "sendMessage", {"chat_id": chat_id, "text": text}, priority=priority
-        )
+        messages.queue(db, key, chat_id, Text(text), priority=priority)
 
 
 def sends(emulator, chat_id: int) -> list[float]:
@@ -72,14 +72,7 @@ async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
         emulator.add_user(uid, f"村民{uid}")
     with rt.store.transaction() as db:
         for uid in broadcast:
-            outbox.enqueue(
-                db,
-                f"bulk:{uid}",
-                uid,
-                "sendMessage",
-                {"chat_id": uid, "text": "本季度财务已公开"},
-                priority=outbox.BULK,
-            )
+            messages.queue(db, f"bulk:{uid}", uid, Text("本季度财务已公开"), priority=outbox.BULK)
     await eventually(lambda: len(sends(emulator, 3000)) == 1)
     queued_at = time.monotonic()
     queue(rt, "reply:1001", 1001, "您的点题回执", priority=outbox.INTERACTIVE)

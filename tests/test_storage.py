@@ -78,16 +78,16 @@ def test_a_failed_transaction_leaves_the_update_pending(store):
 
 def test_outbox_enqueue_is_idempotent_and_ordered_by_priority(store):
     with store.transaction() as db:
-        assert outbox.enqueue(db, "bulk:1", 5, "sendMessage", {"chat_id": 5}, priority=outbox.BULK)
-        assert outbox.enqueue(db, "reply:1", 6, "sendMessage", {"chat_id": 6}, priority=0)
-        assert not outbox.enqueue(db, "reply:1", 6, "sendMessage", {"chat_id": 6})
+        assert outbox.enqueue(db, "bulk:1", 5, "text", {"text": "a"}, priority=outbox.BULK)
+        assert outbox.enqueue(db, "reply:1", 6, "text", {"text": "b"}, priority=0)
+        assert not outbox.enqueue(db, "reply:1", 6, "text", {"text": "c"})
     assert [m.idempotency_key for m in outbox.due(store.db, utcnow())] == ["reply:1", "bulk:1"]
 
 
 def test_outbox_not_before_is_respected(store):
     later = utcnow() + timedelta(minutes=5)
     with store.transaction() as db:
-        outbox.enqueue(db, "later", 5, "sendMessage", {}, not_before=later)
+        outbox.enqueue(db, "later", 5, "text", {"text": "d"}, not_before=later)
     assert outbox.due(store.db, utcnow()) == []
     assert outbox.next_due_at(store.db) == later
 

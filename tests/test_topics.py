@@ -98,7 +98,7 @@ def test_filing_issues_a_receipt_and_routes_by_category(world):
     assert "青山村 会计" in receipt and "钱会计" not in receipt  # the post, not the account
     (notice,) = sent(world, ACCOUNTANT)
     assert "限时反馈通知书" in notice["text"]
-    buttons = [b["callback_data"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    buttons = [b["data"] for row in notice["buttons"] for b in row]
     assert buttons == [
         f"tp:a:{topic.id}",
         f"tp:d:{topic.id}",
@@ -186,10 +186,10 @@ def test_answer_posts_to_the_wall_without_the_requester(world):
     assert "138****1234" in wall["text"] and "13812341234" not in wall["text"]
     assert "35*************123" in wall["text"]
     assert "王秀英" not in wall["text"] and "✅ 按时" in wall["text"]
-    assert wall["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"tp:s:{topic.id}"
+    assert wall["buttons"][0][0]["data"] == f"tp:s:{topic.id}"
     notice = sent(world, RES1)[-1]
     assert "您的点题有答复了" in notice["text"]
-    rating = [b["callback_data"] for b in notice["reply_markup"]["inline_keyboard"][0]]
+    rating = [b["data"] for b in notice["buttons"][0]]
     assert rating == [f"tp:r:{topic.id}:{done.answer_id}:{c}" for c in "sbu"]
     with pytest.raises(Denied) as denied:
         svc.answer(who(world, ACCOUNTANT), done, "再答一次")

@@ -13,8 +13,9 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
-from bot.delivery.api_calls import call, retry_seconds
+from bot.delivery.messages import decode
 from bot.delivery.pacing import Pacing
+from bot.delivery.wire import retry_seconds, send
 from storage import audit, outbox, users
 from storage.db import Store
 from storage.outbox import OutboxMessage
@@ -96,7 +97,8 @@ class OutboxWorker:
     async def _send(self, message: OutboxMessage) -> None:
         self.pacing.sent(message.chat_id, self.monotonic())
         try:
-            result = await call(self.bot, message.method, message.payload)
+            owed = decode(message.kind, message.payload, message.file)
+            result = await send(self.bot, message.chat_id, owed)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self.pacing.pause(message.chat_id, self.monotonic() + seconds)

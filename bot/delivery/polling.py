@@ -9,8 +9,8 @@ import time
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery.api_calls import retry_seconds
 from bot.delivery.inbox import UpdateInbox
+from bot.delivery.wire import retry_seconds
 
 log = logging.getLogger(__name__)
 MIN_EMPTY_POLL = 0.2

@@ -20,7 +20,6 @@ from bot.core.clock import Clock
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.notices import answer as notify_answer
 from storage import audit, calendar_days, members
 from storage.db import Store
 
@@ -169,7 +168,7 @@ class WorkCalendar:
                 after={"kind": kind, "note": note} if kind else None,
             )
             covered = "covered" if self.covered(day.year) else "uncovered"
-            notify_answer(
+            notify.answer(
                 db,
                 f"a{event}:answer",
                 reply,

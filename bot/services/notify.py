@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import Command, Menu, Rows, Text, queue
 from bot.i18n import LANGUAGES, pick_language, t
 from bot.menus import menu
 from bot.services.people import ReplyTo
@@ -31,57 +32,50 @@ def message(
 ) -> None:
     """Queue a catalogue message for one person, rendered in their language."""
     language = language_of(db, user_id, default_language)
-    payload = {"chat_id": user_id, "text": t(language, text_key, **params), "parse_mode": "HTML"}
-    outbox.enqueue(db, key, user_id, "sendMessage", payload, priority=priority)
+    queue(db, key, user_id, Text(t(language, text_key, **params)), priority=priority)
 
 
 def answer(
     db: Database,
     key: str,
-    reply: ReplyTo,
+    reply: ReplyTo | None,
     language: str,
     text_key: str,
     /,
     *,
-    reply_markup: dict | None = None,
+    buttons: Rows = (),
     **params: object,
 ) -> None:
     """Queue the answer to a change ahead of everything else: a new message or an edit."""
-    answer_text(db, key, reply, t(language, text_key, **params), reply_markup=reply_markup)
+    answer_text(db, key, reply, t(language, text_key, **params), buttons=buttons)
 
 
 def answer_text(
-    db: Database, key: str, reply: ReplyTo, text: str, /, *, reply_markup: dict | None = None
+    db: Database, key: str, reply: ReplyTo | None, text: str, /, *, buttons: Rows = ()
 ) -> None:
-    """Like answer(), for text already rendered through the catalogue (one message's worth)."""
-    payload: dict = {"chat_id": reply.chat_id, "text": text, "parse_mode": "HTML"}
-    method = "sendMessage"
-    if reply.edit_message_id is not None:
-        method = "editMessageText"
-        payload["message_id"] = reply.edit_message_id
-    if reply_markup:
-        payload["reply_markup"] = reply_markup
-    outbox.enqueue(db, key, reply.chat_id, method, payload, priority=outbox.INTERACTIVE)
+    """Like answer(), for text already rendered through the catalogue; long text is split.
+    Nothing is queued without a ReplyTo."""
+    if reply is None:
+        return
+    owed = Text(text, buttons, reply.edit_message_id)
+    queue(db, key, reply.chat_id, owed, priority=outbox.INTERACTIVE)
+
+
+def _commands(roles: list[str], language: str) -> tuple[Command, ...]:
+    return tuple(Command(c["command"], c["description"]) for c in menu(roles, language))
 
 
 def refresh_menu(db: Database, key: str, user_id: int, default_language: str) -> None:
     """Queue the person's command menu so it shows exactly the commands their roles allow."""
     language = language_of(db, user_id, default_language)
     roles = [m.role for m in members.roles_of(db, user_id)]
-    payload = {
-        "commands": menu(roles, language),
-        "scope": {"type": "chat", "chat_id": user_id},
-    }
-    outbox.enqueue(db, key, user_id, "setMyCommands", payload, priority=outbox.NORMAL)
+    queue(db, key, user_id, Menu(_commands(roles, language)), priority=outbox.NORMAL)
 
 
 def default_menus(db: Database, key_prefix: str, default_language: str) -> None:
     """Queue the menu of people the bot does not know yet, in each language."""
     for language in LANGUAGES:
-        payload = {
-            "commands": menu([], language),
-            "scope": {"type": "all_private_chats"},
-            # Telegram shows the menu without a language code to everyone else.
-            "language_code": "" if language == default_language else language[:2],
-        }
-        outbox.enqueue(db, f"{key_prefix}:menu:{language}", 0, "setMyCommands", payload)
+        # Telegram shows the menu without a language code to everyone else.
+        code = "" if language == default_language else language[:2]
+        owed = Menu(_commands([], language), everyone=True, language_code=code)
+        queue(db, f"{key_prefix}:menu:{language}", 0, owed, priority=outbox.NORMAL)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import InputFile, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Document
 from bot.i18n import t
 from bot.services.people import Person, ReplyTo
-from handlers.common import Callback, answer_here, person, refusals, reply, services
+from handlers.common import Callback, answer_here, owe, person, refusals, reply, services
 
 # Every answer that follows a change is queued by the service in the change's own transaction
 # (DESIGN §7), addressed with answer_here(); a button press is then only acknowledged here.
@@ -37,7 +38,7 @@ async def with_ref(
     """A command whose first argument names the disclosure it changes (`/submit 12`)."""
     who = person(update, context)
     if not context.args:
-        await reply(update, t(who.language, usage))
+        reply(update, context, t(who.language, usage))
         return
     change(who, context.args[0], answer_here(update))
 
@@ -59,8 +60,8 @@ def by_number(change: str, doc: str) -> tuple[Callback, Callback]:
     return refusals(command), refusals(button)
 
 
-async def send_file(update: Update, filename: str, content: bytes, caption: str) -> None:
-    """A file made on request (read-only: sent directly, nothing is owed after a crash)."""
-    await update.effective_chat.send_document(
-        InputFile(content, filename=filename), caption=caption, parse_mode="HTML"
-    )
+def send_file(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, filename: str, content: bytes, caption: str
+) -> None:
+    """A file made on request, queued ahead of broadcasts like any reply."""
+    owe(update, context, Document(filename, content, caption=caption))

@@ -26,8 +26,9 @@ async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             service.start(who, kind, answer_here(update))
         return
-    await reply(
+    reply(
         update,
+        context,
         t(who.language, "disc.ask_kind"),
         buttons(
             *[

@@ -26,7 +26,7 @@ def imports_refused(callback):
             return await callback(update, context)
         except ImportRejected as rejected:
             who = person(update, context)
-            await reply(update, "\n".join(problem_lines(who.language, rejected)))
+            reply(update, context, "\n".join(problem_lines(who.language, rejected)))
 
     return wrapper
 
@@ -65,7 +65,7 @@ async def file_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A file outside a disclosure form: explain how to import one."""
     who = person(update, context)
-    await reply(update, t(who.language, "disc.no_file_expected"))
+    reply(update, context, t(who.language, "disc.no_file_expected"))
 
 
 @refusals
@@ -85,4 +85,4 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, kind
     who = person(update, context)
     filename, content = services(context).disclosures.template(kind)
     kind = "finance" if kind == "finance" else "subsidy"
-    await send_file(update, filename, content, t(who.language, f"disc.template_caption_{kind}"))
+    send_file(update, context, filename, content, t(who.language, f"disc.template_caption_{kind}"))

@@ -47,7 +47,7 @@ async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines.append(t(who.language, "disc.list_hint"))
     names = service.categories
     rows = [[(n, f"dlist:{i}")] for i, n in enumerate(names)] if not context.args else []
-    await reply(update, "\n".join(lines), buttons(*rows) if rows else None)
+    reply(update, context, "\n".join(lines), buttons(*rows))
 
 
 @refusals
@@ -77,13 +77,14 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/show <number>`: one disclosure in full (names as this reader may see them)."""
     who = person(update, context)
     if not context.args:
-        await reply(update, t(who.language, "disc.show_usage"))
+        reply(update, context, t(who.language, "disc.show_usage"))
         return
     service = services(context).disclosures
     view = service.view(who, context.args[0])
     d = view.disclosure
-    await reply(
+    reply(
         update,
+        context,
         "\n".join(view_lines(who.language, view, service.tz)),
         buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
     )
@@ -96,11 +97,11 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = services(context).disclosures
     found = service.search(who, " ".join(context.args or []))
     if not found:
-        await reply(update, t(who.language, "disc.search_none"))
+        reply(update, context, t(who.language, "disc.search_none"))
         return
     lines = [t(who.language, "disc.search_header", count=len(found))]
     lines += [_status_line(who.language, d, service.tz) for d in found]
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 async def _send_export(
@@ -108,7 +109,7 @@ async def _send_export(
 ) -> None:
     who = person(update, context)
     filename, content = services(context).disclosures.export(who, ref, fmt)
-    await send_file(update, filename, content, t(who.language, "disc.export_caption"))
+    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
 
 
 @refusals
@@ -116,7 +117,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/export <number> [csv|xlsx]`."""
     who = person(update, context)
     if not context.args:
-        await reply(update, t(who.language, "disc.export_usage"))
+        reply(update, context, t(who.language, "disc.export_usage"))
         return
     fmt = context.args[1].lower() if len(context.args) > 1 else "xlsx"
     await _send_export(update, context, context.args[0], "csv" if fmt == "csv" else "xlsx")
@@ -136,9 +137,9 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     who.require("township")
     args = context.args or []
     if not args or not args[0].isdigit():
-        await reply(update, t(who.language, "disc.export_year_usage"))
+        reply(update, context, t(who.language, "disc.export_year_usage"))
         return
     filename, content = services(context).disclosures.export_year(
         who, int(args[0]), args[1] if len(args) > 1 else None
     )
-    await send_file(update, filename, content, t(who.language, "disc.export_caption"))
+    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))

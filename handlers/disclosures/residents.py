@@ -39,7 +39,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ]
         for i, name in enumerate(names)
     ]
-    await reply(update, t(who.language, "disc.subscribe_choose"), buttons(*rows))
+    reply(update, context, t(who.language, "disc.subscribe_choose"), buttons(*rows))
 
 
 @refusals
@@ -63,7 +63,7 @@ async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("official")
     if not context.args:
-        await reply(update, t(who.language, "disc.verify_usage"))
+        reply(update, context, t(who.language, "disc.verify_usage"))
         return
     on = not (len(context.args) > 1 and context.args[1].lower() in ("off", "no", "取消"))
     services(context).disclosures.verify(who, context.args[0], on, answer_here(update))

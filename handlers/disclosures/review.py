@@ -19,16 +19,17 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = services(context).disclosures
     waiting = service.awaiting_review(who)
     if not waiting:
-        await reply(update, t(who.language, "disc.review_none"))
+        reply(update, context, t(who.language, "disc.review_none"))
         return
-    await reply(update, t(who.language, "disc.review_header", count=len(waiting)))
+    reply(update, context, t(who.language, "disc.review_header", count=len(waiting)))
     for d in waiting[:5]:
         view = service.review_view(who, d.id)
         lines = disclosure_render.lines(
             who.language, d, view.rows, village=view.village, names_full=True, tz=service.tz
         )
-        await reply(
+        reply(
             update,
+            context,
             "\n".join(lines),
             buttons(
                 [

@@ -23,7 +23,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action, values = parts[1], parts[2:]
     numbers = [int(v) for v in values if v.isdigit()]
     here, edit_here = answer_here(update), answer_here(update, edit=True)
-    shown: Reply | None = None  # answers that change nothing are sent directly
+    shown: Reply | None = None  # answers that change nothing are replied here
     if action == "cat" and values:
         service.choose_category(who, values[0], edit_here)
     elif action == "ok":
@@ -56,7 +56,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise Denied("topics.stale")
     await query.answer()
     if shown is not None:
-        await say(update, who, shown)
+        say(update, context, who, shown)
 
 
 @refusals

@@ -16,16 +16,8 @@ from storage.topics import Topic
 LIST_LIMIT = 30
 
 
-def _markup(language: str, rows) -> object:
-    if not rows:
-        return None
-    return buttons(*[[(b.text(language), b.data) for b in row] for row in rows])
-
-
-async def say(update: Update, who: Person, answer: Reply) -> None:
-    await reply(
-        update, t(who.language, answer.key, **answer.params), _markup(who.language, answer.rows)
-    )
+def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, answer: Reply) -> None:
+    reply(update, context, t(who.language, answer.key, **answer.params), answer.rows)
 
 
 def args_of(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
@@ -69,7 +61,7 @@ def topic_list(who: Person, service: TopicService, found: list[Topic], prefix: s
     if not found:
         lines.append(t(who.language, f"{prefix}.empty"))
     if prefix != "topics.inbox" or not found:
-        return "\n".join(lines), None
+        return "\n".join(lines), ()
     rows = [
         [(t_plain(who.language, "topics.button.answer_receipt", receipt=i.receipt), f"tp:a:{i.id}")]
         for i in found[:10]

@@ -17,7 +17,7 @@ async def inbox(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     service = services(context).topics
     found = service.inbox(who)
-    await reply(update, *topic_list(who, service, found, "topics.inbox"))
+    reply(update, context, *topic_list(who, service, found, "topics.inbox"))
 
 
 @refusals
@@ -38,7 +38,7 @@ async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     service, args, item = named_topic(context, "topics.usage.decline")
     if len(args) == 1:
-        await say(update, who, service.start_decline(who, item))
+        say(update, context, who, service.start_decline(who, item))
         return
     reason = reason_from(args[1])
     if reason is None:
@@ -65,7 +65,7 @@ async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     service, args, item = named_topic(context, "topics.usage.transfer")
     if len(args) == 1:
-        await say(update, who, service.transfer_targets(who, item))
+        say(update, context, who, service.transfer_targets(who, item))
         return
     service.transfer(who, item, args[1], answer_here(update))
 

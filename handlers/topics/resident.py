@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Document, Photo, Voice
 from bot.i18n import Term, t
 from bot.render import local_time
 from bot.services.topics.notices import category_term
 from bot.services.topics.service import HistoryEntry
 from bot.services.topics.text import excerpt
-from handlers.common import answer_here, person, refusals, reply, services
+from handlers.common import answer_here, owe, person, refusals, reply, services
 from handlers.topics.common import LIST_LIMIT, named_topic, rest
 
 
@@ -45,7 +46,7 @@ async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     if not found:
         lines.append(t(who.language, "topics.mine.empty"))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 @refusals
@@ -91,11 +92,10 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     lines.append(t(who.language, "topics.history.timeline"))
     lines += [_timeline_line(who.language, entry, tz) for entry in entries]
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
     for kind, file_id in service.attachments(who, item):
-        chat = update.effective_chat
-        sender = {"photo": chat.send_photo, "voice": chat.send_voice}.get(kind, chat.send_document)
-        await sender(file_id)
+        kinds = {"photo": Photo, "voice": Voice}
+        owe(update, context, kinds[kind](file_id) if kind in kinds else Document(file_id=file_id))
 
 
 def _timeline_line(language: str, entry: HistoryEntry, tz) -> str:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from telegram import InputFile, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import Term, t, t_plain
+from bot.delivery.messages import Document, Photo
+from bot.i18n import Term, t
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
-from handlers.common import answer_here, person, refusals, reply, services
+from handlers.common import answer_here, owe, person, refusals, reply, services
 from handlers.topics.common import args_of, named_topic, rest, topic_list
 
 
@@ -23,7 +23,7 @@ async def _village_list(
     service = services(context).topics
     found = getattr(service, listing)(who, (args_of(context) or [None])[0])
     text, _ = topic_list(who, service, found, prefix)
-    await reply(update, text)
+    reply(update, context, text)
 
 
 @refusals
@@ -53,12 +53,10 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     service = services(context).topics
     period, rows, total = service.stats(who, args_of(context))
-    await reply(update, "\n".join(stats_lines(who.language, period, rows, total)))
+    reply(update, context, "\n".join(stats_lines(who.language, period, rows, total)))
     png = service.chart(period, rows, who.language)
-    await update.effective_chat.send_photo(
-        InputFile(io.BytesIO(png), filename=f"stats-{period.label}.png"),
-        caption=t_plain(who.language, "topics.chart.title", period=period.label),
-    )
+    caption = t(who.language, "topics.chart.title", period=period.label)
+    owe(update, context, Photo(content=png, caption=caption))
 
 
 @refusals
@@ -68,10 +66,8 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who.require("township")
     period_text = (args_of(context) or [None])[0]
     period, data = services(context).topics.report(who, period_text, who.language)
-    await update.effective_chat.send_document(
-        InputFile(io.BytesIO(data), filename=f"topics-{period.label}.xlsx"),
-        caption=t_plain(who.language, "topics.report.caption", period=period.label),
-    )
+    caption = t(who.language, "topics.report.caption", period=period.label)
+    owe(update, context, Document(f"topics-{period.label}.xlsx", data, caption=caption))
 
 
 @refusals
@@ -95,7 +91,7 @@ async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(t(who.language, "topics.route.line", category=name, post=post))
     if not rules:
         lines.append(t(who.language, "topics.route.empty"))
-    await reply(update, "\n".join(lines))
+    reply(update, context, "\n".join(lines))
 
 
 _KINDS = {
@@ -135,7 +131,7 @@ async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not entries:
             lines.append(t(who.language, "topics.holiday.empty"))
         lines.append(t(who.language, "topics.usage.holiday"))
-        await reply(update, "\n".join(lines))
+        reply(update, context, "\n".join(lines))
         return
     if len(args) < 2 or args[1].lower() not in _KINDS:
         raise Denied("topics.usage.holiday")

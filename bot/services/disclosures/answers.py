@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import Button, Rows, rows_of
 from bot.i18n import Term, t, t_plain
-from bot.render import split_message
 from bot.services import notify
 from bot.services.disclosures import render as disclosure_render
 from bot.services.people import ReplyTo
@@ -23,43 +23,19 @@ from storage.disclosures import Disclosure, Row
 # Photos and documents one notice may carry (sent one by one while its draft is open).
 ATTACHMENTS_MAX = 10
 
-# Rows of (label, callback_data); labels already rendered.
-Buttons = Sequence[Sequence[tuple[str, str]]]
+
+def queue(db: Database, key: str, reply: ReplyTo | None, lines: list[str], rows: Rows = ()):
+    """Queue rendered lines as the answer (split when long; the first part may edit the pressed
+    message). Nothing is queued without a ReplyTo."""
+    notify.answer_text(db, key, reply, "\n".join(lines), buttons=rows)
 
 
-def keyboard(rows: Buttons) -> dict | None:
-    """The reply_markup of an outbox message, or None without buttons."""
-    if not rows:
-        return None
-    return {
-        "inline_keyboard": [
-            [{"text": label, "callback_data": data} for label, data in row] for row in rows
-        ]
-    }
-
-
-def queue(db: Database, key: str, reply: ReplyTo | None, lines: list[str], rows: Buttons = ()):
-    """Queue rendered lines as the answer: split into messages (the first may edit the pressed
-    message), the buttons on the last one. Nothing is queued without a ReplyTo."""
-    if reply is None:
-        return
-    parts = split_message(lines)
-    for i, part in enumerate(parts):
-        notify.answer_text(
-            db,
-            key if i == 0 else f"{key}:{i}",
-            reply if i == 0 else ReplyTo(reply.chat_id),
-            part,
-            reply_markup=keyboard(rows) if i == len(parts) - 1 else None,
-        )
-
-
-def category_buttons(categories: Sequence[str]) -> list[list[tuple[str, str]]]:
+def category_buttons(categories: Sequence[str]) -> Rows:
     """Two categories a row."""
-    return [
-        [(categories[j], f"dcat:{j}") for j in range(i, min(i + 2, len(categories)))]
+    return rows_of(
+        [Button(categories[j], f"dcat:{j}") for j in range(i, min(i + 2, len(categories)))]
         for i in range(0, len(categories), 2)
-    ]
+    )
 
 
 def question(language: str, step: str, info: dict, categories: Sequence[str]):
@@ -69,15 +45,17 @@ def question(language: str, step: str, info: dict, categories: Sequence[str]):
         return [text], category_buttons(categories)
     if step == "period":
         suggested = info["suggested"]
-        return [t(language, "disc.ask_period", suggested=suggested)], [
-            [(suggested, f"dper:{suggested}")]
-        ]
+        return [t(language, "disc.ask_period", suggested=suggested)], rows_of(
+            [[Button(suggested, f"dper:{suggested}")]]
+        )
     if step == "file":
         kind = info["kind"]
         text = t(language, f"disc.ask_file_{kind}", period=info["period"])
-        return [text], [[(t_plain(language, "disc.template_button"), f"dtpl:{kind}")]]
+        return [text], rows_of(
+            [[Button(t_plain(language, "disc.template_button"), f"dtpl:{kind}")]]
+        )
     if step in ("title", "body"):
-        return [t(language, f"disc.ask_{step}")], []
+        return [t(language, f"disc.ask_{step}")], ()
     raise ValueError(f"no question for step {step!r}")
 
 
@@ -102,10 +80,12 @@ def draft(
     if d.kind == "notice":
         lines.append(t(language, "disc.attach_hint", limit=ATTACHMENTS_MAX))
     major = "disc.major_button_off" if d.major else "disc.major_button"
-    buttons = [
+    buttons = rows_of(
         [
-            (t_plain(language, "disc.submit_button"), f"dsub:{d.id}"),
-            (t_plain(language, major), f"dmaj:{d.id}"),
+            [
+                Button(t_plain(language, "disc.submit_button"), f"dsub:{d.id}"),
+                Button(t_plain(language, major), f"dmaj:{d.id}"),
+            ]
         ]
-    ]
+    )
     return lines, buttons

@@ -7,8 +7,8 @@ import hashlib
 import json
 from datetime import datetime
 
+from bot.delivery.messages import Document, Photo, Text, queue, split_message
 from bot.i18n import t
-from bot.render import split_message
 from bot.services import notify
 from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures import render as disclosure_render
@@ -106,31 +106,17 @@ class DisclosurePublishing(DisclosureBase):
                 signoffs=signoffs,
                 filing=filing,
             )
-            parts = split_message(lines)
             key = f"publish:{d.id}:chat"
-            if len(parts) <= CHAT_MESSAGES_MAX:
-                for i, part in enumerate(parts):
-                    outbox.enqueue(
-                        db,
-                        f"{key}:{i}",
-                        village.chat_id,
-                        "sendMessage",
-                        {"chat_id": village.chat_id, "text": part, "parse_mode": "HTML"},
-                        priority=outbox.BULK,
-                    )
+            if len(split_message(lines)) <= CHAT_MESSAGES_MAX:
+                owed = Text("\n".join(lines))
+                queue(db, f"{key}:0", village.chat_id, owed, priority=outbox.BULK)
             else:
                 summary = [disclosure_render.header(language, d, name)]
                 summary.append(t(language, "disc.attached", rows=len(rows)))
                 if d.kind == "finance":
                     summary += disclosure_render.finance_lines(language, d, [])[:1]
-                outbox.enqueue(
-                    db,
-                    f"{key}:0",
-                    village.chat_id,
-                    "sendMessage",
-                    {"chat_id": village.chat_id, "text": "\n".join(summary), "parse_mode": "HTML"},
-                    priority=outbox.BULK,
-                )
+                owed = Text("\n".join(summary))
+                queue(db, f"{key}:0", village.chat_id, owed, priority=outbox.BULK)
                 content = disclosure_export.to_xlsx(
                     [
                         (
@@ -139,22 +125,12 @@ class DisclosurePublishing(DisclosureBase):
                         )
                     ]
                 )
-                outbox.enqueue(
-                    db,
-                    f"{key}:file",
-                    village.chat_id,
-                    "sendDocument",
-                    {
-                        "chat_id": village.chat_id,
-                        "document": {
-                            "filename": f"{d.period}-{d.id}.xlsx",
-                            "content_hex": content.hex(),
-                        },
-                        "caption": t(language, "disc.file_caption", id=d.id, title=d.title),
-                        "parse_mode": "HTML",
-                    },
-                    priority=outbox.BULK,
+                owed = Document(
+                    f"{d.period}-{d.id}.xlsx",
+                    content,
+                    caption=t(language, "disc.file_caption", id=d.id, title=d.title),
                 )
+                queue(db, f"{key}:file", village.chat_id, owed, priority=outbox.BULK)
             self._queue_attachments(db, key, village.chat_id, d, rows, language, outbox.BULK)
         for user_id in store_d.subscribers(db, d.village_code, d.category):
             notify.message(
@@ -182,24 +158,18 @@ class DisclosurePublishing(DisclosureBase):
     def _queue_attachments(
         self, db, key: str, chat_id: int, d: Disclosure, rows: list[Row], language: str, priority
     ) -> None:
-        """A notice's photos and documents, re-sent by file_id (sendPhoto / sendDocument)."""
+        """A notice's photos and documents, re-sent by their file_id."""
         attachments = [r for r in rows if r.section == "attachment"]
         for i, r in enumerate(attachments, 1):
             kind = r.data["kind"]
             caption = t(language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments))
-            outbox.enqueue(
-                db,
-                f"{key}:att:{i}",
-                chat_id,
-                "sendPhoto" if kind == "photo" else "sendDocument",
-                {
-                    "chat_id": chat_id,
-                    kind: r.data["file_id"],
-                    "caption": caption,
-                    "parse_mode": "HTML",
-                },
-                priority=priority,
+            file_id = r.data["file_id"]
+            owed = (
+                Photo(file_id, caption=caption)
+                if kind == "photo"
+                else Document(file_id=file_id, caption=caption)
             )
+            queue(db, f"{key}:att:{i}", chat_id, owed, priority=priority)
 
 
 def content_checksum(d: Disclosure, rows: list[Row]) -> str:

@@ -3,6 +3,7 @@ the required approvals the item is approved, and published at once when due (REV
 
 from __future__ import annotations
 
+from bot.delivery.messages import Button, Text, queue
 from bot.i18n import t, t_plain
 from bot.render import local_time
 from bot.services import notify
@@ -137,33 +138,16 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
                 after={"round": round_, "reason": reason},
             )
             language = notify.language_of(db, d.created_by, self.default_language)
-            outbox.enqueue(
-                db,
-                f"a{event}:rejected",
-                d.created_by,
-                "sendMessage",
-                {
-                    "chat_id": d.created_by,
-                    "text": t(
-                        language,
-                        "disc.rejected_notice",
-                        id=d.id,
-                        title=d.title,
-                        name=person.name,
-                        reason=reason,
-                    ),
-                    "parse_mode": "HTML",
-                    "reply_markup": {
-                        "inline_keyboard": [
-                            [
-                                {
-                                    "text": t_plain(language, "disc.edit_button"),
-                                    "callback_data": f"dedit:{d.id}",
-                                }
-                            ]
-                        ]
-                    },
-                },
+            text = t(
+                language,
+                "disc.rejected_notice",
+                id=d.id,
+                title=d.title,
+                name=person.name,
+                reason=reason,
             )
+            edit = Button(t_plain(language, "disc.edit_button"), f"dedit:{d.id}")
+            owed = Text(text, ((edit,),))
+            queue(db, f"a{event}:rejected", d.created_by, owed, priority=outbox.NORMAL)
             self._answer(db, event, reply, person, "disc.reject_done", id=d.id)
         return Step("rejected", store_d.get(self.store.db, d.id))

@@ -3,8 +3,8 @@ in_review with a review request to every supervisor of the village (REV-01, FLD-
 
 from __future__ import annotations
 
+from bot.delivery.messages import Button, Text, queue
 from bot.i18n import Term, t, t_plain
-from bot.render import split_message
 from bot.services import notify
 from bot.services.disclosures import render as disclosure_render
 from bot.services.disclosures import spreadsheets as importing
@@ -116,25 +116,13 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
                     amount=format_fen(r.amount_fen),
                 )
             )
-        parts = split_message(lines)
-        markup = {
-            "inline_keyboard": [
-                [
-                    {
-                        "text": t_plain(language, "disc.approve"),
-                        "callback_data": f"dapp:{d.id}:{d.review_round}",
-                    },
-                    {
-                        "text": t_plain(language, "disc.reject"),
-                        "callback_data": f"drej:{d.id}:{d.review_round}",
-                    },
-                ]
-            ]
-        }
+        buttons = (
+            (
+                Button(t_plain(language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
+                Button(t_plain(language, "disc.reject"), f"drej:{d.id}:{d.review_round}"),
+            ),
+        )
         # The supervisor signs what will be published: the attachments too, ahead of the text.
         self._queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
-        for i, part in enumerate(parts):
-            payload = {"chat_id": user_id, "text": part, "parse_mode": "HTML"}
-            if i == len(parts) - 1:
-                payload["reply_markup"] = markup
-            outbox.enqueue(db, f"{key}:{i}", user_id, "sendMessage", payload)
+        owed = Text("\n".join(lines), buttons)
+        queue(db, f"{key}:0", user_id, owed, priority=outbox.NORMAL)

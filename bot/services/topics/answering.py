@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
-from bot.services.topics.base import Reply, button_rows, checked_length
-from bot.services.topics.drafts import SUBMIT_ROW, FormInput, TopicDrafts
-from bot.services.topics.notices import Button, category_term
+from bot.services.topics.base import Reply, checked_length
+from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
+from bot.services.topics.notices import button, category_term
 from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
 from storage import forms, topics
 from storage.forms import Form
@@ -57,7 +58,7 @@ class TopicAnswering(TopicDrafts):
                 "link": data.get("link") or "—",
                 "media": Term(f"topics.media.{data.get('attachment_kind') or 'none'}"),
             },
-            button_rows(SUBMIT_ROW),
+            rows_of([submit_row(person.language)]),
         )
         return self._put_draft(person, "answer", topic.id, "extra", data, given.reply, result)
 
@@ -84,8 +85,11 @@ class TopicAnswering(TopicDrafts):
 
     def start_decline(self, person: Person, topic: Topic) -> Reply:
         self._check_handler(person, topic)
-        rows = [[Button(f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")] for r in DECLINE_REASONS]
-        return Reply("topics.form.decline_reason", {"receipt": topic.receipt}, button_rows(*rows))
+        rows = [
+            [button(person.language, f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")]
+            for r in DECLINE_REASONS
+        ]
+        return Reply("topics.form.decline_reason", {"receipt": topic.receipt}, rows_of(rows))
 
     def choose_reason(
         self, person: Person, topic: Topic, reason: str, reply: ReplyTo | None = None
@@ -196,7 +200,7 @@ class TopicAnswering(TopicDrafts):
             topic.requester_id,
             self.language,
             key,
-            rows=notices.rating_buttons(topic.id, answer.id),
+            buttons=notices.rating_buttons(topic.id, answer.id),
             question=topic.text,
             days=self.limits.auto_close_days,
             **self._answer_params(topic, answer),
@@ -216,7 +220,7 @@ class TopicAnswering(TopicDrafts):
             chat_id,
             self.language,
             key,
-            rows=notices.support_buttons(topic.id),
+            buttons=notices.support_buttons(topic.id),
             question=mask_text(topic.text),
             **params,
         )

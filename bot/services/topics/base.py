@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import Rows
 from bot.i18n import Term, t_plain
+from bot.services import notify
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
-from bot.services.topics.notices import Button, category_term
+from bot.services.topics.notices import category_term
 from bot.services.topics.text import parse_receipt
 from storage import audit, members, topics, villages
 from storage.members import Member
@@ -25,7 +27,7 @@ class Reply:
 
     key: str
     params: dict = field(default_factory=dict)
-    rows: tuple[tuple[Button, ...], ...] = ()
+    rows: Rows = ()
 
 
 def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str:
@@ -36,10 +38,6 @@ def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str
     if len(text) > maximum:
         raise Denied("topics.too_long", maximum=maximum, length=len(text))
     return text
-
-
-def button_rows(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(row) for row in rows)
 
 
 class TopicBase:
@@ -178,8 +176,8 @@ class TopicBase:
     def _tell(
         self, db: Database, key: str, reply: ReplyTo | None, person: Person, result: Reply
     ) -> None:
-        notices.answer(
-            db, key, reply, person.language, result.key, rows=result.rows, **result.params
+        notify.answer(
+            db, key, reply, person.language, result.key, buttons=result.rows, **result.params
         )
 
     def _ack(
@@ -196,7 +194,7 @@ class TopicBase:
             user_id,
             self.language,
             text_key,
-            rows=notices.handling_buttons(topic.id),
+            buttons=notices.handling_buttons(topic.id),
             receipt=topic.receipt,
             village=self.village_name(topic.village_code),
             category=category_term(topic.category),

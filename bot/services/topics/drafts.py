@@ -6,13 +6,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from bot.delivery.messages import Button
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.base import Reply, TopicBase
-from bot.services.topics.notices import Button
+from bot.services.topics.notices import button
 from storage import audit, forms
 from storage.forms import Form
 
-SUBMIT_ROW = [Button("topics.button.submit", "tp:ok"), Button("common.cancel", "tp:no")]
+
+def submit_row(language: str) -> tuple[Button, Button]:
+    """A form's Submit and Cancel buttons."""
+    return button(language, "topics.button.submit", "tp:ok"), button(
+        language, "common.cancel", "tp:no"
+    )
 
 
 @dataclass(frozen=True, slots=True)

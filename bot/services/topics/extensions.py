@@ -63,7 +63,7 @@ class TopicExtensions(TopicDrafts):
                     staff.user_id,
                     self.language,
                     "topics.extension_request",
-                    rows=notices.extension_buttons(extension_id),
+                    buttons=notices.extension_buttons(extension_id),
                     receipt=topic.receipt,
                     village=self.village_name(topic.village_code),
                     post=self.post_of(db, person.user_id, topic.village_code),

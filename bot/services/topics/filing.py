@@ -7,12 +7,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
-from bot.services.topics.base import Reply, button_rows, checked_length
-from bot.services.topics.drafts import SUBMIT_ROW, FormInput, TopicDrafts
-from bot.services.topics.notices import Button, category_term
+from bot.services.topics.base import Reply, checked_length
+from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
+from bot.services.topics.notices import button, category_term
 from bot.services.topics.routing import TopicRouting
 from bot.services.topics.text import CATEGORIES, TEXT_MAX, TEXT_MIN, classify, format_receipt
 from storage import forms, outbox, topics
@@ -49,10 +50,15 @@ class TopicFiling(TopicDrafts, TopicRouting):
         self._resident_village(person)
         self._check_daily_limit(self.store.db, person, self.now())
         rows = [
-            [Button(f"topics.category.{c}", f"tp:cat:{c}") for c in CATEGORIES[i : i + 3]]
+            [
+                button(person.language, f"topics.category.{c}", f"tp:cat:{c}")
+                for c in CATEGORIES[i : i + 3]
+            ]
             for i in range(0, len(CATEGORIES), 3)
         ]
-        result = Reply("topics.form.category", rows=button_rows(*rows, [SUBMIT_ROW[1]]))
+        result = Reply(
+            "topics.form.category", rows=rows_of([*rows, [submit_row(person.language)[1]]])
+        )
         return self._put_draft(person, "topic", None, "category", {}, reply, result)
 
     def choose_category(self, person: Person, category: str, reply: ReplyTo | None = None) -> Reply:
@@ -81,7 +87,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
             raise Denied("topics.form.need_text")
         step = "confirm" if data.get("media_kind") or draft.step == "confirm" else "media"
         if step == "media":
-            result = Reply("topics.form.media", rows=button_rows(SUBMIT_ROW))
+            result = Reply("topics.form.media", rows=rows_of([submit_row(person.language)]))
         else:
             result = Reply(
                 "topics.form.confirm",
@@ -90,7 +96,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
                     "text": data["text"],
                     "media": Term(f"topics.media.{data.get('media_kind') or 'none'}"),
                 },
-                button_rows(SUBMIT_ROW),
+                rows_of([submit_row(person.language)]),
             )
         return self._put_draft(person, "topic", None, step, data, given.reply, result)
 

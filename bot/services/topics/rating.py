@@ -91,7 +91,7 @@ class TopicRating(TopicDrafts):
                     uid,
                     self.language,
                     "topics.reopened_notice",
-                    rows=notices.handling_buttons(topic.id),
+                    buttons=notices.handling_buttons(topic.id),
                     receipt=topic.receipt,
                     text=topic.text,
                     reason=reason,

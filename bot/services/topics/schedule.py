@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify
 from bot.services.ticks import Ticker
-from bot.services.topics.notices import to_chat_text
 from bot.services.topics.service import TopicService
-from storage import members, topics
+from storage import members, outbox, topics
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
 # given the database and the local day, it returns catalogue lines as (key, params).
@@ -72,7 +72,7 @@ class TopicSchedule:
                     + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
                     + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
                 )
-                to_chat_text(tx, f"digest:{today}:{uid}", uid, language, text)
+                queue(tx, f"digest:{today}:{uid}", uid, Text(text), priority=outbox.NORMAL)
         return len(staff)
 
     def _lines(

@@ -54,7 +54,7 @@ class TopicTracking(TopicBase):
                 uid,
                 self.language,
                 "topics.urge_notice",
-                rows=notices.handling_buttons(topic.id),
+                buttons=notices.handling_buttons(topic.id),
                 receipt=topic.receipt,
                 text=topic.text,
                 due=topic.due_date.isoformat(),

@@ -3,9 +3,9 @@ first owner of record stays (FCR-01, FCR-04)."""
 
 from __future__ import annotations
 
+from bot.delivery.messages import Button, rows_of
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.base import Reply, TopicBase, button_rows
-from bot.services.topics.notices import Button
+from bot.services.topics.base import Reply, TopicBase
 from storage import members, topics
 from storage.topics import Topic
 
@@ -23,10 +23,10 @@ class TopicTransfers(TopicBase):
         if not others:
             raise Denied("topics.no_transfer_target")
         rows = [
-            [Button(f"{m.title or m.display_name}", f"tp:tt:{topic.id}:{m.user_id}", literal=True)]
+            [Button(f"{m.title or m.display_name}", f"tp:tt:{topic.id}:{m.user_id}")]
             for m in others
         ]
-        return Reply("topics.form.transfer", {"receipt": topic.receipt}, button_rows(*rows))
+        return Reply("topics.form.transfer", {"receipt": topic.receipt}, rows_of(rows))
 
     def transfer(
         self, person: Person, topic: Topic, target: str | int, reply: ReplyTo | None = None
