@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from bot.config.schema import ConfigError, Invalid, expected, has_default
+from bot.config.schema import Check, ConfigError, Invalid, expected, has_default
 from bot.config.sections import Config
 
 TOKEN_ENV = "VILLAGE_BOT_TOKEN"
@@ -78,14 +78,10 @@ def check_config_main(path: str) -> int:
 
 def build(cls: type, table: Mapping, path: str, **fixed: Any) -> Any:
     """Check ``table`` against the dataclass ``cls`` and build it (``fixed``: derived fields)."""
-    names = [f.name for f in fields(cls) if not f.metadata.get("derived")]
-    _reject_unknown(table, path, names)
+    declared = [f for f in fields(cls) if not f.metadata.get("derived")]
+    _reject_unknown(table, path, [f.name for f in declared])
     hints = _hints(cls)
-    values = {
-        f.name: _read(f, hints[f.name], table, _join(path, f.name))
-        for f in fields(cls)
-        if f.name in names
-    }
+    values = {f.name: _read(f, hints[f.name], table, _join(path, f.name)) for f in declared}
     finish = getattr(cls, "finish", None)
     return cls(**(finish(values, path) if finish else values), **fixed)
 
@@ -109,13 +105,14 @@ def _read(f: Field, tp: Any, table: Mapping, key: str) -> Any:
     if not isinstance(value, list | tuple):
         raise expected(key, _array_of(item, key), value)
     if not value and not has_default(f):
-        raise Invalid(key, f"at least one [[{key}]] table is required")
+        what = f"at least one [[{key}]] table is" if is_dataclass(item) else "a value is"
+        raise Invalid(key, f"{what} required")
     items = tuple(_item(item, v, f"{key}[{i}]", f.metadata["check"]) for i, v in enumerate(value))
     _check_unique(items, f.metadata["unique"], key)
     return items
 
 
-def _item(tp: Any, value: Any, key: str, check: Any) -> Any:
+def _item(tp: Any, value: Any, key: str, check: Check | None) -> Any:
     if not is_dataclass(tp):
         return _scalar(tp, value, key, check)
     if not isinstance(value, Mapping):
@@ -123,7 +120,7 @@ def _item(tp: Any, value: Any, key: str, check: Any) -> Any:
     return build(tp, value, key)
 
 
-def _scalar(tp: Any, value: Any, key: str, check: Any) -> Any:
+def _scalar(tp: Any, value: Any, key: str, check: Check | None) -> Any:
     """Type-check one value (bool is never a number), then run the field's check."""
     kinds = _kinds(tp)
     if not any(_is(kind, value) for kind in kinds):
