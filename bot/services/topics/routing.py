@@ -11,7 +11,7 @@ from bot.i18n import Term
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.base import TopicBase
 from bot.services.topics.notices import category_term
-from bot.services.topics.text import CATEGORIES, is_head_title
+from bot.services.topics.text import ROUTE_CATEGORIES, is_head_title
 from storage import audit, members, topics
 
 
@@ -60,7 +60,7 @@ class TopicRouting(TopicBase):
         """/route: township staff name the official for a village's category (or its head)."""
         person.require("township")
         code = self._village_code(village)
-        if category not in (*CATEGORIES, "head"):
+        if category not in ROUTE_CATEGORIES:
             raise Denied("topics.route_usage")
         ref = member_ref.strip().lstrip("#")
         now = self.now()

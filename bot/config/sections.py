@@ -1,0 +1,231 @@
+"""The configuration file, declared once: each section is a frozen dataclass whose fields carry
+their default, their check and a one-line doc (``config.example.toml`` is tested against it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from bot.config import checks, rules
+from bot.config.checks import between, one_of
+from bot.config.schema import Rule, derived, required, setting
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.services.topics.text import ROUTE_CATEGORIES
+
+DEFAULT_CATEGORIES = (
+    "财务收支",
+    "惠农补贴",
+    "救灾救助/低保",
+    "集体三资",
+    "工程项目",
+    "民主评议/审计",
+    "政策",
+    "其他",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """How the bot talks to the Telegram Bot API (long polling or webhook)."""
+
+    token: str = setting("", "Bot token from @BotFather; empty runs the offline sandbox.")
+    base_url: str = setting("", "Bot API server; empty = Telegram's.", checks.optional_url)
+    base_file_url: str = setting(
+        "", "File download URL; empty = derived from base_url.", checks.optional_url
+    )
+    mode: str = setting("polling", "How updates arrive.", one_of("polling", "webhook"))
+    webhook_url: str = setting(
+        "", "Public URL Telegram posts updates to.", checks.optional_https_url
+    )
+    webhook_secret: str = setting(
+        "", "Secret Telegram sends back with every webhook call.", checks.optional_secret
+    )
+    webhook_path: str = setting(
+        "/telegram/webhook", "Path on our web server for webhook calls.", checks.path_on_server
+    )
+    poll_timeout: int = setting(30, "Long-polling timeout in seconds.", between(0, 50))
+    finish: ClassVar[Rule] = rules.telegram
+
+    @property
+    def has_token(self) -> bool:
+        """True when a bot token is configured (otherwise the sandbox runs)."""
+        return bool(self.token.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    """Where the SQLite database lives."""
+
+    path: str = setting(
+        "data/village.db", "SQLite file, relative to the config file.", checks.non_empty
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """The built-in HTTP server (public pages and the webhook endpoint)."""
+
+    host: str = setting("127.0.0.1", "Address the web server listens on.", checks.non_empty)
+    port: int = setting(8080, "Port; 0 picks a free one.", between(0, 65535))
+    public_url: str = setting(
+        "", 'URL residents reach the pages at; empty = "http://<host>:<port>".', checks.optional_url
+    )
+    finish: ClassVar[Rule] = rules.web
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipConfig:
+    """The township (乡镇) that runs the bot: name, time zone, staff and language."""
+
+    name: str = setting("示范镇", "Township that publishes the disclosures.", checks.non_empty)
+    timezone: str = setting("Asia/Shanghai", "IANA time zone of schedules.", checks.timezone)
+    staff: tuple[int, ...] = setting((), "Telegram user ids of township staff.", checks.telegram_id)
+    default_language: str = setting(
+        DEFAULT_LANGUAGE, "Default interface language.", one_of(*LANGUAGES)
+    )
+    supervision_phone: str = setting(
+        "", "监督电话 printed on disclosure posters; empty = none.", checks.optional_phone
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The township's time zone as a ``ZoneInfo``."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class VillageConfig:
+    """One village (村): deep-link code, display name and optional disclosure chat."""
+
+    code: str = required("Used in invite links ?start=v_<code>; unique.", checks.village_code)
+    name: str = required("Display name.", checks.non_empty)
+    chat_id: int | None = setting(None, "The village disclosure channel or group.", checks.non_zero)
+
+
+@dataclass(frozen=True, slots=True)
+class InvitesConfig:
+    """Invitation links for village residents."""
+
+    ttl_days: int = setting(7, "Days an invitation link stays valid.", between(1, 90))
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxConfig:
+    """Rate limits and retries for outgoing Telegram messages."""
+
+    global_per_second: int = setting(25, "Messages per second across all chats.", between(1, 30))
+    private_interval_seconds: float = setting(
+        1.0, "Seconds between messages to one private chat.", between(0, 3600)
+    )
+    group_per_minute: int = setting(20, "Messages per minute to one group.", between(1, 20))
+    max_attempts: int = setting(8, "Delivery attempts before giving up.", between(1, 100))
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRoute:
+    """A standing routing rule: this village's topics of this category go to this official."""
+
+    village: str = required("Code of the village.", checks.village_code)
+    category: str = required("Topic category, or head.", one_of(*ROUTE_CATEGORIES))
+    user_id: int = required("Telegram user id of the official.", checks.telegram_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsConfig:
+    """Point-topic requests (点题): deadlines, limits, the feedback wall and routing."""
+
+    answer_working_days: int = setting(10, "Answer limit in working days.", between(1, 60))
+    extension_max_working_days: int = setting(
+        10, "Working days one extension may add.", between(0, 60)
+    )
+    hard_cap_calendar_days: int = setting(
+        30, "Calendar days after filing no topic may be due later than.", between(1, 365)
+    )
+    daily_limit_per_resident: int = setting(
+        5, "Topics one resident may file per day.", between(1, 100)
+    )
+    auto_close_days: int = setting(7, "Days before an unrated answer closes.", between(1, 90))
+    digest_time: str = setting("08:30", "Local time of the daily staff digest.", checks.hh_mm)
+    wall_chat_id: int | None = setting(None, "The feedback-wall channel.", checks.non_zero)
+    joint_threshold_ratio: float = setting(
+        0.1, "Share of residents whose support makes a joint request.", between(0.01, 1)
+    )
+    routes: tuple[TopicRoute, ...] = setting(
+        (), "Standing routing rules.", unique=("village", "category")
+    )
+
+    @property
+    def digest_hour_minute(self) -> tuple[int, int]:
+        """The digest time as (hour, minute), local time."""
+        hour, minute = self.digest_time.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureConfig:
+    """Disclosures (DESIGN §3, §4): sign-off rule, quarterly schedule, categories, import limits."""
+
+    required_signoffs: str | int = setting(
+        "all", "REV-01: every supervisor signs, or at least N.", checks.signoffs
+    )
+    publish_day: int = setting(
+        10, "SCH-01: day of the quarter's first month to publish.", between(1, 28)
+    )
+    publish_time: str = setting("09:00", "Local time of publication.", checks.hh_mm)
+    deadline_day: int = setting(15, "Hard deadline, day of the first month.", between(1, 28))
+    reminder_days: tuple[int, ...] = setting(
+        (1, 8), "Days of the first month reminders go out.", between(1, 28)
+    )
+    township_alert_day: int = setting(
+        16, "SCH-09: day township staff hear of late villages.", between(1, 31)
+    )
+    categories: tuple[str, ...] = setting(
+        DEFAULT_CATEGORIES, "CAT-*: disclosure categories in menu order (CH-08)."
+    )
+    max_import_rows: int = setting(5000, "Data rows an import may hold.", between(1, 100_000))
+    max_import_bytes: int = setting(
+        2_000_000, "Bytes an imported file may have.", between(1_000, 20_000_000)
+    )
+    finish: ClassVar[Rule] = rules.disclosure
+
+    @property
+    def publish_hour_minute(self) -> tuple[int, int]:
+        """``publish_time`` as (hour, minute)."""
+        hour, minute = self.publish_time.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated configuration; ``source`` is the file it came from.
+
+    A section missing from the file gets every default; its class docstring documents it.
+    """
+
+    telegram: TelegramConfig
+    storage: StorageConfig
+    web: WebConfig
+    township: TownshipConfig
+    villages: tuple[VillageConfig, ...] = required("[[villages]], at least one.", unique=("code",))
+    invites: InvitesConfig
+    outbox: OutboxConfig
+    topics: TopicsConfig
+    disclosure: DisclosureConfig
+    source: str = derived("The file this configuration was read from.")
+    finish: ClassVar[Rule] = rules.whole
+
+    def village(self, code: str) -> VillageConfig | None:
+        """Return the village with this code, or None."""
+        return next((v for v in self.villages if v.code == code), None)
+
+    def summary(self) -> str:
+        """A one-line, secret-free description used by ``check-config``."""
+        codes = ", ".join(v.code for v in self.villages)
+        token = "token set" if self.telegram.has_token else "no token (sandbox)"
+        return (
+            f"{self.source}: township {self.township.name} ({self.township.timezone}), "
+            f"{len(self.villages)} villages ({codes}), mode {self.telegram.mode}, {token}, "
+            f"db {self.storage.path}, web {self.web.public_url}"
+        )
