@@ -41,7 +41,7 @@ from telegram.error import (
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.sandbox.emulator import BotApiEmulator
-from bot.sandbox.emulator_text import parse_html, utf16_len
+from bot.sandbox.emulator.formatting import parse_html, utf16_len
 from tests.botapi_schema import validate_result, validate_type
 
 TOKEN = "123456:TEST-village-token"

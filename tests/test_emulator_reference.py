@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.emulator_reference import SHIPPED, slim
+from bot.sandbox.emulator.reference import SHIPPED, slim
 from tests.botapi_schema import schema_path
 
 

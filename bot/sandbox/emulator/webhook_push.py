@@ -7,7 +7,7 @@ import contextlib
 
 import aiohttp
 
-from bot.sandbox.emulator_state import BotAccount, EmulatorState, Webhook
+from bot.sandbox.emulator.state import BotAccount, EmulatorState, Webhook
 
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _MAX_RETRY_DELAY = 60.0

@@ -7,10 +7,11 @@ import re
 import time
 from typing import Any
 
-from bot.sandbox.emulator_media import find_file
-from bot.sandbox.emulator_messages import MESSAGE_METHODS, target_chat
-from bot.sandbox.emulator_reference import canonical_method, decode_params, missing_required
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import utf16_len
+from bot.sandbox.emulator.media import find_file
+from bot.sandbox.emulator.messages import MESSAGE_METHODS, target_chat
+from bot.sandbox.emulator.reference import canonical_method, decode_params, missing_required
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -26,8 +27,7 @@ from bot.sandbox.emulator_state import (
     is_valid_token,
     registrar,
 )
-from bot.sandbox.emulator_text import utf16_len
-from bot.sandbox.emulator_webhook import start_delivery, stop_delivery
+from bot.sandbox.emulator.webhook_push import start_delivery, stop_delivery
 
 _OTHER_METHODS: dict[str, Handler] = {}
 _method = registrar(_OTHER_METHODS)

@@ -7,8 +7,9 @@ import hashlib
 import re
 from typing import Any
 
-from bot.sandbox.emulator_media import image_size, store_document, store_photo, store_voice
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import find_bot_commands, sort_entities, utf16_len
+from bot.sandbox.emulator.media import image_size, store_document, store_photo, store_voice
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -16,7 +17,6 @@ from bot.sandbox.emulator_state import (
     EmulatorState,
     Upload,
 )
-from bot.sandbox.emulator_text import find_bot_commands, sort_entities, utf16_len
 
 _MENTION_RE = re.compile(r"(?<![\w@])@[a-zA-Z0-9_]{5,32}")
 _CHAT_TYPES = ("group", "supergroup", "channel")

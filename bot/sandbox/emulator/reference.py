@@ -29,7 +29,7 @@ class MissingReferenceError(LookupError):
 
 # A slim copy of the Bot API reference (names, types, required flags) ships with the sandbox so it
 # runs anywhere; tests check it against the full reference. Regenerate it with
-# `python -m bot.sandbox.emulator_reference path/to/bot-api-10.1.json`.
+# `python -m bot.sandbox.emulator.reference path/to/bot-api-10.1.json`.
 SHIPPED = Path(__file__).with_name("bot-api-10.1.slim.json")
 
 

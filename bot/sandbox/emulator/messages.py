@@ -6,9 +6,10 @@ import copy
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox.emulator_media import reuse_file, store_document, store_photo, store_voice
-from bot.sandbox.emulator_reference import conform
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import EntityParseError, FormattedText, format_text, utf16_len
+from bot.sandbox.emulator.media import reuse_file, store_document, store_photo, store_voice
+from bot.sandbox.emulator.reference import conform
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -18,7 +19,6 @@ from bot.sandbox.emulator_state import (
     StoredMessage,
     registrar,
 )
-from bot.sandbox.emulator_text import EntityParseError, FormattedText, format_text, utf16_len
 
 MESSAGE_METHODS: dict[str, Handler] = {}
 _method = registrar(MESSAGE_METHODS)

@@ -9,9 +9,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import emulator_actions as actions
-from bot.sandbox.emulator_methods import call_method
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator import actions
+from bot.sandbox.emulator.methods import call_method
+from bot.sandbox.emulator.state import (
     FAULT_KINDS,
     JSON,
     DropConnection,
