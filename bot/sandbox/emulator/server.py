@@ -273,7 +273,7 @@ class BotApiEmulator:
     # --- observing ---------------------------------------------------------------------------
 
     def messages(self, chat_id: int, *, token: str | None = None) -> list[JSON]:
-        """Current state of every undeleted message bots sent to the chat (one bot if token)."""
+        """Current state of every message bots sent to the chat (one bot if token)."""
         return [
             copy.deepcopy(s.message)
             for s in self._stored_messages(chat_id)
@@ -281,12 +281,12 @@ class BotApiEmulator:
         ]
 
     def history(self, chat_id: int) -> list[JSON]:
-        """Every undeleted message in the chat, users' and bots', in order."""
+        """Every message in the chat, users' and bots', in order."""
         return [copy.deepcopy(s.message) for s in self._stored_messages(chat_id)]
 
     def _stored_messages(self, chat_id: int) -> list[StoredMessage]:
         stored = self.state.messages.get(chat_id, {})
-        return [item for _, item in sorted(stored.items()) if not item.deleted]
+        return [item for _, item in sorted(stored.items())]
 
     async def wait_for_messages(
         self,
