@@ -1,4 +1,4 @@
-"""Validate Bot API JSON results against the machine-readable Bot API reference.
+"""Validate Bot API JSON results against the machine-readable Bot API reference in the repo.
 
 Every problem raises AssertionError naming its path, e.g. `Message.chat.id: expected Integer,
 got str`. Fields the reference does not define are errors too: an emulator must not invent them.
@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
-SCHEMA_ENV = "BOTAPI_SCHEMA"
+from bot.sandbox.emulator.reference import SHIPPED
+
 _DISCRIMINATOR_RE = re.compile(r'(?:always|must be) "?([a-z_]+)"?\s*$')
 _PRIMITIVES = {"Integer", "Float", "Boolean", "True", "String", "InputFile"}
 
 
-def schema_path() -> Path:
-    """$BOTAPI_SCHEMA, else /work/shared/reference/bot-api-10.1.json beside the project root."""
-    override = os.environ.get(SCHEMA_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared" / "reference" / "bot-api-10.1.json"
-
-
 @functools.cache
 def load_schema() -> dict[str, Any]:
-    """The reference, read once."""
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+    """The reference the repository ships (the slim copy beside the emulator), read once."""
+    return json.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
 def validate_result(method_name: str, result: object) -> None:

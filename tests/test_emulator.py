@@ -1,23 +1,15 @@
-"""The Bot API emulator, driven by the real python-telegram-bot client."""
+"""The Bot API emulator as a bot sees it: transport, sending, formatting, editing, files and
+commands, driven by the real python-telegram-bot client."""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dtm
 import html
-import re
-import struct
-import time
-import zlib
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
-from pytest_aiohttp import AiohttpServer
 from telegram import (
     Bot,
     BotCommand,
@@ -26,83 +18,30 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyParameters,
-    Update,
 )
 from telegram.error import (
     BadRequest,
-    Conflict,
     EndPointNotFound,
-    Forbidden,
     InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TimedOut,
 )
-from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.sandbox.emulator import BotApiEmulator
-from bot.sandbox.emulator_text import parse_html, utf16_len
+from bot.sandbox.emulator.formatting import parse_html, utf16_len
 from tests.botapi_schema import validate_result, validate_type
-
-TOKEN = "123456:TEST-village-token"
-OTHER_TOKEN = "654321:TEST-other-token"
-USER = 1001
-GROUP = -1001000000001
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid RGB PNG image of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    rows = b"".join(b"\x00" + b"\x10\x80\x10" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-def says(text: str) -> re.Pattern[str]:
-    """PTB capitalizes Telegram's error descriptions, so match them case-insensitively."""
-    return re.compile(re.escape(text), re.IGNORECASE)
-
-
-async def until(predicate: Callable[[], bool], seconds: float = 3.0) -> None:
-    """Poll a condition that depends on another task's progress."""
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.005)
+from tests.emulator_harness import (
+    GROUP,
+    TOKEN,
+    USER,
+    checked_emulator,
+    png,
+    says,
+)
 
 
 @pytest.fixture
-def schema_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture
-async def emu(schema_errors: list[str]) -> AsyncIterator[BotApiEmulator]:
-    """A running emulator whose every ok result is checked against the Bot API reference."""
-
-    def check(method: str, result: object) -> None:
-        try:
-            validate_result(method, result)
-        except AssertionError as error:
-            schema_errors.append(str(error))
-
-    emulator = BotApiEmulator(on_response=check, webhook_retry_delay=0.02)
-    emulator.add_bot(TOKEN, "village_test_bot")
-    emulator.add_user(USER, "张三", username="zhangsan")
-    emulator.add_chat(GROUP, "青山村村务公开", "supergroup", username="qingshan_cun")
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-    assert not schema_errors, schema_errors
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    async with checked_emulator() as emulator:
+        yield emulator
 
 
 @pytest.fixture
@@ -207,14 +146,19 @@ async def test_bad_html_is_rejected(bot: Bot, html: str) -> None:
         await bot.send_message(USER, html, parse_mode="HTML")
 
 
-async def test_escaped_html_and_markdown_v2(bot: Bot) -> None:
+async def test_escaped_html(bot: Bot) -> None:
     sent = await bot.send_message(USER, "a &lt; b &amp;&amp; <code>&quot;c&quot;</code>", "HTML")
     assert sent.text == 'a < b && "c"'
-    sent = await bot.send_message(USER, r"*粗体* _斜_ 1\.5", parse_mode="MarkdownV2")
-    assert sent.text == "粗体 斜 1.5"
-    assert [e.type for e in sent.entities] == ["bold", "italic"]
-    with pytest.raises(BadRequest, match=says("reserved")):
-        await bot.send_message(USER, "1.5", parse_mode="MarkdownV2")
+    assert [e.type for e in sent.entities] == ["code"]
+
+
+@pytest.mark.parametrize("mode", ["MarkdownV2", "Markdown", "plain"])
+async def test_parse_modes_other_than_html_are_refused(
+    emu: BotApiEmulator, bot: Bot, mode: str
+) -> None:
+    with pytest.raises(BadRequest, match=says("unsupported parse_mode")):
+        await bot.send_message(USER, "*粗体*", parse_mode=mode)
+    assert emu.messages(USER) == []
 
 
 @given(st.text())
@@ -255,7 +199,7 @@ async def test_reply_parameters(emu: BotApiEmulator, bot: Bot) -> None:
         await bot.send_message(USER, "x", reply_parameters=ReplyParameters(999))
 
 
-# --- editing and deleting -------------------------------------------------------------------
+# --- editing -----------------------------------------------------------------------------
 
 
 async def test_edit_and_not_modified(emu: BotApiEmulator, bot: Bot) -> None:
@@ -268,130 +212,8 @@ async def test_edit_and_not_modified(emu: BotApiEmulator, bot: Bot) -> None:
     assert edited.text == "已审核" and edited.edit_date is not None
     [stored] = emu.messages(USER)
     assert "reply_markup" not in stored and stored["text"] == "已审核"
-    await bot.edit_message_reply_markup(USER, sent.message_id, reply_markup=keyboard)
-    with pytest.raises(BadRequest, match=says("message is not modified")):
-        await bot.edit_message_reply_markup(USER, sent.message_id, reply_markup=keyboard)
     with pytest.raises(BadRequest, match=says("message to edit not found")):
         await bot.edit_message_text("x", USER, 999)
-
-
-async def test_delete(emu: BotApiEmulator, bot: Bot) -> None:
-    first = await bot.send_message(USER, "一")
-    await bot.send_message(USER, "二")
-    assert await bot.delete_message(USER, first.message_id) is True
-    assert [m["text"] for m in emu.messages(USER)] == ["二"]
-    with pytest.raises(BadRequest, match=says("message to delete not found")):
-        await bot.delete_message(USER, first.message_id)
-    with pytest.raises(BadRequest, match=says("message to edit not found")):
-        await bot.edit_message_text("x", USER, first.message_id)
-
-
-# --- updates: polling, conflicts, webhooks --------------------------------------------------
-
-
-async def test_get_updates_keeps_unconfirmed_updates(emu: BotApiEmulator, bot: Bot) -> None:
-    first = await emu.send_text(USER, "/start v_qingshan")
-    await emu.send_text(USER, "你好")
-    assert first is not None
-    validate_type("Update", first)
-    assert first["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
-    updates = await bot.get_updates()
-    assert [u.message.text for u in updates if u.message] == ["/start v_qingshan", "你好"]
-    assert [u.update_id for u in await bot.get_updates()] == [u.update_id for u in updates]
-    assert await bot.get_updates(offset=updates[-1].update_id + 1) == ()
-    assert emu.pending_updates() == []
-
-
-async def test_long_poll_wakes_on_new_update(emu: BotApiEmulator, bot: Bot) -> None:
-    started = time.monotonic()
-    poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await until(lambda: any(m == "getUpdates" for m, _ in emu.request_log()))
-    await emu.send_text(USER, "醒醒")
-    updates = await poll
-    assert time.monotonic() - started < 2
-    assert updates[0].message is not None and updates[0].message.text == "醒醒"
-
-
-async def test_long_poll_times_out_empty(bot: Bot) -> None:
-    started = time.monotonic()
-    assert await bot.get_updates(timeout=1) == ()
-    assert 0.9 < time.monotonic() - started < 3
-
-
-async def test_concurrent_polls_conflict_with_the_older_one(emu: BotApiEmulator, bot: Bot) -> None:
-    older = asyncio.create_task(bot.get_updates(timeout=5))
-    await until(lambda: emu.state.bots[TOKEN].poll is not None)
-    async with Bot(TOKEN, base_url=emu.base_url) as second:
-        assert await second.get_updates(timeout=0) == ()
-    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
-        await older
-
-
-async def test_get_updates_conflicts_with_webhook(bot: Bot) -> None:
-    await bot.set_webhook("http://127.0.0.1:9/hook")
-    with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
-        await bot.get_updates()
-    assert await bot.delete_webhook() is True
-    assert await bot.get_updates() == ()
-
-
-async def test_webhook_push_with_secret_and_retry(
-    emu: BotApiEmulator, bot: Bot, aiohttp_server: AiohttpServer
-) -> None:
-    received: list[tuple[str | None, dict[str, Any]]] = []
-    answers = [500]
-
-    async def hook(request: web.Request) -> web.Response:
-        received.append(
-            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
-        )
-        return web.Response(status=answers.pop(0) if answers else 200)
-
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    server = await aiohttp_server(app)
-    url = str(server.make_url("/hook"))
-    await emu.send_text(USER, "stale")
-    await bot.set_webhook(url, secret_token="s3cret_token", drop_pending_updates=True)
-    await emu.send_text(USER, "一")
-    await emu.send_text(USER, "二")
-    await until(lambda: len(received) == 3)
-    texts = [body["message"]["text"] for _, body in received]
-    assert texts == ["一", "一", "二"]
-    assert {secret for secret, _ in received} == {"s3cret_token"}
-    for _, body in received:
-        validate_type("Update", body)
-    await until(lambda: emu.pending_updates() == [])
-    info = await bot.get_webhook_info()
-    assert info.url == url and info.pending_update_count == 0
-    assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
-    await bot.delete_webhook()
-    assert (await bot.get_webhook_info()).url == ""
-
-
-async def test_application_polling_end_to_end(emu: BotApiEmulator) -> None:
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(f"欢迎加入 {' '.join(context.args or [])}")
-
-    app = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(emu.base_url)
-        .base_file_url(emu.base_file_url)
-        .build()
-    )
-    app.add_handler(CommandHandler("start", start))
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(timeout=1)
-        await emu.send_text(USER, "/start v_qingshan")
-        [reply] = await emu.wait_for_messages(USER, timeout=5)
-        await app.updater.stop()
-        await app.stop()
-    assert reply["text"] == "欢迎加入 v_qingshan"
-    assert emu.pending_updates() == []
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -442,6 +264,19 @@ async def test_photos(emu: BotApiEmulator, bot: Bot) -> None:
     assert bytes(await file.download_as_bytearray()) == png(40, 30)
 
 
+async def test_voice_notes_are_resent_by_file_id(emu: BotApiEmulator, bot: Bot) -> None:
+    update = await emu.send_voice(USER, b"OggS voice", duration=3, caption="路灯坏了")
+    assert update is not None
+    voice = update["message"]["voice"]
+    assert (voice["duration"], voice["mime_type"]) == (3, "audio/ogg")
+    again = await bot.send_voice(USER, voice["file_id"])
+    assert again.voice is not None and again.voice.file_unique_id == voice["file_unique_id"]
+    with pytest.raises(BadRequest, match=says("can't use file of type voice as document")):
+        await bot.send_document(USER, voice["file_id"])
+    file = await bot.get_file(voice["file_id"])
+    assert bytes(await file.download_as_bytearray()) == b"OggS voice"
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 
@@ -452,157 +287,17 @@ async def test_commands_per_scope_and_language(emu: BotApiEmulator, bot: Bot) ->
     await bot.set_my_commands(default)
     await bot.set_my_commands(english, scope=BotCommandScopeAllPrivateChats(), language_code="en")
     await bot.set_my_commands(group, scope=BotCommandScopeChat("@qingshan_cun"))
-    assert await bot.get_my_commands() == tuple(default)
-    assert await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats()) == ()
-    assert await bot.get_my_commands(
-        scope=BotCommandScopeAllPrivateChats(), language_code="en"
-    ) == tuple(english)
+    assert emu.commands() == [c.to_dict() for c in default]
+    assert emu.commands({"type": "all_private_chats"}) == []
+    assert emu.commands({"type": "all_private_chats"}, "en") == [c.to_dict() for c in english]
     assert emu.commands({"type": "chat", "chat_id": GROUP}) == [
         {"command": "wall", "description": "回音壁"}
     ]
     assert emu.commands(language_code="en") == []
-    await bot.delete_my_commands()
+    await bot.set_my_commands([])  # an empty list deletes the list, as deleteMyCommands does
     assert emu.commands() == []
     with pytest.raises(BadRequest, match=says("BOT_COMMAND_INVALID")):
         await bot.set_my_commands([BotCommand("Bad-Name", "x")])
-
-
-# --- users pressing buttons -------------------------------------------------------------------
-
-
-async def test_buttons_and_callback_answers(emu: BotApiEmulator, bot: Bot) -> None:
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("满意", callback_data="rate:5")]])
-    sent = await bot.send_message(USER, "请评价", reply_markup=keyboard)
-    with pytest.raises(ValueError, match="no button"):
-        await emu.press_button(USER, (USER, sent.message_id), "rate:1")
-    update = await emu.press_button(USER, (USER, sent.message_id), "rate:5")
-    forged = await emu.press_forged_button(USER, (USER, sent.message_id), "admin:delete")
-    assert update is not None and forged is not None
-    validate_type("Update", update)
-    [pressed, fake] = await bot.get_updates()
-    assert pressed.callback_query is not None and pressed.callback_query.data == "rate:5"
-    assert fake.callback_query is not None and fake.callback_query.data == "admin:delete"
-    await pressed.callback_query.answer("谢谢")
-    with pytest.raises(BadRequest, match=says("query is too old")):
-        await pressed.callback_query.answer("again")
-    with pytest.raises(BadRequest, match=says("MESSAGE_TOO_LONG")):
-        await fake.callback_query.answer("长" * 201)
-    [answer] = emu.callback_answers()
-    assert (answer["text"], answer["data"], answer["user_id"]) == ("谢谢", "rate:5", USER)
-
-
-async def test_group_privacy_mode(emu: BotApiEmulator, bot: Bot) -> None:
-    assert await emu.send_text(USER, "大家好", chat_id=GROUP) is None
-    update = await emu.send_text(USER, "/wall@village_test_bot", chat_id=GROUP)
-    assert update is not None and update["message"]["chat"]["type"] == "supergroup"
-    assert [m["text"] for m in emu.history(GROUP)] == ["大家好", "/wall@village_test_bot"]
-    await bot.send_message(GROUP, "回音壁")
-    assert [m["text"] for m in emu.messages(GROUP)] == ["回音壁"]
-
-
-async def test_wait_for_messages_times_out(emu: BotApiEmulator) -> None:
-    with pytest.raises(TimeoutError):
-        await emu.wait_for_messages(USER, timeout=0.05)
-
-
-# --- faults -----------------------------------------------------------------------------------
-
-
-async def test_faults_seen_by_ptb(
-    emu: BotApiEmulator, bot: Bot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # opt in to PTB's future RetryAfter type
-    emu.inject_fault("sendMessage", kind="blocked", chat_id=USER)
-    with pytest.raises(Forbidden, match="bot was blocked by the user"):
-        await bot.send_message(USER, "x")
-    emu.inject_fault("sendMessage", kind="retry_after", retry_after=7)
-    with pytest.raises(RetryAfter) as retry:
-        await bot.send_message(USER, "x")
-    assert retry.value.retry_after == dtm.timedelta(seconds=7)
-    emu.inject_fault("sendMessage", kind="server_error")
-    with pytest.raises(NetworkError, match="Internal Server Error"):
-        await bot.send_message(USER, "x")
-    emu.inject_fault("sendmessage", kind="network")
-    with pytest.raises(NetworkError):
-        await bot.send_message(USER, "x")
-    emu.inject_fault("sendMessage", kind="delay", delay=0.2)
-    started = time.monotonic()
-    await bot.send_message(USER, "slow")
-    assert time.monotonic() - started >= 0.2
-    emu.inject_fault("sendMessage", kind="delay", delay=0.3)
-    with pytest.raises(TimedOut):
-        await bot.send_message(USER, "too slow", read_timeout=0.1)
-    # Like Telegram, the request still takes effect although the client gave up on it.
-    slow = await emu.wait_for_messages(USER, 2)
-    assert [m["text"] for m in slow] == ["slow", "too slow"]
-
-
-async def test_permanent_fault_until_cleared(emu: BotApiEmulator, bot: Bot) -> None:
-    emu.inject_fault("*", kind="blocked", chat_id=USER, times=-1)
-    for _ in range(3):
-        with pytest.raises(Forbidden):
-            await bot.send_message(USER, "x")
-    emu.clear_faults()
-    await bot.send_message(USER, "ok")
-
-
-async def test_block_and_unblock(emu: BotApiEmulator, bot: Bot) -> None:
-    emu.block(USER)
-    with pytest.raises(Forbidden, match="bot was blocked by the user"):
-        await bot.send_message(USER, "x")
-    await emu.send_text(USER, "/start")  # pressing "Restart" unblocks the bot
-    await bot.send_message(USER, "欢迎回来")
-    kinds = [
-        u.my_chat_member.new_chat_member.status for u in await bot.get_updates() if u.my_chat_member
-    ]
-    assert kinds == ["kicked", "member"]
-
-
-# --- the HTTP test API ------------------------------------------------------------------------
-
-
-async def test_http_test_api(emu: BotApiEmulator, bot: Bot) -> None:
-    api = f"{emu.url}/_emulator"
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{api}/users", json={"user_id": 2002, "first_name": "李四"}) as r:
-            assert (await r.json())["result"]["first_name"] == "李四"
-        async with http.get(f"{api}/users") as r:
-            assert {u["id"] for u in (await r.json())["result"]} == {USER, 2002}
-        async with http.post(f"{api}/send_text", json={"user_id": 2002, "text": "/start"}) as r:
-            assert (await r.json())["result"]["message"]["text"] == "/start"
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("是", callback_data="yes")]])
-        sent = await bot.send_message(2002, "确认？", reply_markup=keyboard)
-        press = {"user_id": 2002, "chat_id": 2002, "message_id": sent.message_id, "data": "yes"}
-        async with http.post(f"{api}/press", json=press) as r:
-            assert (await r.json())["result"]["callback_query"]["data"] == "yes"
-        async with http.post(f"{api}/press", json={**press, "data": "no"}) as r:
-            assert r.status == 400
-        form = aiohttp.FormData({"user_id": "2002"})
-        form.add_field("document", b"abc", filename="a.txt", content_type="text/plain")
-        async with http.post(f"{api}/send_document", data=form) as r:
-            assert (await r.json())["result"]["message"]["document"]["file_name"] == "a.txt"
-        async with http.get(f"{api}/chats/2002/messages", params={"after": "1"}) as r:
-            history = (await r.json())["result"]
-        assert [m["from"]["first_name"] for m in history] == ["村务公开", "李四"]
-        fault = {"method": "sendMessage", "kind": "server_error", "times": -1}
-        async with http.post(f"{api}/faults", json=fault) as r:
-            assert r.status == 200
-        with pytest.raises(NetworkError):
-            await bot.send_message(2002, "x")
-        async with http.delete(f"{api}/faults") as r:
-            assert r.status == 200
-        await bot.send_message(2002, "ok")
-
-
-async def test_other_methods(emu: BotApiEmulator, bot: Bot) -> None:
-    assert await bot.send_chat_action(USER, "typing") is True
-    chat = await bot.get_chat(GROUP)
-    assert (chat.title, chat.type) == ("青山村村务公开", "supergroup")
-    assert await bot.set_chat_menu_button() is True
-    assert await bot.log_out() is True and await bot.close() is True
-    emu.add_bot(OTHER_TOKEN, "other_village_bot", "河西村")
-    update = await emu.send_text(USER, "hi", token=OTHER_TOKEN)
-    assert update is not None and emu.pending_updates() == []
 
 
 # --- the schema validator itself --------------------------------------------------------------

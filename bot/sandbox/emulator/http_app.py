@@ -9,14 +9,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import emulator_actions as actions
-from bot.sandbox.emulator_methods import call_method
-from bot.sandbox.emulator_state import (
-    FAULT_KINDS,
+from bot.sandbox.emulator import actions
+from bot.sandbox.emulator.methods import call_method
+from bot.sandbox.emulator.state import (
     JSON,
     DropConnection,
     EmulatorState,
-    Fault,
     Upload,
     is_valid_token,
 )
@@ -33,13 +31,10 @@ def create_app(state: EmulatorState) -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", _bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", _download)
     app.router.add_get("/_emulator/users", _list_users)
-    app.router.add_post("/_emulator/users", _add_user)
     app.router.add_post("/_emulator/send_text", _send_text)
     app.router.add_post("/_emulator/send_document", _send_document)
     app.router.add_post("/_emulator/press", _press)
     app.router.add_get("/_emulator/chats/{chat_id}/messages", _chat_messages)
-    app.router.add_post("/_emulator/faults", _add_fault)
-    app.router.add_delete("/_emulator/faults", _clear_faults)
     return app
 
 
@@ -147,19 +142,6 @@ async def _list_users(request: web.Request) -> web.Response:
 
 
 @_test_api
-async def _add_user(request: web.Request, state: EmulatorState) -> object:
-    body = await _json_body(request)
-    return actions.register_user(
-        state,
-        int(body.get("user_id", body.get("id"))),
-        str(body["first_name"]),
-        last_name=body.get("last_name"),
-        username=body.get("username"),
-        language_code=body.get("language_code", "zh-hans"),
-    )
-
-
-@_test_api
 async def _send_text(request: web.Request, state: EmulatorState) -> object:
     body = await _json_body(request)
     return actions.send_text(
@@ -208,29 +190,4 @@ async def _chat_messages(request: web.Request, state: EmulatorState) -> object:
     chat_id = int(request.match_info["chat_id"])
     after = int(request.query.get("after", "0"))
     stored = state.messages.get(chat_id, {})
-    return [
-        item.message for key, item in sorted(stored.items()) if key > after and not item.deleted
-    ]
-
-
-@_test_api
-async def _add_fault(request: web.Request, state: EmulatorState) -> object:
-    body = await _json_body(request)
-    if body.get("kind") not in FAULT_KINDS:
-        raise ValueError(f"kind must be one of {FAULT_KINDS}")
-    state.faults.append(
-        Fault(
-            method=str(body["method"]).lower(),
-            kind=body["kind"],
-            chat_id=_optional_int(body.get("chat_id")),
-            times=int(body.get("times", 1)),
-            retry_after=int(body.get("retry_after", 3)),
-            delay=float(body.get("delay", 1.0)),
-        )
-    )
-    return True
-
-
-async def _clear_faults(request: web.Request) -> web.Response:
-    request.app[STATE_KEY].faults.clear()
-    return _ok(True)
+    return [item.message for key, item in sorted(stored.items()) if key > after]

@@ -7,10 +7,11 @@ import re
 import time
 from typing import Any
 
-from bot.sandbox.emulator_media import find_file
-from bot.sandbox.emulator_messages import MESSAGE_METHODS, target_chat
-from bot.sandbox.emulator_reference import canonical_method, decode_params, missing_required
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import utf16_len
+from bot.sandbox.emulator.media import find_file
+from bot.sandbox.emulator.messages import MESSAGE_METHODS
+from bot.sandbox.emulator.reference import canonical_method, decode_params, missing_required
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -26,8 +27,7 @@ from bot.sandbox.emulator_state import (
     is_valid_token,
     registrar,
 )
-from bot.sandbox.emulator_text import utf16_len
-from bot.sandbox.emulator_webhook import start_delivery, stop_delivery
+from bot.sandbox.emulator.webhook_push import start_delivery, stop_delivery
 
 _OTHER_METHODS: dict[str, Handler] = {}
 _method = registrar(_OTHER_METHODS)
@@ -41,19 +41,6 @@ _CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
-_CHAT_ACTIONS = {
-    "typing",
-    "upload_photo",
-    "record_video",
-    "upload_video",
-    "record_voice",
-    "upload_voice",
-    "upload_document",
-    "choose_sticker",
-    "find_location",
-    "record_video_note",
-    "upload_video_note",
-}
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -135,16 +122,6 @@ async def get_me(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
     return copy.deepcopy(bot.user)
 
 
-@_method("logOut")
-async def log_out(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    return True
-
-
-@_method("close")
-async def close(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    return True
-
-
 # --- updates and webhooks -----------------------------------------------------------------
 
 
@@ -207,12 +184,10 @@ async def set_webhook(state: EmulatorState, bot: BotAccount, call: Call) -> bool
         raise ApiError.bad_request("secret token contains unallowed characters")
     if params.get("drop_pending_updates") is True:
         bot.updates.clear()
-    max_connections = params.get("max_connections")
     allowed = params.get("allowed_updates")
     bot.webhook = Webhook(
         url=url,
         secret_token=str(secret) if secret else None,
-        max_connections=max_connections if isinstance(max_connections, int) else 40,
         allowed_updates=allowed if isinstance(allowed, list) else None,
     )
     start_delivery(state, bot)
@@ -230,26 +205,7 @@ async def delete_webhook(state: EmulatorState, bot: BotAccount, call: Call) -> b
     return True
 
 
-@_method("getWebhookInfo")
-async def get_webhook_info(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
-    hook = bot.webhook
-    info: JSON = {
-        "url": hook.url if hook else "",
-        "has_custom_certificate": False,
-        "pending_update_count": len(bot.updates),
-    }
-    if hook is not None:
-        info["ip_address"] = "127.0.0.1"
-        info["max_connections"] = hook.max_connections
-        if hook.allowed_updates:
-            info["allowed_updates"] = list(hook.allowed_updates)
-        if hook.last_error_date is not None:
-            info["last_error_date"] = hook.last_error_date
-            info["last_error_message"] = hook.last_error_message
-    return info
-
-
-# --- commands and menu --------------------------------------------------------------------
+# --- commands -----------------------------------------------------------------------------
 
 
 def command_key(state: EmulatorState, scope: Any, language_code: Any) -> CommandKey:
@@ -296,66 +252,7 @@ async def set_my_commands(state: EmulatorState, bot: BotAccount, call: Call) -> 
     return True
 
 
-@_method("getMyCommands")
-async def get_my_commands(state: EmulatorState, bot: BotAccount, call: Call) -> list[JSON]:
-    key = command_key(state, call.params.get("scope"), call.params.get("language_code"))
-    return copy.deepcopy(bot.commands.get(key, []))
-
-
-@_method("deleteMyCommands")
-async def delete_my_commands(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    key = command_key(state, call.params.get("scope"), call.params.get("language_code"))
-    bot.commands.pop(key, None)
-    state.signal.fire()
-    return True
-
-
-@_method("setChatMenuButton")
-async def set_chat_menu_button(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    chat_id = call.params.get("chat_id")
-    key = None if chat_id is None else state.resolve_chat(chat_id)["id"]
-    button = call.params.get("menu_button") or {"type": "default"}
-    if not isinstance(button, dict) or button.get("type") not in ("default", "commands", "web_app"):
-        raise ApiError.bad_request("can't parse menu button JSON object")
-    bot.menu_buttons[key] = button
-    return True
-
-
-@_method("getChatMenuButton")
-async def get_chat_menu_button(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
-    chat_id = call.params.get("chat_id")
-    key = None if chat_id is None else state.resolve_chat(chat_id)["id"]
-    button = bot.menu_buttons.get(key) or bot.menu_buttons.get(None) or {"type": "commands"}
-    return copy.deepcopy(button if button["type"] != "default" else {"type": "commands"})
-
-
-# --- chats, callbacks, files --------------------------------------------------------------
-
-
-@_method("getChat")
-async def get_chat(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
-    chat = state.resolve_chat(call.params["chat_id"])
-    info = copy.deepcopy(chat)
-    info.update(
-        accent_color_id=abs(chat["id"]) % 7,
-        max_reaction_count=11,
-        accepted_gift_types={
-            "unlimited_gifts": False,
-            "limited_gifts": False,
-            "unique_gifts": False,
-            "premium_subscription": False,
-            "gifts_from_channels": False,
-        },
-    )
-    return info
-
-
-@_method("sendChatAction")
-async def send_chat_action(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    target_chat(state, call.params["chat_id"])
-    if call.params["action"] not in _CHAT_ACTIONS:
-        raise ApiError.bad_request("wrong parameter action in request")
-    return True
+# --- callbacks and files ----------------------------------------------------------------
 
 
 @_method("answerCallbackQuery")

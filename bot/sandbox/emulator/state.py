@@ -112,14 +112,11 @@ class PollTicket:
 
 @dataclass
 class Webhook:
-    """A bot's webhook settings and the delivery status getWebhookInfo reports."""
+    """A bot's webhook settings."""
 
     url: str
     secret_token: str | None = None
-    max_connections: int = 40
     allowed_updates: list[str] | None = None
-    last_error_date: int | None = None
-    last_error_message: str | None = None
 
 
 @dataclass
@@ -151,7 +148,6 @@ class BotAccount:
     poll: PollTicket | None = None
     commands: dict[CommandKey, list[JSON]] = field(default_factory=dict)
     callback_queries: dict[str, CallbackRecord] = field(default_factory=dict)
-    menu_buttons: dict[int | None, JSON] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -189,7 +185,6 @@ class StoredMessage:
 
     message: JSON
     bot_token: str | None
-    deleted: bool = False
 
 
 class ChangeSignal:
@@ -291,11 +286,10 @@ class EmulatorState:
         raise ApiError.bad_request("chat not found")
 
     def find_message(self, chat_id: int, message_id: object) -> StoredMessage | None:
-        """The undeleted message with this id in the chat, if any."""
+        """The message with this id in the chat, if any."""
         if not isinstance(message_id, int):
             return None
-        stored = self.messages.get(chat_id, {}).get(message_id)
-        return None if stored is None or stored.deleted else stored
+        return self.messages.get(chat_id, {}).get(message_id)
 
     # --- mutations -------------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from typing import Any
 
-from bot.sandbox.emulator_media import image_size, store_document, store_photo, store_voice
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import find_bot_commands, sort_entities, utf16_len
+from bot.sandbox.emulator.media import image_size, store_document, store_photo, store_voice
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -16,7 +16,6 @@ from bot.sandbox.emulator_state import (
     EmulatorState,
     Upload,
 )
-from bot.sandbox.emulator_text import find_bot_commands, sort_entities, utf16_len
 
 _MENTION_RE = re.compile(r"(?<![\w@])@[a-zA-Z0-9_]{5,32}")
 _CHAT_TYPES = ("group", "supergroup", "channel")
@@ -235,14 +234,12 @@ def press_button(
     stored = state.messages.get(chat_id, {}).get(message_id)
     if stored is None or stored.bot_token != bot.token:
         raise ValueError(f"the bot sent no message {message_id} to chat {chat_id}")
-    if not forged and (stored.deleted or data not in buttons_of(stored.message)):
+    if not forged and data not in buttons_of(stored.message):
         raise ValueError(
             f"message {message_id} has no button with callback_data {data!r}; "
             "use press_forged_button() to send arbitrary data"
         )
-    message: Any = copy.deepcopy(stored.message)
-    if stored.deleted:
-        message = {"chat": message["chat"], "message_id": message_id, "date": 0}
+    message = copy.deepcopy(stored.message)
     query_id = str((user_id << 24) + state.serial())
     digest = hashlib.sha256(f"{bot.id}:{chat_id}".encode()).digest()
     chat_instance = str(int.from_bytes(digest[:8], "big", signed=True))

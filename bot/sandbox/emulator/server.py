@@ -1,7 +1,4 @@
-"""A loopback Telegram Bot API server that the unmodified python-telegram-bot client talks to.
-
-Sibling modules hold the parts: state, Bot API methods, users' actions, the aiohttp app.
-"""
+"""`BotApiEmulator`: set up the emulated world, serve it over HTTP, act as its users, observe."""
 
 from __future__ import annotations
 
@@ -11,10 +8,10 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.sandbox import emulator_actions as actions
-from bot.sandbox.emulator_http import STATE_KEY, create_app
-from bot.sandbox.emulator_methods import command_key
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator import actions
+from bot.sandbox.emulator.http_app import create_app
+from bot.sandbox.emulator.methods import command_key
+from bot.sandbox.emulator.state import (
     FAULT_KINDS,
     JSON,
     ApiError,
@@ -26,9 +23,7 @@ from bot.sandbox.emulator_state import (
     StoredMessage,
     is_valid_token,
 )
-from bot.sandbox.emulator_webhook import start_delivery, wait_stopped
-
-__all__ = ["STATE_KEY", "BotApiEmulator", "LoggedRequest"]
+from bot.sandbox.emulator.webhook_push import start_delivery, wait_stopped
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -278,7 +273,7 @@ class BotApiEmulator:
     # --- observing ---------------------------------------------------------------------------
 
     def messages(self, chat_id: int, *, token: str | None = None) -> list[JSON]:
-        """Current state of every undeleted message bots sent to the chat (one bot if token)."""
+        """Current state of every message bots sent to the chat (one bot if token)."""
         return [
             copy.deepcopy(s.message)
             for s in self._stored_messages(chat_id)
@@ -286,12 +281,12 @@ class BotApiEmulator:
         ]
 
     def history(self, chat_id: int) -> list[JSON]:
-        """Every undeleted message in the chat, users' and bots', in order."""
+        """Every message in the chat, users' and bots', in order."""
         return [copy.deepcopy(s.message) for s in self._stored_messages(chat_id)]
 
     def _stored_messages(self, chat_id: int) -> list[StoredMessage]:
         stored = self.state.messages.get(chat_id, {})
-        return [item for _, item in sorted(stored.items()) if not item.deleted]
+        return [item for _, item in sorted(stored.items())]
 
     async def wait_for_messages(
         self,

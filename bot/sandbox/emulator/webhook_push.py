@@ -7,7 +7,7 @@ import contextlib
 
 import aiohttp
 
-from bot.sandbox.emulator_state import BotAccount, EmulatorState, Webhook
+from bot.sandbox.emulator.state import BotAccount, EmulatorState, Webhook
 
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _MAX_RETRY_DELAY = 60.0
@@ -51,32 +51,23 @@ async def _deliver(state: EmulatorState, bot: BotAccount, webhook: Webhook) -> N
             if not current():
                 return
             update = bot.updates[0]
-            error = await _post(session, webhook.url, update, headers)
-            if error is None:
+            if await _post(session, webhook.url, update, headers):
                 # Only a 2xx answer confirms the update; anything else is retried in order.
                 if bot.updates and bot.updates[0] is update:
                     bot.updates.pop(0)
                 delay = state.webhook_retry_delay
                 state.signal.fire()
                 continue
-            webhook.last_error_date = state.now()
-            webhook.last_error_message = error
             await state.signal.wait_for(lambda: not current(), delay)
             delay = min(delay * 2, _MAX_RETRY_DELAY)
 
 
 async def _post(
     session: aiohttp.ClientSession, url: str, update: object, headers: dict[str, str]
-) -> str | None:
-    """POST one update; None on success, else the error text Telegram would report."""
+) -> bool:
+    """POST one update; whether the webhook confirmed it with a 2xx answer."""
     try:
         async with session.post(url, json=update, headers=headers) as response:
-            if 200 <= response.status < 300:
-                return None
-            return f"Wrong response from the webhook: {response.status} {response.reason}"
-    except TimeoutError:
-        return "Read timeout expired"
-    except aiohttp.ClientConnectorError:
-        return "Connection refused"
-    except aiohttp.ClientError as exc:
-        return f"Connection error: {exc.__class__.__name__}"
+            return 200 <= response.status < 300
+    except (TimeoutError, aiohttp.ClientError):
+        return False

@@ -6,7 +6,7 @@ import mimetypes
 import struct
 from pathlib import PurePosixPath
 
-from bot.sandbox.emulator_state import JSON, ApiError, EmulatorState, StoredFile, Upload
+from bot.sandbox.emulator.state import JSON, ApiError, EmulatorState, StoredFile, Upload
 
 # Telegram stores a photo in these sizes (longest side), capped by the original.
 _PHOTO_SIDES = (90, 320, 800, 1280)

@@ -1,4 +1,4 @@
-"""Telegram text formatting for the emulator: UTF-16 lengths, HTML/Markdown parsing, commands."""
+"""Telegram text formatting for the emulator: UTF-16 lengths, HTML parsing, commands."""
 
 from __future__ import annotations
 
@@ -213,136 +213,6 @@ def _close_tag(source: str, i: int, stack: list[_OpenTag], out: _Builder) -> int
     return match.end()
 
 
-# --- MarkdownV2 and legacy Markdown -----------------------------------------------------------
-
-_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
-_V2_MARKERS = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"}
-_LEGACY_MARKERS = {"*": "bold", "_": "italic"}
-
-
-def parse_markdown_v2(source: str) -> FormattedText:
-    """Parse the common MarkdownV2 constructs, rejecting unescaped reserved characters."""
-    return _MarkdownParser(source, v2=True).parse()
-
-
-def parse_markdown(source: str) -> FormattedText:
-    """Parse legacy Markdown: *bold*, _italic_, `code`, ```pre``` and [text](url)."""
-    return _MarkdownParser(source, v2=False).parse()
-
-
-class _MarkdownParser:
-    """A small MarkdownV2/Markdown parser covering what bots commonly send."""
-
-    def __init__(self, source: str, *, v2: bool) -> None:
-        self.source = source
-        self.v2 = v2
-        self.out = _Builder()
-        self.open: list[tuple[str, int, int]] = []  # (marker, text offset, byte offset)
-        self.quote_start: int | None = None
-
-    def error_unclosed(self, index: int) -> EntityParseError:
-        offset = _byte_offset(self.source, index)
-        return EntityParseError(f"Can't find end of the entity starting at byte offset {offset}")
-
-    def parse(self) -> FormattedText:
-        src, i = self.source, 0
-        markers = _V2_MARKERS if self.v2 else _LEGACY_MARKERS
-        while i < len(src):
-            char = src[i]
-            at_line_start = i == 0 or src[i - 1] == "\n"
-            if char == "\\" and i + 1 < len(src) and (self.v2 or src[i + 1] in "_*`["):
-                self.out.append(src[i + 1])
-                i += 2
-            elif char == "`":
-                i = self._code(i)
-            elif char == "[":
-                i = self._link(i)
-            elif self.v2 and char == ">" and at_line_start:
-                if self.quote_start is None:
-                    self.quote_start = self.out.offset
-                i += 1
-            elif (marker := self._marker_at(i, markers)) is not None:
-                self._toggle(marker, markers[marker], i)
-                i += len(marker)
-            elif self.v2 and char in _V2_RESERVED:
-                raise EntityParseError(
-                    f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-                )
-            else:
-                if char == "\n" and self.quote_start is not None and src[i + 1 : i + 2] != ">":
-                    self._end_quote()
-                self.out.append(char)
-                i += 1
-        if self.open:
-            raise self.error_unclosed(self._index_of_byte(self.open[-1][2]))
-        if self.quote_start is not None:
-            self._end_quote()
-        return self.out.result()
-
-    def _index_of_byte(self, byte_offset: int) -> int:
-        return len(self.source.encode()[:byte_offset].decode(errors="ignore"))
-
-    def _marker_at(self, i: int, markers: dict[str, str]) -> str | None:
-        for marker in sorted(markers, key=len, reverse=True):
-            if self.source.startswith(marker, i):
-                return marker
-        return None
-
-    def _toggle(self, marker: str, kind: str, i: int) -> None:
-        for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index][0] == marker:
-                _, start, _ = self.open.pop(index)
-                self.out.add(start, {"type": kind})
-                return
-        self.open.append((marker, self.out.offset, _byte_offset(self.source, i)))
-
-    def _end_quote(self) -> None:
-        assert self.quote_start is not None
-        self.out.add(self.quote_start, {"type": "blockquote"})
-        self.quote_start = None
-
-    def _code(self, i: int) -> int:
-        src = self.source
-        fence = "```" if src.startswith("```", i) else "`"
-        j, body = i + len(fence), []
-        while j < len(src) and not src.startswith(fence, j):
-            if self.v2 and src[j] == "\\" and j + 1 < len(src):
-                j += 1
-            body.append(src[j])
-            j += 1
-        if j >= len(src):
-            raise self.error_unclosed(i)
-        text, entity = "".join(body), {"type": "code"}
-        if fence == "```":
-            entity = {"type": "pre"}
-            first_line, newline, rest = text.partition("\n")
-            if newline and first_line and " " not in first_line:
-                entity["language"], text = first_line, rest
-        start = self.out.offset
-        self.out.append(text)
-        self.out.add(start, entity)
-        return j + len(fence)
-
-    def _link(self, i: int) -> int:
-        src = self.source
-        close = src.find("](", i)
-        end = src.find(")", close + 2) if close != -1 else -1
-        if close == -1 or end == -1:
-            if self.v2:
-                raise EntityParseError(
-                    "Character '[' is reserved and must be escaped with the preceding '\\'"
-                )
-            raise self.error_unclosed(i)
-        inner = _MarkdownParser(src[i + 1 : close], v2=self.v2).parse()
-        start = self.out.offset
-        for entity in inner.entities:
-            self.out.entities.append({**entity, "offset": entity["offset"] + start})
-        self.out.append(inner.text)
-        url = src[close + 2 : end].replace("\\)", ")").replace("\\\\", "\\")
-        self.out.add(start, {"type": "text_link", "url": url})
-        return end + 1
-
-
 # --- whole-message helpers -------------------------------------------------------------------
 
 _COMMAND_RE = re.compile(r"(?<![\w/@])/[a-zA-Z0-9_]{1,64}(?:@[a-zA-Z0-9_]{3,32})?(?![\w/])")
@@ -384,16 +254,15 @@ def clip_entities(text: str, entities: list[Entity]) -> list[Entity]:
 
 
 def format_text(text: str, parse_mode: str | None, entities: list[Entity] | None) -> FormattedText:
-    """Apply parse_mode (or explicit entities, which win) and trim like Telegram."""
+    """Apply parse_mode (or explicit entities, which win) and trim like Telegram.
+
+    Only HTML is emulated, the one mode the product sends; any other mode raises ValueError, which
+    the methods answer with Telegram's 400 for an invalid parse_mode."""
     if entities is not None:
         return trim(FormattedText(text, clip_entities(text, entities)))
     mode = (parse_mode or "").lower()
     if mode == "html":
         return trim(parse_html(text))
-    if mode == "markdownv2":
-        return trim(parse_markdown_v2(text))
-    if mode == "markdown":
-        return trim(parse_markdown(text))
     if mode:
         raise ValueError("unsupported parse_mode")
     return trim(FormattedText(text))

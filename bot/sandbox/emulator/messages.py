@@ -1,4 +1,4 @@
-"""Bot API methods that send, edit and delete messages."""
+"""Bot API methods that send and edit messages."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import copy
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox.emulator_media import reuse_file, store_document, store_photo, store_voice
-from bot.sandbox.emulator_reference import conform
-from bot.sandbox.emulator_state import (
+from bot.sandbox.emulator.formatting import EntityParseError, FormattedText, format_text, utf16_len
+from bot.sandbox.emulator.media import reuse_file, store_document, store_photo, store_voice
+from bot.sandbox.emulator.reference import conform
+from bot.sandbox.emulator.state import (
     JSON,
     ApiError,
     BotAccount,
@@ -18,7 +19,6 @@ from bot.sandbox.emulator_state import (
     StoredMessage,
     registrar,
 )
-from bot.sandbox.emulator_text import EntityParseError, FormattedText, format_text, utf16_len
 
 MESSAGE_METHODS: dict[str, Handler] = {}
 _method = registrar(MESSAGE_METHODS)
@@ -38,7 +38,6 @@ _BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
-_MEDIA_KEYS = ("document", "photo", "voice", "audio", "video", "animation")
 _BLOCKED = "Forbidden: bot was blocked by the user"
 
 
@@ -288,36 +287,3 @@ async def edit_message_text(state: EmulatorState, bot: BotAccount, call: Call) -
     if isinstance(preview, dict) and preview:
         changes["link_preview_options"] = conform("LinkPreviewOptions", preview)
     return _apply_edit(state, stored, changes)
-
-
-@_method("editMessageCaption")
-async def edit_message_caption(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
-    params = call.params
-    stored = _message_to_edit(state, bot, params)
-    if not any(key in stored.message for key in _MEDIA_KEYS):
-        raise ApiError.bad_request("there is no caption in the message to edit")
-    caption = _caption_fields(params)
-    changes: JSON = {
-        "caption": caption.get("caption"),
-        "caption_entities": caption.get("caption_entities"),
-        "reply_markup": inline_markup(params.get("reply_markup"), inline_only=True),
-    }
-    return _apply_edit(state, stored, changes)
-
-
-@_method("editMessageReplyMarkup")
-async def edit_message_reply_markup(state: EmulatorState, bot: BotAccount, call: Call) -> JSON:
-    stored = _message_to_edit(state, bot, call.params)
-    markup = inline_markup(call.params.get("reply_markup"), inline_only=True)
-    return _apply_edit(state, stored, {"reply_markup": markup})
-
-
-@_method("deleteMessage")
-async def delete_message(state: EmulatorState, bot: BotAccount, call: Call) -> bool:
-    chat = state.resolve_chat(call.params["chat_id"])
-    stored = state.find_message(chat["id"], call.params["message_id"])
-    if stored is None:
-        raise ApiError.bad_request("message to delete not found")
-    stored.deleted = True
-    state.signal.fire()
-    return True

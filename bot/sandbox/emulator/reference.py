@@ -1,15 +1,13 @@
-"""The machine-readable Bot API reference, used to decode parameters and check required ones."""
+"""The machine-readable Bot API reference: decode parameters, check required ones, shape answers."""
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-REFERENCE_ENV = "BOTAPI_SCHEMA"
 _PRIMITIVES = {"Integer", "Float", "Boolean", "String", "True", "InputFile"}
 
 # Telegram's own wording for a few missing parameters; the rest get a generic sentence.
@@ -23,32 +21,31 @@ _MISSING_TEXTS = {
 _MEDIA_PARAMS = {"document", "photo", "voice", "audio", "video", "animation", "sticker"}
 
 
-class MissingReferenceError(LookupError):
-    """The reference file is missing or malformed."""
-
-
-# A slim copy of the Bot API reference (names, types, required flags) ships with the sandbox so it
-# runs anywhere; tests check it against the full reference. Regenerate it with
-# `python -m bot.sandbox.emulator_reference path/to/bot-api-10.1.json`.
-SHIPPED = Path(__file__).with_name("bot-api-10.1.slim.json")
-
-
-def reference_path() -> Path:
-    """The reference JSON: $BOTAPI_SCHEMA, else the slim copy shipped beside this module."""
-    override = os.environ.get(REFERENCE_ENV)
-    return Path(override) if override else SHIPPED
+# The Bot API version the product and the emulator target. A slim copy of its machine-readable
+# reference (names, types, required flags; no prose) ships here so the sandbox and the tests need
+# nothing outside the repository. Regenerate it from the full reference with
+# `python -m bot.sandbox.emulator path/to/bot-api-10.1.json`.
+BOT_API_VERSION = "10.1"
+SHIPPED = Path(__file__).with_name(f"bot-api-{BOT_API_VERSION}.slim.json")
 
 
 def slim(full: dict[str, Any]) -> dict[str, Any]:
-    """The parts of the full reference the emulator uses, without descriptions."""
+    """The parts of the full reference the emulator and the tests use, without descriptions.
 
-    def fields(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"name": f["name"], "types": f["types"], "required": f["required"]} for f in items]
+    A union member keeps its first field's description: it names the constant (e.g. `always
+    "kicked"`) that tells the members apart."""
+    members = {sub for spec in full["types"].values() for sub in spec.get("subtypes", [])}
+
+    def fields(items: list[dict[str, Any]], *, tagged: bool = False) -> list[dict[str, Any]]:
+        out = [{"name": f["name"], "types": f["types"], "required": f["required"]} for f in items]
+        if tagged and out:
+            out[0]["description"] = items[0]["description"]
+        return out
 
     def type_spec(name: str, spec: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": name}
         if "fields" in spec:
-            out["fields"] = fields(spec["fields"])
+            out["fields"] = fields(spec["fields"], tagged=name in members)
         if "subtypes" in spec:
             out["subtypes"] = spec["subtypes"]
         return out
@@ -69,17 +66,8 @@ def slim(full: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def load_reference() -> dict[str, Any]:
-    """Read the reference once per process."""
-    path = reference_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise MissingReferenceError(
-            f"Bot API reference not found at {path}; set {REFERENCE_ENV}"
-        ) from exc
-    if not isinstance(data, dict) or "methods" not in data or "types" not in data:
-        raise MissingReferenceError(f"{path} is not a Bot API reference")
-    return data
+    """Read the shipped reference once per process."""
+    return json.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
 @functools.cache
@@ -175,11 +163,3 @@ def _conform_nested(type_name: str, value: Any) -> Any:
         inner = type_name.removeprefix("Array of ")
         return [_conform_nested(inner, item) for item in value]
     return conform(type_name, value)
-
-
-if __name__ == "__main__":
-    import sys
-
-    source = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    text = json.dumps(slim(source), ensure_ascii=False, separators=(",", ":"))
-    SHIPPED.write_text(text + "\n", encoding="utf-8")
