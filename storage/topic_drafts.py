@@ -7,11 +7,14 @@ and every step is one transaction (DESIGN §7).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import from_text, to_text
 
 
@@ -24,16 +27,19 @@ class Draft:
     data: dict
     updated_at: datetime
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A draft from a `topic_drafts` row read by column name."""
+        return cls(
+            **pick(cls, row)
+            | {"data": json.loads(row["data"]), "updated_at": from_text(row["updated_at"])}
+        )
+
 
 def get(db: Database, user_id: int) -> Draft | None:
-    row = db.execute(
-        "SELECT user_id, kind, topic_id, step, data, updated_at FROM topic_drafts "
-        "WHERE user_id = ?",
-        [user_id],
-    ).fetchone()
-    if row is None:
-        return None
-    return Draft(row[0], row[1], row[2], row[3], json.loads(row[4]), from_text(row[5]))
+    """A person's draft in progress, if any."""
+    row = next(db.query("SELECT * FROM topic_drafts WHERE user_id = ?", [user_id]), None)
+    return Draft.from_row(row) if row else None
 
 
 def put(

@@ -11,8 +11,8 @@ from bot.config import Config
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person, ReplyTo
+from storage import disclosure_signoffs, members, villages
 from storage import disclosures as store_d
-from storage import members, villages
 from storage.db import Store
 from storage.disclosures import Disclosure
 from storage.times import utcnow
@@ -83,9 +83,13 @@ class DisclosureBase:
         return [m for m in members.of_village(db, village_code) if m.role == "supervisor"]
 
     @staticmethod
-    def _approvals(db, d: Disclosure) -> list[store_d.Signoff]:
+    def _approvals(db, d: Disclosure) -> list[disclosure_signoffs.Signoff]:
         """The approving sign-offs of the item's current review round."""
-        return [s for s in store_d.signoffs(db, d.id, d.review_round) if s.decision == "approve"]
+        return [
+            s
+            for s in disclosure_signoffs.signoffs(db, d.id, d.review_round)
+            if s.decision == "approve"
+        ]
 
     def _required(self, supervisors: int) -> int:
         """Sign-offs needed (REV-01: by default every supervisor of the village)."""

@@ -9,6 +9,7 @@ from bot.services import notify
 from bot.services.disclosures import answers
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.people import Denied, Person, ReplyTo
+from storage import disclosure_forms, disclosure_rows
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
 
@@ -27,7 +28,7 @@ class DisclosureForm(DisclosureBase):
 
     def form(self, user_id: int) -> tuple[str, dict] | None:
         """A person's form in progress."""
-        return store_d.form(self.store.db, user_id)
+        return disclosure_forms.form(self.store.db, user_id)
 
     def _form_at(self, user_id: int, *steps: str) -> bool:
         current = self.form(user_id)
@@ -74,7 +75,7 @@ class DisclosureForm(DisclosureBase):
     def _step(self, person: Person, step: Step, data: dict, reply: ReplyTo | None) -> Step:
         """Save the form's next step and queue its question, in one transaction."""
         with self.store.transaction() as db:
-            store_d.set_form(db, person.user_id, step.kind, data)
+            disclosure_forms.set_form(db, person.user_id, step.kind, data)
             self._tell(db, self._form_key(person), reply, person, step)
         return step
 
@@ -88,7 +89,7 @@ class DisclosureForm(DisclosureBase):
             lines, buttons = answers.draft(
                 language,
                 d,
-                store_d.rows_of(db, d.id),
+                disclosure_rows.rows_of(db, d.id),
                 village=self._village_name(d.village_code),
                 tz=self.tz,
                 info=step.info,
@@ -102,7 +103,7 @@ class DisclosureForm(DisclosureBase):
         if self.form(person.user_id) is None:
             return False
         with self.store.transaction() as db:
-            if not store_d.clear_form(db, person.user_id):
+            if not disclosure_forms.clear_form(db, person.user_id):
                 return False
             if reply is not None:
                 notify.answer(
