@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import from_text, now_text
 
 
@@ -21,6 +24,18 @@ class AuditEvent:
     village_code: str | None
     before: dict | None
     after: dict | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """An event from an `audit_events` row read by column name."""
+        return cls(
+            **pick(cls, row)
+            | {
+                "at": from_text(row["at"]),
+                "before": json.loads(row["before"]) if row["before"] else None,
+                "after": json.loads(row["after"]) if row["after"] else None,
+            }
+        )
 
 
 def record(
@@ -52,29 +67,14 @@ def record(
 
 def for_subject(db: Database, subject: str) -> list[AuditEvent]:
     """The history of one thing, oldest first."""
-    rows = db.execute(
-        "SELECT id, at, actor_id, action, subject, village_code, before, after "
-        "FROM audit_events WHERE subject = ? ORDER BY id",
-        [subject],
-    ).fetchall()
-    return [
-        AuditEvent(
-            r[0],
-            from_text(r[1]),
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            json.loads(r[6]) if r[6] else None,
-            json.loads(r[7]) if r[7] else None,
-        )
-        for r in rows
-    ]
+    rows = db.query("SELECT * FROM audit_events WHERE subject = ? ORDER BY id", [subject])
+    return [AuditEvent.from_row(r) for r in rows]
 
 
 def recent(db: Database, limit: int = 50) -> list[str]:
     """The latest actions as 'action subject' strings, newest first (for status pages and tests)."""
-    rows = db.execute(
-        "SELECT action || ' ' || subject FROM audit_events ORDER BY id DESC LIMIT ?", [limit]
-    ).fetchall()
-    return [r[0] for r in rows]
+    rows = db.query(
+        "SELECT action || ' ' || subject AS line FROM audit_events ORDER BY id DESC LIMIT ?",
+        [limit],
+    )
+    return [r["line"] for r in rows]

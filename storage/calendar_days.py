@@ -3,11 +3,14 @@ the township has already been warned about."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage import once_marks
 from storage.times import to_text
 
 _WARNED = "calendar.uncovered_warned."
@@ -19,29 +22,35 @@ class Override:
     kind: str  # 'holiday' or 'workday'
     note: str | None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """An override from a `calendar_overrides` row read by column name."""
+        return cls(date.fromisoformat(row["day"]), row["kind"], row["note"])
+
 
 def overrides(db: Database) -> dict[date, str]:
     """Every override: day → 'holiday' | 'workday'."""
-    rows = db.execute("SELECT day, kind FROM calendar_overrides").fetchall()
-    return {date.fromisoformat(d): k for d, k in rows}
+    rows = db.query("SELECT day, kind FROM calendar_overrides")
+    return {date.fromisoformat(r["day"]): r["kind"] for r in rows}
 
 
 def upcoming(db: Database, since: date, limit: int = 60) -> list[Override]:
-    rows = db.execute(
-        "SELECT day, kind, note FROM calendar_overrides WHERE day >= ? ORDER BY day LIMIT ?",
+    """Overrides from a day on, in date order."""
+    rows = db.query(
+        "SELECT * FROM calendar_overrides WHERE day >= ? ORDER BY day LIMIT ?",
         [since.isoformat(), limit],
-    ).fetchall()
-    return [Override(date.fromisoformat(d), k, n) for d, k, n in rows]
+    )
+    return [Override.from_row(r) for r in rows]
 
 
 def get(db: Database, day: date) -> Override | None:
-    row = db.execute(
-        "SELECT day, kind, note FROM calendar_overrides WHERE day = ?", [day.isoformat()]
-    ).fetchone()
-    return Override(date.fromisoformat(row[0]), row[1], row[2]) if row else None
+    """The override of one day, if any."""
+    row = next(db.query("SELECT * FROM calendar_overrides WHERE day = ?", [day.isoformat()]), None)
+    return Override.from_row(row) if row else None
 
 
 def put(db: Database, day: date, kind: str, note: str | None, user_id: int, at: datetime) -> None:
+    """Set or replace the override of one day."""
     db.execute(
         "INSERT INTO calendar_overrides (day, kind, note, set_by, set_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, note = excluded.note, "
@@ -51,14 +60,11 @@ def put(db: Database, day: date, kind: str, note: str | None, user_id: int, at: 
 
 
 def delete(db: Database, day: date) -> bool:
+    """Drop the override of one day; False when there was none."""
     cur = db.execute("DELETE FROM calendar_overrides WHERE day = ?", [day.isoformat()])
     return cur.rowcount == 1
 
 
 def mark_warned(db: Database, year: int, at: datetime) -> bool:
     """Remember that staff were warned about an uncovered year; True only the first time."""
-    cur = db.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
-        [f"{_WARNED}{year}", to_text(at)],
-    )
-    return cur.rowcount == 1
+    return once_marks.mark(db, f"{_WARNED}{year}", at)

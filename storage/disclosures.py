@@ -1,13 +1,19 @@
-"""Disclosures (公开事项) with their versions, rows, sign-offs and filing records (DESIGN §3)."""
+"""Disclosures (公开事项) and their versions, with the review queue and sent reminders (DESIGN §3).
+
+Rows, sign-offs, filing records, forms, subscriptions and search live in their own modules.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import from_text, now_text, to_text
 
 OPEN_STATUSES = ("draft", "in_review", "approved")
@@ -47,80 +53,26 @@ class Disclosure:
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    position: int
-    section: str  # finance: income | expense; subsidy: subsidy
-    data: dict
-    amount_fen: int
-    ytd_fen: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Signoff:
-    round: int
-    user_id: int
-    name: str
-    decision: str
-    reason: str | None
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Filing:
-    disclosure_id: int
-    village_code: str
-    drafted_by: int
-    drafted_by_name: str
-    signed_by: list
-    published_at: datetime
-    checksum: str
-
-
-_COLUMNS = (
-    "id, village_code, kind, category, period, title, body, major, status, version, root_id, "
-    "supersedes_id, superseded_by_id, opening_fen, closing_fen, source_name, review_round, "
-    "reject_reason, changes, created_by, created_at, updated_at, submitted_at, approved_at, "
-    "publish_due_at, published_at"
-)
-
-
-def _row(r: tuple) -> Disclosure:
-    return Disclosure(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        r[5],
-        r[6],
-        bool(r[7]),
-        r[8],
-        r[9],
-        r[10] or r[0],
-        r[11],
-        r[12],
-        r[13],
-        r[14],
-        r[15],
-        r[16],
-        r[17],
-        json.loads(r[18]) if r[18] else None,
-        r[19],
-        from_text(r[20]),
-        from_text(r[21]),
-        from_text(r[22]),
-        from_text(r[23]),
-        from_text(r[24]),
-        from_text(r[25]),
-    )
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A disclosure from a `disclosures` row read by column name."""
+        times = ("created_at", "updated_at", "submitted_at", "approved_at", "publish_due_at")
+        return cls(
+            **pick(cls, row)
+            | {name: from_text(row[name]) for name in (*times, "published_at")}
+            | {
+                "major": bool(row["major"]),
+                # The first version is its own root.
+                "root_id": row["root_id"] or row["id"],
+                "changes": json.loads(row["changes"]) if row["changes"] else None,
+            }
+        )
 
 
 def _select(db: Database, condition: str, params: list) -> list[Disclosure]:
     """Disclosures matching a WHERE condition (with its ORDER BY / LIMIT)."""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM disclosures d WHERE {condition}", params)
-    return [_row(r) for r in rows.fetchall()]
+    rows = db.query(f"SELECT * FROM disclosures d WHERE {condition}", params)
+    return [Disclosure.from_row(r) for r in rows]
 
 
 # -- disclosures -----------------------------------------------------------------------------
@@ -307,74 +259,6 @@ def published_in_year(db: Database, year: int, village_code: str | None) -> list
     )
 
 
-# -- rows ------------------------------------------------------------------------------------
-
-
-def replace_rows(db: Database, disclosure_id: int, rows: list[Row]) -> None:
-    """Put a new set of rows on a draft (an import replaces the whole table)."""
-    db.execute("DELETE FROM disclosure_rows WHERE disclosure_id = ?", [disclosure_id])
-    db.conn.executemany(
-        "INSERT INTO disclosure_rows (disclosure_id, position, section, data, amount_fen, "
-        "ytd_fen) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                disclosure_id,
-                r.position,
-                r.section,
-                json.dumps(r.data, ensure_ascii=False),
-                r.amount_fen,
-                r.ytd_fen,
-            )
-            for r in rows
-        ],
-    )
-
-
-def rows_of(db: Database, disclosure_id: int) -> list[Row]:
-    """A disclosure's rows in file order."""
-    rows = db.execute(
-        "SELECT position, section, data, amount_fen, ytd_fen FROM disclosure_rows "
-        "WHERE disclosure_id = ? ORDER BY position",
-        [disclosure_id],
-    ).fetchall()
-    return [Row(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
-
-
-# -- sign-offs (REV-01) ----------------------------------------------------------------------
-
-
-def add_signoff(
-    db: Database,
-    disclosure_id: int,
-    round_: int,
-    user_id: int,
-    name: str,
-    decision: str,
-    reason: str | None,
-) -> bool:
-    """Record one supervisor's decision for a review round; False when they already decided."""
-    cur = db.execute(
-        "INSERT OR IGNORE INTO disclosure_signoffs (disclosure_id, round, user_id, name, "
-        "decision, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [disclosure_id, round_, user_id, name, decision, reason, now_text()],
-    )
-    return cur.rowcount == 1
-
-
-def signoffs(db: Database, disclosure_id: int, round_: int | None = None) -> list[Signoff]:
-    """Decisions on a disclosure (one round, or all), in order."""
-    sql = (
-        "SELECT round, user_id, name, decision, reason, at FROM disclosure_signoffs "
-        "WHERE disclosure_id = ?"
-    )
-    params: list[object] = [disclosure_id]
-    if round_ is not None:
-        sql += " AND round = ?"
-        params.append(round_)
-    rows = db.execute(sql + " ORDER BY id", params).fetchall()
-    return [Signoff(r[0], r[1], r[2], r[3], r[4], from_text(r[5])) for r in rows]
-
-
 def awaiting(db: Database, village_code: str, user_id: int) -> list[Disclosure]:
     """Items in review in a village that this supervisor has not decided on yet."""
     return _select(
@@ -386,91 +270,6 @@ def awaiting(db: Database, village_code: str, user_id: int) -> list[Disclosure]:
     )
 
 
-# -- filing records (备案, ARC-01) -----------------------------------------------------------
-
-
-def add_filing(
-    db: Database,
-    disclosure_id: int,
-    village_code: str,
-    drafted_by: int,
-    drafted_by_name: str,
-    signed_by: list,
-    published_at: datetime,
-    checksum: str,
-) -> None:
-    """Write the immutable filing record of one published version."""
-    db.execute(
-        "INSERT INTO disclosure_filings (disclosure_id, village_code, drafted_by, "
-        "drafted_by_name, signed_by, published_at, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            disclosure_id,
-            village_code,
-            drafted_by,
-            drafted_by_name,
-            json.dumps(signed_by, ensure_ascii=False),
-            to_text(published_at),
-            checksum,
-        ],
-    )
-
-
-def filing(db: Database, disclosure_id: int) -> Filing | None:
-    """The filing record of a published version."""
-    r = db.execute(
-        "SELECT disclosure_id, village_code, drafted_by, drafted_by_name, signed_by, "
-        "published_at, checksum FROM disclosure_filings WHERE disclosure_id = ?",
-        [disclosure_id],
-    ).fetchone()
-    return Filing(r[0], r[1], r[2], r[3], json.loads(r[4]), from_text(r[5]), r[6]) if r else None
-
-
-# -- subscriptions ---------------------------------------------------------------------------
-
-
-def subscribe(db: Database, user_id: int, village_code: str, category: str) -> bool:
-    """Subscribe to a village's category ('*' = everything); True when new."""
-    cur = db.execute(
-        "INSERT OR IGNORE INTO disclosure_subscriptions (user_id, village_code, category, "
-        "created_at) VALUES (?, ?, ?, ?)",
-        [user_id, village_code, category, now_text()],
-    )
-    return cur.rowcount == 1
-
-
-def unsubscribe(db: Database, user_id: int, village_code: str, category: str | None) -> int:
-    """Drop one subscription, or all of a person's when category is None."""
-    if category is None:
-        sql, params = "DELETE FROM disclosure_subscriptions WHERE user_id = ?", [user_id]
-    else:
-        sql = (
-            "DELETE FROM disclosure_subscriptions WHERE user_id = ? AND village_code = ? "
-            "AND category = ?"
-        )
-        params = [user_id, village_code, category]
-    return db.execute(sql, params).rowcount
-
-
-def subscriptions_of(db: Database, user_id: int) -> list[str]:
-    """The categories a person follows."""
-    rows = db.execute(
-        "SELECT category FROM disclosure_subscriptions WHERE user_id = ? ORDER BY created_at",
-        [user_id],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def subscribers(db: Database, village_code: str, category: str) -> list[int]:
-    """Active people following this village's category (or all of its categories)."""
-    rows = db.execute(
-        "SELECT DISTINCT s.user_id FROM disclosure_subscriptions s "
-        "JOIN users u ON u.user_id = s.user_id "
-        "WHERE s.village_code = ? AND s.category IN (?, '*') AND u.active = 1 ORDER BY s.user_id",
-        [village_code, category],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 # -- reminders and alerts sent (idempotency of scheduled notices) ----------------------------
 
 
@@ -480,48 +279,3 @@ def claim_reminder(db: Database, key: str) -> bool:
         "INSERT OR IGNORE INTO disclosure_reminders (key, at) VALUES (?, ?)", [key, now_text()]
     )
     return cur.rowcount == 1
-
-
-# -- search (FTS5, trigram tokenizer: Chinese matches without spaces) ------------------------
-
-
-def index(db: Database, disclosure_id: int, title: str, body: str, rows_text: str) -> None:
-    """Make a published version findable."""
-    db.execute("DELETE FROM disclosure_search WHERE rowid = ?", [disclosure_id])
-    db.execute(
-        "INSERT INTO disclosure_search (rowid, title, body, rows) VALUES (?, ?, ?, ?)",
-        [disclosure_id, title, body, rows_text],
-    )
-
-
-def search(db: Database, terms: list[str], village_code: str | None, limit: int) -> list[int]:
-    """Ids of indexed versions matching every term, best first.
-
-    Terms of three or more characters use the trigram index; shorter ones (e.g. 修路) fall back
-    to LIKE over the same table, which the trigram tokenizer also answers.
-    """
-    where: list[str] = []
-    params: list[object] = []
-    long_terms = [t for t in terms if len(t) >= 3]
-    if long_terms:
-        where.append("disclosure_search MATCH ?")
-        params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
-    for term in (t for t in terms if len(t) < 3):
-        where.append(
-            "(disclosure_search.title LIKE ? OR disclosure_search.body LIKE ? "
-            "OR disclosure_search.rows LIKE ?)"
-        )
-        params += [f"%{term}%"] * 3
-    if not where:
-        return []
-    sql = (
-        "SELECT disclosure_search.rowid FROM disclosure_search "
-        "JOIN disclosures d ON d.id = disclosure_search.rowid "
-        f"WHERE {' AND '.join(where)}"
-    )
-    if village_code is not None:
-        sql += " AND d.village_code = ?"
-        params.append(village_code)
-    sql += " ORDER BY d.published_at DESC LIMIT ?"
-    params.append(limit)
-    return [r[0] for r in db.execute(sql, params).fetchall()]

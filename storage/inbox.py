@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import now_text, to_text
 
 
@@ -16,6 +19,11 @@ class InboxItem:
     update_id: int
     payload: dict
     attempts: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """An update from an `inbox` row read by column name."""
+        return cls(**pick(cls, row) | {"payload": json.loads(row["payload"])})
 
 
 def store(db: Database, updates: list[dict]) -> int:
@@ -30,12 +38,10 @@ def store(db: Database, updates: list[dict]) -> int:
 
 def pending(db: Database, limit: int = 100) -> list[InboxItem]:
     """Updates not yet handled, oldest first."""
-    rows = db.execute(
-        "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
-        "ORDER BY update_id LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
+    rows = db.query(
+        "SELECT * FROM inbox WHERE status = 'pending' ORDER BY update_id LIMIT ?", [limit]
+    )
+    return [InboxItem.from_row(r) for r in rows]
 
 
 def begin_attempt(db: Database, update_id: int) -> None:
@@ -62,13 +68,14 @@ def mark_failed(db: Database, update_id: int, error: str) -> None:
 
 def status(db: Database, update_id: int) -> str | None:
     """The state of one update, or None when it was never stored."""
-    row = db.execute("SELECT status FROM inbox WHERE update_id = ?", [update_id]).fetchone()
-    return row[0] if row else None
+    row = next(db.query("SELECT status FROM inbox WHERE update_id = ?", [update_id]), None)
+    return row["status"] if row else None
 
 
 def counts(db: Database) -> dict[str, int]:
     """How many updates are in each state."""
-    return dict(db.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall())
+    rows = db.query("SELECT status, count(*) AS n FROM inbox GROUP BY status")
+    return {r["status"]: r["n"] for r in rows}
 
 
 def prune(db: Database, older_than: datetime) -> int:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import from_text, now_text, to_text
 
 
@@ -22,17 +25,11 @@ class Invite:
     used_by: int | None
     used_at: datetime | None
 
-
-_SELECT = (
-    "SELECT id, role, village_code, title, created_by, created_at, expires_at, used_by, used_at "
-    "FROM invites "
-)
-
-
-def _row(r: tuple) -> Invite:
-    return Invite(
-        r[0], r[1], r[2], r[3], r[4], from_text(r[5]), from_text(r[6]), r[7], from_text(r[8])
-    )
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """An invite from an `invites` row read by column name (the code's hash stays behind)."""
+        times = ("created_at", "expires_at", "used_at")
+        return cls(**pick(cls, row) | {name: from_text(row[name]) for name in times})
 
 
 def create(
@@ -55,8 +52,8 @@ def create(
 
 def by_hash(db: Database, code_hash: str) -> Invite | None:
     """Look an invite up by the hash of its code."""
-    row = db.execute(_SELECT + "WHERE code_hash = ?", [code_hash]).fetchone()
-    return _row(row) if row else None
+    row = next(db.query("SELECT * FROM invites WHERE code_hash = ?", [code_hash]), None)
+    return Invite.from_row(row) if row else None
 
 
 def mark_used(db: Database, invite_id: int, user_id: int) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import now_text
 
 
@@ -21,10 +24,24 @@ class Member:
     display_name: str
     username: str | None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A role from a `members` row joined with its person, read by column name."""
+        return cls(
+            **pick(cls, row)
+            | {
+                "verified": bool(row["verified"]),
+                "from_config": bool(row["from_config"]),
+                # A person known only by id (township staff from the config) shows the id.
+                "display_name": row["display_name"] or str(row["user_id"]),
+            }
+        )
+
 
 _SELECT = (
     "SELECT m.id, m.user_id, m.role, m.village_code, m.title, m.verified, m.from_config, "
-    "trim(coalesce(u.first_name, '') || ' ' || coalesce(u.last_name, '')), u.username "
+    "trim(coalesce(u.first_name, '') || ' ' || coalesce(u.last_name, '')) AS display_name, "
+    "u.username "
     "FROM members m JOIN users u ON u.user_id = m.user_id "
 )
 _ORDER = (
@@ -33,32 +50,30 @@ _ORDER = (
 )
 
 
-def _row(r: tuple) -> Member:
-    return Member(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7] or str(r[1]), r[8])
+def _select(db: Database, condition: str, params: list | None = None) -> list[Member]:
+    """Roles matching a WHERE condition, township first, then officials, supervisors, residents."""
+    return [Member.from_row(r) for r in db.query(_SELECT + condition + _ORDER, params or [])]
 
 
 def roles_of(db: Database, user_id: int) -> list[Member]:
     """Every role one person holds."""
-    rows = db.execute(_SELECT + "WHERE m.user_id = ?" + _ORDER, [user_id]).fetchall()
-    return [_row(r) for r in rows]
+    return _select(db, "WHERE m.user_id = ?", [user_id])
 
 
 def of_village(db: Database, village_code: str) -> list[Member]:
     """Everyone with a role in one village."""
-    rows = db.execute(_SELECT + "WHERE m.village_code = ?" + _ORDER, [village_code]).fetchall()
-    return [_row(r) for r in rows]
+    return _select(db, "WHERE m.village_code = ?", [village_code])
 
 
 def township_staff(db: Database) -> list[Member]:
     """Everyone with the township role."""
-    rows = db.execute(_SELECT + "WHERE m.role = 'township'" + _ORDER).fetchall()
-    return [_row(r) for r in rows]
+    return _select(db, "WHERE m.role = 'township'")
 
 
 def get(db: Database, member_id: int) -> Member | None:
     """One role assignment by id."""
-    row = db.execute(_SELECT + "WHERE m.id = ?", [member_id]).fetchone()
-    return _row(row) if row else None
+    found = _select(db, "WHERE m.id = ?", [member_id])
+    return found[0] if found else None
 
 
 def add(
@@ -79,11 +94,14 @@ def add(
         "from_config = max(from_config, excluded.from_config)",
         [user_id, role, village_code, title, int(from_config), now_text()],
     )
-    row = db.execute(
-        "SELECT id FROM members WHERE user_id = ? AND role = ? AND ifnull(village_code, '') = ?",
-        [user_id, role, village_code or ""],
-    ).fetchone()
-    return row[0]
+    row = next(
+        db.query(
+            "SELECT id FROM members WHERE user_id = ? AND role = ? "
+            "AND ifnull(village_code, '') = ?",
+            [user_id, role, village_code or ""],
+        )
+    )
+    return row["id"]
 
 
 def remove(db: Database, member_id: int) -> None:
@@ -94,14 +112,28 @@ def remove(db: Database, member_id: int) -> None:
 def remove_config_township_except(db: Database, keep: list[int]) -> list[int]:
     """Drop township roles that came from the config but are no longer listed there."""
     marks = ",".join("?" * len(keep))
-    rows = db.execute(
-        "SELECT id, user_id FROM members WHERE role = 'township' AND from_config = 1 "
-        f"AND user_id NOT IN ({marks})",
-        keep,
-    ).fetchall()
-    for member_id, _ in rows:
-        remove(db, member_id)
-    return [user_id for _, user_id in rows]
+    rows = list(
+        db.query(
+            "SELECT id, user_id FROM members WHERE role = 'township' AND from_config = 1 "
+            f"AND user_id NOT IN ({marks})",
+            keep,
+        )
+    )
+    for row in rows:
+        remove(db, row["id"])
+    return [row["user_id"] for row in rows]
+
+
+def set_verified(db: Database, member_id: int, verified: bool) -> bool:
+    """Mark a resident role as verified (or not); False when it is not a resident role.
+
+    Verified residents may see beneficiaries' names in full (DESIGN §2, §6).
+    """
+    cur = db.execute(
+        "UPDATE members SET verified = ? WHERE id = ? AND role = 'resident'",
+        [int(verified), member_id],
+    )
+    return cur.rowcount == 1
 
 
 def residents_count(db: Database, village_code: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
@@ -25,3 +25,8 @@ def now_text() -> str:
 def from_text(value: str | None) -> datetime | None:
     """Parse a stored time back into an aware datetime."""
     return None if value is None else datetime.fromisoformat(value)
+
+
+def day_from_text(value: str | None) -> date | None:
+    """Parse a stored local calendar date (`YYYY-MM-DD`)."""
+    return None if value is None else date.fromisoformat(value)

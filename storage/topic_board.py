@@ -9,22 +9,18 @@ topics/board.py`): these rows carry the stored text as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Self
 
 from sqlite_utils import Database
 
-from storage.times import from_text, to_text
-from storage.topics import _ANSWER_COLUMNS, Answer, _answer
-
-# Never the requester: no requester_id, no media file ids.
-_TOPIC = (
-    "t.id, t.receipt, t.village_code, t.category, t.text, t.status, t.filed_at, t.due_date, "
-    "t.extended, t.reopened, t.joint, t.first_responded_at, t.rating, t.closed_at, t.close_reason"
-)
-_ANSWER = ", ".join("a." + c for c in _ANSWER_COLUMNS.split(", "))
-_WALL_FROM = "FROM topics t JOIN topic_answers a ON a.id = t.answer_id"
-_SUPPORTS = "(SELECT count(*) FROM topic_supports s WHERE s.topic_id = t.id)"
+from storage import keyset
+from storage.keyset import Position
+from storage.named_rows import aliased, field_names, pick, unprefixed
+from storage.times import from_text
+from storage.topic_answers import Answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +44,31 @@ class BoardTopic:
     close_reason: str | None
     supports: int
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A board topic from a row of `_TOPIC` columns read by name."""
+        return cls(
+            **pick(cls, row)
+            | {
+                "filed_at": from_text(row["filed_at"]),
+                "due_date": date.fromisoformat(row["due_date"]),
+                "extended": bool(row["extended"]),
+                "joint": bool(row["joint"]),
+                "first_responded_at": from_text(row["first_responded_at"]),
+                "closed_at": from_text(row["closed_at"]),
+            }
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class WallRow:
     topic: BoardTopic
     answer: Answer
 
-
-@dataclass(frozen=True, slots=True)
-class WallPosition:
-    """Where a newest-first wall listing stopped: the answer's time and its id."""
-
-    at: datetime
-    answer_id: int
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A wall row from a row of `_TOPIC` and `_ANSWER` columns read by name."""
+        return cls(BoardTopic.from_row(row), Answer.from_row(unprefixed(row, _ANSWER_PREFIX)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +78,14 @@ class OpenCounts:
     overdue: int
 
 
-_TOPIC_WIDTH = len(_TOPIC.split(", "))
-
-
-def _topic(r: tuple) -> BoardTopic:
-    return BoardTopic(
-        r[0], r[1], r[2], r[3], r[4], r[5], from_text(r[6]), date.fromisoformat(r[7]),
-        bool(r[8]), r[9], bool(r[10]), from_text(r[11]), r[12], from_text(r[13]), r[14], r[15],
-    )  # fmt: skip
-
-
-def _wall_row(r: tuple) -> WallRow:
-    width = _TOPIC_WIDTH + 1  # the topic's columns and its supports count
-    return WallRow(_topic(r[:width]), _answer(r[width:]))
+# Never the requester: the board topic's fields hold no requester_id and no media file ids.
+_TOPIC = (
+    ", ".join(f"t.{name}" for name in field_names(BoardTopic) if name != "supports")
+    + ", (SELECT count(*) FROM topic_supports s WHERE s.topic_id = t.id) AS supports"
+)
+_ANSWER_PREFIX = "answer__"
+_ANSWER = aliased("a", Answer, _ANSWER_PREFIX)
+_WALL_FROM = "FROM topics t JOIN topic_answers a ON a.id = t.answer_id"
 
 
 def wall(
@@ -91,7 +94,7 @@ def wall(
     village_code: str | None = None,
     category: str | None = None,
     kind: str | None = None,
-    after: WallPosition | None = None,
+    after: Position | None = None,
     limit: int = 20,
 ) -> list[WallRow]:
     """Topics with a current answer or refusal, newest answer first (then answer id)."""
@@ -106,41 +109,31 @@ def wall(
         where.append("a.kind = ?")
         params.append(kind)
     if after is not None:
-        stamp = to_text(after.at)
-        where.append("(a.at < ? OR (a.at = ? AND a.id < ?))")
-        params += [stamp, stamp, after.answer_id]
-    rows = db.execute(
-        f"SELECT {_TOPIC}, {_SUPPORTS}, {_ANSWER} {_WALL_FROM} WHERE {' AND '.join(where)} "
+        condition, values = keyset.after(after, "a.at", "a.id")
+        where.append(condition)
+        params += values
+    rows = db.query(
+        f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE {' AND '.join(where)} "
         "ORDER BY a.at DESC, a.id DESC LIMIT ?",
         [*params, limit],
-    ).fetchall()
-    return [_wall_row(r) for r in rows]
+    )
+    return [WallRow.from_row(r) for r in rows]
 
 
 def topic(db: Database, receipt: str) -> BoardTopic | None:
     """One topic by its canonical receipt number."""
-    row = db.execute(
-        f"SELECT {_TOPIC}, {_SUPPORTS} FROM topics t WHERE t.receipt = ?", [receipt]
-    ).fetchone()
-    return _topic(row) if row else None
-
-
-def answers(db: Database, topic_id: int) -> list[Answer]:
-    """Every answer or refusal of one topic, oldest first."""
-    rows = db.execute(
-        f"SELECT {_ANSWER} FROM topic_answers a WHERE a.topic_id = ? ORDER BY a.id", [topic_id]
-    ).fetchall()
-    return [_answer(r) for r in rows]
+    row = next(db.query(f"SELECT {_TOPIC} FROM topics t WHERE t.receipt = ?", [receipt]), None)
+    return BoardTopic.from_row(row) if row else None
 
 
 def open_counts(db: Database, today: date) -> dict[str, OpenCounts]:
     """Per village: topics being handled now, and those past their due date."""
-    rows = db.execute(
-        "SELECT village_code, count(*), sum(due_date < ?) FROM topics WHERE status = 'assigned' "
-        "GROUP BY village_code",
+    rows = db.query(
+        "SELECT village_code, count(*) AS open, coalesce(sum(due_date < ?), 0) AS overdue "
+        "FROM topics WHERE status = 'assigned' GROUP BY village_code",
         [today.isoformat()],
-    ).fetchall()
-    return {r[0]: OpenCounts(r[0], r[1], r[2] or 0) for r in rows}
+    )
+    return {r["village_code"]: OpenCounts(**r) for r in rows}
 
 
 def _like(term: str) -> str:
@@ -160,20 +153,19 @@ def search_candidates(
         where.append("t.village_code = ?")
         params.append(village_code)
     condition = " AND ".join(where) or "1 = 1"
-    rows = db.execute(
-        f"SELECT {_TOPIC}, {_SUPPORTS}, {_ANSWER} {_WALL_FROM} WHERE {condition} "
+    rows = db.query(
+        f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE {condition} "
         "ORDER BY a.at DESC, a.id DESC LIMIT ?",
         [*params, limit],
-    ).fetchall()
-    return [_wall_row(r) for r in rows]
+    )
+    return [WallRow.from_row(r) for r in rows]
 
 
 def last_answered(db: Database, village_code: str | None = None) -> datetime | None:
     """The newest current answer's time (a feed's `updated`), of one village or all."""
-    sql = f"SELECT max(a.at) {_WALL_FROM}"
+    sql = f"SELECT max(a.at) AS at {_WALL_FROM}"
     params: list[object] = []
     if village_code is not None:
         sql += " WHERE t.village_code = ?"
         params.append(village_code)
-    row = db.execute(sql, params).fetchone()
-    return from_text(row[0]) if row and row[0] else None
+    return from_text(next(db.query(sql, params))["at"])

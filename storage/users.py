@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Self
 
 from sqlite_utils import Database
 
+from storage.named_rows import pick
 from storage.times import now_text
 
 
@@ -23,12 +26,10 @@ class User:
     def display_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p) or str(self.user_id)
 
-
-_COLUMNS = "user_id, first_name, last_name, username, telegram_language, language, active"
-
-
-def _row(r: tuple) -> User:
-    return User(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A person from a `users` row read by column name."""
+        return cls(**pick(cls, row) | {"active": bool(row["active"])})
 
 
 def seen(
@@ -63,8 +64,8 @@ def ensure(db: Database, user_id: int) -> None:
 
 def get(db: Database, user_id: int) -> User | None:
     """One person by Telegram user id."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE user_id = ?", [user_id]).fetchone()
-    return _row(row) if row else None
+    row = next(db.query("SELECT * FROM users WHERE user_id = ?", [user_id]), None)
+    return User.from_row(row) if row else None
 
 
 def set_language(db: Database, user_id: int, language: str | None) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Self
 
 from sqlite_utils import Database
+
+from storage.named_rows import pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +17,11 @@ class Village:
     name: str
     chat_id: int | None
     active: bool
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A village from a `villages` row read by column name."""
+        return cls(**pick(cls, row) | {"active": bool(row["active"])})
 
 
 def sync(db: Database, declared: list[tuple[str, str, int | None]]) -> None:
@@ -31,15 +40,11 @@ def sync(db: Database, declared: list[tuple[str, str, int | None]]) -> None:
 
 def get(db: Database, code: str) -> Village | None:
     """An active village by code."""
-    row = db.execute(
-        "SELECT code, name, chat_id, active FROM villages WHERE code = ? AND active = 1", [code]
-    ).fetchone()
-    return Village(row[0], row[1], row[2], bool(row[3])) if row else None
+    row = next(db.query("SELECT * FROM villages WHERE code = ? AND active = 1", [code]), None)
+    return Village.from_row(row) if row else None
 
 
 def all_active(db: Database) -> list[Village]:
     """Every active village, in code order."""
-    rows = db.execute(
-        "SELECT code, name, chat_id, active FROM villages WHERE active = 1 ORDER BY code"
-    ).fetchall()
-    return [Village(r[0], r[1], r[2], bool(r[3])) for r in rows]
+    rows = db.query("SELECT * FROM villages WHERE active = 1 ORDER BY code")
+    return [Village.from_row(r) for r in rows]

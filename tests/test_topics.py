@@ -10,7 +10,7 @@ import pytest
 from bot.config import parse_config
 from bot.services.bundle import Services
 from bot.services.people import Denied, ReplyTo
-from storage import audit, forms, members, outbox, topics, users
+from storage import audit, forms, members, outbox, topic_extensions, topics, users
 from storage.db import Store
 
 STAFF = 9001
@@ -268,7 +268,7 @@ def test_extension_approval_and_hard_cap(world):
     with pytest.raises(Denied) as denied:
         svc.request_extension(who(world, ACCOUNTANT), topic, 3, "再延期几天吧")
     assert denied.value.key == "topics.extension_pending"
-    (ext,) = topics.extensions_of(world.store.db, topic.id)
+    (ext,) = topic_extensions.extensions_of(world.store.db, topic.id)
     with pytest.raises(Denied):
         svc.decide_extension(who(world, RES1), ext.id, True)
     svc.decide_extension(who(world, STAFF), ext.id, True)

@@ -17,10 +17,10 @@ import pytest
 
 from bot.services.bundle import Services
 from bot.services.disclosures.board import DisclosureBoard, decode_cursor
+from storage import disclosure_filings, disclosure_rows, disclosure_signoffs, users
 from storage import disclosures as store_d
-from storage import users
 from storage.db import Store
-from storage.disclosures import Row
+from storage.disclosure_rows import Row
 from tests.test_web_pages import assert_well_formed_page, build, outline, web_config
 
 OFFICIAL = 2001
@@ -103,10 +103,10 @@ def publish(
             opening_fen=opening,
             closing_fen=closing,
         )
-        store_d.replace_rows(db, disclosure_id, rows or [])
+        disclosure_rows.replace_rows(db, disclosure_id, rows or [])
         assert store_d.transition(db, disclosure_id, "draft", "in_review", review_round=1)
         for user_id, name in SUPERVISORS:
-            store_d.add_signoff(db, disclosure_id, 1, user_id, name, "approve", None)
+            disclosure_signoffs.add_signoff(db, disclosure_id, 1, user_id, name, "approve", None)
         assert store_d.transition(
             db, disclosure_id, "in_review", "approved", approved_at=at, publish_due_at=at
         )
@@ -256,7 +256,7 @@ async def test_a_ledger_page_shows_the_table_totals_balance_signoffs_and_filing(
         "最新版本",
     ):
         assert expected in text, expected
-    checksum = store_d.filing(services.store.db, demo.ledger_v2).checksum
+    checksum = disclosure_filings.filing(services.store.db, demo.ledger_v2).checksum
     assert checksum in html
     assert '<th scope="col"' in html and "<caption>" in html
     # the version list links the older version and shows what changed
@@ -527,5 +527,5 @@ def test_pages_walk_every_item_once_newest_first(services, demo):
     assert seen == expected
     position = decode_cursor(board.page(village_code="qingshan", limit=1).next_cursor)
     assert position.id == demo.evil
-    assert position.published_at == datetime(2026, 10, 16, 1, 0, tzinfo=UTC)
-    assert timedelta(0) == position.published_at.utcoffset()
+    assert position.at == datetime(2026, 10, 16, 1, 0, tzinfo=UTC)
+    assert timedelta(0) == position.at.utcoffset()

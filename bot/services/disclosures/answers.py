@@ -18,7 +18,8 @@ from bot.i18n import Term, t, t_plain
 from bot.services import notify
 from bot.services.disclosures import render as disclosure_render
 from bot.services.people import ReplyTo
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 # Photos and documents one notice may carry (sent one by one while its draft is open).
 ATTACHMENTS_MAX = 10

@@ -9,8 +9,8 @@ from bot.i18n import Term
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from storage import disclosure_signoffs, members, villages
 from storage import disclosures as store_d
-from storage import members, villages
 from storage.disclosures import Disclosure
 
 
@@ -78,9 +78,13 @@ class DisclosureBase:
         return [m for m in members.of_village(db, village_code) if m.role == "supervisor"]
 
     @staticmethod
-    def _approvals(db, d: Disclosure) -> list[store_d.Signoff]:
+    def _approvals(db, d: Disclosure) -> list[disclosure_signoffs.Signoff]:
         """The approving sign-offs of the item's current review round."""
-        return [s for s in store_d.signoffs(db, d.id, d.review_round) if s.decision == "approve"]
+        return [
+            s
+            for s in disclosure_signoffs.signoffs(db, d.id, d.review_round)
+            if s.decision == "approve"
+        ]
 
     def _required(self, supervisors: int) -> int:
         """Sign-offs needed (REV-01: by default every supervisor of the village)."""

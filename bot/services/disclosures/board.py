@@ -20,11 +20,19 @@ from bot.config import Config
 from bot.services.disclosures.schedule import parse_period, previous_quarter, publication_month
 from bot.services.masking import mask_name, mask_text
 from storage import disclosure_board as board
+from storage import (
+    disclosure_filings,
+    disclosure_rows,
+    disclosure_search,
+    disclosure_signoffs,
+    villages,
+)
 from storage import disclosures as store_d
-from storage import villages
 from storage.db import Store
-from storage.disclosure_board import Position, PublicItem
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_board import PublicItem
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
+from storage.keyset import Position
 from storage.times import from_text, to_text, utcnow
 
 PAGE_MAX = 100
@@ -253,8 +261,8 @@ class DisclosureBoard:
         d = store_d.get(db, disclosure_id)
         if d is None or not d.is_public or d.published_at is None:
             return None
-        rows = store_d.rows_of(db, d.id)
-        filing = store_d.filing(db, d.id)
+        rows = disclosure_rows.rows_of(db, d.id)
+        filing = disclosure_filings.filing(db, d.id)
         record = None
         if filing is not None:
             record = FilingRecord(
@@ -272,7 +280,7 @@ class DisclosureBoard:
             if record is not None
             else tuple(
                 Signature(_clean(s.name), s.at)
-                for s in store_d.signoffs(db, d.id, d.review_round)
+                for s in disclosure_signoffs.signoffs(db, d.id, d.review_round)
                 if s.decision == "approve"
             )
         )
@@ -371,7 +379,7 @@ class DisclosureBoard:
         if not terms:
             return []
         db = self.store.db
-        ids = store_d.search(db, terms, village_code, max(1, min(limit, SEARCH_MAX)))
+        ids = disclosure_search.search(db, terms, village_code, max(1, min(limit, SEARCH_MAX)))
         return [_masked_item(i) for i in (board.item(db, n) for n in ids) if i is not None]
 
     # -- the quarterly schedule --------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 
 def _row_key(kind: str, row: Row) -> tuple:

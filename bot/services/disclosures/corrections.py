@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.i18n import Term
 from bot.services.disclosures.form import DisclosureForm, Step
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit
+from storage import audit, disclosure_rows
 from storage import disclosures as store_d
 
 
@@ -26,7 +26,7 @@ class DisclosureCorrections(DisclosureForm):
         pending = store_d.open_correction(self.store.db, old.id)
         if pending is not None:
             raise Denied("disc.correction_exists", id=pending.id)
-        rows = store_d.rows_of(self.store.db, old.id)
+        rows = disclosure_rows.rows_of(self.store.db, old.id)
         with self.store.transaction() as db:
             new_id = store_d.create(
                 db,
@@ -45,7 +45,7 @@ class DisclosureCorrections(DisclosureForm):
                 closing_fen=old.closing_fen,
                 source_name=old.source_name,
             )
-            store_d.replace_rows(db, new_id, rows)
+            disclosure_rows.replace_rows(db, new_id, rows)
             new = store_d.get(db, new_id)
             step = self._new_content_step(new)
             self._save_form(db, person, step.kind, self._form_data(new))

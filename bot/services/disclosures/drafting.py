@@ -11,9 +11,10 @@ from bot.services.disclosures.schedule import (
     previous_quarter,
 )
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit
+from storage import audit, disclosure_rows
 from storage import disclosures as store_d
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 KINDS = ("finance", "subsidy", "notice")
 TITLE_MAX = 60
@@ -136,7 +137,7 @@ class DisclosureDrafting(DisclosureForm):
         if kind not in ("photo", "document"):
             raise Denied("disc.no_file_expected")
         d = self._own_draft(person, data["id"])
-        rows = store_d.rows_of(self.store.db, d.id)
+        rows = disclosure_rows.rows_of(self.store.db, d.id)
         if len(rows) >= ATTACHMENTS_MAX:
             raise Denied("disc.attach_too_many", limit=ATTACHMENTS_MAX)
         if not name:
@@ -144,7 +145,7 @@ class DisclosureDrafting(DisclosureForm):
         data = {"kind": kind, "file_id": file_id, "name": name[-80:]}
         row = Row(len(rows) + 1, "attachment", data, 0, None)
         with self.store.transaction() as db:
-            store_d.replace_rows(db, d.id, [*rows, row])
+            disclosure_rows.replace_rows(db, d.id, [*rows, row])
             event = audit.record(
                 db,
                 person.user_id,

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from bot.services.disclosures.spreadsheets import FINANCE_COLUMNS, SUBSIDY_COLUMNS
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 FINANCE_HEADER = [c.names[0] for c in FINANCE_COLUMNS]
 SUBSIDY_HEADER = [c.names[0] for c in SUBSIDY_COLUMNS]

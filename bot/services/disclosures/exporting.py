@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures.reading import DisclosureReading
 from bot.services.people import Denied, Person
+from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
-from storage import villages
 
 
 class DisclosureExports(DisclosureReading):
@@ -33,12 +33,12 @@ class DisclosureExports(DisclosureReading):
                 raise Denied("village.unknown", code=village_code)
         items = []
         for d in store_d.published_in_year(db, year, village_code):
-            filing = store_d.filing(db, d.id)
+            filing = disclosure_filings.filing(db, d.id)
             items.append(
                 (
                     d,
                     self._village_name(d.village_code),
-                    store_d.rows_of(db, d.id),
+                    disclosure_rows.rows_of(db, d.id),
                     filing.checksum if filing else "",
                 )
             )

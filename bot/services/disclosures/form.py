@@ -9,8 +9,8 @@ from bot.services import notify
 from bot.services.disclosures import answers
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.people import Denied, Person, ReplyTo
+from storage import disclosure_rows, forms
 from storage import disclosures as store_d
-from storage import forms
 from storage.disclosures import Disclosure
 
 WING = "disclosures"
@@ -96,7 +96,7 @@ class DisclosureForm(DisclosureBase):
             lines, buttons = answers.draft(
                 language,
                 d,
-                store_d.rows_of(db, d.id),
+                disclosure_rows.rows_of(db, d.id),
                 village=self._village_name(d.village_code),
                 tz=self.tz,
                 info=step.info,

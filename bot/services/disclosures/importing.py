@@ -7,7 +7,7 @@ from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures import spreadsheets as importing
 from bot.services.disclosures.form import DisclosureForm, Step
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit
+from storage import audit, disclosure_rows
 from storage import disclosures as store_d
 
 
@@ -95,7 +95,7 @@ class DisclosureImport(DisclosureForm):
                     source_name=name,
                 )
                 self._save_form(db, person, "file", {**data, "id": disclosure_id})
-            store_d.replace_rows(db, disclosure_id, rows)
+            disclosure_rows.replace_rows(db, disclosure_id, rows)
             event = audit.record(
                 db,
                 person.user_id,

@@ -14,9 +14,19 @@ from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures import render as disclosure_render
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.disclosures.changes import changes as compute_changes
-from storage import audit, outbox, users, villages
+from storage import (
+    audit,
+    disclosure_filings,
+    disclosure_rows,
+    disclosure_search,
+    disclosure_subscriptions,
+    outbox,
+    users,
+    villages,
+)
 from storage import disclosures as store_d
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 # A published table longer than this many messages goes to the chat as a file plus a summary.
 CHAT_MESSAGES_MAX = 3
@@ -44,11 +54,11 @@ class DisclosurePublishing(DisclosureBase):
 
         Runs inside the caller's transaction; the guarded transition makes it happen once.
         """
-        rows = store_d.rows_of(db, d.id)
+        rows = disclosure_rows.rows_of(db, d.id)
         change_list = None
         old = store_d.get(db, d.supersedes_id) if d.supersedes_id else None
         if old is not None:
-            change_list = compute_changes(old, store_d.rows_of(db, old.id), d, rows)
+            change_list = compute_changes(old, disclosure_rows.rows_of(db, old.id), d, rows)
         fields: dict = {"published_at": now}
         if change_list is not None:
             fields["changes"] = change_list
@@ -67,7 +77,7 @@ class DisclosurePublishing(DisclosureBase):
         signoffs = self._approvals(db, d)
         author = users.get(db, d.created_by)
         checksum = content_checksum(d, rows)
-        store_d.add_filing(
+        disclosure_filings.add_filing(
             db,
             d.id,
             d.village_code,
@@ -77,7 +87,7 @@ class DisclosurePublishing(DisclosureBase):
             now,
             checksum,
         )
-        store_d.index(db, d.id, d.title, d.body, disclosure_render.rows_text(d, rows))
+        disclosure_search.index(db, d.id, d.title, d.body, disclosure_render.rows_text(d, rows))
         audit.record(
             db,
             None,
@@ -87,7 +97,7 @@ class DisclosurePublishing(DisclosureBase):
             after={"checksum": checksum, "version": d.version, "supersedes": d.supersedes_id},
         )
         published = store_d.get(db, d.id)
-        self._announce(db, published, rows, signoffs, store_d.filing(db, d.id))
+        self._announce(db, published, rows, signoffs, disclosure_filings.filing(db, d.id))
         return True
 
     def _announce(self, db, d: Disclosure, rows: list[Row], signoffs, filing) -> None:
@@ -132,7 +142,7 @@ class DisclosurePublishing(DisclosureBase):
                 )
                 queue(db, f"{key}:file", village.chat_id, owed, priority=outbox.BULK)
             self._queue_attachments(db, key, village.chat_id, d, rows, language, outbox.BULK)
-        for user_id in store_d.subscribers(db, d.village_code, d.category):
+        for user_id in disclosure_subscriptions.subscribers(db, d.village_code, d.category):
             notify.message(
                 db,
                 f"publish:{d.id}:sub:{user_id}",

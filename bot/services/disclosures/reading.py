@@ -10,9 +10,12 @@ from bot.services.disclosures.schedule import (
     parse_period,
 )
 from bot.services.people import Denied, Person
+from storage import disclosure_filings, disclosure_rows, disclosure_search, villages
 from storage import disclosures as store_d
-from storage import villages
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_filings import Filing
+from storage.disclosure_rows import Row
+from storage.disclosure_signoffs import Signoff
+from storage.disclosures import Disclosure
 
 SEARCH_LIMIT = 10
 
@@ -25,8 +28,8 @@ class View:
     rows: list[Row]
     village: str
     names_full: bool
-    signoffs: list[store_d.Signoff]
-    filing: store_d.Filing | None
+    signoffs: list[Signoff]
+    filing: Filing | None
 
 
 class DisclosureReading(DisclosureBase):
@@ -41,11 +44,11 @@ class DisclosureReading(DisclosureBase):
         signoffs = self._approvals(db, d)
         return View(
             d,
-            store_d.rows_of(db, d.id),
+            disclosure_rows.rows_of(db, d.id),
             self._village_name(d.village_code),
             self.names_full(person, d.village_code),
             signoffs if d.is_public else [],
-            store_d.filing(db, d.id),
+            disclosure_filings.filing(db, d.id),
         )
 
     def browse(
@@ -85,5 +88,5 @@ class DisclosureReading(DisclosureBase):
         if not terms:
             raise Denied("disc.search_usage")
         village = None if person.is_township else person.village_code
-        ids = store_d.search(self.store.db, terms, village, SEARCH_LIMIT)
+        ids = disclosure_search.search(self.store.db, terms, village, SEARCH_LIMIT)
         return [d for d in (store_d.get(self.store.db, i) for i in ids) if d is not None]

@@ -8,7 +8,10 @@ from bot.i18n import Term, t
 from bot.render import local_time
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
-from storage.disclosures import Disclosure, Filing, Row, Signoff
+from storage.disclosure_filings import Filing
+from storage.disclosure_rows import Row
+from storage.disclosure_signoffs import Signoff
+from storage.disclosures import Disclosure
 
 
 def subsidy_name(row: Row, names_full: bool) -> str:

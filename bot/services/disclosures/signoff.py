@@ -12,7 +12,7 @@ from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.disclosures.reading import DisclosureReading, View
 from bot.services.disclosures.schedule import publish_due
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, forms, outbox
+from storage import audit, disclosure_signoffs, forms, outbox
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
 
@@ -38,7 +38,10 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         person.require("supervisor", d.village_code)
         if d.status != "in_review" or d.review_round != round_:
             raise Denied("disc.review_closed", id=d.id)
-        if any(s.user_id == person.user_id for s in store_d.signoffs(self.store.db, d.id, round_)):
+        if any(
+            s.user_id == person.user_id
+            for s in disclosure_signoffs.signoffs(self.store.db, d.id, round_)
+        ):
             raise Denied("disc.already_decided", id=d.id)
         return d
 
@@ -50,7 +53,7 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         d = self._check_review(person, disclosure_id, round_)
         now = self.now()
         with self.store.transaction() as db:
-            if not store_d.add_signoff(
+            if not disclosure_signoffs.add_signoff(
                 db, d.id, round_, person.user_id, person.name, "approve", None
             ):
                 raise Denied("disc.already_decided", id=d.id)
@@ -126,7 +129,9 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         if not reason or len(reason) > REASON_MAX:
             raise Denied("disc.bad_reason", limit=REASON_MAX)
         with self.store.transaction() as db:
-            store_d.add_signoff(db, d.id, round_, person.user_id, person.name, "reject", reason)
+            disclosure_signoffs.add_signoff(
+                db, d.id, round_, person.user_id, person.name, "reject", reason
+            )
             store_d.transition(db, d.id, "in_review", "draft", reject_reason=reason)
             forms.delete(db, person.user_id, WING)
             event = audit.record(

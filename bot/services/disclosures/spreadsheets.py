@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.services.masking import mask_text
 from bot.services.money import AmountError, parse_cell
-from storage.disclosures import Row
+from storage.disclosure_rows import Row
 
 __all__ = [
     "FINANCE_COLUMNS",

@@ -12,9 +12,10 @@ from bot.services.disclosures.form import WING, DisclosureForm
 from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.money import format_fen
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, forms, outbox
+from storage import audit, disclosure_rows, forms, outbox
 from storage import disclosures as store_d
-from storage.disclosures import Disclosure, Row
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 
 class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
@@ -37,7 +38,7 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
         """Send a draft to the village's supervision committee (draft → in_review)."""
         d = self._own_draft(person, disclosure_id)
         db = self.store.db
-        rows = store_d.rows_of(db, d.id)
+        rows = disclosure_rows.rows_of(db, d.id)
         if d.kind in ("finance", "subsidy") and not rows:
             raise Denied("disc.no_rows")  # FLD-06: no submission without its content
         difference = self.balance_difference(d, rows)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from bot.i18n import t_plain
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit
-from storage import disclosures as store_d
+from storage import audit, disclosure_subscriptions
 
 
 class DisclosureSubscriptions(DisclosureBase):
@@ -14,7 +13,7 @@ class DisclosureSubscriptions(DisclosureBase):
 
     def subscriptions(self, person: Person) -> list[str]:
         """The categories the person follows ('*' = all)."""
-        return store_d.subscriptions_of(self.store.db, person.user_id)
+        return disclosure_subscriptions.subscriptions_of(self.store.db, person.user_id)
 
     def toggle_subscription(
         self, person: Person, category: str, reply: ReplyTo | None = None
@@ -28,9 +27,9 @@ class DisclosureSubscriptions(DisclosureBase):
         following = category in self.subscriptions(person)
         with self.store.transaction() as db:
             if following:
-                store_d.unsubscribe(db, person.user_id, village, category)
+                disclosure_subscriptions.unsubscribe(db, person.user_id, village, category)
             else:
-                store_d.subscribe(db, person.user_id, village, category)
+                disclosure_subscriptions.subscribe(db, person.user_id, village, category)
             event = audit.record(
                 db,
                 person.user_id,

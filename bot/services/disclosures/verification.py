@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, disclosure_residents, members
+from storage import audit, members
 
 
 class DisclosureVerification(DisclosureBase):
@@ -25,7 +25,7 @@ class DisclosureVerification(DisclosureBase):
         if member is None or member.village_code != village or member.role != "resident":
             raise Denied("disc.verify_unknown", ref=member_ref)
         with self.store.transaction() as db:
-            disclosure_residents.set_verified(db, member.id, verified)
+            members.set_verified(db, member.id, verified)
             event = audit.record(
                 db,
                 person.user_id,

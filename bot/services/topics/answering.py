@@ -14,9 +14,10 @@ from bot.services.topics.base import Reply, checked_length
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.notices import button, category_term
 from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
-from storage import forms, topics
+from storage import forms, topic_answers, topics
 from storage.forms import Form
-from storage.topics import Answer, Topic
+from storage.topic_answers import Answer
+from storage.topics import Topic
 
 ATTACHMENT_KINDS = ("photo", "voice", "document")
 
@@ -150,7 +151,7 @@ class TopicAnswering(TopicDrafts):
         with self.store.transaction() as db:
             post = self.post_of(db, person.user_id, topic.village_code)
             self._claim(db, person, topic, now)
-            answer_id = topics.add_answer(
+            answer_id = topic_answers.add_answer(
                 db,
                 topic_id=topic.id,
                 kind=kind,
@@ -170,7 +171,7 @@ class TopicAnswering(TopicDrafts):
             forms.delete(db, person.user_id, "topics")
             after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
             event = self._event(db, person.user_id, f"topic.{status}", topic, after)
-            answer = topics.answer(db, answer_id)
+            answer = topic_answers.answer(db, answer_id)
             self._tell_requester(db, event, topic, answer)
             self._post_to_wall(db, event, topic, answer)
             ack = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"

@@ -36,13 +36,14 @@ from bot.services.masking import mask_text
 from bot.services.people import Denied
 from bot.services.topics.stats import Counts, Period, compute, parse_period
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
-from storage import audit, villages
+from storage import audit, topic_answers, villages
 from storage import topic_board as board
 from storage import topics as store_t
 from storage.db import Store
+from storage.keyset import Position
 from storage.times import from_text, to_text, utcnow
-from storage.topic_board import BoardTopic, WallPosition, WallRow
-from storage.topics import Answer
+from storage.topic_answers import Answer
+from storage.topic_board import BoardTopic, WallRow
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
@@ -243,7 +244,7 @@ class TopicBoard:
         )
 
     @staticmethod
-    def _decode(cursor: str) -> WallPosition:
+    def _decode(cursor: str) -> Position:
         if not cursor or len(cursor) > 100:
             raise BadCursor(cursor)
         try:
@@ -256,7 +257,7 @@ class TopicBoard:
             raise BadCursor(cursor)
         if not ident.isascii() or not ident.isdigit() or len(ident) > 12:
             raise BadCursor(cursor)
-        return WallPosition(moment, int(ident))
+        return Position(moment, int(ident))
 
     def wall(
         self,
@@ -325,7 +326,7 @@ class TopicBoard:
         if t is None:
             return None
         public = t.first_responded_at is not None
-        answers = tuple(_answer(a) for a in board.answers(db, t.id)) if public else ()
+        answers = tuple(_answer(a) for a in topic_answers.answers_of(db, t.id)) if public else ()
         timeline = self._timeline(t, answers) if public else ()
         return PublicTopic(
             public=public,

@@ -8,7 +8,7 @@ from bot.services.topics import notices
 from bot.services.topics.base import Reply
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, TEXT_MIN
-from storage import forms, members, topics
+from storage import forms, members, topic_extensions, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -28,7 +28,9 @@ class TopicExtensions(TopicDrafts):
         self._check_handler(person, topic)
         if topic.extended:
             raise Denied("topics.already_extended", receipt=topic.receipt)
-        if any(e.status == "pending" for e in topics.extensions_of(self.store.db, topic.id)):
+        if any(
+            e.status == "pending" for e in topic_extensions.extensions_of(self.store.db, topic.id)
+        ):
             raise Denied("topics.extension_pending", receipt=topic.receipt)
 
     def _extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
@@ -52,7 +54,9 @@ class TopicExtensions(TopicDrafts):
             raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
         now = self.now()
         with self.store.transaction() as db:
-            extension_id = topics.request_extension(db, topic.id, person.user_id, days, reason, now)
+            extension_id = topic_extensions.request_extension(
+                db, topic.id, person.user_id, days, reason, now
+            )
             forms.delete(db, person.user_id, "topics")
             after = {"days": days, "reason": reason}
             event = self._event(db, person.user_id, "topic.extension_requested", topic, after)
@@ -81,7 +85,7 @@ class TopicExtensions(TopicDrafts):
         """Township staff approve (new due date, hard cap TL-02) or refuse an extension."""
         person.require("township")
         db = self.store.db
-        extension = topics.extension(db, extension_id)
+        extension = topic_extensions.extension(db, extension_id)
         if extension is None or extension.status != "pending":
             raise Denied("topics.extension_decided")
         topic = self.get(extension.topic_id)
@@ -94,7 +98,9 @@ class TopicExtensions(TopicDrafts):
                 due = self._deadline(db, topic.due_date, extension.days, now, cycle_start)
                 new_due = max(due, topic.due_date)
             status = "approved" if approve else "refused"
-            if not topics.decide_extension(db, extension_id, status, person.user_id, now, new_due):
+            if not topic_extensions.decide_extension(
+                db, extension_id, status, person.user_id, now, new_due
+            ):
                 raise Denied("topics.extension_decided")
             if new_due is not None:
                 topics.set_due(db, topic.id, new_due, now, extended=True)

@@ -9,8 +9,9 @@ from datetime import datetime
 from bot.i18n import Term
 from bot.services.people import Denied, Person
 from bot.services.topics.base import TopicBase
-from storage import audit, topics
-from storage.topics import Answer, Topic
+from storage import audit, topic_answers, topics
+from storage.topic_answers import Answer
+from storage.topics import Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class TopicReading(TopicBase):
         return sorted(found.values(), key=lambda x: (x.due_date, x.id))
 
     def current_answer(self, topic: Topic) -> Answer | None:
-        return topics.answer(self.store.db, topic.answer_id) if topic.answer_id else None
+        return topic_answers.answer(self.store.db, topic.answer_id) if topic.answer_id else None
 
     def can_view(self, person: Person, topic: Topic) -> bool:
         """The requester, the village's officials (assignee, first owner) and township staff."""
@@ -69,7 +70,7 @@ class TopicReading(TopicBase):
         found = []
         if topic.media_kind and topic.media_file_id:
             found.append((topic.media_kind, topic.media_file_id))
-        for a in topics.answers_of(self.store.db, topic.id):
+        for a in topic_answers.answers_of(self.store.db, topic.id):
             if a.attachment_kind and a.attachment_file_id:
                 found.append((a.attachment_kind, a.attachment_file_id))
         return found

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, Period, days, percent
-from storage import topics
+from storage import topic_answers, topics
 
 Label = Callable[[str], str]
 
@@ -64,7 +64,7 @@ def workbook(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for topic in topics.filed_between(db, start, end, c.code):
-            answer = topics.answer(db, topic.answer_id) if topic.answer_id else None
+            answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
             sheet.append(
                 [
                     topic.receipt,

@@ -12,7 +12,7 @@ from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.base import TopicBase
 from bot.services.topics.notices import category_term
 from bot.services.topics.text import ROUTE_CATEGORIES, is_head_title
-from storage import audit, members, topics
+from storage import audit, members, topic_routes
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,8 @@ class TopicRouting(TopicBase):
     def _rules(self, db: Database, village_code: str) -> dict[str, int]:
         """category (or 'head') → official's user id for one village."""
         rules = {r.category: r.user_id for r in self.limits.routes if r.village == village_code}
-        rules |= topics.routes(db, village_code)  # /route by township staff wins over the file
+        # /route by township staff wins over the file
+        rules |= topic_routes.routes(db, village_code)
         return rules
 
     def route(self, db: Database, village_code: str, category: str) -> Route:
@@ -66,14 +67,14 @@ class TopicRouting(TopicBase):
         now = self.now()
         with self.store.transaction() as db:
             if ref in ("-", "clear"):
-                topics.clear_route(db, code, category)
+                topic_routes.clear_route(db, code, category)
                 user_id = None
             else:
                 member = members.get(db, int(ref)) if ref.isdigit() else None
                 if member is None or member.role != "official" or member.village_code != code:
                     raise Denied("topics.route_not_official", ref=member_ref)
                 user_id = member.user_id
-                topics.set_route(db, code, category, user_id, person.user_id, now)
+                topic_routes.set_route(db, code, category, user_id, person.user_id, now)
             event = audit.record(
                 db,
                 person.user_id,

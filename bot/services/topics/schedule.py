@@ -14,7 +14,7 @@ from bot.i18n import t
 from bot.services import notify
 from bot.services.ticks import Ticker
 from bot.services.topics.service import TopicService
-from storage import members, outbox, topics
+from storage import members, once_marks, outbox, topics
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
 # given the database and the local day, it returns catalogue lines as (key, params).
@@ -55,11 +55,11 @@ class TopicSchedule:
             return 0
         service = self.service
         today = service.local_date(now)
-        if topics.marked(service.store.db, f"topics.digest.{today}"):
+        if once_marks.marked(service.store.db, f"topics.digest.{today}"):
             return 0
         lines, news = self._lines(service.store.db, today, now)
         with service.store.transaction() as tx:
-            if not topics.mark(tx, f"topics.digest.{today}", now):
+            if not once_marks.mark(tx, f"topics.digest.{today}", now):
                 return 0
             if not news:
                 return 0

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from bot.i18n import t
 from bot.services.calendar import working_days_between
 from bot.services.people import Denied
-from storage import calendar_days, topics, villages
+from storage import calendar_days, topic_answers, topics, villages
 from storage.topics import Topic
 
 
@@ -129,7 +129,7 @@ def compute(
         if c is None:
             continue
         c.filed += 1
-        answer = topics.answer(db, topic.answer_id) if topic.answer_id else None
+        answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
         if topic.first_responded_at is not None:
             c.answered += 1
             if answer is not None and answer.kind == "decline":

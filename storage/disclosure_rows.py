@@ -1,0 +1,54 @@
+"""The table rows of a finance or subsidy disclosure (`disclosure_rows`), in file order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from storage.named_rows import pick
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    position: int
+    section: str  # finance: income | expense; subsidy: subsidy
+    data: dict
+    amount_fen: int
+    ytd_fen: int | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A disclosure row from a `disclosure_rows` row read by column name."""
+        return cls(**pick(cls, row) | {"data": json.loads(row["data"])})
+
+
+def replace_rows(db: Database, disclosure_id: int, rows: list[Row]) -> None:
+    """Put a new set of rows on a draft (an import replaces the whole table)."""
+    db.execute("DELETE FROM disclosure_rows WHERE disclosure_id = ?", [disclosure_id])
+    db.conn.executemany(
+        "INSERT INTO disclosure_rows (disclosure_id, position, section, data, amount_fen, "
+        "ytd_fen) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                disclosure_id,
+                r.position,
+                r.section,
+                json.dumps(r.data, ensure_ascii=False),
+                r.amount_fen,
+                r.ytd_fen,
+            )
+            for r in rows
+        ],
+    )
+
+
+def rows_of(db: Database, disclosure_id: int) -> list[Row]:
+    """A disclosure's rows in file order."""
+    rows = db.query(
+        "SELECT * FROM disclosure_rows WHERE disclosure_id = ? ORDER BY position", [disclosure_id]
+    )
+    return [Row.from_row(r) for r in rows]
