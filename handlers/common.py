@@ -32,15 +32,30 @@ def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person:
     return services(context).membership.person(update.effective_user.id)
 
 
-def owe(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
-    """Queue a message for the chat the update came from, ahead of broadcasts (DESIGN §7).
+def owe(update: Update, context: ContextTypes.DEFAULT_TYPE, *messages: Message) -> None:
+    """Queue messages for the chat the update came from, ahead of broadcasts (DESIGN §7).
 
-    Its own transaction: the handler changed nothing, or the service already queued what the
-    change owes. A fresh key is enough, as the commit also marks the update handled.
+    One transaction, the update's only one: the handler changed nothing, or the service already
+    queued what the change owes. A fresh key is enough, as the commit also marks the update
+    handled.
     """
+    _queue_here(update, context, messages, handling=True)
+
+
+def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Tell the person their update failed; not the update's state change (the inbox parks it
+    as failed), so it may follow a commit the handler made before failing."""
+    _queue_here(update, context, [Text(text)], handling=False)
+
+
+def _queue_here(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, messages, *, handling: bool
+) -> None:
     chat_id = update.effective_chat.id
-    with services(context).store.transaction() as db:
-        queue(db, f"reply:{chat_id}:{uuid.uuid4().hex}", chat_id, message, priority=INTERACTIVE)
+    with services(context).store.transaction(handling=handling) as db:
+        for message in messages:
+            key = f"reply:{chat_id}:{uuid.uuid4().hex}"
+            queue(db, key, chat_id, message, priority=INTERACTIVE)
 
 
 def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, rows: Rows = ()) -> None:

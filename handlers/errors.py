@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.delivery.inbox import handling_error
 from bot.i18n import t
-from handlers.common import person, reply
+from handlers.common import apologise, person
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handling update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         try:
-            reply(update, context, t(person(update, context).language, "common.error"))
+            apologise(update, context, t(person(update, context).language, "common.error"))
         except Exception:
             log.exception("could not tell the person about the error")

@@ -50,13 +50,15 @@ class Store:
         self.strict_once = os.environ.get(STRICT_ENV) == "1"
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One transaction; when outermost it also marks the update being handled as done."""
+    def transaction(self, *, handling: bool = True) -> Iterator[sqlite_utils.Database]:
+        """One transaction; when outermost it also marks the update being handled as done
+        (unless `handling` is False: a note about the update, such as an apology, not its
+        state change)."""
         outermost = not self.db.conn.in_transaction
         with self.db.atomic():
             yield self.db
             update_id = current_update_id.get()
-            if outermost and update_id is not None:
+            if outermost and handling and update_id is not None:
                 self._mark_handled(update_id)
         if outermost:
             for callback in self.on_commit:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.messages import Text
 from bot.i18n import t, t_plain
 from bot.services.disclosures import render as disclosure_render
-from handlers.common import buttons, person, refusals, reply, services
+from handlers.common import buttons, owe, person, refusals, reply, services
 from handlers.disclosures.common import pressed
 
 
@@ -21,23 +22,18 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not waiting:
         reply(update, context, t(who.language, "disc.review_none"))
         return
-    reply(update, context, t(who.language, "disc.review_header", count=len(waiting)))
+    messages = [Text(t(who.language, "disc.review_header", count=len(waiting)))]
     for d in waiting[:5]:
         view = service.review_view(who, d.id)
         lines = disclosure_render.lines(
             who.language, d, view.rows, village=view.village, names_full=True, tz=service.tz
         )
-        reply(
-            update,
-            context,
-            "\n".join(lines),
-            buttons(
-                [
-                    (t_plain(who.language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
-                    (t_plain(who.language, "disc.reject"), f"drej:{d.id}:{d.review_round}"),
-                ]
-            ),
-        )
+        decide = [
+            (t_plain(who.language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
+            (t_plain(who.language, "disc.reject"), f"drej:{d.id}:{d.review_round}"),
+        ]
+        messages.append(Text("\n".join(lines), buttons(decide)))
+    owe(update, context, *messages)
 
 
 def _id_round(data: str) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.messages import Document, Photo, Voice
+from bot.delivery.messages import Document, Photo, Text, Voice
 from bot.i18n import Term, t
 from bot.render import local_time
 from bot.services.topics.notices import category_term
@@ -92,10 +92,12 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     lines.append(t(who.language, "topics.history.timeline"))
     lines += [_timeline_line(who.language, entry, tz) for entry in entries]
-    reply(update, context, "\n".join(lines))
-    for kind, file_id in service.attachments(who, item):
-        kinds = {"photo": Photo, "voice": Voice}
-        owe(update, context, kinds[kind](file_id) if kind in kinds else Document(file_id=file_id))
+    kinds = {"photo": Photo, "voice": Voice}
+    attachments = [
+        kinds[kind](file_id) if kind in kinds else Document(file_id=file_id)
+        for kind, file_id in service.attachments(who, item)
+    ]
+    owe(update, context, Text("\n".join(lines)), *attachments)
 
 
 def _timeline_line(language: str, entry: HistoryEntry, tz) -> str:

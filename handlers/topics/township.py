@@ -7,7 +7,7 @@ from datetime import date
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.messages import Document, Photo
+from bot.delivery.messages import Document, Photo, Text
 from bot.i18n import Term, t
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
@@ -53,10 +53,10 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     service = services(context).topics
     period, rows, total = service.stats(who, args_of(context))
-    reply(update, context, "\n".join(stats_lines(who.language, period, rows, total)))
     png = service.chart(period, rows, who.language)
     caption = t(who.language, "topics.chart.title", period=period.label)
-    owe(update, context, Photo(content=png, caption=caption))
+    text = "\n".join(stats_lines(who.language, period, rows, total))
+    owe(update, context, Text(text), Photo(content=png, caption=caption))
 
 
 @refusals
