@@ -197,7 +197,7 @@ def stats_view(language: str, stats: TopicStats) -> StatsView:
     scope = (
         _name(language, total) if stats.village_code else t_plain(language, "web.stats_page.all")
     )
-    label = stats.period.label
+    label = stats.period.text
     on_time = bar_chart(
         "chart-on-time",
         t_plain(language, "web.stats_page.chart_on_time", period=label),

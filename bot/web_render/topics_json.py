@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.periods import Period
 from bot.services.topics.board import (
     RATINGS,
     WALL_STATUSES,
@@ -15,7 +16,7 @@ from bot.services.topics.board import (
     Step,
     WallPost,
 )
-from bot.services.topics.stats import Counts, Period
+from bot.services.topics.stats import Counts
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS
 
 TOPIC_STATUSES = ("assigned", "answered", "declined", "closed")
@@ -125,7 +126,7 @@ def counts(c: Counts) -> dict[str, Any]:
 
 def stats(period: Period, rows: list[Counts], total: Counts) -> dict[str, Any]:
     return {
-        "period": period.label,
+        "period": period.text,
         "first_day": period.first.isoformat(),
         "last_day": period.last.isoformat(),
         "total": counts(total),

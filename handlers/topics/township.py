@@ -56,8 +56,8 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, "\n".join(stats_lines(who.language, period, rows, total)))
     png = service.chart(period, rows, who.language)
     await update.effective_chat.send_photo(
-        InputFile(io.BytesIO(png), filename=f"stats-{period.label}.png"),
-        caption=t_plain(who.language, "topics.chart.title", period=period.label),
+        InputFile(io.BytesIO(png), filename=f"stats-{period.text}.png"),
+        caption=t_plain(who.language, "topics.chart.title", period=period.text),
     )
 
 
@@ -69,8 +69,8 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     period_text = (args_of(context) or [None])[0]
     period, data = services(context).topics.report(who, period_text, who.language)
     await update.effective_chat.send_document(
-        InputFile(io.BytesIO(data), filename=f"topics-{period.label}.xlsx"),
-        caption=t_plain(who.language, "topics.report.caption", period=period.label),
+        InputFile(io.BytesIO(data), filename=f"topics-{period.text}.xlsx"),
+        caption=t_plain(who.language, "topics.report.caption", period=period.text),
     )
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
 from bot.services.topics.board import WALL_STATUSES, BadCursor, TopicBoard
 from bot.web_render.disclosures import local_time
@@ -126,11 +127,9 @@ async def stats(request: web.Request) -> web.Response:
         period = board.period(None)
     view = stats_view(language, board.stats(period, code))
     today = board.today()
-    quarter = (today.month - 1) // 3 + 1
-    last_quarter = f"{today.year}Q{quarter - 1}" if quarter > 1 else f"{today.year - 1}Q4"
     shortcuts = (
-        ("web.stats_page.this_quarter", f"{today.year}Q{quarter}"),
-        ("web.stats_page.last_quarter", last_quarter),
+        ("web.stats_page.this_quarter", quarter_of(today).text),
+        ("web.stats_page.last_quarter", previous_quarter(today).text),
         ("web.stats_page.this_year", str(today.year)),
         ("web.stats_page.last_year", str(today.year - 1)),
     )

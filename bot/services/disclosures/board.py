@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Config
-from bot.services.disclosures.schedule import parse_period, previous_quarter, publication_month
+from bot.core.periods import previous_quarter
+from bot.services.disclosures.publication_calendar import publication_month
 from bot.services.masking import mask_name, mask_text
 from storage import disclosure_board as board
 from storage import disclosures as store_d
@@ -379,9 +380,8 @@ class DisclosureBoard:
     def quarter_statuses(self) -> dict[str, QuarterStatus]:
         """Every active village's status for the disclosure due in the current quarter."""
         today = self.now().astimezone(self.tz).date()
-        period = previous_quarter(today)
-        parsed = parse_period(period)
-        assert parsed is not None
+        parsed = previous_quarter(today)
+        period = parsed.text
         month = publication_month(parsed)
         assert month is not None
         deadline = date(month[0], month[1], self.config.disclosure.deadline_day)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.disclosures.base import DisclosureBase
-from bot.services.disclosures.schedule import (
-    parse_period,
-)
+from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
 from storage import disclosures as store_d
 from storage import villages
@@ -60,7 +58,7 @@ class DisclosureReading(DisclosureBase):
         for word in words:
             if word in self.categories:
                 category = word
-            elif (p := parse_period(word)) is not None:
+            elif (p := disclosure_period(word)) is not None:
                 period = p.text
             elif person.is_township and villages.get(self.store.db, word.lower()):
                 village_code = word.lower()

@@ -7,9 +7,9 @@ from bot.i18n import t, t_plain
 from bot.render import local_time
 from bot.services import notify
 from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.disclosures.publication_calendar import publish_due
 from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.disclosures.reading import DisclosureReading, View
-from bot.services.disclosures.schedule import publish_due
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, outbox
 from storage import disclosures as store_d

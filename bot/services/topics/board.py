@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.config import Config
+from bot.core.periods import Period
 from bot.services.disclosures.board import search_terms
 from bot.services.masking import mask_text
-from bot.services.people import Denied
-from bot.services.topics.stats import Counts, Period, compute, parse_period
+from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
 from storage import audit, villages
 from storage import topic_board as board
@@ -384,18 +384,14 @@ class TopicBoard:
     # -- figures -----------------------------------------------------------------------------
 
     def period(self, text: str | None = None) -> Period:
-        """`2026`, `2026Q3`, `2026-05`; default the current quarter. Denied for bad text
-        (including a year no calendar has, e.g. 0000)."""
-        try:
-            return parse_period(text, self.today())
-        except (ValueError, OverflowError):
-            raise Denied("topics.stats.bad_period", text=(text or "")[:20]) from None
+        """A quarter, month or year; default the current quarter. Denied for bad text."""
+        return stats_period(text, self.today())
 
     def figures(self, period: Period | None = None) -> dict[str, VillageTopicFigures]:
         """Per active village: open and overdue now, and the period's counts (default: the
         current year, so early in a quarter the rates are not all empty)."""
         today = self.today()
-        period = period or parse_period(str(today.year), today)
+        period = period or Period.whole_year(today.year)
         rows, _ = compute(self.store.db, period, today, self.tz)
         now_open = board.open_counts(self.store.db, today)
         out = {}

@@ -11,25 +11,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
 from bot.services.calendar import working_days_between
 from bot.services.people import Denied
 from storage import calendar_days, topics, villages
 from storage.topics import Topic
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    label: str
-    first: date
-    last: date
 
 
 @dataclass(slots=True)
@@ -74,37 +67,19 @@ _SUMMED = (
     "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
     "basic", "unsatisfied", "not_rated", "urges", "auto_urges",
 )  # fmt: skip
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})\s*[Qq]([1-4])")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+# The kinds /stats and the statistics page accept: a day is too short to say anything.
+KINDS = ("quarter", "month", "year")
 
 
-# Years a period may name: anything else is a typo, not a statistics request.
-YEARS = (2000, 2099)
-
-
-def parse_period(text: str | None, today: date) -> Period:
-    """`2026`, `2026Q2` or `2026-05`; default: the current quarter."""
+def stats_period(text: str | None, today: date) -> Period:
+    """A quarter, month or year as people write it; default: the current quarter."""
     text = (text or "").strip()
     if not text:
-        quarter = (today.month - 1) // 3 + 1
-        text = f"{today.year}Q{quarter}"
-    match = _QUARTER.fullmatch(text) or _MONTH.fullmatch(text) or _YEAR.fullmatch(text)
-    if match is None or not YEARS[0] <= int(match.group(1)) <= YEARS[1]:
+        return quarter_of(today)
+    period = parse_period(text)
+    if period is None or period.kind not in KINDS:
         raise Denied("topics.stats.bad_period", text=text[:20])
-    if m := _QUARTER.fullmatch(text):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        first = date(year, 3 * quarter - 2, 1)
-        last = (date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - timedelta(days=1)
-        return Period(f"{year}Q{quarter}", first, last)
-    if (m := _MONTH.fullmatch(text)) and 1 <= int(m.group(2)) <= 12:
-        year, month = int(m.group(1)), int(m.group(2))
-        nxt = date(year + (month == 12), month % 12 + 1, 1)
-        return Period(f"{year}-{month:02d}", date(year, month, 1), nxt - timedelta(days=1))
-    if m := _YEAR.fullmatch(text):
-        year = int(m.group(1))
-        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
-    raise Denied("topics.stats.bad_period", text=text[:20])
+    return period
 
 
 def compute(
@@ -181,7 +156,7 @@ def days(value: float | None) -> str:
 
 def stats_lines(language: str, period: Period, rows: list[Counts], total: Counts) -> list[str]:
     """The /stats text: one block per village and the township total."""
-    lines = [t(language, "topics.stats.header", period=period.label)]
+    lines = [t(language, "topics.stats.header", period=period.text)]
     for c in [*rows, total] if len(rows) > 1 else rows:
         lines.append(
             t(
