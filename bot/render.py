@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 # Telegram allows 4096 UTF-16 units; leave room so markup and counting quirks never hit it.
 MESSAGE_LIMIT = 3800
@@ -30,8 +28,3 @@ def split_message(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]
     if current:
         messages.append("\n".join(current))
     return messages
-
-
-def local_time(moment: datetime, tz: ZoneInfo) -> str:
-    """A time as people read it on the board: local, to the minute."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.local_time import local_time
+from bot.core.villages import village_name
 from bot.i18n import Term, t
-from bot.render import local_time
 from bot.services.topics.notices import category_term
 from bot.services.topics.service import HistoryEntry
 from bot.services.topics.text import excerpt
@@ -68,7 +69,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             who.language,
             "topics.history.header",
             receipt=item.receipt,
-            village=service.village_name(item.village_code),
+            village=village_name(service.store.db, item.village_code),
             category=category_term(item.category),
             status=Term(f"topics.status.{item.status}"),
             due=item.due_date.isoformat(),

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.core.local_time import local_time
 from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
 from bot.services.topics.board import WALL_STATUSES, BadCursor, TopicBoard
-from bot.web_render.disclosures import local_time
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import (
     category_name,

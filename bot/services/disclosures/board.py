@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from bot.config import Config
 from bot.core.periods import previous_quarter
+from bot.core.villages import village_name
 from bot.services.disclosures.publication_calendar import publication_month
 from bot.services.masking import mask_name, mask_text
 from storage import disclosure_board as board
@@ -240,10 +241,6 @@ class DisclosureBoard:
     def categories(self) -> tuple[str, ...]:
         return self.config.disclosure.categories
 
-    def village_name(self, code: str) -> str:
-        village = villages.get(self.store.db, code)
-        return village.name if village else code
-
     # -- one disclosure ----------------------------------------------------------------------
 
     def disclosure(self, disclosure_id: int) -> PublicDisclosure | None:
@@ -282,7 +279,7 @@ class DisclosureBoard:
         return PublicDisclosure(
             id=d.id,
             village_code=d.village_code,
-            village_name=self.village_name(d.village_code),
+            village_name=village_name(self.store.db, d.village_code),
             kind=d.kind,
             category=d.category,
             period=d.period,

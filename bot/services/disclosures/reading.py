@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.villages import village_name
 from bot.services.disclosures.base import DisclosureBase
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
@@ -40,7 +41,7 @@ class DisclosureReading(DisclosureBase):
         return View(
             d,
             store_d.rows_of(db, d.id),
-            self._village_name(d.village_code),
+            village_name(self.store.db, d.village_code),
             self.names_full(person, d.village_code),
             signoffs if d.is_public else [],
             store_d.filing(db, d.id),

@@ -3,8 +3,8 @@ the required approvals the item is approved, and published at once when due (REV
 
 from __future__ import annotations
 
+from bot.core.local_time import local_time
 from bot.i18n import t, t_plain
-from bot.render import local_time
 from bot.services import notify
 from bot.services.disclosures.form import DisclosureForm, Step
 from bot.services.disclosures.publication_calendar import publish_due

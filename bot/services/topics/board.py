@@ -32,11 +32,12 @@ from datetime import date, datetime, time, timedelta
 
 from bot.config import Config
 from bot.core.periods import Period
+from bot.core.villages import village_name
 from bot.services.disclosures.board import search_terms
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
-from storage import audit, villages
+from storage import audit
 from storage import topic_board as board
 from storage import topics as store_t
 from storage.db import Store
@@ -208,7 +209,6 @@ class TopicBoard:
         self.config = config
         self.tz = config.township.tz
         self.now = now
-        self._names: dict[str, str] = {}
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -217,12 +217,6 @@ class TopicBoard:
     def today(self) -> date:
         return self.now().astimezone(self.tz).date()
 
-    def village_name(self, code: str) -> str:
-        if code not in self._names:
-            village = villages.get(self.store.db, code)
-            self._names[code] = village.name if village else code
-        return self._names[code]
-
     # -- the wall ----------------------------------------------------------------------------
 
     def _post(self, row: WallRow) -> WallPost:
@@ -230,7 +224,7 @@ class TopicBoard:
         return WallPost(
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=self.village_name(t.village_code),
+            village_name=village_name(self.store.db, t.village_code),
             category=t.category,
             question=_clean(t.text),
             status=t.status,
@@ -331,7 +325,7 @@ class TopicBoard:
             public=public,
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=self.village_name(t.village_code),
+            village_name=village_name(self.store.db, t.village_code),
             category=t.category,
             status=t.status,
             filed_at=t.filed_at,
