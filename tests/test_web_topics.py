@@ -359,12 +359,12 @@ async def test_the_index_shows_open_overdue_and_rates_per_village(client, world)
 
 
 async def test_the_index_rates_use_the_bots_stats_definitions(client, world):
-    from bot.services.topics.stats import compute, parse_period, percent
+    from bot.services.topics.stats import compute, percent, stats_period
 
     today = date(2026, 10, 28)
     rows, _ = compute(
         world.services.store.db,
-        parse_period("2026", today),
+        stats_period("2026", today),
         today,
         world.services.config.township.tz,
     )

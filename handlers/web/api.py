@@ -3,14 +3,13 @@ document. Errors are JSON too: {"error": {"code", "message"}}."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from typing import Any
 
 from aiohttp import web
 
-from bot.services.disclosures.board import PAGE_MAX, BadCursor
+from bot.core.pages import BadCursor, decode_cursor, encode_cursor
+from bot.services.disclosures.board import PAGE_MAX
 from bot.services.people import Denied
 from bot.web_render import api_json, topics_json
 from bot.web_render.topics import topic_board_of
@@ -79,18 +78,14 @@ def api(handler):
 # -- villages: a handful, paginated by code --------------------------------------------------
 
 
-def _village_cursor(code: str) -> str:
-    return base64.urlsafe_b64encode(f"v|{code}".encode()).decode().rstrip("=")
-
-
 def _after_village(cursor: str) -> str:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raw = ""
-    if not raw.startswith("v|"):
+        tag, code = decode_cursor(cursor, 2)
+    except BadCursor:
+        tag = code = ""
+    if tag != "v":
         raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
-    return raw[2:]
+    return code
 
 
 @api
@@ -108,7 +103,7 @@ async def villages(request: web.Request) -> web.Response:
         request,
         {
             "items": [api_json.village(f, url) for f in page],
-            "next_cursor": _village_cursor(page[-1].code) if more and page else None,
+            "next_cursor": encode_cursor("v", page[-1].code) if more and page else None,
         },
     )
 

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.core.local_time import local_time
+from bot.core.pages import BadCursor
 from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
-from bot.services.topics.board import WALL_STATUSES, BadCursor, TopicBoard
+from bot.services.topics.board import WALL_STATUSES, TopicBoard
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import (
     category_name,
@@ -98,7 +99,7 @@ async def wall(request: web.Request) -> web.Response:
         language,
         village=found,
         page=page,
-        views=post_views(page.posts, board.tz),
+        views=post_views(page.items, board.tz),
         categories=board.categories,
         statuses=tuple(WALL_STATUSES),
         category=category,

@@ -10,13 +10,12 @@ No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSO
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Config
+from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.villages import village_name
 from bot.services.disclosures.publication_calendar import publication_month
@@ -27,16 +26,12 @@ from storage import villages
 from storage.db import Store
 from storage.disclosure_board import Position, PublicItem
 from storage.disclosures import Disclosure, Row
-from storage.times import from_text, to_text, utcnow
+from storage.times import from_text, utcnow
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
 SEARCH_TERMS_MAX = 5
 QUERY_MAX = 100
-
-
-class BadCursor(ValueError):
-    """A pagination cursor that this board did not hand out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +168,6 @@ class QuarterStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    items: tuple[PublicItem, ...]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class VillageFigures:
     code: str
     name: str
@@ -188,29 +177,6 @@ class VillageFigures:
     subsidy: int
     notice: int
     quarter: QuarterStatus
-
-
-# -- cursors: opaque to clients, validated on the way in -------------------------------------
-
-
-def encode_cursor(item: PublicItem) -> str:
-    raw = f"{to_text(item.published_at)}|{item.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Position:
-    """The position a cursor stands for; BadCursor for anything else."""
-    if not cursor or len(cursor) > 100:
-        raise BadCursor(cursor)
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, _, ident = raw.partition("|")
-        moment = from_text(stamp)
-        if moment is None or moment.tzinfo is None or not ident.isdigit():
-            raise BadCursor(cursor)
-        return Position(moment, int(ident))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor(cursor) from exc
 
 
 def search_terms(text: str) -> list[str]:
@@ -326,10 +292,10 @@ class DisclosureBoard:
         category: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
-    ) -> Page:
+    ) -> Page[PublicItem]:
         """Public versions newest first, `limit` at a time (1..100); BadCursor for a bad cursor."""
         limit = max(1, min(limit, PAGE_MAX))
-        after = decode_cursor(cursor) if cursor is not None else None
+        after = Position(*decode_keyset(cursor)) if cursor is not None else None
         found = board.listing(
             self.store.db,
             village_code=village_code,
@@ -338,7 +304,8 @@ class DisclosureBoard:
             limit=limit + 1,
         )
         items = tuple(_masked_item(i) for i in found[:limit])
-        next_cursor = encode_cursor(items[-1]) if len(found) > limit and items else None
+        last = items[-1] if len(found) > limit and items else None
+        next_cursor = encode_keyset(last.published_at, last.id) if last else None
         return Page(items, next_cursor)
 
     def latest_by_category(

@@ -23,14 +23,13 @@ No Telegram and no HTTP here.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.config import Config
+from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.villages import village_name
 from bot.services.disclosures.board import search_terms
@@ -41,7 +40,7 @@ from storage import audit
 from storage import topic_board as board
 from storage import topics as store_t
 from storage.db import Store
-from storage.times import from_text, to_text, utcnow
+from storage.times import utcnow
 from storage.topic_board import BoardTopic, WallPosition, WallRow
 from storage.topics import Answer
 
@@ -67,10 +66,6 @@ TIMELINE = {
     "topic.escalated": (),
     "topic.joint": ("supports",),
 }
-
-
-class BadCursor(ValueError):
-    """A wall cursor that this board did not hand out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +105,6 @@ class WallPost:
     @property
     def on_time(self) -> bool:
         return self.answer.on_time
-
-
-@dataclass(frozen=True, slots=True)
-class WallPage:
-    posts: tuple[WallPost, ...]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +166,6 @@ class TopicStats:
     categories: tuple[tuple[str, int], ...]  # every category, in the fixed order
 
 
-def encode_cursor(post: WallPost) -> str:
-    raw = f"w|{to_text(post.answer.at)}|{post.answer.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def _clean(value: object) -> str:
     return "" if value is None else mask_text(str(value))
 
@@ -236,22 +220,6 @@ class TopicBoard:
             answer=_answer(row.answer),
         )
 
-    @staticmethod
-    def _decode(cursor: str) -> WallPosition:
-        if not cursor or len(cursor) > 100:
-            raise BadCursor(cursor)
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            tag, stamp, ident = raw.split("|")
-            moment = from_text(stamp)
-        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-            raise BadCursor(cursor) from exc
-        if tag != "w" or moment is None or moment.tzinfo is None:
-            raise BadCursor(cursor)
-        if not ident.isascii() or not ident.isdigit() or len(ident) > 12:
-            raise BadCursor(cursor)
-        return WallPosition(moment, int(ident))
-
     def wall(
         self,
         *,
@@ -260,16 +228,16 @@ class TopicBoard:
         status: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
-    ) -> WallPage:
+    ) -> Page[WallPost]:
         """Answered and declined topics, newest answer first, `limit` at a time (1..100).
 
         Unknown categories and statuses match nothing; BadCursor for a bad cursor."""
         limit = max(1, min(limit, PAGE_MAX))
         if category is not None and category not in CATEGORIES:
-            return WallPage((), None)
+            return Page((), None)
         if status is not None and status not in WALL_STATUSES:
-            return WallPage((), None)
-        after = self._decode(cursor) if cursor is not None else None
+            return Page((), None)
+        after = WallPosition(*decode_keyset(cursor, tag="w")) if cursor is not None else None
         rows = board.wall(
             self.store.db,
             village_code=village_code,
@@ -280,11 +248,12 @@ class TopicBoard:
         )
         posts = tuple(self._post(r) for r in rows[:limit])
         more = len(rows) > limit and posts
-        return WallPage(posts, encode_cursor(posts[-1]) if more else None)
+        last = posts[-1].answer if more else None
+        return Page(posts, encode_keyset(last.at, last.id, tag="w") if last else None)
 
     def recent(self, village_code: str | None = None, limit: int = 50) -> list[WallPost]:
         """The newest wall posts (feeds, the index)."""
-        return list(self.wall(village_code=village_code, limit=limit).posts)
+        return list(self.wall(village_code=village_code, limit=limit).items)
 
     def last_answered(self, village_code: str | None = None) -> datetime | None:
         return board.last_answered(self.store.db, village_code)
