@@ -17,9 +17,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.local_time import local_time
+from bot.core.timeline import TimelineEntry
 from bot.i18n import Term, t_plain
 from bot.services.bundle import Services
-from bot.services.topics.board import WALL_STATUSES, Step, TopicBoard, TopicStats, WallPost
+from bot.services.topics.board import WALL_STATUSES, TopicBoard, TopicStats, WallPost
 from bot.services.topics.stats import Counts, days, percent
 from bot.services.topics.text import excerpt
 from bot.web_render.board import BoardSections, Section, Stat, Tone
@@ -52,7 +53,7 @@ def timely_text(language: str, on_time: bool) -> str:
     return t_plain(language, "web.topic.on_time" if on_time else "web.topic.late")
 
 
-def step_text(language: str, step: Step) -> str:
+def step_text(language: str, step: TimelineEntry) -> str:
     """One timeline line as a sentence in the reader's language (plain text)."""
     p = step.params
     none = "—"

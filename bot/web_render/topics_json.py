@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.periods import Period
+from bot.core.timeline import TimelineEntry
 from bot.services.topics.board import (
     RATINGS,
     WALL_STATUSES,
     PublicAnswer,
     PublicTopic,
-    Step,
     WallPost,
 )
 from bot.services.topics.stats import Counts
@@ -62,7 +62,7 @@ def wall_post(post: WallPost, base_url: str) -> dict[str, Any]:
     }
 
 
-def _step(step: Step) -> dict[str, Any]:
+def _step(step: TimelineEntry) -> dict[str, Any]:
     p = step.params
     return {
         "at": _iso(step.at),

@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
+from bot.core.timeline import TimelineEntry
 from bot.core.villages import village_name
 from bot.i18n import Term, t
 from bot.services.topics.notices import category_term
-from bot.services.topics.service import HistoryEntry
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, person, refusals, reply, services
 from handlers.topics.common import LIST_LIMIT, named_topic, rest
@@ -99,7 +99,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await sender(file_id)
 
 
-def _timeline_line(language: str, entry: HistoryEntry, tz) -> str:
+def _timeline_line(language: str, entry: TimelineEntry, tz) -> str:
     params = dict(entry.params)
     key = entry.action.replace(".", "_")
     values = {

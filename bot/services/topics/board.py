@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from bot.config import Config
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
+from bot.core.timeline import TimelineEntry
 from bot.core.villages import village_name
 from bot.services.disclosures.board import search_terms
 from bot.services.masking import mask_text
@@ -108,15 +109,6 @@ class WallPost:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One line of a topic's public timeline: what happened, when, and showable details."""
-
-    at: datetime
-    action: str  # filed, routed, claimed, transferred, urged, …
-    params: dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
 class PublicTopic:
     """A topic page. `public` False: still being handled and never answered — then `question`
     is None, `answers` and `timeline` are empty (SEC-04)."""
@@ -137,7 +129,7 @@ class PublicTopic:
     rating: str | None
     question: str | None
     answers: tuple[PublicAnswer, ...]  # oldest first; the last is the current one
-    timeline: tuple[Step, ...]
+    timeline: tuple[TimelineEntry, ...]
 
     @property
     def answer(self) -> PublicAnswer | None:
@@ -310,7 +302,9 @@ class TopicBoard:
             timeline=timeline,
         )
 
-    def _timeline(self, t: BoardTopic, answers: tuple[PublicAnswer, ...]) -> tuple[Step, ...]:
+    def _timeline(
+        self, t: BoardTopic, answers: tuple[PublicAnswer, ...]
+    ) -> tuple[TimelineEntry, ...]:
         """The public steps of the audit trail, in order. Filing and answers carry the time the
         topic records itself (the audit's own stamp is the moment of writing)."""
         steps = []
@@ -341,7 +335,7 @@ class TopicBoard:
             elif event.action in ("topic.answered", "topic.declined"):
                 reply = next(replies, None)
                 moment = reply.at if reply is not None else moment
-            steps.append(Step(moment, event.action.removeprefix("topic."), params))
+            steps.append(TimelineEntry(moment, event.action.removeprefix("topic."), params))
         return tuple(steps)
 
     # -- figures -----------------------------------------------------------------------------
