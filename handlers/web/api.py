@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.core.pages import BadCursor, decode_cursor, encode_cursor
 from bot.services.disclosures.board import PAGE_MAX
 from bot.services.people import Denied
-from bot.web_render import api_json, topics_json
+from bot.web_render import api_json, disclosures_openapi, topics_json
 from bot.web_render.topics import topic_board_of
 from handlers.web.disclosures import ID_ROUTE, base_url, board, dated, village_of
 from handlers.web.keys import SERVICES
@@ -151,7 +151,7 @@ async def stats(request: web.Request) -> web.Response:
     figures = board(request).figures()
     topic_stats = topics.stats(topic_period)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
-    states = dict.fromkeys(api_json.QUARTER_STATES, 0)
+    states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""
     for f in figures:
         for k in totals:
@@ -174,7 +174,7 @@ async def stats(request: web.Request) -> web.Response:
 async def openapi(request: web.Request) -> web.Response:
     """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
     township = request.app[SERVICES].config.township.name
-    return _json(request, api_json.openapi(base_url(request), township))
+    return _json(request, disclosures_openapi.openapi(base_url(request), township))
 
 
 async def unknown(request: web.Request) -> web.Response:
