@@ -17,7 +17,7 @@ import pytest
 
 from bot.core.pages import decode_keyset
 from bot.services.bundle import Services
-from bot.services.disclosures.board import DisclosureBoard
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from storage import disclosures as store_d
 from storage import users
 from storage.db import Store

@@ -17,7 +17,7 @@ import pytest
 
 import handlers.web.topics as web_topics
 from bot.services.bundle import Services
-from bot.services.topics.board import TopicBoard
+from bot.services.topics.wall_pages import TopicBoard
 from storage import members, users
 from storage.db import Store
 from storage.topics import Topic

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.disclosures.board import (
-    Ledger,
-    LedgerLine,
+from bot.services.disclosures.disclosure_pages import (
     PublicDisclosure,
     QuarterStatus,
     Signature,
-    SubsidyList,
     VillageFigures,
 )
+from bot.services.disclosures.public_tables import Ledger, LedgerLine, SubsidyList
 from bot.services.money import format_fen
 from bot.web_render.openapi_schema import iso
 from storage.disclosure_board import PublicItem

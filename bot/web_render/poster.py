@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 
 from bot.i18n import t_plain
-from bot.services.disclosures.board import PublicDisclosure
+from bot.services.disclosures.disclosure_pages import PublicDisclosure
 from bot.services.money import format_fen
 
 FONT_NAME = "VillageCJK"

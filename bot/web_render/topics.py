@@ -20,13 +20,13 @@ from bot.core.local_time import local_time
 from bot.core.timeline import TimelineEntry
 from bot.i18n import Term, t_plain
 from bot.services.bundle import Services
-from bot.services.topics.board import WALL_STATUSES, TopicBoard, TopicStats, WallPost
 from bot.services.topics.stats import Counts, days, percent
 from bot.services.topics.text import excerpt
-from bot.web_render.board import BoardSections, Section, Stat, Tone
+from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard, TopicStats, WallPost
 from bot.web_render.charts import Bar, Chart, bar_chart
 from bot.web_render.disclosures import Phrase
 from bot.web_render.feeds import AtomEntry
+from bot.web_render.page_sections import BoardSections, Section, Stat, Tone
 from bot.web_render.templates import has_message
 from storage.villages import Village
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.core.periods import Period
 from bot.core.timeline import TimelineEntry
-from bot.services.topics.board import PublicAnswer, PublicTopic, WallPost
 from bot.services.topics.stats import Counts
+from bot.services.topics.wall_pages import PublicAnswer, PublicTopic, WallPost
 from bot.web_render.openapi_schema import iso
 
 

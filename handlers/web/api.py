@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.pages import BadCursor, decode_cursor, encode_cursor
-from bot.services.disclosures.board import PAGE_MAX
+from bot.services.disclosures.disclosure_pages import PAGE_MAX
 from bot.services.people import Denied
 from bot.web_render import api_json, disclosures_openapi, topics_json
 from bot.web_render.topics import topic_board_of

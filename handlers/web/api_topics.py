@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.pages import BadCursor
-from bot.services.topics.board import WALL_STATUSES
+from bot.services.topics.wall_pages import WALL_STATUSES
 from bot.web_render import topics_json
 from handlers.web.api import ApiError, _cursor, _json, _limit, api
 from handlers.web.disclosures import base_url, village_of

@@ -13,8 +13,9 @@ from functools import partial
 from aiohttp import web
 
 from bot.core.local_time import local_time
+from bot.core.search_terms import QUERY_MAX
 from bot.i18n import t_plain
-from bot.services.disclosures.board import QUERY_MAX, DisclosureBoard
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
 from bot.web_render.disclosures import board_of, entries, yuan

@@ -1,7 +1,7 @@
 """Point-topic requests on the web: a topic's page, a village's feedback wall (回音壁) with
 filters and pages, the statistics page with SVG charts, and the favicon.
 
-What is public is decided by `bot/services/topics/board.py` (PT-04, PT-10, SEC-04); unknown
+What is public is decided by `bot/services/topics/wall_pages.py` (PT-04, PT-10, SEC-04); unknown
 receipts are a 404.
 """
 
@@ -15,7 +15,7 @@ from bot.core.local_time import local_time
 from bot.core.pages import BadCursor
 from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
-from bot.services.topics.board import WALL_STATUSES, TopicBoard
+from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import (
     category_name,

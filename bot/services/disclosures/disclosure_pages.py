@@ -17,75 +17,25 @@ from datetime import date, datetime
 from bot.config import Config
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
+from bot.core.search_terms import search_terms
 from bot.core.villages import village_name
+from bot.services.disclosures.public_tables import (
+    Ledger,
+    SubsidyList,
+    ledger_of,
+    public_text,
+    subsidy_of,
+)
 from bot.services.disclosures.publication_calendar import publication_month
-from bot.services.masking import mask_name, mask_text
 from storage import disclosure_board as board
 from storage import disclosures as store_d
 from storage import villages
 from storage.db import Store
 from storage.disclosure_board import Position, PublicItem
-from storage.disclosures import Disclosure, Row
 from storage.times import from_text, utcnow
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
-SEARCH_TERMS_MAX = 5
-QUERY_MAX = 100
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerLine:
-    account: str
-    description: str
-    amount_fen: int
-    ytd_fen: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Ledger:
-    """A finance disclosure's table: opening, income and expense lines, totals, closing."""
-
-    opening_fen: int
-    income: tuple[LedgerLine, ...]
-    expense: tuple[LedgerLine, ...]
-    income_fen: int
-    expense_fen: int
-    closing_fen: int
-
-    @property
-    def computed_closing_fen(self) -> int:
-        return self.opening_fen + self.income_fen - self.expense_fen
-
-    @property
-    def difference_fen(self) -> int:
-        """Stated minus computed closing balance: 0 when the ledger balances."""
-        return self.closing_fen - self.computed_closing_fen
-
-    @property
-    def balanced(self) -> bool:
-        return self.difference_fen == 0
-
-
-@dataclass(frozen=True, slots=True)
-class Beneficiary:
-    """One line of a subsidy list; `name` is always masked here (§6)."""
-
-    n: int
-    group: str
-    name: str
-    item: str
-    quantity: str
-    standard: str
-    amount_fen: int
-    paid: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class SubsidyList:
-    lines: tuple[Beneficiary, ...]
-    total_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,19 +129,6 @@ class VillageFigures:
     quarter: QuarterStatus
 
 
-def search_terms(text: str) -> list[str]:
-    """The words of a search box, as the bot's /search splits them (at most five)."""
-    text = text[:QUERY_MAX].replace("，", " ").replace(",", " ").replace("、", " ")
-    return [w for w in text.split() if w][:SEARCH_TERMS_MAX]
-
-
-def _clean(value: object) -> str:
-    """A stored free-text value as public text: a string, numbers masked (§6)."""
-    if value is None:
-        return ""
-    return mask_text(str(value))
-
-
 class DisclosureBoard:
     """Read-only access to what the public may see of disclosures."""
 
@@ -222,9 +159,9 @@ class DisclosureBoard:
         record = None
         if filing is not None:
             record = FilingRecord(
-                _clean(filing.drafted_by_name),
+                public_text(filing.drafted_by_name),
                 tuple(
-                    Signature(_clean(s.get("name", "")), from_text(s["at"]))
+                    Signature(public_text(s.get("name", "")), from_text(s["at"]))
                     for s in filing.signed_by
                     if s.get("at")
                 ),
@@ -235,7 +172,7 @@ class DisclosureBoard:
             record.signed_by
             if record is not None
             else tuple(
-                Signature(_clean(s.name), s.at)
+                Signature(public_text(s.name), s.at)
                 for s in store_d.signoffs(db, d.id, d.review_round)
                 if s.decision == "approve"
             )
@@ -249,16 +186,16 @@ class DisclosureBoard:
             kind=d.kind,
             category=d.category,
             period=d.period,
-            title=_clean(d.title),
-            body=_clean(d.body),
+            title=public_text(d.title),
+            body=public_text(d.body),
             major=d.major,
             status=d.status,
             version=d.version,
             published_at=d.published_at,
-            ledger=_ledger(d, rows) if d.kind == "finance" else None,
-            subsidy=_subsidy(rows) if d.kind == "subsidy" else None,
+            ledger=ledger_of(d, rows) if d.kind == "finance" else None,
+            subsidy=subsidy_of(rows) if d.kind == "subsidy" else None,
             attachments=tuple(
-                _clean(r.data.get("name", "")) for r in rows if r.section == "attachment"
+                public_text(r.data.get("name", "")) for r in rows if r.section == "attachment"
             ),
             signatures=signatures,
             filing=record,
@@ -272,15 +209,15 @@ class DisclosureBoard:
             Change(
                 str(c.get("op", "")),
                 str(c.get("section", "")),
-                _clean(c.get("what", "")),
-                _clean(c.get("before", "")),
-                _clean(c.get("after", "")),
+                public_text(c.get("what", "")),
+                public_text(c.get("before", "")),
+                public_text(c.get("after", "")),
             )
             for c in ((d.changes if d else None) or [])
             if isinstance(c, dict)
         )
         return Version(
-            item.id, item.version, item.status, item.published_at, _clean(item.title), changes
+            item.id, item.version, item.status, item.published_at, public_text(item.title), changes
         )
 
     # -- lists -------------------------------------------------------------------------------
@@ -398,7 +335,7 @@ def _masked_item(item: PublicItem) -> PublicItem:
         item.kind,
         item.category,
         item.period,
-        _clean(item.title),
+        public_text(item.title),
         item.status,
         item.version,
         item.root_id,
@@ -407,46 +344,3 @@ def _masked_item(item: PublicItem) -> PublicItem:
         item.superseded_by_id,
         item.published_at,
     )
-
-
-def _ledger(d: Disclosure, rows: list[Row]) -> Ledger:
-    def lines(section: str) -> tuple[LedgerLine, ...]:
-        return tuple(
-            LedgerLine(
-                _clean(r.data.get("account", "")),
-                _clean(r.data.get("description", "")),
-                r.amount_fen,
-                r.ytd_fen,
-            )
-            for r in rows
-            if r.section == section
-        )
-
-    income, expense = lines("income"), lines("expense")
-    return Ledger(
-        d.opening_fen or 0,
-        income,
-        expense,
-        sum(line.amount_fen for line in income),
-        sum(line.amount_fen for line in expense),
-        d.closing_fen or 0,
-    )
-
-
-def _subsidy(rows: list[Row]) -> SubsidyList:
-    lines = tuple(
-        Beneficiary(
-            n=r.position,
-            group=_clean(r.data.get("group", "")),
-            name=mask_name(str(r.data.get("head", "") or "")),
-            item=_clean(r.data.get("item", "")),
-            quantity=_clean(r.data.get("quantity", "")),
-            standard=_clean(r.data.get("standard", "")),
-            amount_fen=r.amount_fen,
-            paid=_clean(r.data.get("paid", "")),
-            note=_clean(r.data.get("note", "")),
-        )
-        for r in rows
-        if r.section != "attachment"
-    )
-    return SubsidyList(lines, sum(line.amount_fen for line in lines))

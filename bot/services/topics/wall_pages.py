@@ -31,9 +31,9 @@ from datetime import date, datetime, time, timedelta
 from bot.config import Config
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
+from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
 from bot.core.villages import village_name
-from bot.services.disclosures.board import search_terms
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
