@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Config
+from bot.core.local_time import local_date
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.search_terms import search_terms
@@ -280,7 +281,7 @@ class DisclosureBoard:
 
     def quarter_statuses(self) -> dict[str, QuarterStatus]:
         """Every active village's status for the disclosure due in the current quarter."""
-        today = self.now().astimezone(self.tz).date()
+        today = local_date(self.now(), self.tz)
         parsed = previous_quarter(today)
         period = parsed.text
         month = publication_month(parsed)
@@ -294,7 +295,7 @@ class DisclosureBoard:
         for village in villages.all_active(self.store.db):
             published = first.get(village.code)
             if published is not None:
-                on_time = published.astimezone(self.tz).date() <= deadline
+                on_time = local_date(published, self.tz) <= deadline
                 state = "on_time" if on_time else "late"
             else:
                 state = "missing" if today > deadline else "pending"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from bot.config import Config
+from bot.core.local_time import day_start, local_date
 from bot.core.villages import village_name
 from bot.i18n import Term, t_plain
 from bot.services.calendar import WorkCalendar
@@ -68,11 +69,11 @@ class TopicBase:
     # -- time ------------------------------------------------------------------------------
 
     def local_date(self, moment: datetime) -> date:
-        return moment.astimezone(self.config.township.tz).date()
+        return local_date(moment, self.config.township.tz)
 
     def local_start(self, day: date) -> datetime:
         """The moment a local calendar day begins."""
-        return datetime.combine(day, time(0), self.config.township.tz)
+        return day_start(day, self.config.township.tz)
 
     def _deadline(
         self, db: Database, start: date, count: int, at: datetime, cap_from: date | None = None

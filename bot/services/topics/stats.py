@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.core.local_time import day_start, local_date
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
 from bot.services.calendar import working_days_between
@@ -90,14 +91,10 @@ def compute(
     village_code: str | None = None,
 ) -> tuple[list[Counts], Counts]:
     """Per-village counts and the township total for a period."""
-    start = datetime.combine(period.first, time(0), tz)
-    end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
+    start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
     overrides = calendar_days.overrides(db)
     chosen = [v for v in villages.all_active(db) if village_code in (None, v.code)]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
-
-    def local(moment: datetime) -> date:
-        return moment.astimezone(tz).date()
 
     for topic in topics.filed_between(db, start, end, village_code):
         c = per.get(topic.village_code)
@@ -111,7 +108,9 @@ def compute(
                 c.declined += 1
             c.answer_days.append(
                 working_days_between(
-                    local(topic.filed_at), local(topic.first_responded_at), overrides
+                    local_date(topic.filed_at, tz),
+                    local_date(topic.first_responded_at, tz),
+                    overrides,
                 )
             )
         if topic.is_open:
@@ -131,7 +130,7 @@ def compute(
         if not responded and topic.due_date >= today:
             continue  # not due yet
         c.due += 1
-        if responded and _on_time(topic, local):
+        if responded and _on_time(topic, tz):
             c.on_time += 1
     for c in per.values():
         c.urges, c.auto_urges = topics.urges_between(db, start, end, c.code)
@@ -141,8 +140,8 @@ def compute(
     return list(per.values()), total
 
 
-def _on_time(topic: Topic, local) -> bool:
-    return local(topic.responded_at) <= topic.due_date
+def _on_time(topic: Topic, tz: ZoneInfo) -> bool:
+    return local_date(topic.responded_at, tz) <= topic.due_date
 
 
 def percent(rate: float | None) -> str:

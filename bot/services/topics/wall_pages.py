@@ -26,9 +26,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.config import Config
+from bot.core.local_time import day_start, local_date
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.search_terms import search_terms
@@ -191,7 +192,7 @@ class TopicBoard:
         return CATEGORIES
 
     def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
+        return local_date(self.now(), self.tz)
 
     # -- the wall ----------------------------------------------------------------------------
 
@@ -364,8 +365,8 @@ class TopicBoard:
         in the period by category."""
         today = self.today()
         rows, total = compute(self.store.db, period, today, self.tz, village_code)
-        start = datetime.combine(period.first, time(0), self.tz)
-        end = datetime.combine(period.last + timedelta(days=1), time(0), self.tz)
+        start = day_start(period.first, self.tz)
+        end = day_start(period.last + timedelta(days=1), self.tz)
         active = {c.code for c in rows}
         filed = Counter(
             t.category
