@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.pages import BadCursor, decode_cursor, decode_keyset, encode_cursor, encode_keyset
+from bot.core.pages import (
+    BadCursor,
+    Page,
+    decode_cursor,
+    decode_keyset,
+    encode_cursor,
+    encode_keyset,
+)
 
 MOMENTS = st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31), timezones=st.just(UTC))
 IDS = st.integers(0, 10**12 - 1)
@@ -67,3 +74,17 @@ def test_too_long_empty_or_naive_is_refused():
     for cursor in ("", "A" * 101, "bad", naive, encode_cursor("2026-01-01T00:00:00+00:00", "١")):
         with pytest.raises(BadCursor):
             decode_keyset(cursor)
+
+
+@given(st.lists(st.integers(), max_size=30), st.integers(1, 10))
+def test_walking_pages_visits_every_item_once(found, limit):
+    """Page after page (fetching one more than a page each time) yields each item once."""
+    seen, start = [], 0
+    while True:
+        page = Page.of(found[start : start + limit + 1], limit, lambda last: str(last))
+        seen += page.items
+        if page.next_cursor is None:
+            break
+        assert page.next_cursor == str(page.items[-1])
+        start += limit
+    assert seen == found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -30,6 +31,14 @@ class Page(Generic[T]):
 
     items: tuple[T, ...]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, found: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Page[T]:
+        """The first ``limit`` of up to ``limit + 1`` items fetched; the one beyond tells that
+        another page follows, whose cursor is that of this page's last item."""
+        items = tuple(found[:limit])
+        more = len(found) > limit and items
+        return cls(items, cursor_of(items[-1]) if more else None)
 
 
 def encode_cursor(*parts: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.core.pages import BadCursor, decode_cursor, encode_cursor
+from bot.core.pages import CURSOR_MAX, BadCursor, Page, decode_cursor, encode_cursor
 from bot.services.disclosures.disclosure_pages import PAGE_MAX
 from bot.services.people import Denied
 from bot.web_render import api_json, disclosures_openapi, topics_json
@@ -52,7 +52,7 @@ def _limit(request: web.Request) -> int:
 
 def _cursor(request: web.Request) -> str | None:
     cursor = request.query.get("cursor")
-    if cursor is not None and (not cursor or len(cursor) > 100):
+    if cursor is not None and (not cursor or len(cursor) > CURSOR_MAX):
         raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
     return cursor
 
@@ -96,15 +96,11 @@ async def villages(request: web.Request) -> web.Response:
     if cursor is not None:
         after = _after_village(cursor)
         figures = [f for f in figures if f.code > after]
-    page = figures[:limit]
-    more = len(figures) > limit
+    page = Page.of(figures, limit, lambda last: encode_cursor("v", last.code))
     url = base_url(request)
     return _json(
         request,
-        {
-            "items": [api_json.village(f, url) for f in page],
-            "next_cursor": encode_cursor("v", page[-1].code) if more and page else None,
-        },
+        {"items": [api_json.village(f, url) for f in page.items], "next_cursor": page.next_cursor},
     )
 
 

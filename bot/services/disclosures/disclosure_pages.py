@@ -241,10 +241,8 @@ class DisclosureBoard:
             after=after,
             limit=limit + 1,
         )
-        items = tuple(_masked_item(i) for i in found[:limit])
-        last = items[-1] if len(found) > limit and items else None
-        next_cursor = encode_keyset(last.published_at, last.id) if last else None
-        return Page(items, next_cursor)
+        items = [_masked_item(i) for i in found]
+        return Page.of(items, limit, lambda last: encode_keyset(last.published_at, last.id))
 
     def latest_by_category(
         self, village_code: str, per_category: int = 3

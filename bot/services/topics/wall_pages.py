@@ -239,10 +239,10 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        posts = tuple(self._post(r) for r in rows[:limit])
-        more = len(rows) > limit and posts
-        last = posts[-1].answer if more else None
-        return Page(posts, encode_keyset(last.at, last.id, tag="w") if last else None)
+        posts = [self._post(r) for r in rows]
+        return Page.of(
+            posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
+        )
 
     def recent(self, village_code: str | None = None, limit: int = 50) -> list[WallPost]:
         """The newest wall posts (feeds, the index)."""
