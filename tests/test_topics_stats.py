@@ -122,6 +122,17 @@ def test_periods():
         stats_period("去年", today)
 
 
+def test_stats_take_a_quarter_month_or_year_written_any_way_but_not_a_day():
+    today = date(2026, 11, 2)
+    assert stats_period("2026年第3季度", today).text == "2026Q3"
+    assert stats_period("2026年三季度", today).text == "2026Q3"
+    assert stats_period("2026年9月", today).text == "2026-09"
+    assert stats_period("２０２６年", today).text == "2026"
+    for text in ("2026-09-15", "2100", "1999Q4"):
+        with pytest.raises(Denied):
+            stats_period(text, today)
+
+
 def test_chart_is_a_png_with_a_cjk_font(data):
     assert cjk_font() is not None, (
         "no CJK font for the chart's Chinese labels: install Debian's fonts-noto-cjk"
