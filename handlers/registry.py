@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from handlers import errors, everyone, township
+from handlers.buttons import ButtonRoute, ButtonRouter
 from handlers.disclosures import routes as disclosures
+from handlers.topics import buttons as topic_buttons
 from handlers.topics import routes as topics
 
 PRIVATE = filters.ChatType.PRIVATE
+# Every button: membership's, then each wing's; an unknown or malformed one is refused politely.
+BUTTONS = ButtonRouter(
+    (
+        ButtonRoute.of("join", everyone.join_pressed, r"join:[a-z0-9_-]+"),
+        ButtonRoute.of("lang", everyone.language_pressed, r"lang:.*"),
+        ButtonRoute.of("leave", everyone.leave_pressed, r"leave:(yes|no)"),
+        *disclosures.BUTTONS,
+        *topic_buttons.BUTTONS,
+    ),
+    fallback=everyone.stale_button,
+)
 
 
 def register(application: Application) -> None:
@@ -27,16 +40,9 @@ def register(application: Application) -> None:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    application.add_handler(
-        CallbackQueryHandler(everyone.join_pressed, pattern=r"^join:[a-z0-9_-]+$")
-    )
-    application.add_handler(CallbackQueryHandler(everyone.language_pressed, pattern=r"^lang:"))
-    application.add_handler(
-        CallbackQueryHandler(everyone.leave_pressed, pattern=r"^leave:(yes|no)$")
-    )
+    application.add_handler(BUTTONS.handler())
     disclosures.register(application)  # its form text/file filters fall through when idle
     topics.register(application)  # likewise: its form input matches only while one is open
-    application.add_handler(CallbackQueryHandler(everyone.stale_button))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, everyone.unknown_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, everyone.plain_text))
     application.add_error_handler(errors.on_error)

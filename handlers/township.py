@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.local_time import local_time
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
-from bot.render import local_time
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 

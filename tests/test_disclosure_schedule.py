@@ -128,3 +128,20 @@ def test_township_digest_names_villages_late_with_their_quarterly_disclosure(tmp
     )
     assert services.disclosures.digest_lines in services.topic_schedule.sections
     store.close()
+
+
+def test_a_disclosure_covers_a_quarter_month_or_day_written_any_way_but_not_a_year():
+    from datetime import date
+
+    from bot.services.disclosures.publication_calendar import (
+        disclosure_period,
+        publication_month,
+    )
+
+    assert disclosure_period("2026年第三季度").text == "2026Q3"
+    assert disclosure_period("２０２６年９月").text == "2026-09"
+    assert disclosure_period("2026年9月15日").first == date(2026, 9, 15)
+    assert disclosure_period("2026") is None and disclosure_period("2026年") is None
+    assert publication_month(disclosure_period("2026Q4")) == (2027, 1)
+    assert publication_month(disclosure_period("2026-05")) == (2026, 6)
+    assert publication_month(disclosure_period("2026-05-20")) is None

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.services.people import Denied
 from bot.services.topics.chart import cjk_font
-from bot.services.topics.stats import parse_period, percent
+from bot.services.topics.stats import percent, stats_period
 from tests.test_topics import (
     ACCOUNTANT,
     HEAD,
@@ -112,14 +112,25 @@ def test_officials_see_their_own_village_only(data):
 
 def test_periods():
     today = date(2026, 11, 2)
-    assert parse_period(None, today).label == "2026Q4"
-    assert (parse_period("2026-02", today).first, parse_period("2026-02", today).last) == (
+    assert stats_period(None, today).text == "2026Q4"
+    assert (stats_period("2026-02", today).first, stats_period("2026-02", today).last) == (
         date(2026, 2, 1),
         date(2026, 2, 28),
     )
-    assert parse_period("2026", today).last == date(2026, 12, 31)
+    assert stats_period("2026", today).last == date(2026, 12, 31)
     with pytest.raises(Denied):
-        parse_period("去年", today)
+        stats_period("去年", today)
+
+
+def test_stats_take_a_quarter_month_or_year_written_any_way_but_not_a_day():
+    today = date(2026, 11, 2)
+    assert stats_period("2026年第3季度", today).text == "2026Q3"
+    assert stats_period("2026年三季度", today).text == "2026Q3"
+    assert stats_period("2026年9月", today).text == "2026-09"
+    assert stats_period("２０２６年", today).text == "2026"
+    for text in ("2026-09-15", "2100", "1999Q4"):
+        with pytest.raises(Denied):
+            stats_period(text, today)
 
 
 def test_chart_is_a_png_with_a_cjk_font(data):
@@ -149,7 +160,7 @@ def test_report_has_a_summary_and_one_sheet_per_village(data):
 def test_period_parser_refuses_junk_politely(text):
     """Any text either names a period or is refused with a message; nothing else escapes."""
     try:
-        period = parse_period(text, date(2026, 11, 26))
+        period = stats_period(text, date(2026, 11, 26))
     except Denied as denied:
         assert denied.key == "topics.stats.bad_period"
     else:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.pages import decode_keyset
 from bot.services.bundle import Services
-from bot.services.disclosures.board import DisclosureBoard, decode_cursor
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from storage import disclosure_filings, disclosure_rows, disclosure_signoffs, users
 from storage import disclosures as store_d
 from storage.db import Store
@@ -525,7 +526,7 @@ def test_pages_walk_every_item_once_newest_first(services, demo):
         cursor = page.next_cursor
     expected = [demo.evil, demo.notice, demo.ledger_v2, demo.subsidy, demo.ledger_v1]
     assert seen == expected
-    position = decode_cursor(board.page(village_code="qingshan", limit=1).next_cursor)
-    assert position.id == demo.evil
-    assert position.at == datetime(2026, 10, 16, 1, 0, tzinfo=UTC)
-    assert timedelta(0) == position.at.utcoffset()
+    published_at, ident = decode_keyset(board.page(village_code="qingshan", limit=1).next_cursor)
+    assert ident == demo.evil
+    assert published_at == datetime(2026, 10, 16, 1, 0, tzinfo=UTC)
+    assert timedelta(0) == published_at.utcoffset()

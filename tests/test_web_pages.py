@@ -15,8 +15,8 @@ from bot.config import parse_config
 from bot.delivery.inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.services.people import ReplyTo
-from bot.web_render.board import BoardSections, Section, Stat, default_sections
 from bot.web_render.language import choose_language, parse_accept_language
+from bot.web_render.page_sections import BoardSections, Section, Stat, default_sections
 from bot.web_render.qr import join_link, qr_svg
 from handlers.web import WebContext, make_app
 from handlers.web.middleware import SECURITY_HEADERS

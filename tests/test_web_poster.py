@@ -18,7 +18,7 @@ import pytest
 from bot.config import ConfigError, parse_config
 from bot.i18n import catalogue
 from bot.services.bundle import Services
-from bot.services.disclosures.board import DisclosureBoard
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.web_render.poster import missing_glyphs
 from storage.db import Store
 from tests.test_web_disclosures import NOW, ledger_rows, name_of, publish, subsidy_rows

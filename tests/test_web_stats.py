@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from bot.services.topics.stats import compute, parse_period, percent
+from bot.services.topics.stats import compute, percent, stats_period
 from tests.test_web_disclosures import text_of
 from tests.test_web_pages import assert_well_formed_page
 from tests.test_web_topics import client, services, world  # noqa: F401 - fixtures
@@ -48,7 +48,7 @@ async def test_the_stats_page_has_accessible_svg_charts_and_tables(client, world
 
 async def test_the_numbers_are_the_bots_stats(client, world):  # noqa: F811
     today = date(2026, 10, 28)
-    period = parse_period("2026Q4", today)
+    period = stats_period("2026Q4", today)
     rows, total = compute(world.services.store.db, period, today, world.services.config.township.tz)
     html = await (await client.get("/stats?period=2026Q4")).text()
     qingshan = next(c for c in rows if c.code == "qingshan")

@@ -18,7 +18,7 @@ import pytest
 import handlers.web.topics as web_topics
 from bot.core.clock import Clock
 from bot.services.bundle import Services
-from bot.services.topics.board import TopicBoard
+from bot.services.topics.wall_pages import TopicBoard
 from storage import members, users
 from storage.db import Store
 from storage.topics import Topic
@@ -351,12 +351,12 @@ async def test_the_index_shows_open_overdue_and_rates_per_village(client, world)
 
 
 async def test_the_index_rates_use_the_bots_stats_definitions(client, world):
-    from bot.services.topics.stats import compute, parse_period, percent
+    from bot.services.topics.stats import compute, percent, stats_period
 
     today = date(2026, 10, 28)
     rows, _ = compute(
         world.services.store.db,
-        parse_period("2026", today),
+        stats_period("2026", today),
         today,
         world.services.config.township.tz,
     )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from bot.core.local_time import local_time
+from bot.core.villages import village_name
 from bot.services.bundle import Services
-from bot.services.disclosures.board import DisclosureBoard, QuarterStatus
+from bot.services.disclosures.disclosure_pages import DisclosureBoard, QuarterStatus
 from bot.services.money import format_fen
-from bot.web_render.board import BoardSections, Section, Stat, Tone
+from bot.web_render.page_sections import BoardSections, Section, Stat, Tone
 from storage.disclosure_board import PublicItem
 from storage.villages import Village
 
@@ -62,10 +63,6 @@ def board_of(services: Services) -> DisclosureBoard:
     return DisclosureBoard(services.store, services.config, now=services.clock.now)
 
 
-def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
-    return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
 def local_date(day: date) -> str:
     return day.isoformat()
 
@@ -79,7 +76,7 @@ def entries(board: DisclosureBoard, items: Sequence[PublicItem]) -> list[Entry]:
     out = []
     for i in items:
         if i.village_code not in names:
-            names[i.village_code] = board.village_name(i.village_code)
+            names[i.village_code] = village_name(board.store.db, i.village_code)
         out.append(
             Entry(
                 i.id,

@@ -37,7 +37,8 @@ from reportlab.platypus import (
 )
 
 from bot.i18n import t_plain
-from bot.services.disclosures.board import PublicDisclosure
+from bot.services.disclosures.disclosure_pages import PublicDisclosure
+from bot.services.disclosures.public_tables import Ledger
 from bot.services.money import format_fen
 
 FONT_NAME = "VillageCJK"
@@ -50,6 +51,8 @@ MARGIN = 15 * mm
 QR_SIZE = 34 * mm
 GRID = colors.HexColor("#777777")
 SHADE = colors.HexColor("#eeeeee")
+Translate = Callable[..., str]  # a catalogue key and its terms, in the poster's language
+When = Callable[..., str]  # a moment as people read it
 
 
 class PosterUnavailable(RuntimeError):
@@ -141,7 +144,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(covered(text)).replace("\n", "<br/>"), style)
 
 
-def _ledger_table(d: PublicDisclosure, tr: Callable[..., str], s: dict) -> Table:
+def _ledger_table(d: PublicDisclosure, tr: Translate, s: dict) -> Table:
     ledger = d.ledger
     assert ledger is not None
     head = [
@@ -185,7 +188,7 @@ def _ledger_table(d: PublicDisclosure, tr: Callable[..., str], s: dict) -> Table
     return table
 
 
-def _subsidy_table(d: PublicDisclosure, tr: Callable[..., str], s: dict) -> Table:
+def _subsidy_table(d: PublicDisclosure, tr: Translate, s: dict) -> Table:
     subsidy = d.subsidy
     assert subsidy is not None
     keys = ("n", "group", "name", "item", "quantity", "standard", "subsidy_amount", "paid", "note")
@@ -245,19 +248,10 @@ def _grid() -> list[tuple]:
     ]
 
 
-def poster_pdf(
-    d: PublicDisclosure, links: PosterLinks, *, language: str, when: Callable[..., str]
-) -> bytes:
-    """The poster as PDF bytes; PosterUnavailable without a CJK font."""
-    font()
-    s = _styles()
-
-    def tr(key: str, /, **params: object) -> str:
-        return t_plain(language, key, **params)
-
-    title = f"{d.village_name} {d.title}"
+def _header(d: PublicDisclosure, links: PosterLinks, tr: Translate, when: When, s: dict) -> Table:
+    """Title, period, village and publication time beside the QR code of the page."""
     header_text = [
-        _p(title, s["title"]),
+        _p(f"{d.village_name} {d.title}", s["title"]),
         _p(tr("web.poster.period", period=d.period), s["meta"]),
         _p(
             tr(
@@ -283,7 +277,30 @@ def poster_pdf(
             ]
         )
     )
-    story: list[Flowable] = [header, Spacer(1, 3 * mm)]
+    return header
+
+
+def _balance_check(ledger: Ledger, tr: Translate) -> str:
+    """The ledger's arithmetic spelled out, and whether the stated closing balance agrees."""
+    check = tr(
+        "web.disc.balance_formula",
+        opening=format_fen(ledger.opening_fen),
+        income=format_fen(ledger.income_fen),
+        expense=format_fen(ledger.expense_fen),
+        computed=format_fen(ledger.computed_closing_fen),
+    )
+    if ledger.balanced:
+        return check + tr("web.disc.balanced")
+    return check + tr(
+        "web.disc.unbalanced",
+        closing=format_fen(ledger.closing_fen),
+        difference=format_fen(ledger.difference_fen, sign=True),
+    )
+
+
+def _content(d: PublicDisclosure, tr: Translate, s: dict) -> list[Flowable]:
+    """The notice text, the ledger or subsidy table, and the attachments' names."""
+    story: list[Flowable] = []
     if d.superseded:
         story.append(_p(tr("web.poster.superseded", id=d.newest_id), s["warn"]))
     if d.body:
@@ -291,24 +308,7 @@ def poster_pdf(
     story.append(Spacer(1, 3 * mm))
     if d.ledger is not None:
         story.append(_ledger_table(d, tr, s))
-        ledger = d.ledger
-        check = tr(
-            "web.disc.balance_formula",
-            opening=format_fen(ledger.opening_fen),
-            income=format_fen(ledger.income_fen),
-            expense=format_fen(ledger.expense_fen),
-            computed=format_fen(ledger.computed_closing_fen),
-        )
-        check += (
-            tr("web.disc.balanced")
-            if ledger.balanced
-            else tr(
-                "web.disc.unbalanced",
-                closing=format_fen(ledger.closing_fen),
-                difference=format_fen(ledger.difference_fen, sign=True),
-            )
-        )
-        story.append(_p(check, s["body"]))
+        story.append(_p(_balance_check(d.ledger, tr), s["body"]))
     if d.subsidy is not None:
         story.append(_p(tr("web.poster.names_masked"), s["small"]))
         story.append(Spacer(1, 2 * mm))
@@ -317,6 +317,13 @@ def poster_pdf(
         story.append(
             _p(tr("web.disc.attachments_heading") + "：" + "、".join(d.attachments), s["body"])
         )
+    return story
+
+
+def _closing(
+    d: PublicDisclosure, links: PosterLinks, tr: Translate, when: When, s: dict
+) -> KeepTogether:
+    """Sign-offs, the filing record, the supervision phone and the QR codes, kept together."""
     names = tr("web.disc.name_separator").join(
         f"{sig.name}（{when(sig.at)}）" for sig in d.signatures
     )
@@ -341,8 +348,12 @@ def poster_pdf(
     qr_table = Table([codes], colWidths=[QR_SIZE + 20 * mm] * len(codes), hAlign="LEFT")
     qr_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     closing += [Spacer(1, 3 * mm), qr_table]
-    story.append(KeepTogether(closing))
+    return KeepTogether(closing)
 
+
+def _render(story: list[Flowable], d: PublicDisclosure, tr: Translate) -> bytes:
+    """Lay the story out on A4 pages with a page number (and the title after the first)."""
+    title = f"{d.village_name} {d.title}"
     footer_title = covered(title)
 
     def on_page(canvas, doc) -> None:
@@ -371,3 +382,17 @@ def poster_pdf(
     )
     document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def poster_pdf(d: PublicDisclosure, links: PosterLinks, *, language: str, when: When) -> bytes:
+    """The poster as PDF bytes; PosterUnavailable without a CJK font."""
+    font()
+    s = _styles()
+
+    def tr(key: str, /, **params: object) -> str:
+        return t_plain(language, key, **params)
+
+    story: list[Flowable] = [_header(d, links, tr, when, s), Spacer(1, 3 * mm)]
+    story += _content(d, tr, s)
+    story.append(_closing(d, links, tr, when, s))
+    return _render(story, d, tr)

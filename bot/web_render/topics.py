@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.local_time import local_time
+from bot.core.timeline import TimelineEntry
 from bot.i18n import Term, t_plain
 from bot.services.bundle import Services
-from bot.services.topics.board import WALL_STATUSES, Step, TopicBoard, TopicStats, WallPost
 from bot.services.topics.stats import Counts, days, percent
 from bot.services.topics.text import excerpt
-from bot.web_render.board import BoardSections, Section, Stat, Tone
+from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard, TopicStats, WallPost
 from bot.web_render.charts import Bar, Chart, bar_chart
-from bot.web_render.disclosures import Phrase, local_time
+from bot.web_render.disclosures import Phrase
 from bot.web_render.feeds import AtomEntry
+from bot.web_render.page_sections import BoardSections, Section, Stat, Tone
 from bot.web_render.templates import has_message
 from storage.villages import Village
 
@@ -51,7 +53,7 @@ def timely_text(language: str, on_time: bool) -> str:
     return t_plain(language, "web.topic.on_time" if on_time else "web.topic.late")
 
 
-def step_text(language: str, step: Step) -> str:
+def step_text(language: str, step: TimelineEntry) -> str:
     """One timeline line as a sentence in the reader's language (plain text)."""
     p = step.params
     none = "—"
@@ -197,7 +199,7 @@ def stats_view(language: str, stats: TopicStats) -> StatsView:
     scope = (
         _name(language, total) if stats.village_code else t_plain(language, "web.stats_page.all")
     )
-    label = stats.period.label
+    label = stats.period.text
     on_time = bar_chart(
         "chart-on-time",
         t_plain(language, "web.stats_page.chart_on_time", period=label),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.local_time import local_time
 from bot.i18n import Term, t
-from bot.render import local_time
 from bot.services.disclosures import render as disclosure_render
 from bot.services.disclosures.service import View
 from handlers.common import buttons, person, refusals, reply, services

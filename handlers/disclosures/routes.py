@@ -1,14 +1,16 @@
-"""Disclosure commands and buttons (DESIGN §3): the command and button tables and their
-registration. Each handler makes at most one changing call to `DisclosureService`; the
-handlers themselves live in the other modules of this package."""
+"""Disclosure commands and buttons (DESIGN §3): the command and button tables, and the
+registration of the commands and form input (`handlers.registry` routes the buttons). Each
+handler makes at most one changing call to `DisclosureService`; the handlers themselves live in
+the other modules of this package."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
+from handlers.buttons import ButtonRoute
 from handlers.common import SERVICES
 from handlers.disclosures.drafting import (
     attachment_received,
@@ -67,20 +69,20 @@ COMMANDS = {
     "export_year": export_year,
     "verify": verify,
 }
-BUTTONS = {
-    r"^dkind:[a-z]+$": kind_pressed,
-    r"^dcat:\d{1,2}$": category_pressed,
-    r"^dper:[0-9Q-]{4,10}$": period_pressed,
-    r"^dtpl:(finance|subsidy)$": template_pressed,
-    r"^dsub:\d+$": submit_pressed,
-    r"^dmaj:\d+$": major_pressed,
-    r"^dedit:\d+$": edit_pressed,
-    r"^dapp:\d+:\d+$": approve_pressed,
-    r"^drej:\d+:\d+$": reject_pressed,
-    r"^dlist:\d{1,2}$": browse_pressed,
-    r"^dfol:\d{1,2}$": subscribe_pressed,
-    r"^dexp:\d+:(csv|xlsx)$": export_pressed,
-}
+BUTTONS = (
+    ButtonRoute.of("dkind", kind_pressed, r"dkind:[a-z]+"),
+    ButtonRoute.of("dcat", category_pressed, r"dcat:\d{1,2}"),
+    ButtonRoute.of("dper", period_pressed, r"dper:[0-9Q-]{4,10}"),
+    ButtonRoute.of("dtpl", template_pressed, r"dtpl:(finance|subsidy)"),
+    ButtonRoute.of("dsub", submit_pressed, r"dsub:\d+"),
+    ButtonRoute.of("dmaj", major_pressed, r"dmaj:\d+"),
+    ButtonRoute.of("dedit", edit_pressed, r"dedit:\d+"),
+    ButtonRoute.of("dapp", approve_pressed, r"dapp:\d+:\d+"),
+    ButtonRoute.of("drej", reject_pressed, r"drej:\d+:\d+"),
+    ButtonRoute.of("dlist", browse_pressed, r"dlist:\d{1,2}"),
+    ButtonRoute.of("dfol", subscribe_pressed, r"dfol:\d{1,2}"),
+    ButtonRoute.of("dexp", export_pressed, r"dexp:\d+:(csv|xlsx)"),
+)
 
 
 def register(application: Application) -> None:
@@ -88,8 +90,6 @@ def register(application: Application) -> None:
     service = application.bot_data[SERVICES].disclosures
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    for pattern, callback in BUTTONS.items():
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     wants_text = _FormFilter(service.expects_text, "disclosure_form_text")
     wants_file = _FormFilter(service.expects_file, "disclosure_form_file")
     wants_attachment = _FormFilter(service.expects_attachment, "disclosure_form_attachment")

@@ -1,62 +1,145 @@
-"""Topic button presses (`tp:` callbacks) and the messages typed into an open guided form."""
+"""Topic buttons (a table of `tp:` routes) and the messages typed into an open guided form."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
 
 from telegram import Update
 from telegram.ext import ContextTypes, filters
 
 from bot.i18n import t_plain
-from bot.services.people import Denied
-from bot.services.topics.service import Reply
+from bot.services.people import Denied, Person, ReplyTo
+from bot.services.topics.service import Reply, TopicService
+from handlers.buttons import ButtonRoute
 from handlers.common import SERVICES, answer_here, person, refusals, services
 from handlers.topics.common import say
 
 
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A `tp:` button's arguments: every value after the action, and those that are numbers."""
+
+    values: list[str]
+    numbers: list[int]
+
+    @classmethod
+    def of(cls, data: str) -> Press:
+        values = data.split(":")[2:]
+        return cls(values, [int(v) for v in values if v.isdigit()])
+
+
+Act = Callable[[Person, TopicService, Press, Update], object]
+
+
+def topic_button(
+    action: str, accepts: Callable[[Press], bool], act: Act, *, shows: bool = False
+) -> ButtonRoute:
+    """The route of one `tp:<action>` button; the service checks the presser's rights again
+    (DESIGN §2), and arguments of the wrong shape are a stale button. A change queues its own
+    answer (an edit of the pressed message, or a new message); a button that `shows` something
+    and changes nothing has its `Reply` sent here."""
+
+    @refusals
+    async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        who = person(update, context)
+        press = Press.of(query.data)
+        if not accepts(press):
+            raise Denied("topics.stale")
+        shown = act(who, services(context).topics, press, update)
+        await query.answer()
+        if shows:
+            say(update, context, who, cast(Reply, shown))
+
+    return ButtonRoute.of(f"tp:{action}", pressed, rf"tp:{action}{_VALUES}")
+
+
+def _cancel(who: Person, service: TopicService, _press: Press, update: Update) -> None:
+    if not service.cancel_draft(who, answer_here(update, edit=True)):
+        raise Denied("topics.stale")
+
+
 @refusals
-async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every `tp:` button; the service checks the presser's rights again (DESIGN §2).
-    A change queues its own answer (an edit of the pressed message, or a new message)."""
+async def support_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """From the wall channel: the presser is answered with an alert, not a message."""
     query = update.callback_query
     who = person(update, context)
     service = services(context).topics
-    parts = query.data.split(":")
-    action, values = parts[1], parts[2:]
-    numbers = [int(v) for v in values if v.isdigit()]
-    here, edit_here = answer_here(update), answer_here(update, edit=True)
-    shown: Reply | None = None  # answers that change nothing are replied here
-    if action == "cat" and values:
-        service.choose_category(who, values[0], edit_here)
-    elif action == "ok":
-        service.confirm_draft(who, edit_here)
-    elif action == "no":
-        if not service.cancel_draft(who, edit_here):
-            raise Denied("topics.stale")
-    elif action == "a" and numbers:
-        service.start_answer(who, service.get(numbers[0]), here)
-    elif action == "d" and numbers:
-        shown = service.start_decline(who, service.get(numbers[0]))
-    elif action == "dr" and len(numbers) == 1 and len(values) == 2:
-        service.choose_reason(who, service.get(numbers[0]), values[1], edit_here)
-    elif action == "x" and numbers:
-        service.start_extension(who, service.get(numbers[0]), here)
-    elif action == "t" and numbers:
-        shown = service.transfer_targets(who, service.get(numbers[0]))
-    elif action == "tt" and len(numbers) == 2:
-        service.transfer(who, service.get(numbers[0]), numbers[1], edit_here)
-    elif action in ("xa", "xr") and numbers:
-        service.decide_extension(who, numbers[0], action == "xa", edit_here)
-    elif action == "r" and len(numbers) == 2 and len(values) == 3:
-        service.rate(who, service.get(numbers[0]), numbers[1], values[2], here)
-    elif action == "s" and numbers:
-        # From the wall channel: the presser is answered with an alert, not a message.
-        done = service.support(who, service.get(numbers[0]))
-        await query.answer(t_plain(who.language, done.key, **done.params), show_alert=True)
-        return
-    else:
+    press = Press.of(query.data)
+    if not press.numbers:
         raise Denied("topics.stale")
-    await query.answer()
-    if shown is not None:
-        say(update, context, who, shown)
+    done = service.support(who, service.get(press.numbers[0]))
+    await query.answer(t_plain(who.language, done.key, **done.params), show_alert=True)
+
+
+@refusals
+async def stale_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A `tp:` button of no known action or with the wrong arguments."""
+    raise Denied("topics.stale")
+
+
+_VALUES = r"(:[\w-]+){0,3}"
+
+
+def _one(press: Press) -> bool:
+    return bool(press.numbers)
+
+
+def _here(update: Update) -> ReplyTo:
+    return answer_here(update)
+
+
+def _edit(update: Update) -> ReplyTo:
+    return answer_here(update, edit=True)
+
+
+BUTTONS = (
+    topic_button(
+        "cat",
+        lambda p: bool(p.values),
+        lambda who, s, p, u: s.choose_category(who, p.values[0], _edit(u)),
+    ),
+    topic_button("ok", lambda p: True, lambda who, s, p, u: s.confirm_draft(who, _edit(u))),
+    topic_button("no", lambda p: True, _cancel),
+    topic_button(
+        "a", _one, lambda who, s, p, u: s.start_answer(who, s.get(p.numbers[0]), _here(u))
+    ),
+    topic_button(
+        "d", _one, lambda who, s, p, u: s.start_decline(who, s.get(p.numbers[0])), shows=True
+    ),
+    topic_button(
+        "dr",
+        lambda p: len(p.numbers) == 1 and len(p.values) == 2,
+        lambda who, s, p, u: s.choose_reason(who, s.get(p.numbers[0]), p.values[1], _edit(u)),
+    ),
+    topic_button(
+        "x", _one, lambda who, s, p, u: s.start_extension(who, s.get(p.numbers[0]), _here(u))
+    ),
+    topic_button(
+        "t", _one, lambda who, s, p, u: s.transfer_targets(who, s.get(p.numbers[0])), shows=True
+    ),
+    topic_button(
+        "tt",
+        lambda p: len(p.numbers) == 2,
+        lambda who, s, p, u: s.transfer(who, s.get(p.numbers[0]), p.numbers[1], _edit(u)),
+    ),
+    topic_button(
+        "xa", _one, lambda who, s, p, u: s.decide_extension(who, p.numbers[0], True, _edit(u))
+    ),
+    topic_button(
+        "xr", _one, lambda who, s, p, u: s.decide_extension(who, p.numbers[0], False, _edit(u))
+    ),
+    topic_button(
+        "r",
+        lambda p: len(p.numbers) == 2 and len(p.values) == 3,
+        lambda who, s, p, u: s.rate(who, s.get(p.numbers[0]), p.numbers[1], p.values[2], _here(u)),
+    ),
+    ButtonRoute.of("tp:s", support_pressed, rf"tp:s{_VALUES}"),
+    # Any other `tp:` button of the right shape: refused as stale by the topics wing itself.
+    ButtonRoute.of("tp", stale_pressed, rf"tp:[a-z]{{1,3}}{_VALUES}"),
+)
 
 
 @refusals

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.villages import village_name
 from bot.i18n import Term, t, t_plain
 from bot.services.people import Denied, Person
 from bot.services.topics.service import Reply, TopicService
@@ -51,7 +52,7 @@ def topic_list(who: Person, service: TopicService, found: list[Topic], prefix: s
                 who.language,
                 "topics.list_line",
                 receipt=item.receipt,
-                village=service.village_name(item.village_code),
+                village=village_name(service.store.db, item.village_code),
                 due=item.due_date.isoformat(),
                 age=(today - service.local_date(item.filed_at)).days,
                 late=Term("topics.list_late" if item.due_date < today else "topics.list_ok"),

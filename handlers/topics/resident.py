@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.local_time import local_time
+from bot.core.timeline import TimelineEntry
+from bot.core.villages import village_name
 from bot.delivery.messages import Document, Photo, Text, Voice
 from bot.i18n import Term, t
-from bot.render import local_time
 from bot.services.topics.notices import category_term
-from bot.services.topics.service import HistoryEntry
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, owe, person, refusals, reply, services
 from handlers.topics.common import LIST_LIMIT, named_topic, rest
@@ -69,7 +70,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             who.language,
             "topics.history.header",
             receipt=item.receipt,
-            village=service.village_name(item.village_code),
+            village=village_name(service.store.db, item.village_code),
             category=category_term(item.category),
             status=Term(f"topics.status.{item.status}"),
             due=item.due_date.isoformat(),
@@ -100,7 +101,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     owe(update, context, Text("\n".join(lines)), *attachments)
 
 
-def _timeline_line(language: str, entry: HistoryEntry, tz) -> str:
+def _timeline_line(language: str, entry: TimelineEntry, tz) -> str:
     params = dict(entry.params)
     key = entry.action.replace(".", "_")
     values = {

@@ -4,9 +4,9 @@ the handlers themselves live in the other modules of this package."""
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from handlers.topics.buttons import HasTopicDraft, form_input, pressed
+from handlers.topics.buttons import HasTopicDraft, form_input
 from handlers.topics.official import answer, category, decline, extend, inbox, transfer
 from handlers.topics.resident import history, mytopics, support, topic
 from handlers.topics.township import holiday, overdue, pending, report, route, stats, urge
@@ -33,13 +33,13 @@ COMMANDS = {
 
 
 def register(application) -> None:
-    """Topic commands (for everyone: the services refuse politely), buttons and form input.
+    """Topic commands (for everyone: the services refuse politely) and form input (the
+    buttons, `handlers.topics.buttons.BUTTONS`, are routed by `handlers.registry`).
     The form-input filter only matches while the person has a topic form open, so other
     features' handlers and the catch-alls still see everything else."""
     private = filters.ChatType.PRIVATE
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
-    application.add_handler(CallbackQueryHandler(pressed, pattern=r"^tp:[a-z]{1,3}(:[\w-]+){0,3}$"))
     content = filters.TEXT | filters.PHOTO | filters.VOICE | filters.Document.ALL
     application.add_handler(
         MessageHandler(

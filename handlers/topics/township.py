@@ -54,7 +54,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = services(context).topics
     period, rows, total = service.stats(who, args_of(context))
     png = service.chart(period, rows, who.language)
-    caption = t(who.language, "topics.chart.title", period=period.label)
+    caption = t(who.language, "topics.chart.title", period=period.text)
     text = "\n".join(stats_lines(who.language, period, rows, total))
     owe(update, context, Text(text), Photo(content=png, caption=caption))
 
@@ -66,8 +66,8 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who.require("township")
     period_text = (args_of(context) or [None])[0]
     period, data = services(context).topics.report(who, period_text, who.language)
-    caption = t(who.language, "topics.report.caption", period=period.label)
-    owe(update, context, Document(f"topics-{period.label}.xlsx", data, caption=caption))
+    caption = t(who.language, "topics.report.caption", period=period.text)
+    owe(update, context, Document(f"topics-{period.text}.xlsx", data, caption=caption))
 
 
 @refusals

@@ -3,16 +3,15 @@ document. Errors are JSON too: {"error": {"code", "message"}}."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from typing import Any
 
 from aiohttp import web
 
-from bot.services.disclosures.board import PAGE_MAX, BadCursor
+from bot.core.pages import CURSOR_MAX, BadCursor, Page, decode_cursor, encode_cursor
+from bot.services.disclosures.disclosure_pages import PAGE_MAX
 from bot.services.people import Denied
-from bot.web_render import api_json, topics_json
+from bot.web_render import api_json, disclosures_openapi, topics_json
 from bot.web_render.topics import topic_board_of
 from handlers.web.disclosures import ID_ROUTE, base_url, board, dated, village_of
 from handlers.web.keys import SERVICES
@@ -53,7 +52,7 @@ def _limit(request: web.Request) -> int:
 
 def _cursor(request: web.Request) -> str | None:
     cursor = request.query.get("cursor")
-    if cursor is not None and (not cursor or len(cursor) > 100):
+    if cursor is not None and (not cursor or len(cursor) > CURSOR_MAX):
         raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
     return cursor
 
@@ -79,18 +78,14 @@ def api(handler):
 # -- villages: a handful, paginated by code --------------------------------------------------
 
 
-def _village_cursor(code: str) -> str:
-    return base64.urlsafe_b64encode(f"v|{code}".encode()).decode().rstrip("=")
-
-
 def _after_village(cursor: str) -> str:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raw = ""
-    if not raw.startswith("v|"):
+        tag, code = decode_cursor(cursor, 2)
+    except BadCursor:
+        tag = code = ""
+    if tag != "v":
         raise ApiError(400, "bad_cursor", "this cursor was not handed out here")
-    return raw[2:]
+    return code
 
 
 @api
@@ -101,15 +96,11 @@ async def villages(request: web.Request) -> web.Response:
     if cursor is not None:
         after = _after_village(cursor)
         figures = [f for f in figures if f.code > after]
-    page = figures[:limit]
-    more = len(figures) > limit
+    page = Page.of(figures, limit, lambda last: encode_cursor("v", last.code))
     url = base_url(request)
     return _json(
         request,
-        {
-            "items": [api_json.village(f, url) for f in page],
-            "next_cursor": _village_cursor(page[-1].code) if more and page else None,
-        },
+        {"items": [api_json.village(f, url) for f in page.items], "next_cursor": page.next_cursor},
     )
 
 
@@ -156,7 +147,7 @@ async def stats(request: web.Request) -> web.Response:
     figures = board(request).figures()
     topic_stats = topics.stats(topic_period)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
-    states = dict.fromkeys(api_json.QUARTER_STATES, 0)
+    states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""
     for f in figures:
         for k in totals:
@@ -179,7 +170,7 @@ async def stats(request: web.Request) -> web.Response:
 async def openapi(request: web.Request) -> web.Response:
     """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
     township = request.app[SERVICES].config.township.name
-    return _json(request, api_json.openapi(base_url(request), township))
+    return _json(request, disclosures_openapi.openapi(base_url(request), township))
 
 
 async def unknown(request: web.Request) -> web.Response:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.services.topics.board import WALL_STATUSES, BadCursor
+from bot.core.pages import BadCursor
+from bot.services.topics.wall_pages import WALL_STATUSES
 from bot.web_render import topics_json
 from handlers.web.api import ApiError, _cursor, _json, _limit, api
 from handlers.web.disclosures import base_url, village_of
@@ -38,7 +39,7 @@ async def village_topics(request: web.Request) -> web.Response:
     return _json(
         request,
         {
-            "items": [topics_json.wall_post(p, url) for p in page.posts],
+            "items": [topics_json.wall_post(p, url) for p in page.items],
             "next_cursor": page.next_cursor,
         },
     )

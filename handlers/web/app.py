@@ -6,8 +6,8 @@ from aiohttp import web
 
 from bot.delivery.inbox import UpdateInbox
 from bot.services.bundle import Services
-from bot.web_render.board import BoardSections, default_sections
 from bot.web_render.disclosures import add_disclosure_sections
+from bot.web_render.page_sections import BoardSections, default_sections
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import add_topic_sections
 from handlers.web import (

@@ -12,11 +12,13 @@ from functools import partial
 
 from aiohttp import web
 
+from bot.core.local_time import local_time
+from bot.core.search_terms import QUERY_MAX
 from bot.i18n import t_plain
-from bot.services.disclosures.board import QUERY_MAX, DisclosureBoard
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
-from bot.web_render.disclosures import board_of, entries, local_time, yuan
+from bot.web_render.disclosures import board_of, entries, yuan
 from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
 from bot.web_render.qr import join_link
 from bot.web_render.topics import newest, post_views, topic_board_of, wall_entries

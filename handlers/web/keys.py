@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.delivery.inbox import UpdateInbox
 from bot.services.bundle import Services
-from bot.web_render.board import BoardSections
+from bot.web_render.page_sections import BoardSections
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.people import Denied
-from bot.web_render.board import township_index, village_board
+from bot.web_render.page_sections import township_index, village_board
 from bot.web_render.qr import join_link, qr_svg
 from handlers.web.keys import CONTEXT, SECTIONS, SERVICES
 from handlers.web.respond import conditional, html_page, language_of

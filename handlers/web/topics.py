@@ -1,7 +1,7 @@
 """Point-topic requests on the web: a topic's page, a village's feedback wall (回音壁) with
 filters and pages, the statistics page with SVG charts, and the favicon.
 
-What is public is decided by `bot/services/topics/board.py` (PT-04, PT-10, SEC-04); unknown
+What is public is decided by `bot/services/topics/wall_pages.py` (PT-04, PT-10, SEC-04); unknown
 receipts are a 404.
 """
 
@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.core.local_time import local_time
+from bot.core.pages import BadCursor
+from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
-from bot.services.topics.board import WALL_STATUSES, BadCursor, TopicBoard
-from bot.web_render.disclosures import local_time
+from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard
 from bot.web_render.templates import STATIC
 from bot.web_render.topics import (
     category_name,
@@ -97,7 +99,7 @@ async def wall(request: web.Request) -> web.Response:
         language,
         village=found,
         page=page,
-        views=post_views(page.posts, board.tz),
+        views=post_views(page.items, board.tz),
         categories=board.categories,
         statuses=tuple(WALL_STATUSES),
         category=category,
@@ -126,11 +128,9 @@ async def stats(request: web.Request) -> web.Response:
         period = board.period(None)
     view = stats_view(language, board.stats(period, code))
     today = board.today()
-    quarter = (today.month - 1) // 3 + 1
-    last_quarter = f"{today.year}Q{quarter - 1}" if quarter > 1 else f"{today.year - 1}Q4"
     shortcuts = (
-        ("web.stats_page.this_quarter", f"{today.year}Q{quarter}"),
-        ("web.stats_page.last_quarter", last_quarter),
+        ("web.stats_page.this_quarter", quarter_of(today).text),
+        ("web.stats_page.last_quarter", previous_quarter(today).text),
         ("web.stats_page.this_year", str(today.year)),
         ("web.stats_page.last_year", str(today.year - 1)),
     )

@@ -9,7 +9,7 @@ from bot.i18n import Term
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from storage import disclosure_signoffs, members, villages
+from storage import disclosure_signoffs, members
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
 
@@ -36,10 +36,6 @@ class DisclosureBase:
         if d is None:
             raise Denied("disc.unknown", ref=str(disclosure_id))
         return d
-
-    def _village_name(self, code: str) -> str:
-        village = villages.get(self.store.db, code)
-        return village.name if village else code
 
     def _official_village(self, person: Person) -> str:
         """The village this person drafts for (REV-05/06: the official in charge drafts)."""

@@ -3,13 +3,11 @@ one-line quick notice), its attachments, reopening a draft and marking it major 
 
 from __future__ import annotations
 
+from bot.core.periods import previous_quarter
 from bot.i18n import t_plain
 from bot.services.disclosures import answers
 from bot.services.disclosures.form import DisclosureForm, Step
-from bot.services.disclosures.schedule import (
-    parse_period,
-    previous_quarter,
-)
+from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_rows
 from storage import disclosures as store_d
@@ -40,7 +38,7 @@ class DisclosureDrafting(DisclosureForm):
         if not 0 <= index < len(self.categories):
             raise Denied("disc.form_expired")
         data = {**data, "category": self.categories[index]}
-        suggested = previous_quarter(self.now().astimezone(self.tz).date())
+        suggested = previous_quarter(self.now().astimezone(self.tz).date()).text
         return self._step(person, Step("period", info={"suggested": suggested}), data, reply)
 
     def _draft_text(
@@ -49,7 +47,7 @@ class DisclosureDrafting(DisclosureForm):
         """A period, a title or a notice's body typed at the form's current step."""
         self._official_village(person)
         if step == "period":
-            period = parse_period(text)
+            period = disclosure_period(text)
             if period is None:
                 raise Denied("disc.bad_period", text=text[:40])
             data = {**data, "period": period.text}

@@ -3,6 +3,7 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
+from bot.core.villages import village_name
 from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures.reading import DisclosureReading
 from bot.services.people import Denied, Person
@@ -37,7 +38,7 @@ class DisclosureExports(DisclosureReading):
             items.append(
                 (
                     d,
-                    self._village_name(d.village_code),
+                    village_name(self.store.db, d.village_code),
                     disclosure_rows.rows_of(db, d.id),
                     filing.checksum if filing else "",
                 )

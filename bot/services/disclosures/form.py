@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.villages import village_name
 from bot.services import notify
 from bot.services.disclosures import answers
 from bot.services.disclosures.base import DisclosureBase
@@ -97,7 +98,7 @@ class DisclosureForm(DisclosureBase):
                 language,
                 d,
                 disclosure_rows.rows_of(db, d.id),
-                village=self._village_name(d.village_code),
+                village=village_name(self.store.db, d.village_code),
                 tz=self.tz,
                 info=step.info,
             )

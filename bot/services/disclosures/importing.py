@@ -3,6 +3,7 @@ check before download, and the import that saves every row or none."""
 
 from __future__ import annotations
 
+from bot.core.villages import village_name
 from bot.services.disclosures import export_files as disclosure_export
 from bot.services.disclosures import spreadsheets as importing
 from bot.services.disclosures.form import DisclosureForm, Step
@@ -78,9 +79,9 @@ class DisclosureImport(DisclosureForm):
                 )
             else:
                 title_key = "财务收支公开" if kind == "finance" else "公示"
-                title = f"{self._village_name(village)}{data['period']}{data['category']}"
+                title = f"{village_name(self.store.db, village)}{data['period']}{data['category']}"
                 if kind == "finance":
-                    title = f"{self._village_name(village)}{data['period']}{title_key}"
+                    title = f"{village_name(self.store.db, village)}{data['period']}{title_key}"
                 disclosure_id = store_d.create(
                     db,
                     village_code=village,

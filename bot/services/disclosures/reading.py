@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.villages import village_name
 from bot.services.disclosures.base import DisclosureBase
-from bot.services.disclosures.schedule import (
-    parse_period,
-)
+from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
 from storage import disclosure_filings, disclosure_rows, disclosure_search, villages
 from storage import disclosures as store_d
@@ -45,7 +44,7 @@ class DisclosureReading(DisclosureBase):
         return View(
             d,
             disclosure_rows.rows_of(db, d.id),
-            self._village_name(d.village_code),
+            village_name(self.store.db, d.village_code),
             self.names_full(person, d.village_code),
             signoffs if d.is_public else [],
             disclosure_filings.filing(db, d.id),
@@ -63,7 +62,7 @@ class DisclosureReading(DisclosureBase):
         for word in words:
             if word in self.categories:
                 category = word
-            elif (p := parse_period(word)) is not None:
+            elif (p := disclosure_period(word)) is not None:
                 period = p.text
             elif person.is_township and villages.get(self.store.db, word.lower()):
                 village_code = word.lower()

@@ -7,14 +7,10 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
+from bot.core.periods import is_first_month_of_quarter, previous_quarter
 from bot.services import notify
 from bot.services.disclosures.base import DisclosureBase
-from bot.services.disclosures.schedule import (
-    is_first_month_of_quarter,
-    previous_quarter,
-    reminder_due,
-    township_alert_due,
-)
+from bot.services.disclosures.publication_calendar import reminder_due, township_alert_due
 from storage import audit, members, villages
 from storage import disclosures as store_d
 from storage.villages import Village
@@ -27,7 +23,7 @@ class DisclosureReminders(DisclosureBase):
         """Villages that missed last quarter's publication deadline, as of a local day (SCH-09)."""
         if is_first_month_of_quarter(local_day) and local_day.day <= self.settings.deadline_day:
             return []
-        period = previous_quarter(local_day)
+        period = previous_quarter(local_day).text
         db = self.store.db
         published = ("published", "superseded")
         return [
@@ -42,7 +38,7 @@ class DisclosureReminders(DisclosureBase):
         if not late:
             return []
         names = "、".join(v.name for v in late)
-        period = previous_quarter(local_day)
+        period = previous_quarter(local_day).text
         return [("disc.digest_late", {"period": period, "villages": names, "count": len(late)})]
 
     def remind(self, now: datetime) -> int:
@@ -52,7 +48,7 @@ class DisclosureReminders(DisclosureBase):
         restart or a second tick never sends it twice, and a day missed is caught up once.
         """
         local = now.astimezone(self.tz).date()
-        period = previous_quarter(local)
+        period = previous_quarter(local).text
         queued = 0
         day = reminder_due(local, self.settings)
         db = self.store.db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core.local_time import local_time
 from bot.i18n import Term, t
-from bot.render import local_time
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
 from storage.disclosure_filings import Filing

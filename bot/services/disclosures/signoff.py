@@ -3,14 +3,14 @@ the required approvals the item is approved, and published at once when due (REV
 
 from __future__ import annotations
 
+from bot.core.local_time import local_time
 from bot.delivery.messages import Button, Text, queue
 from bot.i18n import t, t_plain
-from bot.render import local_time
 from bot.services import notify
 from bot.services.disclosures.form import WING, DisclosureForm, Step
+from bot.services.disclosures.publication_calendar import publish_due
 from bot.services.disclosures.publishing import DisclosurePublishing
 from bot.services.disclosures.reading import DisclosureReading, View
-from bot.services.disclosures.schedule import publish_due
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_signoffs, forms, outbox
 from storage import disclosures as store_d

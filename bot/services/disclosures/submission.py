@@ -3,6 +3,7 @@ in_review with a review request to every supervisor of the village (REV-01, FLD-
 
 from __future__ import annotations
 
+from bot.core.villages import village_name
 from bot.delivery.messages import Button, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
@@ -54,7 +55,7 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
         if not supervisors or len(supervisors) < self._required(len(supervisors)):
             raise Denied("disc.no_supervisors", needed=self._required(len(supervisors)) or 1)
         hospitality = importing.hospitality_rows(rows) if d.kind == "finance" else []
-        village = self._village_name(d.village_code)
+        village = village_name(self.store.db, d.village_code)
         with self.store.transaction() as db:
             round_ = d.review_round + 1
             if not store_d.transition(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.masking import mask_text
@@ -181,7 +182,7 @@ class TopicAnswering(TopicDrafts):
     def _answer_params(self, topic: Topic, answer: Answer) -> dict:
         return {
             "receipt": topic.receipt,
-            "village": self.village_name(topic.village_code),
+            "village": village_name(self.store.db, topic.village_code),
             "category": category_term(topic.category),
             "answer": answer.text,
             "link": answer.link or "—",

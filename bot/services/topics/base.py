@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.delivery.messages import Rows
 from bot.i18n import Term, t_plain
 from bot.services import notify
@@ -84,10 +85,6 @@ class TopicBase:
             raise Denied("topics.stale")
         return topic
 
-    def village_name(self, code: str) -> str:
-        village = villages.get(self.store.db, code)
-        return village.name if village else code
-
     def _village_code(self, text: str | None) -> str | None:
         if not text:
             return None
@@ -101,7 +98,7 @@ class TopicBase:
         for m in members.roles_of(db, user_id):
             if m.role == "official" and m.village_code == village_code:
                 title = m.title or t_plain(self.language, "roles.official")
-                return f"{self.village_name(village_code)} {title}"
+                return f"{village_name(self.store.db, village_code)} {title}"
         return self._township_post()
 
     def assignee_post(self, topic: Topic) -> str:
@@ -110,7 +107,7 @@ class TopicBase:
         if topic.assignee_id is not None:
             return self.post_of(db, topic.assignee_id, topic.village_code)
         if topic.routed_to == "officials":
-            name = self.village_name(topic.village_code)
+            name = village_name(self.store.db, topic.village_code)
             return f"{name} {t_plain(self.language, 'topics.post.officials')}"
         return self._township_post()
 
@@ -196,7 +193,7 @@ class TopicBase:
             text_key,
             buttons=notices.handling_buttons(topic.id),
             receipt=topic.receipt,
-            village=self.village_name(topic.village_code),
+            village=village_name(self.store.db, topic.village_code),
             category=category_term(topic.category),
             text=topic.text,
             due=topic.due_date.isoformat(),

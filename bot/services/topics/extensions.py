@@ -3,6 +3,7 @@ township staff approve (within the hard cap, TL-02) or refuse."""
 
 from __future__ import annotations
 
+from bot.core.villages import village_name
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
 from bot.services.topics.base import Reply
@@ -69,7 +70,7 @@ class TopicExtensions(TopicDrafts):
                     "topics.extension_request",
                     buttons=notices.extension_buttons(extension_id),
                     receipt=topic.receipt,
-                    village=self.village_name(topic.village_code),
+                    village=village_name(self.store.db, topic.village_code),
                     post=self.post_of(db, person.user_id, topic.village_code),
                     days=days,
                     reason=reason,

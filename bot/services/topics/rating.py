@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.i18n import Term
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
@@ -61,7 +62,7 @@ class TopicRating(TopicDrafts):
                 self.language,
                 "topics.escalation",
                 receipt=topic.receipt,
-                village=self.village_name(topic.village_code),
+                village=village_name(self.store.db, topic.village_code),
                 text=topic.text,
                 post=self.assignee_post(topic),
             )

@@ -3,22 +3,13 @@ attachments (issue 4 §8)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
+from bot.core.timeline import TimelineEntry
 from bot.i18n import Term
 from bot.services.people import Denied, Person
 from bot.services.topics.base import TopicBase
 from storage import audit, topic_answers, topics
 from storage.topic_answers import Answer
 from storage.topics import Topic
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    at: datetime
-    action: str
-    params: dict
 
 
 class TopicReading(TopicBase):
@@ -58,11 +49,11 @@ class TopicReading(TopicBase):
         if not self.can_view(person, topic):
             raise Denied("topics.not_visible", receipt=topic.receipt)
 
-    def view(self, person: Person, topic: Topic) -> tuple[Topic, list[HistoryEntry]]:
+    def view(self, person: Person, topic: Topic) -> tuple[Topic, list[TimelineEntry]]:
         """A topic with its full timeline (issue 4 §8)."""
         self._check_visible(person, topic)
         events = audit.for_subject(self.store.db, f"topic:{topic.id}")
-        return topic, [HistoryEntry(e.at, e.action, e.after or {}) for e in events]
+        return topic, [TimelineEntry(e.at, e.action, e.after or {}) for e in events]
 
     def attachments(self, person: Person, topic: Topic) -> list[tuple[str, str]]:
         """(kind, file_id) of the topic's photo or voice and the answers' attachments."""

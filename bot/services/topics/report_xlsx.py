@@ -14,8 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlite_utils import Database
 
+from bot.core.periods import Period
 from bot.services.masking import mask_text
-from bot.services.topics.stats import Counts, Period, days, percent
+from bot.services.topics.stats import Counts, days, percent
 from storage import topic_answers, topics
 
 Label = Callable[[str], str]
@@ -38,7 +39,7 @@ def workbook(
         "on_time_rate", "rated", "satisfied", "basic", "unsatisfied", "not_rated",
         "satisfaction_rate", "average_days", "urges",
     ]  # fmt: skip
-    summary.append([label("topics.report.period"), period.label])
+    summary.append([label("topics.report.period"), period.text])
     summary.append([label(f"topics.report.col.{h}") for h in heads])
     for c in [*rows, total]:
         summary.append(

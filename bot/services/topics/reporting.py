@@ -3,12 +3,13 @@ figures, chart and workbook the pure topics_stats, topics_chart and topics_repor
 
 from __future__ import annotations
 
+from bot.core.periods import Period
 from bot.i18n import Term, t_plain
 from bot.services.people import Denied, Person
 from bot.services.topics.base import TopicBase
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import workbook
-from bot.services.topics.stats import Counts, Period, compute, parse_period
+from bot.services.topics.stats import Counts, compute, stats_period
 from storage import villages
 
 
@@ -30,7 +31,7 @@ class TopicReporting(TopicBase):
                 raise Denied("denied.role", role=Term("roles.township"))
             village_code = own
         today = self.local_date(self.now())
-        period = parse_period(period_text, today)
+        period = stats_period(period_text, today)
         rows, total = compute(self.store.db, period, today, self.config.township.tz, village_code)
         return period, rows, total
 
@@ -39,7 +40,7 @@ class TopicReporting(TopicBase):
         labels = tuple(
             t_plain(language, f"topics.chart.{k}") for k in ("filed", "answered", "overdue")
         )
-        title = t_plain(language, "topics.chart.title", period=period.label)
+        title = t_plain(language, "topics.chart.title", period=period.text)
         return bar_chart(rows, title, labels, t_plain(language, "topics.chart.empty"))
 
     def report(
@@ -48,7 +49,7 @@ class TopicReporting(TopicBase):
         """/report <period>: the XLSX workbook (township staff only)."""
         person.require("township")
         today = self.local_date(self.now())
-        period = parse_period(period_text, today)
+        period = stats_period(period_text, today)
         rows, total = compute(self.store.db, period, today, self.config.township.tz)
         data = workbook(
             self.store.db,

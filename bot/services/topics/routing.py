@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.i18n import Term
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics.base import TopicBase
@@ -89,7 +90,7 @@ class TopicRouting(TopicBase):
                 reply,
                 person,
                 "topics.route.set" if user_id else "topics.route.cleared",
-                village=self.village_name(code),
+                village=village_name(self.store.db, code),
                 category=category_term(category)
                 if category != "head"
                 else Term("topics.route.head"),

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify
@@ -99,7 +100,7 @@ class TopicSchedule:
     def _item(self, topic: topics.Topic, today: date) -> dict:
         return {
             "receipt": topic.receipt,
-            "village": self.service.village_name(topic.village_code),
+            "village": village_name(self.service.store.db, topic.village_code),
             "due": topic.due_date.isoformat(),
             "late": (today - topic.due_date).days,
         }

@@ -18,14 +18,14 @@ from bot.services.topics.drafts import FormInput, stored_pair
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
 from bot.services.topics.rating import TopicRating
-from bot.services.topics.reading import HistoryEntry, TopicReading
+from bot.services.topics.reading import TopicReading
 from bot.services.topics.reporting import TopicReporting
 from bot.services.topics.routing import Route
 from bot.services.topics.supports import TopicSupports
 from bot.services.topics.tracking import TopicTracking
 from bot.services.topics.transfers import TopicTransfers
 
-__all__ = ["HistoryEntry", "Reply", "Route", "TopicService"]
+__all__ = ["Reply", "Route", "TopicService"]
 
 # Forms whose every step needs typed text; the others check per step.
 TEXT_ONLY_FORMS = ("decline", "unsatisfied")

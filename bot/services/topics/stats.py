@@ -11,25 +11,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.core.local_time import day_start, local_date
+from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
 from bot.services.calendar import working_days_between
 from bot.services.people import Denied
 from storage import calendar_days, topic_answers, topics, villages
 from storage.topics import Topic
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    label: str
-    first: date
-    last: date
 
 
 @dataclass(slots=True)
@@ -74,37 +68,19 @@ _SUMMED = (
     "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
     "basic", "unsatisfied", "not_rated", "urges", "auto_urges",
 )  # fmt: skip
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})\s*[Qq]([1-4])")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+# The kinds /stats and the statistics page accept: a day is too short to say anything.
+KINDS = ("quarter", "month", "year")
 
 
-# Years a period may name: anything else is a typo, not a statistics request.
-YEARS = (2000, 2099)
-
-
-def parse_period(text: str | None, today: date) -> Period:
-    """`2026`, `2026Q2` or `2026-05`; default: the current quarter."""
+def stats_period(text: str | None, today: date) -> Period:
+    """A quarter, month or year as people write it; default: the current quarter."""
     text = (text or "").strip()
     if not text:
-        quarter = (today.month - 1) // 3 + 1
-        text = f"{today.year}Q{quarter}"
-    match = _QUARTER.fullmatch(text) or _MONTH.fullmatch(text) or _YEAR.fullmatch(text)
-    if match is None or not YEARS[0] <= int(match.group(1)) <= YEARS[1]:
+        return quarter_of(today)
+    period = parse_period(text)
+    if period is None or period.kind not in KINDS:
         raise Denied("topics.stats.bad_period", text=text[:20])
-    if m := _QUARTER.fullmatch(text):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        first = date(year, 3 * quarter - 2, 1)
-        last = (date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - timedelta(days=1)
-        return Period(f"{year}Q{quarter}", first, last)
-    if (m := _MONTH.fullmatch(text)) and 1 <= int(m.group(2)) <= 12:
-        year, month = int(m.group(1)), int(m.group(2))
-        nxt = date(year + (month == 12), month % 12 + 1, 1)
-        return Period(f"{year}-{month:02d}", date(year, month, 1), nxt - timedelta(days=1))
-    if m := _YEAR.fullmatch(text):
-        year = int(m.group(1))
-        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
-    raise Denied("topics.stats.bad_period", text=text[:20])
+    return period
 
 
 def compute(
@@ -115,14 +91,10 @@ def compute(
     village_code: str | None = None,
 ) -> tuple[list[Counts], Counts]:
     """Per-village counts and the township total for a period."""
-    start = datetime.combine(period.first, time(0), tz)
-    end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
+    start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
     overrides = calendar_days.overrides(db)
     chosen = [v for v in villages.all_active(db) if village_code in (None, v.code)]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
-
-    def local(moment: datetime) -> date:
-        return moment.astimezone(tz).date()
 
     for topic in topics.filed_between(db, start, end, village_code):
         c = per.get(topic.village_code)
@@ -136,7 +108,9 @@ def compute(
                 c.declined += 1
             c.answer_days.append(
                 working_days_between(
-                    local(topic.filed_at), local(topic.first_responded_at), overrides
+                    local_date(topic.filed_at, tz),
+                    local_date(topic.first_responded_at, tz),
+                    overrides,
                 )
             )
         if topic.is_open:
@@ -156,7 +130,7 @@ def compute(
         if not responded and topic.due_date >= today:
             continue  # not due yet
         c.due += 1
-        if responded and _on_time(topic, local):
+        if responded and _on_time(topic, tz):
             c.on_time += 1
     for c in per.values():
         c.urges, c.auto_urges = topics.urges_between(db, start, end, c.code)
@@ -166,8 +140,8 @@ def compute(
     return list(per.values()), total
 
 
-def _on_time(topic: Topic, local) -> bool:
-    return local(topic.responded_at) <= topic.due_date
+def _on_time(topic: Topic, tz: ZoneInfo) -> bool:
+    return local_date(topic.responded_at, tz) <= topic.due_date
 
 
 def percent(rate: float | None) -> str:
@@ -181,7 +155,7 @@ def days(value: float | None) -> str:
 
 def stats_lines(language: str, period: Period, rows: list[Counts], total: Counts) -> list[str]:
     """The /stats text: one block per village and the township total."""
-    lines = [t(language, "topics.stats.header", period=period.label)]
+    lines = [t(language, "topics.stats.header", period=period.text)]
     for c in [*rows, total] if len(rows) > 1 else rows:
         lines.append(
             t(

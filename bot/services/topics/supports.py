@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
 from bot.services.topics.base import Reply, TopicBase
@@ -56,7 +57,7 @@ class TopicSupports(TopicBase):
                 self.language,
                 "topics.joint_notice",
                 receipt=topic.receipt,
-                village=self.village_name(topic.village_code),
+                village=village_name(self.store.db, topic.village_code),
                 count=count,
                 text=topic.text,
             )

@@ -6,7 +6,7 @@ a page never displays a placeholder number that does not exist yet.
 
 How another feature adds to the pages (e.g. disclosures, topics)::
 
-    from bot.web_render.board import BoardSections, Section, Stat
+    from bot.web_render.page_sections import BoardSections, Section, Stat
 
     def disclosure_status(services, village):        # one cell in the village's index row
         return [Stat("web.stats.disclosure", "按时", tone="good")]

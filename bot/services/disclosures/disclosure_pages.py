@@ -10,15 +10,24 @@ No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSO
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Config
-from bot.services.disclosures.schedule import parse_period, previous_quarter, publication_month
-from bot.services.masking import mask_name, mask_text
+from bot.core.local_time import local_date
+from bot.core.pages import Page, decode_keyset, encode_keyset
+from bot.core.periods import previous_quarter
+from bot.core.search_terms import search_terms
+from bot.core.villages import village_name
+from bot.services.disclosures.public_tables import (
+    Ledger,
+    SubsidyList,
+    ledger_of,
+    public_text,
+    subsidy_of,
+)
+from bot.services.disclosures.publication_calendar import publication_month
 from storage import disclosure_board as board
 from storage import (
     disclosure_filings,
@@ -30,73 +39,11 @@ from storage import (
 from storage import disclosures as store_d
 from storage.db import Store
 from storage.disclosure_board import PublicItem
-from storage.disclosure_rows import Row
-from storage.disclosures import Disclosure
 from storage.keyset import Position
-from storage.times import from_text, to_text, utcnow
+from storage.times import from_text, utcnow
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
-SEARCH_TERMS_MAX = 5
-QUERY_MAX = 100
-
-
-class BadCursor(ValueError):
-    """A pagination cursor that this board did not hand out."""
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerLine:
-    account: str
-    description: str
-    amount_fen: int
-    ytd_fen: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Ledger:
-    """A finance disclosure's table: opening, income and expense lines, totals, closing."""
-
-    opening_fen: int
-    income: tuple[LedgerLine, ...]
-    expense: tuple[LedgerLine, ...]
-    income_fen: int
-    expense_fen: int
-    closing_fen: int
-
-    @property
-    def computed_closing_fen(self) -> int:
-        return self.opening_fen + self.income_fen - self.expense_fen
-
-    @property
-    def difference_fen(self) -> int:
-        """Stated minus computed closing balance: 0 when the ledger balances."""
-        return self.closing_fen - self.computed_closing_fen
-
-    @property
-    def balanced(self) -> bool:
-        return self.difference_fen == 0
-
-
-@dataclass(frozen=True, slots=True)
-class Beneficiary:
-    """One line of a subsidy list; `name` is always masked here (§6)."""
-
-    n: int
-    group: str
-    name: str
-    item: str
-    quantity: str
-    standard: str
-    amount_fen: int
-    paid: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class SubsidyList:
-    lines: tuple[Beneficiary, ...]
-    total_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +126,6 @@ class QuarterStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    items: tuple[PublicItem, ...]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class VillageFigures:
     code: str
     name: str
@@ -194,42 +135,6 @@ class VillageFigures:
     subsidy: int
     notice: int
     quarter: QuarterStatus
-
-
-# -- cursors: opaque to clients, validated on the way in -------------------------------------
-
-
-def encode_cursor(item: PublicItem) -> str:
-    raw = f"{to_text(item.published_at)}|{item.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Position:
-    """The position a cursor stands for; BadCursor for anything else."""
-    if not cursor or len(cursor) > 100:
-        raise BadCursor(cursor)
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, _, ident = raw.partition("|")
-        moment = from_text(stamp)
-        if moment is None or moment.tzinfo is None or not ident.isdigit():
-            raise BadCursor(cursor)
-        return Position(moment, int(ident))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor(cursor) from exc
-
-
-def search_terms(text: str) -> list[str]:
-    """The words of a search box, as the bot's /search splits them (at most five)."""
-    text = text[:QUERY_MAX].replace("，", " ").replace(",", " ").replace("、", " ")
-    return [w for w in text.split() if w][:SEARCH_TERMS_MAX]
-
-
-def _clean(value: object) -> str:
-    """A stored free-text value as public text: a string, numbers masked (§6)."""
-    if value is None:
-        return ""
-    return mask_text(str(value))
 
 
 class DisclosureBoard:
@@ -247,10 +152,6 @@ class DisclosureBoard:
     def categories(self) -> tuple[str, ...]:
         return self.config.disclosure.categories
 
-    def village_name(self, code: str) -> str:
-        village = villages.get(self.store.db, code)
-        return village.name if village else code
-
     # -- one disclosure ----------------------------------------------------------------------
 
     def disclosure(self, disclosure_id: int) -> PublicDisclosure | None:
@@ -266,9 +167,9 @@ class DisclosureBoard:
         record = None
         if filing is not None:
             record = FilingRecord(
-                _clean(filing.drafted_by_name),
+                public_text(filing.drafted_by_name),
                 tuple(
-                    Signature(_clean(s.get("name", "")), from_text(s["at"]))
+                    Signature(public_text(s.get("name", "")), from_text(s["at"]))
                     for s in filing.signed_by
                     if s.get("at")
                 ),
@@ -279,7 +180,7 @@ class DisclosureBoard:
             record.signed_by
             if record is not None
             else tuple(
-                Signature(_clean(s.name), s.at)
+                Signature(public_text(s.name), s.at)
                 for s in disclosure_signoffs.signoffs(db, d.id, d.review_round)
                 if s.decision == "approve"
             )
@@ -289,20 +190,20 @@ class DisclosureBoard:
         return PublicDisclosure(
             id=d.id,
             village_code=d.village_code,
-            village_name=self.village_name(d.village_code),
+            village_name=village_name(self.store.db, d.village_code),
             kind=d.kind,
             category=d.category,
             period=d.period,
-            title=_clean(d.title),
-            body=_clean(d.body),
+            title=public_text(d.title),
+            body=public_text(d.body),
             major=d.major,
             status=d.status,
             version=d.version,
             published_at=d.published_at,
-            ledger=_ledger(d, rows) if d.kind == "finance" else None,
-            subsidy=_subsidy(rows) if d.kind == "subsidy" else None,
+            ledger=ledger_of(d, rows) if d.kind == "finance" else None,
+            subsidy=subsidy_of(rows) if d.kind == "subsidy" else None,
             attachments=tuple(
-                _clean(r.data.get("name", "")) for r in rows if r.section == "attachment"
+                public_text(r.data.get("name", "")) for r in rows if r.section == "attachment"
             ),
             signatures=signatures,
             filing=record,
@@ -316,15 +217,15 @@ class DisclosureBoard:
             Change(
                 str(c.get("op", "")),
                 str(c.get("section", "")),
-                _clean(c.get("what", "")),
-                _clean(c.get("before", "")),
-                _clean(c.get("after", "")),
+                public_text(c.get("what", "")),
+                public_text(c.get("before", "")),
+                public_text(c.get("after", "")),
             )
             for c in ((d.changes if d else None) or [])
             if isinstance(c, dict)
         )
         return Version(
-            item.id, item.version, item.status, item.published_at, _clean(item.title), changes
+            item.id, item.version, item.status, item.published_at, public_text(item.title), changes
         )
 
     # -- lists -------------------------------------------------------------------------------
@@ -336,10 +237,10 @@ class DisclosureBoard:
         category: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
-    ) -> Page:
+    ) -> Page[PublicItem]:
         """Public versions newest first, `limit` at a time (1..100); BadCursor for a bad cursor."""
         limit = max(1, min(limit, PAGE_MAX))
-        after = decode_cursor(cursor) if cursor is not None else None
+        after = Position(*decode_keyset(cursor)) if cursor is not None else None
         found = board.listing(
             self.store.db,
             village_code=village_code,
@@ -347,9 +248,8 @@ class DisclosureBoard:
             after=after,
             limit=limit + 1,
         )
-        items = tuple(_masked_item(i) for i in found[:limit])
-        next_cursor = encode_cursor(items[-1]) if len(found) > limit and items else None
-        return Page(items, next_cursor)
+        items = [_masked_item(i) for i in found]
+        return Page.of(items, limit, lambda last: encode_keyset(last.published_at, last.id))
 
     def latest_by_category(
         self, village_code: str, per_category: int = 3
@@ -386,10 +286,9 @@ class DisclosureBoard:
 
     def quarter_statuses(self) -> dict[str, QuarterStatus]:
         """Every active village's status for the disclosure due in the current quarter."""
-        today = self.now().astimezone(self.tz).date()
-        period = previous_quarter(today)
-        parsed = parse_period(period)
-        assert parsed is not None
+        today = local_date(self.now(), self.tz)
+        parsed = previous_quarter(today)
+        period = parsed.text
         month = publication_month(parsed)
         assert month is not None
         deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
@@ -401,7 +300,7 @@ class DisclosureBoard:
         for village in villages.all_active(self.store.db):
             published = first.get(village.code)
             if published is not None:
-                on_time = published.astimezone(self.tz).date() <= deadline
+                on_time = local_date(published, self.tz) <= deadline
                 state = "on_time" if on_time else "late"
             else:
                 state = "missing" if today > deadline else "pending"
@@ -442,7 +341,7 @@ def _masked_item(item: PublicItem) -> PublicItem:
         item.kind,
         item.category,
         item.period,
-        _clean(item.title),
+        public_text(item.title),
         item.status,
         item.version,
         item.root_id,
@@ -451,46 +350,3 @@ def _masked_item(item: PublicItem) -> PublicItem:
         item.superseded_by_id,
         item.published_at,
     )
-
-
-def _ledger(d: Disclosure, rows: list[Row]) -> Ledger:
-    def lines(section: str) -> tuple[LedgerLine, ...]:
-        return tuple(
-            LedgerLine(
-                _clean(r.data.get("account", "")),
-                _clean(r.data.get("description", "")),
-                r.amount_fen,
-                r.ytd_fen,
-            )
-            for r in rows
-            if r.section == section
-        )
-
-    income, expense = lines("income"), lines("expense")
-    return Ledger(
-        d.opening_fen or 0,
-        income,
-        expense,
-        sum(line.amount_fen for line in income),
-        sum(line.amount_fen for line in expense),
-        d.closing_fen or 0,
-    )
-
-
-def _subsidy(rows: list[Row]) -> SubsidyList:
-    lines = tuple(
-        Beneficiary(
-            n=r.position,
-            group=_clean(r.data.get("group", "")),
-            name=mask_name(str(r.data.get("head", "") or "")),
-            item=_clean(r.data.get("item", "")),
-            quantity=_clean(r.data.get("quantity", "")),
-            standard=_clean(r.data.get("standard", "")),
-            amount_fen=r.amount_fen,
-            paid=_clean(r.data.get("paid", "")),
-            note=_clean(r.data.get("note", "")),
-        )
-        for r in rows
-        if r.section != "attachment"
-    )
-    return SubsidyList(lines, sum(line.amount_fen for line in lines))

@@ -23,25 +23,27 @@ No Telegram and no HTTP here.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.config import Config
-from bot.services.disclosures.board import search_terms
+from bot.core.local_time import day_start, local_date
+from bot.core.pages import Page, decode_keyset, encode_keyset
+from bot.core.periods import Period
+from bot.core.search_terms import search_terms
+from bot.core.timeline import TimelineEntry
+from bot.core.villages import village_name
 from bot.services.masking import mask_text
-from bot.services.people import Denied
-from bot.services.topics.stats import Counts, Period, compute, parse_period
+from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
-from storage import audit, topic_answers, villages
+from storage import audit, topic_answers
 from storage import topic_board as board
 from storage import topics as store_t
 from storage.db import Store
 from storage.keyset import Position
-from storage.times import from_text, to_text, utcnow
+from storage.times import utcnow
 from storage.topic_answers import Answer
 from storage.topic_board import BoardTopic, WallRow
 
@@ -67,10 +69,6 @@ TIMELINE = {
     "topic.escalated": (),
     "topic.joint": ("supports",),
 }
-
-
-class BadCursor(ValueError):
-    """A wall cursor that this board did not hand out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,21 +111,6 @@ class WallPost:
 
 
 @dataclass(frozen=True, slots=True)
-class WallPage:
-    posts: tuple[WallPost, ...]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of a topic's public timeline: what happened, when, and showable details."""
-
-    at: datetime
-    action: str  # filed, routed, claimed, transferred, urged, …
-    params: dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
 class PublicTopic:
     """A topic page. `public` False: still being handled and never answered — then `question`
     is None, `answers` and `timeline` are empty (SEC-04)."""
@@ -148,7 +131,7 @@ class PublicTopic:
     rating: str | None
     question: str | None
     answers: tuple[PublicAnswer, ...]  # oldest first; the last is the current one
-    timeline: tuple[Step, ...]
+    timeline: tuple[TimelineEntry, ...]
 
     @property
     def answer(self) -> PublicAnswer | None:
@@ -175,11 +158,6 @@ class TopicStats:
     rows: tuple[Counts, ...]
     total: Counts
     categories: tuple[tuple[str, int], ...]  # every category, in the fixed order
-
-
-def encode_cursor(post: WallPost) -> str:
-    raw = f"w|{to_text(post.answer.at)}|{post.answer.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _clean(value: object) -> str:
@@ -209,20 +187,13 @@ class TopicBoard:
         self.config = config
         self.tz = config.township.tz
         self.now = now
-        self._names: dict[str, str] = {}
 
     @property
     def categories(self) -> tuple[str, ...]:
         return CATEGORIES
 
     def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
-
-    def village_name(self, code: str) -> str:
-        if code not in self._names:
-            village = villages.get(self.store.db, code)
-            self._names[code] = village.name if village else code
-        return self._names[code]
+        return local_date(self.now(), self.tz)
 
     # -- the wall ----------------------------------------------------------------------------
 
@@ -231,7 +202,7 @@ class TopicBoard:
         return WallPost(
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=self.village_name(t.village_code),
+            village_name=village_name(self.store.db, t.village_code),
             category=t.category,
             question=_clean(t.text),
             status=t.status,
@@ -243,22 +214,6 @@ class TopicBoard:
             answer=_answer(row.answer),
         )
 
-    @staticmethod
-    def _decode(cursor: str) -> Position:
-        if not cursor or len(cursor) > 100:
-            raise BadCursor(cursor)
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            tag, stamp, ident = raw.split("|")
-            moment = from_text(stamp)
-        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-            raise BadCursor(cursor) from exc
-        if tag != "w" or moment is None or moment.tzinfo is None:
-            raise BadCursor(cursor)
-        if not ident.isascii() or not ident.isdigit() or len(ident) > 12:
-            raise BadCursor(cursor)
-        return Position(moment, int(ident))
-
     def wall(
         self,
         *,
@@ -267,16 +222,16 @@ class TopicBoard:
         status: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
-    ) -> WallPage:
+    ) -> Page[WallPost]:
         """Answered and declined topics, newest answer first, `limit` at a time (1..100).
 
         Unknown categories and statuses match nothing; BadCursor for a bad cursor."""
         limit = max(1, min(limit, PAGE_MAX))
         if category is not None and category not in CATEGORIES:
-            return WallPage((), None)
+            return Page((), None)
         if status is not None and status not in WALL_STATUSES:
-            return WallPage((), None)
-        after = self._decode(cursor) if cursor is not None else None
+            return Page((), None)
+        after = Position(*decode_keyset(cursor, tag="w")) if cursor is not None else None
         rows = board.wall(
             self.store.db,
             village_code=village_code,
@@ -285,13 +240,14 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        posts = tuple(self._post(r) for r in rows[:limit])
-        more = len(rows) > limit and posts
-        return WallPage(posts, encode_cursor(posts[-1]) if more else None)
+        posts = [self._post(r) for r in rows]
+        return Page.of(
+            posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
+        )
 
     def recent(self, village_code: str | None = None, limit: int = 50) -> list[WallPost]:
         """The newest wall posts (feeds, the index)."""
-        return list(self.wall(village_code=village_code, limit=limit).posts)
+        return list(self.wall(village_code=village_code, limit=limit).items)
 
     def last_answered(self, village_code: str | None = None) -> datetime | None:
         return board.last_answered(self.store.db, village_code)
@@ -332,7 +288,7 @@ class TopicBoard:
             public=public,
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=self.village_name(t.village_code),
+            village_name=village_name(self.store.db, t.village_code),
             category=t.category,
             status=t.status,
             filed_at=t.filed_at,
@@ -348,7 +304,9 @@ class TopicBoard:
             timeline=timeline,
         )
 
-    def _timeline(self, t: BoardTopic, answers: tuple[PublicAnswer, ...]) -> tuple[Step, ...]:
+    def _timeline(
+        self, t: BoardTopic, answers: tuple[PublicAnswer, ...]
+    ) -> tuple[TimelineEntry, ...]:
         """The public steps of the audit trail, in order. Filing and answers carry the time the
         topic records itself (the audit's own stamp is the moment of writing)."""
         steps = []
@@ -379,24 +337,20 @@ class TopicBoard:
             elif event.action in ("topic.answered", "topic.declined"):
                 reply = next(replies, None)
                 moment = reply.at if reply is not None else moment
-            steps.append(Step(moment, event.action.removeprefix("topic."), params))
+            steps.append(TimelineEntry(moment, event.action.removeprefix("topic."), params))
         return tuple(steps)
 
     # -- figures -----------------------------------------------------------------------------
 
     def period(self, text: str | None = None) -> Period:
-        """`2026`, `2026Q3`, `2026-05`; default the current quarter. Denied for bad text
-        (including a year no calendar has, e.g. 0000)."""
-        try:
-            return parse_period(text, self.today())
-        except (ValueError, OverflowError):
-            raise Denied("topics.stats.bad_period", text=(text or "")[:20]) from None
+        """A quarter, month or year; default the current quarter. Denied for bad text."""
+        return stats_period(text, self.today())
 
     def figures(self, period: Period | None = None) -> dict[str, VillageTopicFigures]:
         """Per active village: open and overdue now, and the period's counts (default: the
         current year, so early in a quarter the rates are not all empty)."""
         today = self.today()
-        period = period or parse_period(str(today.year), today)
+        period = period or Period.whole_year(today.year)
         rows, _ = compute(self.store.db, period, today, self.tz)
         now_open = board.open_counts(self.store.db, today)
         out = {}
@@ -412,8 +366,8 @@ class TopicBoard:
         in the period by category."""
         today = self.today()
         rows, total = compute(self.store.db, period, today, self.tz, village_code)
-        start = datetime.combine(period.first, time(0), self.tz)
-        end = datetime.combine(period.last + timedelta(days=1), time(0), self.tz)
+        start = day_start(period.first, self.tz)
+        end = day_start(period.last + timedelta(days=1), self.tz)
         active = {c.code for c in rows}
         filed = Counter(
             t.category
