@@ -4,11 +4,12 @@ calendar and one clock, built once by `Services.build` and passed explicitly."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.core.clock import Clock
+from bot.core.local_time import day_start, local_date
 from bot.services.calendar import WorkCalendar
 from storage.db import Store
 
@@ -41,8 +42,8 @@ class Context:
 
     def local_date(self, moment: datetime) -> date:
         """The township's calendar day at a moment."""
-        return moment.astimezone(self.tz).date()
+        return local_date(moment, self.tz)
 
     def local_start(self, day: date) -> datetime:
         """The moment a local calendar day begins."""
-        return datetime.combine(day, time(0), self.tz)
+        return day_start(day, self.tz)
