@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlite_utils import Database
 
+from storage.named_rows import field_names, pick
 from storage.times import from_text, now_text, to_text
 
 # Lower sends first: a person waiting on a reply is never queued behind a broadcast (DESIGN §7).
@@ -31,15 +34,15 @@ class OutboxMessage:
     message_id: int | None
     last_error: str | None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> OutboxMessage:
+        values = pick(cls, row)
+        values["payload"] = json.loads(values["payload"])
+        values["next_attempt_at"] = from_text(values["next_attempt_at"])
+        return cls(**values)
 
-_COLUMNS = (
-    "id, idempotency_key, chat_id, kind, payload, file, priority, status, attempts, "
-    "next_attempt_at, message_id, last_error"
-)
 
-
-def _row(r: tuple) -> OutboxMessage:
-    return OutboxMessage(*r[:4], json.loads(r[4]), r[5], *r[6:9], from_text(r[9]), r[10], r[11])
+_COLUMNS = ", ".join(field_names(OutboxMessage))
 
 
 def enqueue(
@@ -75,12 +78,12 @@ def enqueue(
 
 def due(db: Database, now: datetime, limit: int = 200) -> list[OutboxMessage]:
     """Pending messages whose time has come, most urgent first, then oldest first."""
-    rows = db.execute(
+    rows = db.query(
         f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
         "ORDER BY priority, id LIMIT ?",
         [to_text(now), limit],
-    ).fetchall()
-    return [_row(r) for r in rows]
+    )
+    return [OutboxMessage.from_row(r) for r in rows]
 
 
 def next_due_at(db: Database) -> datetime | None:
@@ -127,16 +130,15 @@ def fail_pending_for_chat(db: Database, chat_id: int, error: str) -> int:
 
 def get(db: Database, key: str) -> OutboxMessage | None:
     """One message by its idempotency key."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", [key]).fetchone()
-    return _row(row) if row else None
+    rows = db.query(f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", [key])
+    row = next(rows, None)
+    return OutboxMessage.from_row(row) if row else None
 
 
 def for_chat(db: Database, chat_id: int) -> list[OutboxMessage]:
     """Every message queued for one chat, in order."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE chat_id = ? ORDER BY id", [chat_id]
-    ).fetchall()
-    return [_row(r) for r in rows]
+    rows = db.query(f"SELECT {_COLUMNS} FROM outbox WHERE chat_id = ? ORDER BY id", [chat_id])
+    return [OutboxMessage.from_row(r) for r in rows]
 
 
 def counts(db: Database) -> dict[str, int]:
