@@ -104,10 +104,16 @@ def category_term(category: str) -> Term:
     return Term(f"topics.category.{category}")
 
 
-def feedback_notice(
-    db: Database, key: str, user_id: int, default_language: str, topic: Topic, text_key: str
+def handler_notice(
+    db: Database,
+    key: str,
+    user_id: int,
+    default_language: str,
+    topic: Topic,
+    text_key: str,
+    **params: object,
 ) -> None:
-    """限时反馈通知书 (PT-03): the topic, its due date and the handling buttons."""
+    """A notice to someone who must act on a topic: its receipt, its text, the handling buttons."""
     to_person(
         db,
         key,
@@ -116,9 +122,24 @@ def feedback_notice(
         text_key,
         buttons=handling_buttons(topic.id),
         receipt=topic.receipt,
+        text=topic.text,
+        **params,
+    )
+
+
+def feedback_notice(
+    db: Database, key: str, user_id: int, default_language: str, topic: Topic, text_key: str
+) -> None:
+    """限时反馈通知书 (PT-03): the topic, its due date and the handling buttons."""
+    handler_notice(
+        db,
+        key,
+        user_id,
+        default_language,
+        topic,
+        text_key,
         village=village_name(db, topic.village_code),
         category=category_term(topic.category),
-        text=topic.text,
         due=topic.due_date.isoformat(),
         media=Term(f"topics.media.{topic.media_kind or 'none'}"),
     )

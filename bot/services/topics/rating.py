@@ -94,15 +94,13 @@ class TopicRating:
             event = record(db, person.user_id, "topic.reopened", topic, after)
             reopened = topics.get(db, topic.id)
             for uid in handlers_of(db, reopened):
-                notices.to_person(
+                notices.handler_notice(
                     db,
                     f"a{event}:notice:{uid}",
                     uid,
                     self.ctx.default_language,
+                    topic,
                     "topics.reopened_notice",
-                    buttons=notices.handling_buttons(topic.id),
-                    receipt=topic.receipt,
-                    text=topic.text,
                     reason=reason,
                     due=due.isoformat(),
                 )

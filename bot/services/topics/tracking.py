@@ -54,15 +54,13 @@ class TopicTracking:
 
     def _urge_notice(self, db: Database, event: int, topic: Topic, note: str | None) -> None:
         for uid in handlers_of(db, topic):
-            notices.to_person(
+            notices.handler_notice(
                 db,
                 f"a{event}:urge:{uid}",
                 uid,
                 self.ctx.default_language,
+                topic,
                 "topics.urge_notice",
-                buttons=notices.handling_buttons(topic.id),
-                receipt=topic.receipt,
-                text=topic.text,
                 due=topic.due_date.isoformat(),
                 note=note or "—",
             )
