@@ -78,7 +78,7 @@ class TopicFiling:
         data = {"category": category}
         return self.drafts.put(person, "topic", None, "text", data, reply, result)
 
-    def take_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+    def topic_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         """One message into the filing form: its text, then an optional photo or voice."""
         text, media = given.text, given.media
         data = dict(draft.data)

@@ -65,7 +65,7 @@ class TopicForms:
         if draft.kind in TEXT_ONLY_FORMS and text is None:
             raise Denied("topics.form.need_text")
         step = {
-            "topic": self.filing.take_input,
+            "topic": self.filing.topic_input,
             "answer": self.answering.answer_input,
             "decline": self.answering.decline_input,
             "extend": self.extensions.extend_input,
