@@ -163,7 +163,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     if services(context).disclosures.cancel_draft(who, answer_here(update)):
         return  # the disclosure form's "cancelled" answer is queued with the change
-    if services(context).topics.cancel_draft(who, answer_here(update)):
+    if services(context).topics.forms.cancel_draft(who, answer_here(update)):
         return  # the topic form's "cancelled" answer is queued with the change
     reply(update, context, t(who.language, "common.nothing_to_cancel"))
 

@@ -7,8 +7,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from handlers import errors, everyone, township
 from handlers.buttons import ButtonRoute, ButtonRouter
 from handlers.disclosures import routes as disclosures
-from handlers.topics import buttons as topic_buttons
-from handlers.topics import routes as topics
+from handlers.topics import topic_buttons, topic_commands
 
 PRIVATE = filters.ChatType.PRIVATE
 # Every button: membership's, then each wing's; an unknown or malformed one is refused politely.
@@ -42,7 +41,7 @@ def register(application: Application) -> None:
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     application.add_handler(BUTTONS.handler())
     disclosures.register(application)  # its form text/file filters fall through when idle
-    topics.register(application)  # likewise: its form input matches only while one is open
+    topic_commands.register(application)  # likewise: its form input matches only while one is open
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, everyone.unknown_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, everyone.plain_text))
     application.add_error_handler(errors.on_error)

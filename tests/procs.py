@@ -173,7 +173,8 @@ class BotProcess:
 DYING_CLASSES = {
     "MembershipService": "bot.services.membership",
     "DisclosureService": "bot.services.disclosures.service",
-    "TopicService": "bot.services.topics.service",
+    "TopicFiling": "bot.services.topics.filing",
+    "TopicAnswering": "bot.services.topics.answering",
 }
 
 

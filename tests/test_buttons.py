@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from handlers import everyone
 from handlers.disclosures import drafting, reading, review
 from handlers.registry import BUTTONS
-from handlers.topics import buttons as topic_buttons
+from handlers.topics import topic_buttons
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,7 @@ def snapshot(services):
 
 def test_filing_issues_a_receipt_and_routes_by_category(world):
     svc = world.topics
-    topic = svc.file(who(world, RES1), "请公开今年村集体的财务收支明细")
+    topic = svc.filing.file(who(world, RES1), "请公开今年村集体的财务收支明细")
     assert topic.receipt == "DT-2026-0001"
     assert (topic.category, topic.assignee_id, topic.routed_to) == ("finance", ACCOUNTANT, "route")
     assert topic.due_date == date(2026, 10, 19)  # 10 working days across National Day
@@ -105,7 +105,7 @@ def test_filing_issues_a_receipt_and_routes_by_category(world):
         f"tp:x:{topic.id}",
         f"tp:t:{topic.id}",
     ]
-    second = svc.file(who(world, RES2), "宅基地审批的名单在哪里能看到？")
+    second = svc.filing.file(who(world, RES2), "宅基地审批的名单在哪里能看到？")
     assert second.receipt == "DT-2026-0002"
     assert (second.routed_to, second.assignee_id) == ("head", HEAD)  # FCR-01 fallback to head
     assert [e.action for e in audit.for_subject(world.store.db, f"topic:{topic.id}")] == [
@@ -117,27 +117,29 @@ def test_filing_issues_a_receipt_and_routes_by_category(world):
 def test_routing_never_goes_to_nobody(world):
     svc = world.topics
     db = world.store.db
-    assert svc.route(db, "hexi", "land").recipients == (HEXI_OFFICIAL,)
-    pool = svc.route(db, "hexi", "land")
+    assert svc.routing.route(db, "hexi", "land").recipients == (HEXI_OFFICIAL,)
+    pool = svc.routing.route(db, "hexi", "land")
     assert pool.kind == "officials" and pool.assignee_id is None
-    township = svc.route(db, "dongling", "finance")
+    township = svc.routing.route(db, "dongling", "finance")
     assert township.kind == "township" and township.recipients == (STAFF,)
     # Route set by township staff wins over the config file.
     member_id = next(m.id for m in members.of_village(db, "qingshan") if m.user_id == CLERK)
-    svc.set_route(who(world, STAFF), "qingshan", "finance", f"#{member_id}")
-    assert svc.route(db, "qingshan", "finance").assignee_id == CLERK
+    svc.routing.set_route(who(world, STAFF), "qingshan", "finance", f"#{member_id}")
+    assert svc.routing.route(db, "qingshan", "finance").assignee_id == CLERK
     with pytest.raises(Denied):
-        svc.set_route(who(world, RES1), "qingshan", "finance", f"#{member_id}")
+        svc.routing.set_route(who(world, RES1), "qingshan", "finance", f"#{member_id}")
 
 
 def test_unowned_topic_goes_to_the_first_official_who_acts(world):
     svc = world.topics
-    topic = svc.file(who(world, RES_HEXI), "河西村的修路款用在哪里了")
+    topic = svc.filing.file(who(world, RES_HEXI), "河西村的修路款用在哪里了")
     assert topic.routed_to == "officials"
     with pytest.raises(Denied) as denied:
-        svc.answer(who(world, ACCOUNTANT), topic, "不是本村的")  # another village's official
+        svc.answering.answer(
+            who(world, ACCOUNTANT), topic, "不是本村的"
+        )  # another village's official
     assert denied.value.key == "topics.not_yours"
-    done = svc.answer(who(world, HEXI_OFFICIAL), topic, "修路款 12 万元，明细已公开。")
+    done = svc.answering.answer(who(world, HEXI_OFFICIAL), topic, "修路款 12 万元，明细已公开。")
     assert done.assignee_id == HEXI_OFFICIAL and done.first_owner_id == HEXI_OFFICIAL
 
 
@@ -146,41 +148,45 @@ def test_limits_refuse_clearly_and_change_nothing(world):
     before = snapshot(world)
     for text, key in (("短", "topics.too_short"), ("字" * 10_000, "topics.too_long")):
         with pytest.raises(Denied) as denied:
-            svc.file(who(world, RES1), text)
+            svc.filing.file(who(world, RES1), text)
         assert denied.value.key == key
     with pytest.raises(Denied) as denied:
-        svc.file(who(world, ACCOUNTANT), "干部不能点题，只有村民可以")
+        svc.filing.file(who(world, ACCOUNTANT), "干部不能点题，只有村民可以")
     assert denied.value.key == "topics.not_resident"
     assert snapshot(world) == before
     for i in range(5):
-        svc.file(who(world, RES1), f"第{i + 1}个问题：请公开村务")
+        svc.filing.file(who(world, RES1), f"第{i + 1}个问题：请公开村务")
     before = snapshot(world)
     with pytest.raises(Denied) as denied:
-        svc.file(who(world, RES1), "第六个问题：请公开村务")
+        svc.filing.file(who(world, RES1), "第六个问题：请公开村务")
     assert denied.value.key == "topics.daily_limit" and denied.value.params == {"limit": 5}
     with pytest.raises(Denied):
-        svc.start_filing(who(world, RES1))
+        svc.filing.start_filing(who(world, RES1))
     assert snapshot(world) == before
     world.clock.set(START + timedelta(days=1))  # a new local day
-    svc.file(who(world, RES1), "第二天的问题：请公开村务")
+    svc.filing.file(who(world, RES1), "第二天的问题：请公开村务")
 
 
 def test_markup_in_text_is_shown_literally(world):
     svc = world.topics
     evil = "<b>粗体</b> <a href='x'>链接</a> & *星号* _下划线_"
-    topic = svc.file(who(world, RES1), evil)
+    topic = svc.filing.file(who(world, RES1), evil)
     assert topic.text == evil
     for text in texts(world, RES1) + texts(world, HEAD):
         assert "<b>粗体</b>" not in text and "&lt;b&gt;粗体&lt;/b&gt;" in text
-    svc.answer(who(world, HEAD), topic, "<i>答复</i> 见公开栏")
+    svc.answering.answer(who(world, HEAD), topic, "<i>答复</i> 见公开栏")
     (wall,) = texts(world, WALL)
     assert "&lt;i&gt;答复&lt;/i&gt;" in wall and "&lt;b&gt;粗体&lt;/b&gt;" in wall
 
 
 def test_answer_posts_to_the_wall_without_the_requester(world):
     svc = world.topics
-    topic = svc.file(who(world, RES1), "请公开财务，联系我 13812341234，身份证 350102199001011123")
-    done = svc.answer(who(world, ACCOUNTANT), topic, "已在公开栏公布 https://example.org/d/1")
+    topic = svc.filing.file(
+        who(world, RES1), "请公开财务，联系我 13812341234，身份证 350102199001011123"
+    )
+    done = svc.answering.answer(
+        who(world, ACCOUNTANT), topic, "已在公开栏公布 https://example.org/d/1"
+    )
     assert done.status == "answered"
     (wall,) = sent(world, WALL)
     assert "138****1234" in wall["text"] and "13812341234" not in wall["text"]
@@ -192,42 +198,42 @@ def test_answer_posts_to_the_wall_without_the_requester(world):
     rating = [b["data"] for b in notice["buttons"][0]]
     assert rating == [f"tp:r:{topic.id}:{done.answer_id}:{c}" for c in "sbu"]
     with pytest.raises(Denied) as denied:
-        svc.answer(who(world, ACCOUNTANT), done, "再答一次")
+        svc.answering.answer(who(world, ACCOUNTANT), done, "再答一次")
     assert denied.value.key == "topics.not_open"
 
 
 def test_rating_rules(world):
     svc = world.topics
-    topic = svc.answer(
+    topic = svc.answering.answer(
         who(world, ACCOUNTANT),
-        svc.file(who(world, RES1), "请公开财务支出"),
+        svc.filing.file(who(world, RES1), "请公开财务支出"),
         "支出明细见公开栏第三期",
     )
     before = snapshot(world)
     with pytest.raises(Denied) as denied:
-        svc.rate(who(world, RES2), topic, topic.answer_id, "s")  # someone else's topic
+        svc.rating.rate(who(world, RES2), topic, topic.answer_id, "s")  # someone else's topic
     assert denied.value.key == "topics.not_requester"
     assert snapshot(world) == before
-    svc.rate(who(world, RES1), topic, topic.answer_id, "s")
+    svc.rating.rate(who(world, RES1), topic, topic.answer_id, "s")
     closed = topics.get(world.store.db, topic.id)
     assert (closed.status, closed.rating, closed.close_reason) == ("closed", "satisfied", "rated")
     before = snapshot(world)
     with pytest.raises(Denied) as denied:  # the stale button after closing
-        svc.rate(who(world, RES1), closed, topic.answer_id, "u")
+        svc.rating.rate(who(world, RES1), closed, topic.answer_id, "u")
     assert denied.value.key == "topics.stale"
     assert snapshot(world) == before
 
 
 def test_unsatisfied_reopens_once_then_escalates(world):
     svc = world.topics
-    topic = svc.answer(
-        who(world, ACCOUNTANT), svc.file(who(world, RES1), "请公开财务支出"), "见公开栏"
+    topic = svc.answering.answer(
+        who(world, ACCOUNTANT), svc.filing.file(who(world, RES1), "请公开财务支出"), "见公开栏"
     )
     world.clock.set(START + timedelta(days=2))
-    ask = svc.rate(who(world, RES1), topic, topic.answer_id, "u")
+    ask = svc.rating.rate(who(world, RES1), topic, topic.answer_id, "u")
     assert ask.key == "topics.form.unsatisfied"
     assert topics.get(world.store.db, topic.id).status == "answered"  # nothing changed yet
-    done = svc.draft_input(who(world, RES1), "没有写清楚每一笔的用途")
+    done = svc.forms.draft_input(who(world, RES1), "没有写清楚每一笔的用途")
     assert done.key == "topics.reopened_ack"
     reopened = topics.get(world.store.db, topic.id)
     assert (reopened.status, reopened.reopened, reopened.due_date) == (
@@ -236,8 +242,8 @@ def test_unsatisfied_reopens_once_then_escalates(world):
         date(2026, 10, 20),  # 10 working days from Thu 1 Oct
     )
     assert "没有写清楚每一笔的用途" in texts(world, ACCOUNTANT)[-1]
-    again = svc.answer(who(world, ACCOUNTANT), reopened, "每一笔用途见附表")
-    svc.rate(who(world, RES1), again, again.answer_id, "u")
+    again = svc.answering.answer(who(world, ACCOUNTANT), reopened, "每一笔用途见附表")
+    svc.rating.rate(who(world, RES1), again, again.answer_id, "u")
     final = topics.get(world.store.db, topic.id)
     assert (final.status, final.close_reason, final.rating) == (
         "closed",
@@ -249,13 +255,13 @@ def test_unsatisfied_reopens_once_then_escalates(world):
 
 def test_decline_needs_a_lawful_reason(world):
     svc = world.topics
-    topic = svc.file(who(world, RES1), "请公开张三家的低保申请材料")
+    topic = svc.filing.file(who(world, RES1), "请公开张三家的低保申请材料")
     with pytest.raises(Denied):
-        svc.decline(who(world, HEAD), topic, "不想说", "没有理由")
+        svc.answering.decline(who(world, HEAD), topic, "不想说", "没有理由")
     with pytest.raises(Denied) as denied:
-        svc.decline(who(world, HEAD), topic, "already_disclosed", "早就公开过了")
+        svc.answering.decline(who(world, HEAD), topic, "already_disclosed", "早就公开过了")
     assert denied.value.key == "topics.decline_needs_link"
-    done = svc.decline(who(world, HEAD), topic, "privacy", "涉及个人隐私，依法不予公开。")
+    done = svc.answering.decline(who(world, HEAD), topic, "privacy", "涉及个人隐私，依法不予公开。")
     assert done.status == "declined"
     (wall,) = texts(world, WALL)
     assert "不予公开：涉及个人隐私" in wall
@@ -263,69 +269,69 @@ def test_decline_needs_a_lawful_reason(world):
 
 def test_extension_approval_and_hard_cap(world):
     svc = world.topics
-    topic = svc.file(who(world, RES1), "请公开财务支出")
-    svc.request_extension(who(world, ACCOUNTANT), topic, 10, "需要查阅往年账目")
+    topic = svc.filing.file(who(world, RES1), "请公开财务支出")
+    svc.extensions.request_extension(who(world, ACCOUNTANT), topic, 10, "需要查阅往年账目")
     with pytest.raises(Denied) as denied:
-        svc.request_extension(who(world, ACCOUNTANT), topic, 3, "再延期几天吧")
+        svc.extensions.request_extension(who(world, ACCOUNTANT), topic, 3, "再延期几天吧")
     assert denied.value.key == "topics.extension_pending"
     (ext,) = topic_extensions.extensions_of(world.store.db, topic.id)
     with pytest.raises(Denied):
-        svc.decide_extension(who(world, RES1), ext.id, True)
-    svc.decide_extension(who(world, STAFF), ext.id, True)
+        svc.extensions.decide_extension(who(world, RES1), ext.id, True)
+    svc.extensions.decide_extension(who(world, STAFF), ext.id, True)
     extended = topics.get(world.store.db, topic.id)
     # 10 more working days after 19 Oct would be 2 Nov; the 30-day cap from 29 Sep is 29 Oct.
     assert extended.due_date == date(2026, 10, 29) and extended.extended
     assert "需要查阅往年账目" in texts(world, RES1)[-1]
     with pytest.raises(Denied) as denied:
-        svc.decide_extension(who(world, STAFF), ext.id, False)
+        svc.extensions.decide_extension(who(world, STAFF), ext.id, False)
     assert denied.value.key == "topics.extension_decided"
     with pytest.raises(Denied) as denied:
-        svc.request_extension(who(world, ACCOUNTANT), extended, 3, "还要再延期几天")
+        svc.extensions.request_extension(who(world, ACCOUNTANT), extended, 3, "还要再延期几天")
     assert denied.value.key == "topics.already_extended"
 
 
 def test_supports_and_the_joint_request_threshold(world):
     svc = world.topics
     # Default ratio 0.1: 3 residents registered → 1 support makes it a joint request.
-    topic = svc.file(who(world, RES1), "请公开修路工程的招标情况")
+    topic = svc.filing.file(who(world, RES1), "请公开修路工程的招标情况")
     with pytest.raises(Denied) as denied:
-        svc.support(who(world, RES1), topic)
+        svc.supports.support(who(world, RES1), topic)
     assert denied.value.key == "topics.support_own"
     with pytest.raises(Denied) as denied:
-        svc.support(who(world, RES_HEXI), topic)
+        svc.supports.support(who(world, RES_HEXI), topic)
     assert denied.value.key == "topics.support_other_village"
-    svc.support(who(world, RES2), topic)
+    svc.supports.support(who(world, RES2), topic)
     before = snapshot(world)
     with pytest.raises(Denied) as denied:
-        svc.support(who(world, RES2), topic)
+        svc.supports.support(who(world, RES2), topic)
     assert denied.value.key == "topics.support_twice"
     assert snapshot(world) == before
     joint = topics.get(world.store.db, topic.id)
     assert joint.joint and topics.supports(world.store.db, topic.id) == 1
     assert "联名点题" in texts(world, HEAD)[-1] and "联名点题" in texts(world, STAFF)[-1]
     with pytest.raises(Denied) as denied:
-        svc.answer(who(world, HEAD), joint, "口头说明一下")
+        svc.answering.answer(who(world, HEAD), joint, "口头说明一下")
     assert denied.value.key == "topics.joint_needs_link"
-    svc.answer(who(world, HEAD), joint, "已发布公开事项 https://example.org/d/9")
+    svc.answering.answer(who(world, HEAD), joint, "已发布公开事项 https://example.org/d/9")
 
 
 def test_transfer_keeps_the_first_owner(world):
     svc = world.topics
-    topic = svc.file(who(world, RES1), "请公开财务支出")
+    topic = svc.filing.file(who(world, RES1), "请公开财务支出")
     with pytest.raises(Denied):
-        svc.transfer(who(world, ACCOUNTANT), topic, HEXI_OFFICIAL)
-    moved = svc.transfer(who(world, ACCOUNTANT), topic, CLERK)
+        svc.transfers.transfer(who(world, ACCOUNTANT), topic, HEXI_OFFICIAL)
+    moved = svc.transfers.transfer(who(world, ACCOUNTANT), topic, CLERK)
     assert (moved.assignee_id, moved.first_owner_id) == (CLERK, ACCOUNTANT)
     assert "限时反馈通知书" in texts(world, CLERK)[-1]
     with pytest.raises(Denied):
-        svc.answer(who(world, ACCOUNTANT), moved, "我已经转走了")
+        svc.answering.answer(who(world, ACCOUNTANT), moved, "我已经转走了")
 
 
 def test_schedule_urges_closes_and_digests_once(world):
     svc = world.topics
-    late = svc.file(who(world, RES1), "请公开财务支出")
-    answered = svc.answer(
-        who(world, HEAD), svc.file(who(world, RES2), "宅基地怎么分"), "按规定分配"
+    late = svc.filing.file(who(world, RES1), "请公开财务支出")
+    answered = svc.answering.answer(
+        who(world, HEAD), svc.filing.file(who(world, RES2), "宅基地怎么分"), "按规定分配"
     )
     ticker = world.ticker
     # Unrated answers close after 7 days as "not rated" (not counted as satisfied).
@@ -356,45 +362,48 @@ def test_schedule_urges_closes_and_digests_once(world):
 def test_guided_filing_keeps_progress_in_the_database(world):
     svc = world.topics
     resident = who(world, RES1)
-    svc.start_filing(resident)
-    svc.choose_category(resident, "subsidy")
-    svc.draft_input(resident, "今年的种粮补贴发了多少")
+    svc.filing.start_filing(resident)
+    svc.filing.choose_category(resident, "subsidy")
+    svc.forms.draft_input(resident, "今年的种粮补贴发了多少")
     assert forms.get(world.store.db, RES1, "topics").step == "media"
-    svc.draft_input(resident, None, ("photo", "FILE-1"))
-    done = svc.confirm_draft(resident)
+    svc.forms.draft_input(resident, None, ("photo", "FILE-1"))
+    done = svc.forms.confirm_draft(resident)
     topic = topics.by_receipt(world.store.db, done.params["receipt"])
     assert (topic.category, topic.media_kind, topic.media_file_id) == ("subsidy", "photo", "FILE-1")
     assert forms.get(world.store.db, RES1, "topics") is None
-    svc.start_filing(resident)
-    assert svc.cancel_draft(resident) and not svc.cancel_draft(resident)
+    svc.filing.start_filing(resident)
+    assert svc.forms.cancel_draft(resident) and not svc.forms.cancel_draft(resident)
 
 
 def test_inbox_pending_and_overdue_lists(world):
     svc = world.topics
-    finance = svc.file(who(world, RES1), "请公开财务支出")
-    land = svc.file(who(world, RES2), "宅基地怎么分")
-    hexi = svc.file(who(world, RES_HEXI), "河西村的账目")
-    assert [t.receipt for t in svc.inbox(who(world, ACCOUNTANT))] == [finance.receipt]
-    assert [t.receipt for t in svc.inbox(who(world, HEAD))] == [land.receipt]
-    assert [t.receipt for t in svc.inbox(who(world, HEXI_OFFICIAL))] == [hexi.receipt]
+    finance = svc.filing.file(who(world, RES1), "请公开财务支出")
+    land = svc.filing.file(who(world, RES2), "宅基地怎么分")
+    hexi = svc.filing.file(who(world, RES_HEXI), "河西村的账目")
+    assert [t.receipt for t in svc.reading.inbox(who(world, ACCOUNTANT))] == [finance.receipt]
+    assert [t.receipt for t in svc.reading.inbox(who(world, HEAD))] == [land.receipt]
+    assert [t.receipt for t in svc.reading.inbox(who(world, HEXI_OFFICIAL))] == [hexi.receipt]
     with pytest.raises(Denied):
-        svc.inbox(who(world, RES1))
+        svc.reading.inbox(who(world, RES1))
     staff = who(world, STAFF)
-    assert len(svc.pending(staff, None)) == 3 and len(svc.pending(staff, "hexi")) == 1
-    assert svc.overdue(staff, None) == []
+    assert (
+        len(svc.tracking.pending(staff, None)) == 3
+        and len(svc.tracking.pending(staff, "hexi")) == 1
+    )
+    assert svc.tracking.overdue(staff, None) == []
     world.clock.set(datetime(2026, 10, 20, 2, 0, tzinfo=UTC))
-    assert len(svc.overdue(staff, "qingshan")) == 2
+    assert len(svc.tracking.overdue(staff, "qingshan")) == 2
     with pytest.raises(Denied):
-        svc.pending(who(world, ACCOUNTANT), None)
+        svc.tracking.pending(who(world, ACCOUNTANT), None)
     with pytest.raises(Denied):
-        svc.overdue(staff, "nowhere")
-    seen, history = svc.view(who(world, HEAD), svc.find(finance.receipt.lower()))
+        svc.tracking.overdue(staff, "nowhere")
+    seen, history = svc.reading.view(who(world, HEAD), svc.reading.find(finance.receipt.lower()))
     assert seen.id == finance.id
     assert [h.action for h in history] == ["topic.filed", "topic.routed"]
     with pytest.raises(Denied):
-        svc.view(who(world, RES2), finance)  # another resident's topic
+        svc.reading.view(who(world, RES2), finance)  # another resident's topic
     with pytest.raises(Denied) as denied:
-        svc.find("DT-2026-9999")
+        svc.reading.find("DT-2026-9999")
     assert denied.value.key == "topics.unknown_receipt"
 
 
@@ -402,20 +411,20 @@ def test_the_assignee_corrects_the_category(world):
     """Issue 4: a one-shot topic lands in 其他 unless its text names a category; the assignee
     (and only the assignee) puts it where it belongs, with the owner and due date kept."""
     svc = world.topics
-    topic = svc.file(who(world, RES1), "村委会的会议记录能不能公开一下？")
+    topic = svc.filing.file(who(world, RES1), "村委会的会议记录能不能公开一下？")
     assert topic.category == "other"
     owner = topic.assignee_id
     with pytest.raises(Denied) as refused:
-        svc.recategorize(who(world, RES1), topic, "工程")
+        svc.categories.recategorize(who(world, RES1), topic, "工程")
     assert refused.value.key == "topics.not_yours"
     with pytest.raises(Denied) as refused:
-        svc.recategorize(who(world, owner), topic, "天气")
+        svc.categories.recategorize(who(world, owner), topic, "天气")
     assert refused.value.key == "topics.bad_category"
     before = snapshot(world)
     with pytest.raises(Denied):
-        svc.recategorize(who(world, owner), topic, "其他")
+        svc.categories.recategorize(who(world, owner), topic, "其他")
     assert snapshot(world) == before
-    moved = svc.recategorize(who(world, owner), topic, "工程", ReplyTo(owner))
+    moved = svc.categories.recategorize(who(world, owner), topic, "工程", ReplyTo(owner))
     assert (moved.category, moved.assignee_id, moved.due_date) == (
         "project", owner, topic.due_date,
     )  # fmt: skip

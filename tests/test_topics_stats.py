@@ -42,7 +42,7 @@ def data(world):  # noqa: F811
         return action()
 
     def file(day, user, text):
-        return on(day, lambda: svc.file(who(world, user), text))
+        return on(day, lambda: svc.filing.file(who(world, user), text))
 
     t6 = file(date(2026, 9, 28), RES_HEXI, "河西村去年的账目")  # Q3, due 16 Oct
     t1 = file(date(2026, 10, 12), RES1, "请公开财务收支")  # due 26 Oct
@@ -55,22 +55,40 @@ def data(world):  # noqa: F811
 
     official = {t1: ACCOUNTANT, t2: HEAD, t3: HEAD}
     for topic, day in ((t1, date(2026, 10, 14)), (t2, date(2026, 10, 28))):
-        on(day, lambda t=topic: svc.answer(who(world, official[t]), t, "答复内容见公开栏"))
-    on(date(2026, 10, 20), lambda: svc.decline(who(world, HEAD), t3, "privacy", "涉及个人隐私"))
-    on(date(2026, 10, 12), lambda: svc.answer(who(world, HEXI_OFFICIAL), t5, "当天答复了"))
-    on(date(2026, 10, 15), lambda: svc.answer(who(world, HEXI_OFFICIAL), t6, "账目已公开"))
-    on(date(2026, 10, 13), lambda: svc.answer(who(world, HEXI_OFFICIAL), t8, "第一次答复"))
+        on(
+            day,
+            lambda t=topic: svc.answering.answer(who(world, official[t]), t, "答复内容见公开栏"),
+        )
+    on(
+        date(2026, 10, 20),
+        lambda: svc.answering.decline(who(world, HEAD), t3, "privacy", "涉及个人隐私"),
+    )
+    on(
+        date(2026, 10, 12),
+        lambda: svc.answering.answer(who(world, HEXI_OFFICIAL), t5, "当天答复了"),
+    )
+    on(
+        date(2026, 10, 15),
+        lambda: svc.answering.answer(who(world, HEXI_OFFICIAL), t6, "账目已公开"),
+    )
+    on(
+        date(2026, 10, 13),
+        lambda: svc.answering.answer(who(world, HEXI_OFFICIAL), t8, "第一次答复"),
+    )
 
     def rate(day, user, topic, code):
-        fresh = svc.get(topic.id)
-        return on(day, lambda: svc.rate(who(world, user), fresh, fresh.answer_id, code))
+        fresh = svc.reading.get(topic.id)
+        return on(day, lambda: svc.rating.rate(who(world, user), fresh, fresh.answer_id, code))
 
     rate(date(2026, 10, 15), RES1, t1, "s")
     rate(date(2026, 10, 29), RES2, t2, "b")
     rate(date(2026, 10, 13), RES_HEXI, t5, "s")
     rate(date(2026, 10, 13), RES_HEXI, t8, "u")
-    on(date(2026, 10, 13), lambda: svc.draft_input(who(world, RES_HEXI), "没说清楚流转价格"))
-    on(date(2026, 10, 14), lambda: svc.answer(who(world, HEXI_OFFICIAL), svc.get(t8.id), "补充"))
+    on(date(2026, 10, 13), lambda: svc.forms.draft_input(who(world, RES_HEXI), "没说清楚流转价格"))
+    on(
+        date(2026, 10, 14),
+        lambda: svc.answering.answer(who(world, HEXI_OFFICIAL), svc.reading.get(t8.id), "补充"),
+    )
     rate(date(2026, 10, 14), RES_HEXI, t8, "u")  # second 不满意: escalated
     # Mon 2 Nov, 09:00: t3 and t6 close unrated, t4 is urged automatically.
     world.ticker.run(datetime(2026, 11, 2, 1, 0, tzinfo=UTC))
@@ -79,7 +97,7 @@ def data(world):  # noqa: F811
 
 
 def test_rates_match_the_hand_computation(data):
-    period, rows, total = data.topics.stats(who(data, STAFF), ["2026Q4"])
+    period, rows, total = data.topics.reporting.stats(who(data, STAFF), ["2026Q4"])
     assert (period.first, period.last) == (date(2026, 10, 1), date(2026, 12, 31))
     by_code = {r.code: r for r in rows}
     q, h = by_code["qingshan"], by_code["hexi"]
@@ -100,14 +118,14 @@ def test_rates_match_the_hand_computation(data):
 
 
 def test_officials_see_their_own_village_only(data):
-    _period, rows, _ = data.topics.stats(who(data, ACCOUNTANT), ["2026Q4"])
+    _period, rows, _ = data.topics.reporting.stats(who(data, ACCOUNTANT), ["2026Q4"])
     assert [r.code for r in rows] == ["qingshan"]
     with pytest.raises(Denied):
-        data.topics.stats(who(data, ACCOUNTANT), ["hexi"])
+        data.topics.reporting.stats(who(data, ACCOUNTANT), ["hexi"])
     with pytest.raises(Denied):
-        data.topics.stats(who(data, RES1), [])
+        data.topics.reporting.stats(who(data, RES1), [])
     with pytest.raises(Denied):
-        data.topics.report(who(data, ACCOUNTANT), "2026Q4", "zh-CN")
+        data.topics.reporting.report(who(data, ACCOUNTANT), "2026Q4", "zh-CN")
 
 
 def test_periods():
@@ -137,13 +155,13 @@ def test_chart_is_a_png_with_a_cjk_font(data):
     assert cjk_font() is not None, (
         "no CJK font for the chart's Chinese labels: install Debian's fonts-noto-cjk"
     )
-    period, rows, _ = data.topics.stats(who(data, STAFF), ["2026Q4"])
-    png = data.topics.chart(period, rows, "zh-CN")
+    period, rows, _ = data.topics.reporting.stats(who(data, STAFF), ["2026Q4"])
+    png = data.topics.reporting.chart(period, rows, "zh-CN")
     assert png.startswith(b"\x89PNG") and len(png) > 5000
 
 
 def test_report_has_a_summary_and_one_sheet_per_village(data):
-    _period, content = data.topics.report(who(data, STAFF), "2026Q4", "zh-CN")
+    _period, content = data.topics.reporting.report(who(data, STAFF), "2026Q4", "zh-CN")
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["汇总", "东岭村", "河西村", "青山村"]
     summary = list(book["汇总"].iter_rows(values_only=True))

@@ -191,7 +191,7 @@ async def test_the_full_topic_story_in_the_sandbox_page(browser, seeded, viewpor
         await page.get_by_role("button", name="发送", exact=True).click()
         receipt_message = page.locator(".message:not(.mine)").filter(has_text="DT-")
         await receipt_message.last.wait_for()
-        (topic,) = runtime.services.topics.mine(
+        (topic,) = runtime.services.topics.reading.mine(
             runtime.services.membership.person(RESIDENT.user_id)
         )
         receipt = topic.receipt
@@ -207,7 +207,7 @@ async def test_the_full_topic_story_in_the_sandbox_page(browser, seeded, viewpor
         await page.get_by_label("输入消息").fill(f"/answer {receipt} {STORY_ANSWER}")
         await page.get_by_role("button", name="发送", exact=True).click()
         await page.locator(".message:not(.mine)").filter(has_text="已答复").last.wait_for()
-        assert runtime.services.topics.find(receipt).status == "answered"
+        assert runtime.services.topics.reading.find(receipt).status == "answered"
         await page.locator(".message").last.scroll_into_view_if_needed()
         await screenshot(tab, "web-sandbox-story-2-answered", full_page=False)
 

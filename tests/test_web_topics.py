@@ -1,6 +1,6 @@
 """Point-topic requests on the public board: the feedback wall (回音壁) with filters and pages,
 a topic's page and timeline, what an open topic shows, the index figures, feeds, search and the
-favicon (aiohttp test client, real SQLite, topics driven through the real TopicService).
+favicon (aiohttp test client, real SQLite, topics driven through the real topic services).
 
 `wall_world()` builds the data set reused by the API, stats and browser tests.
 """
@@ -84,66 +84,89 @@ def wall_world(services: Services, clock: Clock) -> World:
 
     answered = on(
         date(2026, 10, 12),
-        lambda: svc.file(
+        lambda: svc.filing.file(
             person(services, RES1),
             f"请公开今年村集体的财务收支明细。我的电话{PHONE}，身份证{ID_NUMBER}",
         ),
     )
-    on(date(2026, 10, 12), lambda: svc.support(person(services, RES2), svc.get(answered.id)), 11)
+    on(
+        date(2026, 10, 12),
+        lambda: svc.supports.support(person(services, RES2), svc.reading.get(answered.id)),
+        11,
+    )
     on(
         date(2026, 10, 14),
-        lambda: svc.answer(
+        lambda: svc.answering.answer(
             person(services, HEAD),
-            svc.get(answered.id),
+            svc.reading.get(answered.id),
             "第三季度财务收支已在公开栏公布，详见 https://cwgk.example.cn/d/1 。",
         ),
     )
-    fresh = svc.get(answered.id)
-    on(date(2026, 10, 15), lambda: svc.rate(person(services, RES1), fresh, fresh.answer_id, "s"))
+    fresh = svc.reading.get(answered.id)
+    on(
+        date(2026, 10, 15),
+        lambda: svc.rating.rate(person(services, RES1), fresh, fresh.answer_id, "s"),
+    )
 
-    declined = on(date(2026, 10, 12), lambda: svc.file(person(services, RES2), EVIL_TOPIC), 11)
+    declined = on(
+        date(2026, 10, 12), lambda: svc.filing.file(person(services, RES2), EVIL_TOPIC), 11
+    )
     on(
         date(2026, 10, 16),
-        lambda: svc.decline(
+        lambda: svc.answering.decline(
             person(services, HEAD),
-            svc.get(declined.id),
+            svc.reading.get(declined.id),
             "privacy",
             "名单涉及个人隐私，<i>不能</i>在网上公开，可到村委会查阅汇总数。",
         ),
     )
 
-    opened = on(date(2026, 10, 9), lambda: svc.file(person(services, RES3), SECRET_OPEN_TEXT))
+    opened = on(
+        date(2026, 10, 9), lambda: svc.filing.file(person(services, RES3), SECRET_OPEN_TEXT)
+    )
     on(
         date(2026, 10, 26),
-        lambda: svc.urge(person(services, 9001), svc.get(opened.id), URGE_NOTE),
+        lambda: svc.tracking.urge(person(services, 9001), svc.reading.get(opened.id), URGE_NOTE),
     )
 
     reopened = on(
-        date(2026, 10, 13), lambda: svc.file(person(services, RES1), "修路工程的预算是多少")
+        date(2026, 10, 13), lambda: svc.filing.file(person(services, RES1), "修路工程的预算是多少")
     )
     on(
         date(2026, 10, 14),
-        lambda: svc.answer(person(services, HEAD), svc.get(reopened.id), "预算为二十万元。"),
+        lambda: svc.answering.answer(
+            person(services, HEAD), svc.reading.get(reopened.id), "预算为二十万元。"
+        ),
         11,
     )
-    fresh = svc.get(reopened.id)
-    on(date(2026, 10, 15), lambda: svc.rate(person(services, RES1), fresh, fresh.answer_id, "u"))
-    on(date(2026, 10, 15), lambda: svc.draft_input(person(services, RES1), "没有说明钱花在哪里"))
+    fresh = svc.reading.get(reopened.id)
+    on(
+        date(2026, 10, 15),
+        lambda: svc.rating.rate(person(services, RES1), fresh, fresh.answer_id, "u"),
+    )
+    on(
+        date(2026, 10, 15),
+        lambda: svc.forms.draft_input(person(services, RES1), "没有说明钱花在哪里"),
+    )
 
-    hexi = on(date(2026, 9, 28), lambda: svc.file(person(services, RES_HEXI), "河西村去年的账目"))
+    hexi = on(
+        date(2026, 9, 28), lambda: svc.filing.file(person(services, RES_HEXI), "河西村去年的账目")
+    )
     on(
         date(2026, 10, 20),
-        lambda: svc.answer(person(services, HEXI_OFFICIAL), svc.get(hexi.id), "账目已经公开。"),
+        lambda: svc.answering.answer(
+            person(services, HEXI_OFFICIAL), svc.reading.get(hexi.id), "账目已经公开。"
+        ),
     )
     clock.set(at(date(2026, 10, 28)))
     return World(
         services,
         clock,
-        svc.get(answered.id),
-        svc.get(declined.id),
-        svc.get(opened.id),
-        svc.get(reopened.id),
-        svc.get(hexi.id),
+        svc.reading.get(answered.id),
+        svc.reading.get(declined.id),
+        svc.reading.get(opened.id),
+        svc.reading.get(reopened.id),
+        svc.reading.get(hexi.id),
     )
 
 

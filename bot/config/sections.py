@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.config import checks, rules
 from bot.config.checks import between, one_of
 from bot.config.schema import Rule, derived, required, setting
+from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from bot.services.topics.text import ROUTE_CATEGORIES
 
 DEFAULT_CATEGORIES = (
     "财务收支",

@@ -14,7 +14,7 @@ from bot.services.disclosures.service import DisclosureService
 from bot.services.membership import MembershipService
 from bot.services.ticks import Ticker
 from bot.services.topics.schedule import TopicSchedule
-from bot.services.topics.service import TopicService
+from bot.services.topics.topic_wing import Topics
 from storage.db import Store
 
 
@@ -23,7 +23,7 @@ class Services:
     ctx: Context
     membership: MembershipService
     ticker: Ticker
-    topics: TopicService
+    topics: Topics
     topic_schedule: TopicSchedule
     disclosures: DisclosureService
 
@@ -32,8 +32,8 @@ class Services:
         """Create every service over one context, and register their scheduled checks."""
         ctx = Context.build(config, store, clock)
         ticker = Ticker()
-        topics = TopicService(ctx)
-        topic_schedule = TopicSchedule(topics)
+        topics = Topics.build(ctx)
+        topic_schedule = TopicSchedule(ctx, topics.rating, topics.tracking)
         topic_schedule.register(ticker)
         disclosures = DisclosureService(ctx)
         ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.topics.text import CATEGORIES, DECLINE_REASONS
+from bot.core.vocabulary import CATEGORIES
+from bot.services.topics.text import DECLINE_REASONS
 from bot.services.topics.wall_pages import RATINGS, WALL_STATUSES
 from bot.web_render.openapi_schema import (
     BOOL,

@@ -8,13 +8,16 @@ from sqlite_utils import Database
 from bot.core.villages import village_name
 from bot.delivery.messages import rows_of
 from bot.i18n import Term
+from bot.services.context import Context
 from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics import notices
-from bot.services.topics.base import Reply, checked_length
+from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.notices import button, category_term
 from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
+from bot.services.topics.topic_posts import post_of
+from bot.services.topics.topic_records import Reply, ack, claim, record
+from bot.services.topics.topic_rules import check_handler, checked_length
 from storage import forms, topic_answers, topics
 from storage.forms import Form
 from storage.topic_answers import Answer
@@ -23,30 +26,39 @@ from storage.topics import Topic
 ATTACHMENT_KINDS = ("photo", "voice", "document")
 
 
-class TopicAnswering(TopicDrafts):
+def check_answer_text(text: str) -> str:
+    """Answer and explanation limits (ANSWER_MIN–ANSWER_MAX characters)."""
+    return checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short")
+
+
+class TopicAnswering:
     """An official's answer or lawful refusal, and who hears of it."""
 
-    def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
-        self._check_handler(person, topic)
-        result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
-        return self._put_draft(person, "answer", topic.id, "text", {}, reply, result)
+    def __init__(self, ctx: Context, drafts: TopicDrafts) -> None:
+        self.ctx = ctx
+        self.drafts = drafts
 
-    def _answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+    def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
+        check_handler(person, topic)
+        result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
+        return self.drafts.put(person, "answer", topic.id, "text", {}, reply, result)
+
+    def answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
-        topic = self.get(draft.subject_id)
-        self._check_handler(person, topic)
+        topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
+        check_handler(person, topic)
         data = dict(draft.data)
         if draft.step == "text":
             if text is None:
                 raise Denied("topics.form.need_text")
-            data["text"] = self._check_answer_text(text)
+            data["text"] = check_answer_text(text)
             data.setdefault("link", find_link(text))
         else:
             link = find_link(text) if text else None
             if text and link and text.strip() == link:
                 data["link"] = link
             elif text:
-                data["text"] = self._check_answer_text(text)
+                data["text"] = check_answer_text(text)
                 data["link"] = find_link(text) or data.get("link")
             if media is not None:
                 if media[0] not in ATTACHMENT_KINDS:
@@ -62,11 +74,7 @@ class TopicAnswering(TopicDrafts):
             },
             rows_of([submit_row(person.language)]),
         )
-        return self._put_draft(person, "answer", topic.id, "extra", data, given.reply, result)
-
-    @staticmethod
-    def _check_answer_text(text: str) -> str:
-        return checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short")
+        return self.drafts.put(person, "answer", topic.id, "extra", data, given.reply, result)
 
     def answer(
         self,
@@ -78,15 +86,15 @@ class TopicAnswering(TopicDrafts):
         reply: ReplyTo | None = None,
     ) -> Topic:
         """Answer a topic (PT-04, PT-11): requester told with rating buttons, wall post."""
-        self._check_handler(person, topic)
-        text = self._check_answer_text(text)
+        check_handler(person, topic)
+        text = check_answer_text(text)
         link = link or find_link(text)
         if topic.joint and not link:
             raise Denied("topics.joint_needs_link", receipt=topic.receipt)  # 联名点题
         return self._respond(person, topic, "answer", None, text, link, attachment, reply)
 
     def start_decline(self, person: Person, topic: Topic) -> Reply:
-        self._check_handler(person, topic)
+        check_handler(person, topic)
         rows = [
             [button(person.language, f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")]
             for r in DECLINE_REASONS
@@ -96,7 +104,7 @@ class TopicAnswering(TopicDrafts):
     def choose_reason(
         self, person: Person, topic: Topic, reason: str, reply: ReplyTo | None = None
     ) -> Reply:
-        self._check_handler(person, topic)
+        check_handler(person, topic)
         if reason not in DECLINE_REASONS:
             raise Denied("topics.stale")
         key = (
@@ -106,10 +114,10 @@ class TopicAnswering(TopicDrafts):
         )
         result = Reply(key, {"reason": Term(f"topics.reason.{reason}")})
         data = {"reason": reason}
-        return self._put_draft(person, "decline", topic.id, "text", data, reply, result)
+        return self.drafts.put(person, "decline", topic.id, "text", data, reply, result)
 
-    def _decline_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
-        topic = self.get(draft.subject_id)
+    def decline_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+        topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
         topic = self.decline(person, topic, draft.data["reason"], given.text, given.reply)
         return Reply("topics.declined_ack", {"receipt": topic.receipt})
 
@@ -123,10 +131,10 @@ class TopicAnswering(TopicDrafts):
     ) -> Topic:
         """Refuse with a lawful reason and an explanation (PT-10, SEC-01..03, SEC-07, FCR-02).
         Refusals are public on the wall like answers."""
-        self._check_handler(person, topic)
+        check_handler(person, topic)
         if reason not in DECLINE_REASONS:
             raise Denied("topics.bad_reason")
-        explanation = self._check_answer_text(explanation)
+        explanation = check_answer_text(explanation)
         if len(explanation) < TEXT_MIN:
             raise Denied("topics.answer_too_short", minimum=TEXT_MIN)
         link = find_link(explanation)
@@ -145,13 +153,12 @@ class TopicAnswering(TopicDrafts):
         attachment: tuple[str, str] | None,
         reply: ReplyTo | None,
     ) -> Topic:
-        now = self.now()
-        today = self.local_date(now)
-        on_time = today <= topic.due_date
+        now = self.ctx.now()
+        on_time = self.ctx.local_date(now) <= topic.due_date
         status = "answered" if kind == "answer" else "declined"
-        with self.store.transaction() as db:
-            post = self.post_of(db, person.user_id, topic.village_code)
-            self._claim(db, person, topic, now)
+        with self.ctx.store.transaction() as db:
+            post = post_of(self.ctx, db, person.user_id, topic.village_code)
+            claim(self.ctx, db, person, topic, now)
             answer_id = topic_answers.add_answer(
                 db,
                 topic_id=topic.id,
@@ -171,25 +178,25 @@ class TopicAnswering(TopicDrafts):
                 raise Denied("topics.not_open", receipt=topic.receipt)
             forms.delete(db, person.user_id, "topics")
             after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
-            event = self._event(db, person.user_id, f"topic.{status}", topic, after)
+            event = record(db, person.user_id, f"topic.{status}", topic, after)
             answer = topic_answers.answer(db, answer_id)
             self._tell_requester(db, event, topic, answer)
             self._post_to_wall(db, event, topic, answer)
-            ack = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"
-            self._ack(db, event, reply, person, ack, receipt=topic.receipt)
+            ack_key = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"
+            ack(db, event, reply, person, ack_key, receipt=topic.receipt)
             return topics.get(db, topic.id)
 
-    def _answer_params(self, topic: Topic, answer: Answer) -> dict:
+    def _answer_params(self, db: Database, topic: Topic, answer: Answer) -> dict:
         return {
             "receipt": topic.receipt,
-            "village": village_name(self.store.db, topic.village_code),
+            "village": village_name(db, topic.village_code),
             "category": category_term(topic.category),
             "answer": answer.text,
             "link": answer.link or "—",
             "reason": Term(f"topics.reason.{answer.reason or 'none'}"),
             "post": answer.by_post,
-            "filed": self.local_date(topic.filed_at).isoformat(),
-            "answered": self.local_date(answer.at).isoformat(),
+            "filed": self.ctx.local_date(topic.filed_at).isoformat(),
+            "answered": self.ctx.local_date(answer.at).isoformat(),
             "timely": Term("topics.wall.on_time" if answer.on_time else "topics.wall.late"),
         }
 
@@ -200,27 +207,27 @@ class TopicAnswering(TopicDrafts):
             db,
             f"a{event}:requester",
             topic.requester_id,
-            self.language,
+            self.ctx.default_language,
             key,
             buttons=notices.rating_buttons(topic.id, answer.id),
             question=topic.text,
-            days=self.limits.auto_close_days,
-            **self._answer_params(topic, answer),
+            days=self.ctx.config.topics.auto_close_days,
+            **self._answer_params(db, topic, answer),
         )
 
     def _post_to_wall(self, db: Database, event: int, topic: Topic, answer: Answer) -> None:
         """回音壁 (PT-01, PT-04, cn-practice §4.4): question masked, never the requester."""
-        chat_id = self.limits.wall_chat_id
+        chat_id = self.ctx.config.topics.wall_chat_id
         if chat_id is None:
             return
         key = "topics.wall.answer" if answer.kind == "answer" else "topics.wall.decline"
-        params = self._answer_params(topic, answer)
+        params = self._answer_params(db, topic, answer)
         params["answer"] = mask_text(answer.text)
         notices.to_chat(
             db,
             f"a{event}:wall",
             chat_id,
-            self.language,
+            self.ctx.default_language,
             key,
             buttons=notices.support_buttons(topic.id),
             question=mask_text(topic.text),

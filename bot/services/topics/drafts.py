@@ -7,10 +7,11 @@ import uuid
 from dataclasses import dataclass
 
 from bot.delivery.messages import Button
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.base import Reply, TopicBase
 from bot.services.topics.notices import button
-from storage import audit, forms
+from bot.services.topics.topic_records import Reply, tell
+from storage import forms
 from storage.forms import Form
 
 
@@ -35,25 +36,13 @@ def stored_pair(data: dict, kind_key: str, file_key: str) -> tuple[str, str] | N
     return (data[kind_key], data[file_key]) if data.get(kind_key) else None
 
 
-class TopicDrafts(TopicBase):
-    """Saving, reading and cancelling the form in progress."""
+class TopicDrafts:
+    """Saving and reading the form in progress, for the concerns whose steps it holds."""
 
-    def has_draft(self, user_id: int) -> bool:
-        return forms.exists(self.store.db, user_id, "topics")
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
-    def cancel_draft(self, person: Person, reply: ReplyTo | None = None) -> bool:
-        """/cancel: drop the form in progress; False when there was none."""
-        if not self.has_draft(person.user_id):
-            return False
-        with self.store.transaction() as db:
-            forms.delete(db, person.user_id, "topics")
-            event = audit.record(
-                db, person.user_id, "topic.form_cancelled", f"user:{person.user_id}"
-            )
-            self._ack(db, event, reply, person, "common.cancelled")
-        return True
-
-    def _put_draft(
+    def put(
         self,
         person: Person,
         kind: str,
@@ -64,16 +53,17 @@ class TopicDrafts(TopicBase):
         result: Reply,
     ) -> Reply:
         """Save one step of a form and queue its next question in the same transaction."""
-        now = self.now()
-        with self.store.transaction() as db:
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             forms.put(db, person.user_id, "topics", kind, step, data, now, subject_id=topic_id)
             # No audit event for a form step; the step and its question commit together with
             # the update's "done" mark, so a fresh unique key is enough (DESIGN §7).
-            self._tell(db, f"form:{person.user_id}:{uuid.uuid4().hex}", reply, person, result)
+            tell(db, f"form:{person.user_id}:{uuid.uuid4().hex}", reply, person, result)
         return result
 
-    def _draft(self, person: Person, kind: str | None = None) -> Form:
-        draft = forms.get(self.store.db, person.user_id, "topics")
+    def current(self, person: Person, kind: str | None = None) -> Form:
+        """The person's open form (of `kind`, when given), or the stale refusal."""
+        draft = forms.get(self.ctx.store.db, person.user_id, "topics")
         if draft is None or (kind is not None and draft.kind != kind):
             raise Denied("topics.stale")
         return draft

@@ -4,41 +4,54 @@ township staff approve (within the hard cap, TL-02) or refuse."""
 from __future__ import annotations
 
 from bot.core.villages import village_name
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics import notices
-from bot.services.topics.base import Reply
+from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, TEXT_MIN
+from bot.services.topics.topic_posts import post_of
+from bot.services.topics.topic_records import Reply, ack, record, tell
+from bot.services.topics.topic_rules import check_handler, deadline, require_open
 from storage import forms, members, topic_extensions, topics
 from storage.forms import Form
 from storage.topics import Topic
 
 
-class TopicExtensions(TopicDrafts):
+class TopicExtensions:
     """Asking for, and deciding on, a later due date."""
+
+    def __init__(self, ctx: Context, drafts: TopicDrafts) -> None:
+        self.ctx = ctx
+        self.drafts = drafts
 
     def start_extension(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
         self._check_extension_allowed(person, topic)
         result = Reply(
             "topics.form.extend",
-            {"receipt": topic.receipt, "maximum": self.limits.extension_max_working_days},
+            {
+                "receipt": topic.receipt,
+                "maximum": self.ctx.config.topics.extension_max_working_days,
+            },
         )
-        return self._put_draft(person, "extend", topic.id, "text", {}, reply, result)
+        return self.drafts.put(person, "extend", topic.id, "text", {}, reply, result)
 
     def _check_extension_allowed(self, person: Person, topic: Topic) -> None:
-        self._check_handler(person, topic)
+        check_handler(person, topic)
         if topic.extended:
             raise Denied("topics.already_extended", receipt=topic.receipt)
         if any(
-            e.status == "pending" for e in topic_extensions.extensions_of(self.store.db, topic.id)
+            e.status == "pending"
+            for e in topic_extensions.extensions_of(self.ctx.store.db, topic.id)
         ):
             raise Denied("topics.extension_pending", receipt=topic.receipt)
 
-    def _extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+    def extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         parts = (given.text or "").split(maxsplit=1)
         if len(parts) < 2 or not parts[0].isdigit():
-            raise Denied("topics.extend_usage", maximum=self.limits.extension_max_working_days)
-        topic = self.get(draft.subject_id)
+            raise Denied(
+                "topics.extend_usage", maximum=self.ctx.config.topics.extension_max_working_days
+            )
+        topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
         self.request_extension(person, topic, int(parts[0]), parts[1], given.reply)
         return Reply("topics.extension_requested_ack", {"days": int(parts[0])})
 
@@ -47,37 +60,37 @@ class TopicExtensions(TopicDrafts):
     ) -> Topic:
         """One extension of at most N more working days, with a reason (TL-04, PT-09)."""
         self._check_extension_allowed(person, topic)
-        maximum = self.limits.extension_max_working_days
+        maximum = self.ctx.config.topics.extension_max_working_days
         if not 1 <= days <= maximum:
             raise Denied("topics.extend_days", maximum=maximum)
         reason = reason.strip()
         if len(reason) < TEXT_MIN or len(reason) > NOTE_MAX:
             raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
-        now = self.now()
-        with self.store.transaction() as db:
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             extension_id = topic_extensions.request_extension(
                 db, topic.id, person.user_id, days, reason, now
             )
             forms.delete(db, person.user_id, "topics")
             after = {"days": days, "reason": reason}
-            event = self._event(db, person.user_id, "topic.extension_requested", topic, after)
+            event = record(db, person.user_id, "topic.extension_requested", topic, after)
             for staff in members.township_staff(db):
                 notices.to_person(
                     db,
                     f"a{event}:ask:{staff.user_id}",
                     staff.user_id,
-                    self.language,
+                    self.ctx.default_language,
                     "topics.extension_request",
                     buttons=notices.extension_buttons(extension_id),
                     receipt=topic.receipt,
-                    village=village_name(self.store.db, topic.village_code),
-                    post=self.post_of(db, person.user_id, topic.village_code),
+                    village=village_name(db, topic.village_code),
+                    post=post_of(self.ctx, db, person.user_id, topic.village_code),
                     days=days,
                     reason=reason,
                     due=topic.due_date.isoformat(),
                     text=topic.text,
                 )
-            self._ack(db, event, reply, person, "topics.extension_requested_ack", days=days)
+            ack(db, event, reply, person, "topics.extension_requested_ack", days=days)
             return topics.get(db, topic.id)
 
     def decide_extension(
@@ -85,18 +98,17 @@ class TopicExtensions(TopicDrafts):
     ) -> Reply:
         """Township staff approve (new due date, hard cap TL-02) or refuse an extension."""
         person.require("township")
-        db = self.store.db
-        extension = topic_extensions.extension(db, extension_id)
+        extension = topic_extensions.extension(self.ctx.store.db, extension_id)
         if extension is None or extension.status != "pending":
             raise Denied("topics.extension_decided")
-        topic = self.get(extension.topic_id)
-        self._require_open(topic)
-        now = self.now()
-        with self.store.transaction() as db:
+        topic = topic_lookup.get(self.ctx.store.db, extension.topic_id)
+        require_open(topic)
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             new_due = None
             if approve:
-                cycle_start = self.local_date(topic.cycle_start)
-                due = self._deadline(db, topic.due_date, extension.days, now, cycle_start)
+                cycle_start = self.ctx.local_date(topic.cycle_start)
+                due = deadline(self.ctx, db, topic.due_date, extension.days, now, cycle_start)
                 new_due = max(due, topic.due_date)
             status = "approved" if approve else "refused"
             if not topic_extensions.decide_extension(
@@ -106,7 +118,7 @@ class TopicExtensions(TopicDrafts):
             if new_due is not None:
                 topics.set_due(db, topic.id, new_due, now, extended=True)
             due = (new_due or topic.due_date).isoformat()
-            event = self._event(
+            event = record(
                 db,
                 person.user_id,
                 "topic.extended" if approve else "topic.extension_refused",
@@ -117,7 +129,7 @@ class TopicExtensions(TopicDrafts):
                 db,
                 f"a{event}:official",
                 extension.requested_by,
-                self.language,
+                self.ctx.default_language,
                 "topics.extension_approved" if approve else "topics.extension_refused",
                 receipt=topic.receipt,
                 due=due,
@@ -127,7 +139,7 @@ class TopicExtensions(TopicDrafts):
                     db,
                     f"a{event}:requester",
                     topic.requester_id,
-                    self.language,
+                    self.ctx.default_language,
                     "topics.extension_requester",
                     receipt=topic.receipt,
                     due=new_due.isoformat(),
@@ -135,5 +147,5 @@ class TopicExtensions(TopicDrafts):
                 )
             key = "topics.extension_approved_ack" if approve else "topics.extension_refused_ack"
             result = Reply(key, {"receipt": topic.receipt, "due": due})
-            self._tell(db, f"a{event}:answer", reply, person, result)
+            tell(db, f"a{event}:answer", reply, person, result)
         return result

@@ -7,15 +7,19 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.vocabulary import CATEGORIES
 from bot.delivery.messages import rows_of
 from bot.i18n import Term
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
-from bot.services.topics.base import Reply, checked_length
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.notices import button, category_term
-from bot.services.topics.routing import TopicRouting
-from bot.services.topics.text import CATEGORIES, TEXT_MAX, TEXT_MIN, classify, format_receipt
+from bot.services.topics.routing import Route, TopicRouting
+from bot.services.topics.text import TEXT_MAX, TEXT_MIN, classify, format_receipt
+from bot.services.topics.topic_posts import assignee_post
+from bot.services.topics.topic_records import Reply, ack, record
+from bot.services.topics.topic_rules import checked_length, deadline
 from storage import forms, outbox, topics
 from storage.forms import Form
 from storage.topics import Topic
@@ -23,32 +27,37 @@ from storage.topics import Topic
 MEDIA_KINDS = ("photo", "voice")
 
 
-class TopicFiling(TopicDrafts, TopicRouting):
+def check_text(text: str) -> str:
+    """Topic text limits: 5–1000 characters (issue 4 §1)."""
+    return checked_length(text, TEXT_MIN, TEXT_MAX, "topics.too_short")
+
+
+def resident_village(person: Person) -> str:
+    """The village a person files topics for, or a refusal when they are no resident."""
+    code = next((m.village_code for m in person.roles if m.role == "resident"), None)
+    if code is None:
+        raise Denied("topics.not_resident")
+    return code
+
+
+class TopicFiling:
     """A resident's new topic, typed at once or built step by step."""
 
-    def _resident_village(self, person: Person) -> str:
-        code = next((m.village_code for m in person.roles if m.role == "resident"), None)
-        if code is None:
-            raise Denied("topics.not_resident")
-        return code
+    def __init__(self, ctx: Context, drafts: TopicDrafts, routing: TopicRouting) -> None:
+        self.ctx = ctx
+        self.drafts = drafts
+        self.routing = routing
 
     def _check_daily_limit(self, db: Database, person: Person, now: datetime) -> None:
-        since = self.local_start(self.local_date(now))
-        if (
-            topics.count_filed_since(db, person.user_id, since)
-            >= self.limits.daily_limit_per_resident
-        ):
-            raise Denied("topics.daily_limit", limit=self.limits.daily_limit_per_resident)
-
-    @staticmethod
-    def check_text(text: str) -> str:
-        """Topic text limits: 5–1000 characters (issue 4 §1)."""
-        return checked_length(text, TEXT_MIN, TEXT_MAX, "topics.too_short")
+        since = self.ctx.local_start(self.ctx.local_date(now))
+        limit = self.ctx.config.topics.daily_limit_per_resident
+        if topics.count_filed_since(db, person.user_id, since) >= limit:
+            raise Denied("topics.daily_limit", limit=limit)
 
     def start_filing(self, person: Person, reply: ReplyTo | None = None) -> Reply:
         """/topic without text: the guided form starts with category buttons."""
-        self._resident_village(person)
-        self._check_daily_limit(self.store.db, person, self.now())
+        resident_village(person)
+        self._check_daily_limit(self.ctx.store.db, person, self.ctx.now())
         rows = [
             [
                 button(person.language, f"topics.category.{c}", f"tp:cat:{c}")
@@ -59,17 +68,18 @@ class TopicFiling(TopicDrafts, TopicRouting):
         result = Reply(
             "topics.form.category", rows=rows_of([*rows, [submit_row(person.language)[1]]])
         )
-        return self._put_draft(person, "topic", None, "category", {}, reply, result)
+        return self.drafts.put(person, "topic", None, "category", {}, reply, result)
 
     def choose_category(self, person: Person, category: str, reply: ReplyTo | None = None) -> Reply:
-        draft = self._draft(person, "topic")
+        draft = self.drafts.current(person, "topic")
         if category not in CATEGORIES or draft.step != "category":
             raise Denied("topics.stale")
         result = Reply("topics.form.text", {"category": category_term(category)})
         data = {"category": category}
-        return self._put_draft(person, "topic", None, "text", data, reply, result)
+        return self.drafts.put(person, "topic", None, "text", data, reply, result)
 
-    def _topic_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+    def topic_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
+        """One message into the filing form: its text, then an optional photo or voice."""
         text, media = given.text, given.media
         data = dict(draft.data)
         if draft.step in ("category", "text") and text is None:
@@ -77,7 +87,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
         if media is not None and draft.step in ("media", "confirm"):
             text = None  # a caption on the added photo does not replace the request's text
         if text is not None:
-            data["text"] = self.check_text(text)
+            data["text"] = check_text(text)
             data.setdefault("category", classify(data["text"]))
         if media is not None:
             if media[0] not in MEDIA_KINDS:
@@ -98,7 +108,7 @@ class TopicFiling(TopicDrafts, TopicRouting):
                 },
                 rows_of([submit_row(person.language)]),
             )
-        return self._put_draft(person, "topic", None, step, data, given.reply, result)
+        return self.drafts.put(person, "topic", None, step, data, given.reply, result)
 
     def file(
         self,
@@ -109,16 +119,17 @@ class TopicFiling(TopicDrafts, TopicRouting):
         reply: ReplyTo | None = None,
     ) -> Topic:
         """File a topic: receipt (PT-05), routing (PT-03, FCR-01), deadline (TL-01), notices."""
-        village_code = self._resident_village(person)
-        text = self.check_text(text)
+        village_code = resident_village(person)
+        text = check_text(text)
         category = category if category in CATEGORIES else classify(text)
-        now = self.now()
-        today = self.local_date(now)
-        with self.store.transaction() as db:
+        limits = self.ctx.config.topics
+        now = self.ctx.now()
+        today = self.ctx.local_date(now)
+        with self.ctx.store.transaction() as db:
             self._check_daily_limit(db, person, now)
             receipt = format_receipt(today.year, topics.next_number(db, today.year))
-            route = self.route(db, village_code, category)
-            due = self._deadline(db, today, self.limits.answer_working_days, now)
+            route = self.routing.route(db, village_code, category)
+            due = deadline(self.ctx, db, today, limits.answer_working_days, now)
             topic_id = topics.create(
                 db,
                 receipt=receipt,
@@ -136,24 +147,32 @@ class TopicFiling(TopicDrafts, TopicRouting):
             forms.delete(db, person.user_id, "topics")
             topic = topics.get(db, topic_id)
             filed = {"receipt": receipt, "category": category, "due": due.isoformat()}
-            event = self._event(db, person.user_id, "topic.filed", topic, filed)
-            post = self.assignee_post(topic)
-            self._event(db, None, "topic.routed", topic, {"post": post, "rule": route.kind})
-            notices.to_person(
-                db,
-                f"a{event}:receipt",
-                person.user_id,
-                self.language,
-                "topics.receipt",
-                priority=outbox.INTERACTIVE,
-                receipt=receipt,
-                category=category_term(category),
-                post=post,
-                due=due.isoformat(),
-                days=self.limits.answer_working_days,
-                text=text,
-            )
-            for uid in route.recipients:
-                self._feedback_notice(db, f"a{event}:notice:{uid}", uid, topic, "topics.notice")
-            self._ack(db, event, reply, person, "topics.form.submitted", receipt=receipt)
+            event = record(db, person.user_id, "topic.filed", topic, filed)
+            self._tell_filed(db, event, person, topic, route)
+            ack(db, event, reply, person, "topics.form.submitted", receipt=receipt)
         return topic
+
+    def _tell_filed(
+        self, db: Database, event: int, person: Person, topic: Topic, route: Route
+    ) -> None:
+        """The routing event, the requester's receipt (回执) and each handler's notice."""
+        language = self.ctx.default_language
+        post = assignee_post(self.ctx, db, topic)
+        record(db, None, "topic.routed", topic, {"post": post, "rule": route.kind})
+        notices.to_person(
+            db,
+            f"a{event}:receipt",
+            person.user_id,
+            language,
+            "topics.receipt",
+            priority=outbox.INTERACTIVE,
+            receipt=topic.receipt,
+            category=category_term(topic.category),
+            post=post,
+            due=topic.due_date.isoformat(),
+            days=self.ctx.config.topics.answer_working_days,
+            text=topic.text,
+        )
+        for uid in route.recipients:
+            key = f"a{event}:notice:{uid}"
+            notices.feedback_notice(db, key, uid, language, topic, "topics.notice")

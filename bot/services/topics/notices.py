@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from bot.core.villages import village_name
 from bot.delivery.messages import Button, Rows, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
 from storage import outbox
+from storage.topics import Topic
 
 # The buttons of a notice, rendered in the language its reader reads.
 ButtonsFor = Callable[[str], Rows]
@@ -100,3 +102,44 @@ def extension_buttons(extension_id: int) -> ButtonsFor:
 
 def category_term(category: str) -> Term:
     return Term(f"topics.category.{category}")
+
+
+def handler_notice(
+    db: Database,
+    key: str,
+    user_id: int,
+    default_language: str,
+    topic: Topic,
+    text_key: str,
+    **params: object,
+) -> None:
+    """A notice to someone who must act on a topic: its receipt, its text, the handling buttons."""
+    to_person(
+        db,
+        key,
+        user_id,
+        default_language,
+        text_key,
+        buttons=handling_buttons(topic.id),
+        receipt=topic.receipt,
+        text=topic.text,
+        **params,
+    )
+
+
+def feedback_notice(
+    db: Database, key: str, user_id: int, default_language: str, topic: Topic, text_key: str
+) -> None:
+    """限时反馈通知书 (PT-03): the topic, its due date and the handling buttons."""
+    handler_notice(
+        db,
+        key,
+        user_id,
+        default_language,
+        topic,
+        text_key,
+        village=village_name(db, topic.village_code),
+        category=category_term(topic.category),
+        due=topic.due_date.isoformat(),
+        media=Term(f"topics.media.{topic.media_kind or 'none'}"),
+    )

@@ -55,33 +55,47 @@ def workbook(
         cell.font = Font(bold=True)
     start = datetime.combine(period.first, time(0), tz)
     end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
-    columns = [
-        "receipt", "category", "text", "filed_at", "due_date", "status", "answered_at",
-        "on_time", "rating", "supports",
-    ]  # fmt: skip
     for c in rows:
-        sheet = book.create_sheet(c.name[:31] or c.code)
-        sheet.append([label(f"topics.report.col.{h}") for h in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for topic in topics.filed_between(db, start, end, c.code):
-            answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
-            sheet.append(
-                [
-                    topic.receipt,
-                    label(f"topics.category.{topic.category}"),
-                    mask_text(topic.text),
-                    topic.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    topic.due_date.isoformat(),
-                    label(f"topics.status.{topic.status}"),
-                    answer.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if answer else "",
-                    label("topics.report.yes" if answer and answer.on_time else "topics.report.no")
-                    if answer
-                    else "",
-                    label(f"topics.rating.{topic.rating}") if topic.rating else "",
-                    topics.supports(db, topic.id),
-                ]
-            )
+        _village_sheet(book, db, c, (start, end), tz, label)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+_COLUMNS = (
+    "receipt", "category", "text", "filed_at", "due_date", "status", "answered_at",
+    "on_time", "rating", "supports",
+)  # fmt: skip
+
+
+def _village_sheet(
+    book: Workbook,
+    db: Database,
+    counts: Counts,
+    between: tuple[datetime, datetime],
+    tz: ZoneInfo,
+    label: Label,
+) -> None:
+    """One village's sheet: a row per topic filed in the period, by receipt only."""
+    sheet = book.create_sheet(counts.name[:31] or counts.code)
+    sheet.append([label(f"topics.report.col.{h}") for h in _COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for topic in topics.filed_between(db, *between, counts.code):
+        answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
+        sheet.append(
+            [
+                topic.receipt,
+                label(f"topics.category.{topic.category}"),
+                mask_text(topic.text),
+                topic.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                topic.due_date.isoformat(),
+                label(f"topics.status.{topic.status}"),
+                answer.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if answer else "",
+                label("topics.report.yes" if answer and answer.on_time else "topics.report.no")
+                if answer
+                else "",
+                label(f"topics.rating.{topic.rating}") if topic.rating else "",
+                topics.supports(db, topic.id),
+            ]
+        )

@@ -1,26 +1,29 @@
 """/stats and /report for officials and township staff: who may see which village, and the
-figures, chart and workbook the pure topics_stats, topics_chart and topics_report modules make."""
+figures, chart and workbook the pure `stats`, `chart` and `report_xlsx` modules make."""
 
 from __future__ import annotations
 
 from bot.core.periods import Period
 from bot.i18n import Term, t_plain
+from bot.services.context import Context
 from bot.services.people import Denied, Person
-from bot.services.topics.base import TopicBase
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import workbook
 from bot.services.topics.stats import Counts, compute, stats_period
 from storage import villages
 
 
-class TopicReporting(TopicBase):
+class TopicReporting:
     """Statistics, the chart and the XLSX report, each for a period."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def stats(self, person: Person, args: list[str]) -> tuple[Period, list[Counts], Counts]:
         """/stats [village] [period]: township staff see all villages, officials their own."""
         village_code, period_text = None, None
         for arg in args:
-            village = villages.get(self.store.db, arg.strip().lower())
+            village = villages.get(self.ctx.store.db, arg.strip().lower())
             if village is not None:
                 village_code = village.code
             else:
@@ -30,9 +33,9 @@ class TopicReporting(TopicBase):
             if own is None or village_code not in (None, own):
                 raise Denied("denied.role", role=Term("roles.township"))
             village_code = own
-        today = self.local_date(self.now())
+        today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
-        rows, total = compute(self.store.db, period, today, self.config.township.tz, village_code)
+        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz, village_code)
         return period, rows, total
 
     def chart(self, period: Period, rows: list[Counts], language: str) -> bytes:
@@ -48,15 +51,15 @@ class TopicReporting(TopicBase):
     ) -> tuple[Period, bytes]:
         """/report <period>: the XLSX workbook (township staff only)."""
         person.require("township")
-        today = self.local_date(self.now())
+        today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
-        rows, total = compute(self.store.db, period, today, self.config.township.tz)
+        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz)
         data = workbook(
-            self.store.db,
+            self.ctx.store.db,
             period,
             rows,
             total,
-            self.config.township.tz,
+            self.ctx.tz,
             lambda key: t_plain(language, key),
         )
         return period, data

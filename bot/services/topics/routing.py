@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.core.villages import village_name
+from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import Term
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.base import TopicBase
+from bot.services.topics import topic_lookup
 from bot.services.topics.notices import category_term
-from bot.services.topics.text import ROUTE_CATEGORIES, is_head_title
+from bot.services.topics.text import is_head_title
+from bot.services.topics.topic_posts import post_of
+from bot.services.topics.topic_records import ack
+from bot.services.topics.topic_rules import officials, staff_ids
 from storage import audit, members, topic_routes
 
 
@@ -25,31 +30,34 @@ class Route:
     recipients: tuple[int, ...]
 
 
-class TopicRouting(TopicBase):
+class TopicRouting:
     """Choosing a topic's first owner, and the rules that decide it."""
 
-    def _rules(self, db: Database, village_code: str) -> dict[str, int]:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _rules(self, db: Database, code: str) -> dict[str, int]:
         """category (or 'head') → official's user id for one village."""
-        rules = {r.category: r.user_id for r in self.limits.routes if r.village == village_code}
+        rules = {r.category: r.user_id for r in self.ctx.config.topics.routes if r.village == code}
         # /route by township staff wins over the file
-        rules |= topic_routes.routes(db, village_code)
+        rules |= topic_routes.routes(db, code)
         return rules
 
     def route(self, db: Database, village_code: str, category: str) -> Route:
         """Routing rule → village head → every official → township: never nobody (FCR-01)."""
-        officials = self._officials(db, village_code)
-        ids = {m.user_id for m in officials}
+        found = officials(db, village_code)
+        ids = {m.user_id for m in found}
         rules = self._rules(db, village_code)
         if rules.get(category) in ids:
             return Route("route", rules[category], (rules[category],))
         head = rules.get("head") if rules.get("head") in ids else None
         if head is None:
-            head = next((m.user_id for m in officials if is_head_title(m.title)), None)
+            head = next((m.user_id for m in found if is_head_title(m.title)), None)
         if head is not None:
             return Route("head", head, (head,))
-        if officials:
+        if found:
             return Route("officials", None, tuple(sorted(ids)))
-        return Route("township", None, tuple(self._staff_ids(db)))
+        return Route("township", None, tuple(staff_ids(db)))
 
     def set_route(
         self,
@@ -61,12 +69,12 @@ class TopicRouting(TopicBase):
     ) -> Route:
         """/route: township staff name the official for a village's category (or its head)."""
         person.require("township")
-        code = self._village_code(village)
+        code = topic_lookup.village_code(self.ctx.store.db, village)
         if category not in ROUTE_CATEGORIES:
             raise Denied("topics.route_usage")
         ref = member_ref.strip().lstrip("#")
-        now = self.now()
-        with self.store.transaction() as db:
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             if ref in ("-", "clear"):
                 topic_routes.clear_route(db, code, category)
                 user_id = None
@@ -84,23 +92,23 @@ class TopicRouting(TopicBase):
                 village_code=code,
                 after={"user_id": user_id},
             )
-            self._ack(
+            ack(
                 db,
                 event,
                 reply,
                 person,
                 "topics.route.set" if user_id else "topics.route.cleared",
-                village=village_name(self.store.db, code),
+                village=village_name(db, code),
                 category=category_term(category)
                 if category != "head"
                 else Term("topics.route.head"),
-                post=self.post_of(db, user_id, code) if user_id else "—",
+                post=post_of(self.ctx, db, user_id, code) if user_id else "—",
             )
             return Route("route" if user_id else "cleared", user_id, ())
 
     def routes(self, person: Person, village: str) -> dict[str, str]:
         """category → post, for /route <village>."""
         person.require("township")
-        code = self._village_code(village)
-        db = self.store.db
-        return {c: self.post_of(db, uid, code) for c, uid in self._rules(db, code).items()}
+        db = self.ctx.store.db
+        code = topic_lookup.village_code(db, village)
+        return {c: post_of(self.ctx, db, uid, code) for c, uid in self._rules(db, code).items()}

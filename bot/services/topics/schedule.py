@@ -13,8 +13,10 @@ from bot.core.villages import village_name
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify
+from bot.services.context import Context
 from bot.services.ticks import Ticker
-from bot.services.topics.service import TopicService
+from bot.services.topics.rating import TopicRating
+from bot.services.topics.tracking import TopicTracking
 from storage import members, once_marks, outbox, topics
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
@@ -27,25 +29,26 @@ DigestSection = Callable[[Database, date], list[tuple[str, dict]]]
 class TopicSchedule:
     """The topic checks the ticker runs every minute."""
 
-    def __init__(self, service: TopicService) -> None:
-        self.service = service
+    def __init__(self, ctx: Context, rating: TopicRating, tracking: TopicTracking) -> None:
+        self.ctx = ctx
+        self.rating = rating
+        self.tracking = tracking
         self.sections: list[DigestSection] = []
 
     def register(self, ticker: Ticker) -> None:
-        ticker.register("topics.auto_close", self.service.auto_close)
+        ticker.register("topics.auto_close", self.rating.auto_close)
         ticker.register("topics.auto_urge", self.auto_urge)
         ticker.register("topics.digest", self.digest)
 
     def _after_digest_time(self, now: datetime) -> bool:
-        hour, minute = self.service.limits.digest_hour_minute
-        local = now.astimezone(self.service.config.township.tz)
-        return local.time() >= time(hour, minute)
+        hour, minute = self.ctx.config.topics.digest_hour_minute
+        return now.astimezone(self.ctx.tz).time() >= time(hour, minute)
 
     def auto_urge(self, now: datetime) -> list[str]:
         """Overdue topics are urged once a day, in the morning with the digest (URG-01)."""
         if not self._after_digest_time(now):
             return []
-        return self.service.auto_urge(now)
+        return self.tracking.auto_urge(now)
 
     def digest(self, now: datetime) -> int:
         """The daily digest to township staff, once a day at digest time (URG-07, URG-10).
@@ -54,19 +57,19 @@ class TopicSchedule:
         to report sends nothing. Returns how many digests were queued now."""
         if not self._after_digest_time(now):
             return 0
-        service = self.service
-        today = service.local_date(now)
-        if once_marks.marked(service.store.db, f"topics.digest.{today}"):
+        store = self.ctx.store
+        today = self.ctx.local_date(now)
+        if once_marks.marked(store.db, f"topics.digest.{today}"):
             return 0
-        lines, news = self._lines(service.store.db, today, now)
-        with service.store.transaction() as tx:
+        lines, news = self._lines(store.db, today, now)
+        with store.transaction() as tx:
             if not once_marks.mark(tx, f"topics.digest.{today}", now):
                 return 0
             if not news:
                 return 0
             staff = [m.user_id for m in members.township_staff(tx)]
             for uid in staff:
-                language = notify.language_of(tx, uid, service.language)
+                language = notify.language_of(tx, uid, self.ctx.default_language)
                 # Each line is rendered by t(), which escapes its parameters.
                 text = "\n".join(
                     [t(language, "topics.digest.header", date=today.isoformat())]
@@ -86,21 +89,22 @@ class TopicSchedule:
         late = [t for t in open_topics if t.due_date < today]
         escalated = topics.escalated_since(db, since)
         lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
-        lines += [("topics.digest.item", self._item(t, today)) for t in new]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in new]
         lines.append(("topics.digest.due_today", {"count": len(due_today)}))
-        lines += [("topics.digest.item", self._item(t, today)) for t in due_today]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in due_today]
         lines.append(("topics.digest.overdue", {"count": len(late)}))
-        lines += [("topics.digest.late_item", self._item(t, today)) for t in late]
+        lines += [("topics.digest.late_item", _item(db, t, today)) for t in late]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
-        lines += [("topics.digest.item", self._item(t, today)) for t in escalated]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in escalated]
         extra = [line for section in self.sections for line in section(db, today)]
         news = bool(new or due_today or late or escalated or extra)
         return lines + extra, news
 
-    def _item(self, topic: topics.Topic, today: date) -> dict:
-        return {
-            "receipt": topic.receipt,
-            "village": village_name(self.service.store.db, topic.village_code),
-            "due": topic.due_date.isoformat(),
-            "late": (today - topic.due_date).days,
-        }
+
+def _item(db: Database, topic: topics.Topic, today: date) -> dict:
+    return {
+        "receipt": topic.receipt,
+        "village": village_name(db, topic.village_code),
+        "due": topic.due_date.isoformat(),
+        "late": (today - topic.due_date).days,
+    }

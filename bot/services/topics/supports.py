@@ -9,18 +9,24 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.core.villages import village_name
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices
-from bot.services.topics.base import Reply, TopicBase
+from bot.services.topics.topic_records import Reply, record, tell
+from bot.services.topics.topic_rules import handlers_of, staff_ids
 from storage import members, topics
 from storage.topics import Topic
 
 
-class TopicSupports(TopicBase):
+class TopicSupports:
     """Counting supports and turning a topic joint."""
 
-    def supports(self, topic: Topic) -> int:
-        return topics.supports(self.store.db, topic.id)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def count(self, topic: Topic) -> int:
+        """How many residents have supported the topic (附议)."""
+        return topics.supports(self.ctx.store.db, topic.id)
 
     def support(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
         """附议: residents of the same village, once each; at the threshold → 联名点题."""
@@ -30,34 +36,36 @@ class TopicSupports(TopicBase):
             raise Denied("topics.support_own")
         if topic.status == "closed":
             raise Denied("topics.not_open", receipt=topic.receipt)
-        now = self.now()
-        with self.store.transaction() as db:
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             if not topics.add_support(db, topic.id, person.user_id, now):
                 raise Denied("topics.support_twice", receipt=topic.receipt)
             count = topics.supports(db, topic.id)
-            event = self._event(db, person.user_id, "topic.supported", topic, {"supports": count})
+            event = record(db, person.user_id, "topic.supported", topic, {"supports": count})
             residents = members.residents_count(db, topic.village_code)
-            threshold = max(1, math.ceil(residents * self.limits.joint_threshold_ratio))
+            threshold = max(1, math.ceil(residents * self.ctx.config.topics.joint_threshold_ratio))
             if count >= threshold and not topic.joint:
                 self._make_joint(db, event, topic, count, now)
             result = Reply("topics.supported_ack", {"receipt": topic.receipt, "count": count})
-            self._tell(db, f"a{event}:answer", reply, person, result)
+            tell(db, f"a{event}:answer", reply, person, result)
         return result
 
-    def _make_joint(self, db: Database, event: int, topic: Topic, count: int, now: datetime):
+    def _make_joint(
+        self, db: Database, event: int, topic: Topic, count: int, now: datetime
+    ) -> None:
         """联名点题 (cn-practice §4.1: ≥1/10 of villagers): must be answered by a disclosure."""
         topics.set_joint(db, topic.id, now)
-        self._event(db, None, "topic.joint", topic, {"supports": count})
-        people = set(self._handlers(db, topic)) | set(self._staff_ids(db))
+        record(db, None, "topic.joint", topic, {"supports": count})
+        people = set(handlers_of(db, topic)) | set(staff_ids(db))
         for uid in sorted(people):
             notices.to_person(
                 db,
                 f"a{event}:joint:{uid}",
                 uid,
-                self.language,
+                self.ctx.default_language,
                 "topics.joint_notice",
                 receipt=topic.receipt,
-                village=village_name(self.store.db, topic.village_code),
+                village=village_name(db, topic.village_code),
                 count=count,
                 text=topic.text,
             )

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 
-# cn-practice §7.5: free text + category (财务/补贴/低保/工程/土地/其他).
-CATEGORIES = ("finance", "subsidy", "lowincome", "project", "land", "other")
-# A routing rule may also name the village head, who gets every category without a rule.
-ROUTE_CATEGORIES = (*CATEGORIES, "head")
+from bot.core.vocabulary import CATEGORIES
+
 OTHER = "other"
 # Words that clearly name one category; a text naming none or several stays 其他 (issue 4 §1).
 KEYWORDS: dict[str, tuple[str, ...]] = {

@@ -7,74 +7,78 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.services.context import Context
 from bot.services.people import Person, ReplyTo
-from bot.services.topics import notices
-from bot.services.topics.base import TopicBase
+from bot.services.topics import notices, topic_lookup
 from bot.services.topics.text import NOTE_MAX
+from bot.services.topics.topic_records import ack, record
+from bot.services.topics.topic_rules import handlers_of, require_open
 from storage import topics
 from storage.topics import Topic
 
 
-class TopicTracking(TopicBase):
+class TopicTracking:
     """What township staff watch over, and how they push it along."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def pending(self, person: Person, village_code: str | None) -> list[Topic]:
         """Township tracking (URG-03): every open topic, or one village's."""
         person.require("township")
-        code = self._village_code(village_code)
-        return topics.open_topics(self.store.db, code)
+        db = self.ctx.store.db
+        return topics.open_topics(db, topic_lookup.village_code(db, village_code))
 
     def overdue(self, person: Person, village_code: str | None) -> list[Topic]:
         """Open topics past their due date (STAT-05)."""
         person.require("township")
-        code = self._village_code(village_code)
-        return topics.overdue(self.store.db, self.local_date(self.now()), code)
+        db = self.ctx.store.db
+        code = topic_lookup.village_code(db, village_code)
+        return topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
 
     def urge(
         self, person: Person, topic: Topic, note: str | None, reply: ReplyTo | None = None
     ) -> Topic:
         """督办 by township staff (URG-01, URG-05): recorded and shown in the history."""
         person.require("township")
-        self._require_open(topic)
+        require_open(topic)
         note = (note or "").strip()[:NOTE_MAX] or None
-        now = self.now()
-        with self.store.transaction() as db:
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
             topics.add_urge(db, topic.id, person.user_id, note, now)
             after = {"note": note, "auto": False}
-            event = self._event(db, person.user_id, "topic.urged", topic, after)
+            event = record(db, person.user_id, "topic.urged", topic, after)
             self._urge_notice(db, event, topic, note)
-            self._ack(db, event, reply, person, "topics.urged_ack", receipt=topic.receipt)
+            ack(db, event, reply, person, "topics.urged_ack", receipt=topic.receipt)
         return topic
 
     def _urge_notice(self, db: Database, event: int, topic: Topic, note: str | None) -> None:
-        for uid in self._handlers(db, topic):
-            notices.to_person(
+        for uid in handlers_of(db, topic):
+            notices.handler_notice(
                 db,
                 f"a{event}:urge:{uid}",
                 uid,
-                self.language,
+                self.ctx.default_language,
+                topic,
                 "topics.urge_notice",
-                buttons=notices.handling_buttons(topic.id),
-                receipt=topic.receipt,
-                text=topic.text,
                 due=topic.due_date.isoformat(),
                 note=note or "—",
             )
 
     def auto_urge(self, now: datetime) -> list[str]:
         """Topics past due are urged once a day automatically (URG-01, cn-practice §4.5)."""
-        today = self.local_date(now)
-        done = topics.auto_urged_on(self.store.db, today)
+        today = self.ctx.local_date(now)
+        done = topics.auto_urged_on(self.ctx.store.db, today)
         urged = []
-        for topic in topics.overdue(self.store.db, today):
+        for topic in topics.overdue(self.ctx.store.db, today):
             if topic.id in done:
                 continue
-            with self.store.transaction() as db:
+            with self.ctx.store.transaction() as db:
                 if topics.add_urge(db, topic.id, None, None, now, auto_day=today) is None:
                     continue
                 late = (today - topic.due_date).days
                 after = {"note": None, "auto": True, "days_late": late}
-                event = self._event(db, None, "topic.urged", topic, after)
+                event = record(db, None, "topic.urged", topic, after)
                 self._urge_notice(db, event, topic, None)
             urged.append(topic.receipt)
         return urged

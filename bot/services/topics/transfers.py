@@ -4,20 +4,27 @@ first owner of record stays (FCR-01, FCR-04)."""
 from __future__ import annotations
 
 from bot.delivery.messages import Button, rows_of
+from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.base import Reply, TopicBase
+from bot.services.topics.notices import feedback_notice
+from bot.services.topics.topic_posts import post_of
+from bot.services.topics.topic_records import Reply, ack, claim, record
+from bot.services.topics.topic_rules import check_handler, officials
 from storage import members, topics
 from storage.topics import Topic
 
 
-class TopicTransfers(TopicBase):
+class TopicTransfers:
     """Choosing the new assignee and moving the topic to them."""
 
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
     def transfer_targets(self, person: Person, topic: Topic) -> Reply:
-        self._check_handler(person, topic)
+        check_handler(person, topic)
         others = [
             m
-            for m in self._officials(self.store.db, topic.village_code)
+            for m in officials(self.ctx.store.db, topic.village_code)
             if m.user_id != person.user_id
         ]
         if not others:
@@ -33,31 +40,31 @@ class TopicTransfers(TopicBase):
     ) -> Topic:
         """Hand over to another official of the village (FCR-02: transfer, never drop);
         the first owner of record stays (FCR-01, FCR-04)."""
-        self._check_handler(person, topic)
-        db = self.store.db
-        officials = {m.user_id: m for m in self._officials(db, topic.village_code)}
+        check_handler(person, topic)
+        db = self.ctx.store.db
+        pool = {m.user_id: m for m in officials(db, topic.village_code)}
         member = None
         ref = str(target).strip().lstrip("#")
         if isinstance(target, int):
-            member = officials.get(target)
+            member = pool.get(target)
         elif ref.isdigit():
             found = members.get(db, int(ref))
-            member = found if found and found.user_id in officials else None
+            member = found if found and found.user_id in pool else None
             if found is not None and found.role != "official":
                 member = None
         if member is None or member.user_id == person.user_id:
             raise Denied("topics.bad_transfer_target")
-        now = self.now()
-        with self.store.transaction() as db:
-            self._claim(db, person, topic, now)
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
+            claim(self.ctx, db, person, topic, now)
             topics.assign(db, topic.id, member.user_id, now)
-            post = self.post_of(db, member.user_id, topic.village_code)
-            event = self._event(db, person.user_id, "topic.transferred", topic, {"post": post})
+            post = post_of(self.ctx, db, member.user_id, topic.village_code)
+            event = record(db, person.user_id, "topic.transferred", topic, {"post": post})
             moved = topics.get(db, topic.id)
-            self._feedback_notice(
-                db, f"a{event}:notice:{member.user_id}", member.user_id, moved, "topics.notice"
-            )
-            self._ack(
+            key = f"a{event}:notice:{member.user_id}"
+            language = self.ctx.default_language
+            feedback_notice(db, key, member.user_id, language, moved, "topics.notice")
+            ack(
                 db, event, reply, person, "topics.transferred_ack", receipt=topic.receipt, post=post
             )
             return moved

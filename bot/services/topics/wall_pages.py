@@ -35,9 +35,10 @@ from bot.core.periods import Period
 from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
 from bot.core.villages import village_name
+from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period
-from bot.services.topics.text import CATEGORIES, DECLINE_REASONS, parse_receipt
+from bot.services.topics.text import DECLINE_REASONS, parse_receipt
 from storage import audit, topic_answers
 from storage import topic_board as board
 from storage import topics as store_t

@@ -11,10 +11,12 @@ from telegram.ext import ContextTypes, filters
 
 from bot.i18n import t_plain
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.service import Reply, TopicService
+from bot.services.topics.topic_records import Reply
+from bot.services.topics.topic_wing import Topics
 from handlers.buttons import ButtonRoute
 from handlers.common import SERVICES, answer_here, person, refusals, services
-from handlers.topics.common import say
+from handlers.topics.topic_replies import say
+from storage.topics import Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class Press:
         return cls(values, [int(v) for v in values if v.isdigit()])
 
 
-Act = Callable[[Person, TopicService, Press, Update], object]
+Act = Callable[[Person, Topics, Press, Update], object]
 
 
 def topic_button(
@@ -56,8 +58,8 @@ def topic_button(
     return ButtonRoute.of(f"tp:{action}", pressed, rf"tp:{action}{_VALUES}")
 
 
-def _cancel(who: Person, service: TopicService, _press: Press, update: Update) -> None:
-    if not service.cancel_draft(who, answer_here(update, edit=True)):
+def _cancel(who: Person, topics: Topics, _press: Press, update: Update) -> None:
+    if not topics.forms.cancel_draft(who, answer_here(update, edit=True)):
         raise Denied("topics.stale")
 
 
@@ -66,11 +68,11 @@ async def support_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """From the wall channel: the presser is answered with an alert, not a message."""
     query = update.callback_query
     who = person(update, context)
-    service = services(context).topics
+    topics = services(context).topics
     press = Press.of(query.data)
     if not press.numbers:
         raise Denied("topics.stale")
-    done = service.support(who, service.get(press.numbers[0]))
+    done = topics.supports.support(who, topics.reading.get(press.numbers[0]))
     await query.answer(t_plain(who.language, done.key, **done.params), show_alert=True)
 
 
@@ -87,6 +89,11 @@ def _one(press: Press) -> bool:
     return bool(press.numbers)
 
 
+def _topic(topics: Topics, press: Press) -> Topic:
+    """The topic a button names by its first number."""
+    return topics.reading.get(press.numbers[0])
+
+
 def _here(update: Update) -> ReplyTo:
     return answer_here(update)
 
@@ -95,46 +102,51 @@ def _edit(update: Update) -> ReplyTo:
     return answer_here(update, edit=True)
 
 
+def _decide(*, approve: bool) -> Act:
+    """The approve (`xa`) or refuse (`xr`) button of an extension request."""
+
+    def act(who: Person, topics: Topics, press: Press, update: Update) -> Reply:
+        return topics.extensions.decide_extension(who, press.numbers[0], approve, _edit(update))
+
+    return act
+
+
 BUTTONS = (
     topic_button(
         "cat",
         lambda p: bool(p.values),
-        lambda who, s, p, u: s.choose_category(who, p.values[0], _edit(u)),
+        lambda who, s, p, u: s.filing.choose_category(who, p.values[0], _edit(u)),
     ),
-    topic_button("ok", lambda p: True, lambda who, s, p, u: s.confirm_draft(who, _edit(u))),
+    topic_button("ok", lambda p: True, lambda who, s, p, u: s.forms.confirm_draft(who, _edit(u))),
     topic_button("no", lambda p: True, _cancel),
     topic_button(
-        "a", _one, lambda who, s, p, u: s.start_answer(who, s.get(p.numbers[0]), _here(u))
+        "a", _one, lambda who, s, p, u: s.answering.start_answer(who, _topic(s, p), _here(u))
     ),
     topic_button(
-        "d", _one, lambda who, s, p, u: s.start_decline(who, s.get(p.numbers[0])), shows=True
+        "d", _one, lambda who, s, p, u: s.answering.start_decline(who, _topic(s, p)), shows=True
     ),
     topic_button(
         "dr",
         lambda p: len(p.numbers) == 1 and len(p.values) == 2,
-        lambda who, s, p, u: s.choose_reason(who, s.get(p.numbers[0]), p.values[1], _edit(u)),
+        lambda who, s, p, u: s.answering.choose_reason(who, _topic(s, p), p.values[1], _edit(u)),
     ),
     topic_button(
-        "x", _one, lambda who, s, p, u: s.start_extension(who, s.get(p.numbers[0]), _here(u))
+        "x", _one, lambda who, s, p, u: s.extensions.start_extension(who, _topic(s, p), _here(u))
     ),
     topic_button(
-        "t", _one, lambda who, s, p, u: s.transfer_targets(who, s.get(p.numbers[0])), shows=True
+        "t", _one, lambda who, s, p, u: s.transfers.transfer_targets(who, _topic(s, p)), shows=True
     ),
     topic_button(
         "tt",
         lambda p: len(p.numbers) == 2,
-        lambda who, s, p, u: s.transfer(who, s.get(p.numbers[0]), p.numbers[1], _edit(u)),
+        lambda who, s, p, u: s.transfers.transfer(who, _topic(s, p), p.numbers[1], _edit(u)),
     ),
-    topic_button(
-        "xa", _one, lambda who, s, p, u: s.decide_extension(who, p.numbers[0], True, _edit(u))
-    ),
-    topic_button(
-        "xr", _one, lambda who, s, p, u: s.decide_extension(who, p.numbers[0], False, _edit(u))
-    ),
+    topic_button("xa", _one, _decide(approve=True)),
+    topic_button("xr", _one, _decide(approve=False)),
     topic_button(
         "r",
         lambda p: len(p.numbers) == 2 and len(p.values) == 3,
-        lambda who, s, p, u: s.rate(who, s.get(p.numbers[0]), p.numbers[1], p.values[2], _here(u)),
+        lambda who, s, p, u: s.rating.rate(who, _topic(s, p), p.numbers[1], p.values[2], _here(u)),
     ),
     ButtonRoute.of("tp:s", support_pressed, rf"tp:s{_VALUES}"),
     # Any other `tp:` button of the right shape: refused as stale by the topics wing itself.
@@ -155,7 +167,7 @@ async def form_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif message.document:
         media = ("document", message.document.file_id)
     text = message.text or message.caption
-    services(context).topics.draft_input(who, text, media, answer_here(update))
+    services(context).topics.forms.draft_input(who, text, media, answer_here(update))
 
 
 class HasTopicDraft(filters.MessageFilter):
@@ -168,4 +180,4 @@ class HasTopicDraft(filters.MessageFilter):
     def filter(self, message) -> bool:
         if message.from_user is None:
             return False
-        return self.application.bot_data[SERVICES].topics.has_draft(message.from_user.id)
+        return self.application.bot_data[SERVICES].topics.forms.has_draft(message.from_user.id)

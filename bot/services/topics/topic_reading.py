@@ -5,23 +5,36 @@ from __future__ import annotations
 
 from bot.core.timeline import TimelineEntry
 from bot.i18n import Term
+from bot.services.context import Context
 from bot.services.people import Denied, Person
-from bot.services.topics.base import TopicBase
+from bot.services.topics import topic_lookup
+from bot.services.topics.topic_posts import assignee_post
 from storage import audit, topic_answers, topics
 from storage.topic_answers import Answer
 from storage.topics import Topic
 
 
-class TopicReading(TopicBase):
-    """Lists and views; nothing here changes state."""
+class TopicReading:
+    """Lookups, lists and views; nothing here changes state."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def find(self, text: str) -> Topic:
+        """A topic by the receipt number a person typed, or a clear refusal."""
+        return topic_lookup.find(self.ctx.store.db, text)
+
+    def get(self, topic_id: int) -> Topic:
+        """A topic by the id a button carries, or the stale-button refusal."""
+        return topic_lookup.get(self.ctx.store.db, topic_id)
 
     def mine(self, person: Person) -> list[Topic]:
         """A resident's own topics (/mytopics)."""
-        return topics.of_requester(self.store.db, person.user_id)
+        return topics.of_requester(self.ctx.store.db, person.user_id)
 
     def inbox(self, person: Person) -> list[Topic]:
         """Open topics the person must act on, oldest due first (/inbox)."""
-        db = self.store.db
+        db = self.ctx.store.db
         found: dict[int, Topic] = {}
         for m in person.roles:
             if m.role == "official":
@@ -34,8 +47,12 @@ class TopicReading(TopicBase):
             raise Denied("denied.role", role=Term("roles.official"))
         return sorted(found.values(), key=lambda x: (x.due_date, x.id))
 
+    def assignee_post(self, topic: Topic) -> str:
+        """Who answers this topic, as a post."""
+        return assignee_post(self.ctx, self.ctx.store.db, topic)
+
     def current_answer(self, topic: Topic) -> Answer | None:
-        return topic_answers.answer(self.store.db, topic.answer_id) if topic.answer_id else None
+        return topic_answers.answer(self.ctx.store.db, topic.answer_id) if topic.answer_id else None
 
     def can_view(self, person: Person, topic: Topic) -> bool:
         """The requester, the village's officials (assignee, first owner) and township staff."""
@@ -52,7 +69,7 @@ class TopicReading(TopicBase):
     def view(self, person: Person, topic: Topic) -> tuple[Topic, list[TimelineEntry]]:
         """A topic with its full timeline (issue 4 §8)."""
         self._check_visible(person, topic)
-        events = audit.for_subject(self.store.db, f"topic:{topic.id}")
+        events = audit.for_subject(self.ctx.store.db, f"topic:{topic.id}")
         return topic, [TimelineEntry(e.at, e.action, e.after or {}) for e in events]
 
     def attachments(self, person: Person, topic: Topic) -> list[tuple[str, str]]:
@@ -61,7 +78,7 @@ class TopicReading(TopicBase):
         found = []
         if topic.media_kind and topic.media_file_id:
             found.append((topic.media_kind, topic.media_file_id))
-        for a in topic_answers.answers_of(self.store.db, topic.id):
+        for a in topic_answers.answers_of(self.ctx.store.db, topic.id):
             if a.attachment_kind and a.attachment_file_id:
                 found.append((a.attachment_kind, a.attachment_file_id))
         return found

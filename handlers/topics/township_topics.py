@@ -12,17 +12,18 @@ from bot.i18n import Term, t
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
 from handlers.common import answer_here, owe, person, refusals, reply, services
-from handlers.topics.common import args_of, named_topic, rest, topic_list
+from handlers.topics.command_input import args_of, named_topic, rest
+from handlers.topics.topic_replies import topic_list
 
 
 async def _village_list(
     update: Update, context: ContextTypes.DEFAULT_TYPE, listing: str, prefix: str
 ) -> None:
-    """/pending and /overdue: the service's `listing` for an optional village, as a list."""
+    """/pending and /overdue: tracking's `listing` for an optional village, as a list."""
     who = person(update, context)
-    service = services(context).topics
-    found = getattr(service, listing)(who, (args_of(context) or [None])[0])
-    text, _ = topic_list(who, service, found, prefix)
+    bundle = services(context)
+    found = getattr(bundle.topics.tracking, listing)(who, (args_of(context) or [None])[0])
+    text, _ = topic_list(who, bundle.ctx, found, prefix)
     reply(update, context, text)
 
 
@@ -43,17 +44,17 @@ async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/urge <receipt> [note]`: an urging notice (督办) to the assignee."""
     who = person(update, context)
     who.require("township")
-    service, _, item = named_topic(context, "topics.usage.urge")
-    service.urge(who, item, rest(update, 2), answer_here(update))
+    topics, _, item = named_topic(context, "topics.usage.urge")
+    topics.tracking.urge(who, item, rest(update, 2), answer_here(update))
 
 
 @refusals
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/stats [village] [period]`: counts and rates as text, then the chart."""
     who = person(update, context)
-    service = services(context).topics
-    period, rows, total = service.stats(who, args_of(context))
-    png = service.chart(period, rows, who.language)
+    reporting = services(context).topics.reporting
+    period, rows, total = reporting.stats(who, args_of(context))
+    png = reporting.chart(period, rows, who.language)
     caption = t(who.language, "topics.chart.title", period=period.text)
     text = "\n".join(stats_lines(who.language, period, rows, total))
     owe(update, context, Text(text), Photo(content=png, caption=caption))
@@ -65,7 +66,7 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     period_text = (args_of(context) or [None])[0]
-    period, data = services(context).topics.report(who, period_text, who.language)
+    period, data = services(context).topics.reporting.report(who, period_text, who.language)
     caption = t(who.language, "topics.report.caption", period=period.text)
     owe(update, context, Document(f"topics-{period.text}.xlsx", data, caption=caption))
 
@@ -76,13 +77,13 @@ async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     args = args_of(context)
-    service = services(context).topics
+    routing = services(context).topics.routing
     if not args:
         raise Denied("topics.usage.route")
     if len(args) >= 3:
-        service.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
+        routing.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
         return
-    rules = service.routes(who, args[0])
+    rules = routing.routes(who, args[0])
     lines = [t(who.language, "topics.route.header", village=args[0])]
     for category, post in sorted(rules.items()):
         name = (

@@ -13,7 +13,8 @@ from bot.i18n import Term, t
 from bot.services.topics.notices import category_term
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, owe, person, refusals, reply, services
-from handlers.topics.common import LIST_LIMIT, named_topic, rest
+from handlers.topics.command_input import named_topic, rest
+from handlers.topics.topic_replies import LIST_LIMIT
 
 
 @refusals
@@ -21,18 +22,18 @@ async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/topic <text>` files at once; `/topic` alone starts the guided form."""
     who = person(update, context)
     text = rest(update, 1)
-    service = services(context).topics
+    filing = services(context).topics.filing
     if text.strip():
-        service.file(who, text)  # the receipt (回执) is the answer, queued with the topic
+        filing.file(who, text)  # the receipt (回执) is the answer, queued with the topic
         return
-    service.start_filing(who, answer_here(update))
+    filing.start_filing(who, answer_here(update))
 
 
 @refusals
 async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/mytopics`: the resident's own topics with status and due date."""
     who = person(update, context)
-    found = services(context).topics.mine(who)
+    found = services(context).topics.reading.mine(who)
     lines = [t(who.language, "topics.mine.header", count=len(found))]
     for item in found[:LIST_LIMIT]:
         lines.append(
@@ -54,33 +55,35 @@ async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def support(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/support <receipt>`: add one's support (附议)."""
     who = person(update, context)
-    service, _, item = named_topic(context, "topics.usage.support")
-    service.support(who, item, answer_here(update))
+    topics, _, item = named_topic(context, "topics.usage.support")
+    topics.supports.support(who, item, answer_here(update))
 
 
 @refusals
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/history <receipt>`: the topic, its answer and its full timeline."""
     who = person(update, context)
-    service, _, found = named_topic(context, "topics.usage.history")
-    item, entries = service.view(who, found)
-    tz = services(context).config.township.tz
+    topics, _, found = named_topic(context, "topics.usage.history")
+    reading = topics.reading
+    item, entries = reading.view(who, found)
+    bundle = services(context)
+    tz = bundle.config.township.tz
     lines = [
         t(
             who.language,
             "topics.history.header",
             receipt=item.receipt,
-            village=village_name(service.store.db, item.village_code),
+            village=village_name(bundle.store.db, item.village_code),
             category=category_term(item.category),
             status=Term(f"topics.status.{item.status}"),
             due=item.due_date.isoformat(),
-            post=service.assignee_post(item),
-            supports=service.supports(item),
+            post=reading.assignee_post(item),
+            supports=topics.supports.count(item),
             joint=Term("topics.history.joint" if item.joint else "topics.history.not_joint"),
             text=item.text,
         )
     ]
-    answer = service.current_answer(item)
+    answer = reading.current_answer(item)
     if answer is not None:
         lines.append(
             t(
@@ -96,7 +99,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kinds = {"photo": Photo, "voice": Voice}
     attachments = [
         kinds[kind](file_id) if kind in kinds else Document(file_id=file_id)
-        for kind, file_id in service.attachments(who, item)
+        for kind, file_id in reading.attachments(who, item)
     ]
     owe(update, context, Text("\n".join(lines)), *attachments)
 

@@ -1,15 +1,15 @@
 """Point-topic commands and buttons (issue 4): the command table and its registration. Each
-handler parses input, makes at most one changing call to `TopicService` and renders the result;
+handler parses input, makes at most one changing call to a topic service and renders the result;
 the handlers themselves live in the other modules of this package."""
 
 from __future__ import annotations
 
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from handlers.topics.buttons import HasTopicDraft, form_input
-from handlers.topics.official import answer, category, decline, extend, inbox, transfer
-from handlers.topics.resident import history, mytopics, support, topic
-from handlers.topics.township import holiday, overdue, pending, report, route, stats, urge
+from handlers.topics.official_topics import answer, category, decline, extend, inbox, transfer
+from handlers.topics.resident_topics import history, mytopics, support, topic
+from handlers.topics.topic_buttons import HasTopicDraft, form_input
+from handlers.topics.township_topics import holiday, overdue, pending, report, route, stats, urge
 
 COMMANDS = {
     "topic": topic,
@@ -34,7 +34,7 @@ COMMANDS = {
 
 def register(application) -> None:
     """Topic commands (for everyone: the services refuse politely) and form input (the
-    buttons, `handlers.topics.buttons.BUTTONS`, are routed by `handlers.registry`).
+    buttons, `handlers.topics.topic_buttons.BUTTONS`, are routed by `handlers.registry`).
     The form-input filter only matches while the person has a topic form open, so other
     features' handlers and the catch-alls still see everything else."""
     private = filters.ChatType.PRIVATE

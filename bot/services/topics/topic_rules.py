@@ -1,0 +1,80 @@
+"""The rules every topic step applies: text lengths, deadlines, and who may act on a topic
+(FCR-01, TL-01, TL-02)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.services.context import Context
+from bot.services.people import Denied, Person
+from storage import members
+from storage.members import Member
+from storage.topics import Topic
+
+
+def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str:
+    """`text` stripped, or a refusal when it is shorter than `minimum` or longer than `maximum`."""
+    text = (text or "").strip()
+    if len(text) < minimum:
+        raise Denied(too_short, minimum=minimum)
+    if len(text) > maximum:
+        raise Denied("topics.too_long", maximum=maximum, length=len(text))
+    return text
+
+
+def deadline(
+    ctx: Context,
+    db: Database,
+    start: date,
+    count: int,
+    at: datetime,
+    cap_from: date | None = None,
+) -> date:
+    """`count` working days after `start`, capped at the hard limit counted from `cap_from`
+    (default `start`) (TL-01, TL-02)."""
+    cap = (cap_from or start) + timedelta(days=ctx.config.topics.hard_cap_calendar_days)
+    due = ctx.calendar.deadline(db, start, count, cap)
+    ctx.calendar.warn_uncovered(db, due, at)
+    return due.due
+
+
+def officials(db: Database, village_code: str) -> list[Member]:
+    """The officials of one village."""
+    return [m for m in members.of_village(db, village_code) if m.role == "official"]
+
+
+def staff_ids(db: Database) -> list[int]:
+    """Township staff, by user id."""
+    return sorted({m.user_id for m in members.township_staff(db)})
+
+
+def require_open(topic: Topic) -> None:
+    if not topic.is_open:
+        raise Denied("topics.not_open", receipt=topic.receipt)
+
+
+def check_handler(person: Person, topic: Topic) -> None:
+    """Only the assignee acts; an unowned topic goes to the first official who acts (FCR-01),
+    a township-routed one to township staff; another village's topic never."""
+    require_open(topic)
+    if topic.assignee_id is not None:
+        if topic.assignee_id != person.user_id:
+            raise Denied("topics.not_yours", receipt=topic.receipt)
+        return
+    if topic.routed_to == "township":
+        if not person.is_township:
+            raise Denied("topics.not_yours", receipt=topic.receipt)
+        return
+    if not person.has("official", topic.village_code):
+        raise Denied("topics.not_yours", receipt=topic.receipt)
+
+
+def handlers_of(db: Database, topic: Topic) -> list[int]:
+    """Who must act on a topic now: its assignee, or the whole pool it was routed to."""
+    if topic.assignee_id is not None:
+        return [topic.assignee_id]
+    if topic.routed_to == "township":
+        return staff_ids(db)
+    return sorted({m.user_id for m in officials(db, topic.village_code)})

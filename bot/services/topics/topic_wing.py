@@ -1,0 +1,68 @@
+"""Point-topic requests (点题) and the feedback wall (回音壁): DESIGN §3 (Topic request), §4.
+
+`Topics` holds one object per concern, each a plain class over the one `Context` and the
+other concerns it needs. Every change is one transaction holding the state change, its audit
+event and the notices it causes (DESIGN §7), so a handler makes at most one changing call per
+update. Rule IDs from `reference/domain-requirements.md` are cited where they decide behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.context import Context
+from bot.services.topics.answering import TopicAnswering
+from bot.services.topics.categories import TopicCategories
+from bot.services.topics.drafts import TopicDrafts
+from bot.services.topics.extensions import TopicExtensions
+from bot.services.topics.filing import TopicFiling
+from bot.services.topics.guided_forms import TopicForms
+from bot.services.topics.rating import TopicRating
+from bot.services.topics.reporting import TopicReporting
+from bot.services.topics.routing import TopicRouting
+from bot.services.topics.supports import TopicSupports
+from bot.services.topics.topic_reading import TopicReading
+from bot.services.topics.tracking import TopicTracking
+from bot.services.topics.transfers import TopicTransfers
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """Filing, routing, answering, rating, supporting, extending, transferring and urging."""
+
+    routing: TopicRouting
+    filing: TopicFiling
+    answering: TopicAnswering
+    rating: TopicRating
+    supports: TopicSupports
+    extensions: TopicExtensions
+    transfers: TopicTransfers
+    categories: TopicCategories
+    tracking: TopicTracking
+    reading: TopicReading
+    reporting: TopicReporting
+    forms: TopicForms
+
+    @classmethod
+    def build(cls, ctx: Context) -> Topics:
+        """Every topic concern over one context, each given the others it works with."""
+        drafts = TopicDrafts(ctx)
+        routing = TopicRouting(ctx)
+        filing = TopicFiling(ctx, drafts, routing)
+        answering = TopicAnswering(ctx, drafts)
+        rating = TopicRating(ctx, drafts)
+        extensions = TopicExtensions(ctx, drafts)
+        return cls(
+            routing=routing,
+            filing=filing,
+            answering=answering,
+            rating=rating,
+            supports=TopicSupports(ctx),
+            extensions=extensions,
+            transfers=TopicTransfers(ctx),
+            categories=TopicCategories(ctx),
+            tracking=TopicTracking(ctx),
+            reading=TopicReading(ctx),
+            reporting=TopicReporting(ctx),
+            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating),
+        )

@@ -1,0 +1,49 @@
+"""What the topic handlers send back: a service `Reply` rendered, and the topic list used by
+/inbox, /pending and /overdue."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core.villages import village_name
+from bot.i18n import Term, t, t_plain
+from bot.services.context import Context
+from bot.services.people import Person
+from bot.services.topics.text import excerpt
+from bot.services.topics.topic_records import Reply
+from handlers.common import buttons, reply
+from storage.topics import Topic
+
+LIST_LIMIT = 30
+
+
+def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, answer: Reply) -> None:
+    reply(update, context, t(who.language, answer.key, **answer.params), answer.rows)
+
+
+def topic_list(who: Person, ctx: Context, found: list[Topic], prefix: str):
+    today = ctx.local_date(ctx.now())
+    lines = [t(who.language, f"{prefix}.header", count=len(found))]
+    for item in found[:LIST_LIMIT]:
+        lines.append(
+            t(
+                who.language,
+                "topics.list_line",
+                receipt=item.receipt,
+                village=village_name(ctx.store.db, item.village_code),
+                due=item.due_date.isoformat(),
+                age=(today - ctx.local_date(item.filed_at)).days,
+                late=Term("topics.list_late" if item.due_date < today else "topics.list_ok"),
+                text=excerpt(item.text),
+            )
+        )
+    if not found:
+        lines.append(t(who.language, f"{prefix}.empty"))
+    if prefix != "topics.inbox" or not found:
+        return "\n".join(lines), ()
+    rows = [
+        [(t_plain(who.language, "topics.button.answer_receipt", receipt=i.receipt), f"tp:a:{i.id}")]
+        for i in found[:10]
+    ]
+    return "\n".join(lines), buttons(*rows)
