@@ -61,6 +61,7 @@ def names_full(person: Person, village_code: str) -> bool:
 
 
 def supervisors(db: Database, village_code: str) -> list[members.Member]:
+    """The village's supervision committee, who sign its disclosures off."""
     return [m for m in members.of_village(db, village_code) if m.role == "supervisor"]
 
 

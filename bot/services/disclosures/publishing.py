@@ -26,7 +26,9 @@ from storage import (
     villages,
 )
 from storage import disclosures as store_d
+from storage.disclosure_filings import Filing
 from storage.disclosure_rows import Row
+from storage.disclosure_signoffs import Signoff
 from storage.disclosures import Disclosure
 
 # A published table longer than this many messages goes to the chat as a file plus a summary.
@@ -104,7 +106,14 @@ class Publishing:
         self._announce(db, published, rows, signoffs, disclosure_filings.filing(db, d.id))
         return True
 
-    def _announce(self, db: Database, d: Disclosure, rows: list[Row], signoffs, filing) -> None:
+    def _announce(
+        self,
+        db: Database,
+        d: Disclosure,
+        rows: list[Row],
+        signoffs: list[Signoff],
+        filing: Filing | None,
+    ) -> None:
         """Queue the village chat post, the subscribers' notices and the author's notice."""
         village = villages.get(db, d.village_code)
         name = village.name if village else d.village_code
@@ -123,7 +132,13 @@ class Publishing:
         self._notify_readers(db, d, name)
 
     def _post_to_chat(
-        self, db: Database, chat_id: int, d: Disclosure, rows: list[Row], name: str, lines
+        self,
+        db: Database,
+        chat_id: int,
+        d: Disclosure,
+        rows: list[Row],
+        name: str,
+        lines: list[str],
     ) -> None:
         """The village chat post: the item in full, or a summary with the table as a file."""
         language = self.ctx.default_language

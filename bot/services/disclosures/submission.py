@@ -21,22 +21,23 @@ from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
 
+def _ledger_difference(d: Disclosure, rows: list[Row]) -> int:
+    """Stated minus computed closing balance of a ledger (0 for other kinds)."""
+    if d.kind != "finance":
+        return 0
+    return balance_difference(
+        d.opening_fen or 0,
+        [r.amount_fen for r in rows if r.section == "income"],
+        [r.amount_fen for r in rows if r.section == "expense"],
+        d.closing_fen or 0,
+    )
+
+
 class Submission:
     """A draft sent to the village's supervision committee, with what each supervisor receives."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-
-    def balance_difference(self, d: Disclosure, rows: list[Row]) -> int:
-        """Stated minus computed closing balance of a ledger (0 for other kinds)."""
-        if d.kind != "finance":
-            return 0
-        return balance_difference(
-            d.opening_fen or 0,
-            [r.amount_fen for r in rows if r.section == "income"],
-            [r.amount_fen for r in rows if r.section == "expense"],
-            d.closing_fen or 0,
-        )
 
     def submit(
         self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
@@ -89,7 +90,7 @@ class Submission:
         """Refuse a draft not ready for review; its village's supervisors otherwise."""
         if d.kind in ("finance", "subsidy") and not rows:
             raise Denied("disc.no_rows")  # FLD-06: no submission without its content
-        difference = self.balance_difference(d, rows)
+        difference = _ledger_difference(d, rows)
         if difference:
             computed = (d.closing_fen or 0) - difference
             raise Denied(
