@@ -161,7 +161,7 @@ async def leave_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drop whichever guided form is in progress; otherwise say there is nothing to cancel."""
     who = person(update, context)
-    if services(context).disclosures.cancel_draft(who, answer_here(update)):
+    if services(context).disclosures.form.cancel_draft(who, answer_here(update)):
         return  # the disclosure form's "cancelled" answer is queued with the change
     if services(context).topics.forms.cancel_draft(who, answer_here(update)):
         return  # the topic form's "cancelled" answer is queued with the change

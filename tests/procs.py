@@ -7,8 +7,8 @@ Imported by the tests (`BotProcess`, `write_config`); also run as a script:
 runs run.py in-process but SIGKILLs itself right after the first successful
 `MembershipService.set_language` (its transaction committed, nothing sent yet), so a test can land
 a crash in exactly that window. Other services are named with their class:
-`--die-after DisclosureService.publish_due:1`; a private method called inside a transaction
-(`DisclosureService._announce`) lands the kill before that transaction commits.
+`--die-after Publishing.publish_due:1`; a private method called inside a transaction
+(`Publishing._announce`) lands the kill before that transaction commits.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class BotProcess:
 # Service classes --die-after may name; a bare method name means MembershipService.
 DYING_CLASSES = {
     "MembershipService": "bot.services.membership",
-    "DisclosureService": "bot.services.disclosures.service",
+    "Publishing": "bot.services.disclosures.publishing",
     "TopicFiling": "bot.services.topics.filing",
     "TopicAnswering": "bot.services.topics.answering",
 }

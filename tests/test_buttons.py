@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers import everyone
-from handlers.disclosures import drafting, reading, review
+from handlers.disclosures import draft_commands, reading_commands, review_commands
 from handlers.registry import BUTTONS
 from handlers.topics import topic_buttons
 
@@ -20,10 +20,10 @@ from handlers.topics import topic_buttons
         ("join:-", everyone.join_pressed),
         ("lang:en", everyone.language_pressed),
         ("leave:yes", everyone.leave_pressed),
-        ("dkind:finance", drafting.kind_pressed),
-        ("dper:2026Q3", drafting.period_pressed),
-        ("dapp:12:3", review.approve_pressed),
-        ("dexp:7:csv", reading.export_pressed),
+        ("dkind:finance", draft_commands.kind_pressed),
+        ("dper:2026Q3", draft_commands.period_pressed),
+        ("dapp:12:3", review_commands.approve_pressed),
+        ("dexp:7:csv", reading_commands.export_pressed),
         ("tp:s:5", topic_buttons.support_pressed),
     ],
 )

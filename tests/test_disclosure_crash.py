@@ -21,7 +21,7 @@ from bot.config import parse_config
 from bot.core.clock import Clock
 from bot.sandbox.emulator import BotApiEmulator
 from bot.services.context import Context
-from bot.services.disclosures.service import DisclosureService
+from bot.services.disclosures.disclosure_wing import Disclosures
 from bot.services.membership import MembershipService
 from storage import members, users
 from storage.db import Store
@@ -83,19 +83,19 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
             ):
                 users.ensure(db, user_id)
                 members.add(db, user_id, role, "qingshan")
-        service = DisclosureService(ctx)
+        disclosures = Disclosures.build(ctx)
         official = membership.person(OFFICIAL)
-        service.start(official, "finance")
-        service.choose_category(official, 0)
-        service.handle_text(official, "2026Q2")
-        step = service.import_file(
+        disclosures.drafting.start(official, "finance")
+        disclosures.drafting.choose_category(official, 0)
+        disclosures.form.handle_text(official, "2026Q2")
+        step = disclosures.importing.import_file(
             official, "账目.csv", (DATA / "ledger_balanced_gbk.csv").read_bytes()
         )
         disclosure_id = step.disclosure.id
-        service.submit(official, disclosure_id)
-        d = service.approve(membership.person(SUPERVISOR), disclosure_id, 1)
+        disclosures.submission.submit(official, disclosure_id)
+        d = disclosures.signoff.approve(membership.person(SUPERVISOR), disclosure_id, 1)
         assert d.status == "approved" and d.publish_due_at < datetime.now(UTC)
-        service.toggle_subscription(membership.person(RESIDENT), "*")
+        disclosures.subscriptions.toggle_subscription(membership.person(RESIDENT), "*")
         return disclosure_id
     finally:
         store.close()
@@ -139,9 +139,9 @@ async def finished_once(
     ("die_after", "committed"),
     [
         # The publication transaction committed, none of its outbox rows sent yet.
-        ("DisclosureService.publish_due:1", True),
+        ("Publishing.publish_due:1", True),
         # Killed inside the publication transaction: nothing of it survives, all is redone.
-        ("DisclosureService._announce:1", False),
+        ("Publishing._announce:1", False),
     ],
 )
 async def test_killed_during_publication_publishes_exactly_once(

@@ -94,7 +94,7 @@ async def review_messages(emulator, user_id: int, after: int = 0) -> dict:
 
 async def test_finance_ledger_from_import_to_publication_and_correction(village, emulator, chat):
     runtime = village
-    service = runtime.services.disclosures
+    browsing = runtime.services.disclosures.browsing
     official = chat(OFFICIAL)
     resident = chat(RESIDENT)
     (choices,) = await resident.say("/subscribe")
@@ -115,7 +115,7 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
     )
     assert "+300.00" in refused[0]["text"]
     assert (
-        service.view(runtime.services.membership.person(OFFICIAL), disclosure_id).disclosure.status
+        browsing.view(runtime.services.membership.person(OFFICIAL), disclosure_id).disclosure.status
         == "draft"
     )
 
@@ -149,7 +149,7 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
         ]
     )
     assert "招待费不应列支" in rejected[-1]["text"]
-    d = service.view(runtime.services.membership.person(OFFICIAL), disclosure_id).disclosure
+    d = browsing.view(runtime.services.membership.person(OFFICIAL), disclosure_id).disclosure
     assert d.status == "draft" and d.reject_reason == "招待费不应列支，请核实"
 
     # The official edits (new file), resubmits; all three approve round 2 (REV-01: all).
@@ -166,7 +166,7 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
         await chat(sup).press(request, f"dapp:{disclosure_id}:2")
     await eventually(
         lambda: (
-            service.view(
+            browsing.view(
                 runtime.services.membership.person(OFFICIAL), disclosure_id
             ).disclosure.status
             == "approved"
@@ -234,8 +234,8 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
         )
     )
     reader = runtime.services.membership.person(RESIDENT)
-    old = service.view(reader, disclosure_id).disclosure
-    new = service.view(reader, new_id).disclosure
+    old = browsing.view(reader, disclosure_id).disclosure
+    new = browsing.view(reader, new_id).disclosure
     assert old.status == "superseded" and old.superseded_by_id == new_id
     assert new.status == "published" and new.version == 2 and new.supersedes_id == disclosure_id
     await eventually(
@@ -342,7 +342,7 @@ async def test_one_line_notice_with_attachments_published_to_the_village_chat(
     (draft,) = await official.say("/draft notice 政策 停水通知 | 明天上午8点至12点停水检修。")
     assert "停水通知" in draft["text"] and "附件" in draft["text"]
     disclosure_id = int(re.search(r"#(\d+)", draft["text"]).group(1))
-    d = runtime.services.disclosures.view(
+    d = runtime.services.disclosures.browsing.view(
         runtime.services.membership.person(OFFICIAL), disclosure_id
     ).disclosure
     assert (
@@ -404,4 +404,4 @@ async def test_cancel_and_refusals(village, emulator, chat):
 
 
 def runtime_form(runtime, user_id: int):
-    return runtime.services.disclosures.form(user_id)
+    return runtime.services.disclosures.form.form(user_id)

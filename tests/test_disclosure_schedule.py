@@ -19,17 +19,17 @@ def grant(rt, user_id, role):
 
 
 def approved_notice(rt) -> int:
-    service = rt.services.disclosures
+    disclosures = rt.services.disclosures
     grant(rt, 1002, "official")
     grant(rt, 1003, "supervisor")
     official = rt.services.membership.person(1002)
-    service.start(official, "notice")
-    service.choose_category(official, 6)
-    service.handle_text(official, "2026Q4")
-    service.handle_text(official, "第四季度政策公告")
-    step = service.handle_text(official, "本季度修路补助政策说明。")
-    d = service.submit(official, step.disclosure.id)
-    d = service.approve(rt.services.membership.person(1003), d.id, 1)
+    disclosures.drafting.start(official, "notice")
+    disclosures.drafting.choose_category(official, 6)
+    disclosures.form.handle_text(official, "2026Q4")
+    disclosures.form.handle_text(official, "第四季度政策公告")
+    step = disclosures.form.handle_text(official, "本季度修路补助政策说明。")
+    d = disclosures.submission.submit(official, step.disclosure.id)
+    d = disclosures.signoff.approve(rt.services.membership.person(1003), d.id, 1)
     assert d.status == "approved"
     return d.id
 
@@ -67,7 +67,7 @@ async def test_reminders_and_township_alert_once_each(runtime, emulator):
     rt = runtime
     grant(rt, 1002, "official")
     grant(rt, 1003, "supervisor")
-    remind = rt.services.disclosures.remind
+    remind = rt.services.disclosures.reminders.remind
     assert remind(datetime(2027, 1, 1, 2, 0, tzinfo=UTC)) == 2  # day 1: official + supervisor
     assert remind(datetime(2027, 1, 1, 5, 0, tzinfo=UTC)) == 0
     assert remind(datetime(2027, 1, 9, 2, 0, tzinfo=UTC)) == 2  # day 8 reached (caught up on 9)
@@ -120,13 +120,13 @@ def test_township_digest_names_villages_late_with_their_quarterly_disclosure(tmp
     store = Store(tmp_path / "d.db")
     services = Services.build(config, store)
     services.membership.sync_config()
-    assert services.disclosures.digest_lines(store.db, date(2026, 10, 15)) == []
-    (line,) = services.disclosures.digest_lines(store.db, date(2026, 10, 16))
+    assert services.disclosures.reminders.digest_lines(store.db, date(2026, 10, 15)) == []
+    (line,) = services.disclosures.reminders.digest_lines(store.db, date(2026, 10, 16))
     assert line == (
         "disc.digest_late",
         {"period": "2026Q3", "villages": "河西村、青山村", "count": 2},
     )
-    assert services.disclosures.digest_lines in services.topic_schedule.sections
+    assert services.disclosures.reminders.digest_lines in services.topic_schedule.sections
     store.close()
 
 

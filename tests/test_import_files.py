@@ -10,13 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from bot.services.disclosures.spreadsheets import (
-    ImportRejected,
-    balance_difference,
-    parse_finance,
-    parse_subsidy,
-    read_table,
-)
+from bot.services.disclosures.finance_ledger import balance_difference, parse_finance
+from bot.services.disclosures.sheet_reading import ImportRejected, read_table
+from bot.services.disclosures.subsidy_list import parse_subsidy
 
 LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
 HEADER = "类型,科目,摘要,本期金额,本年累计\n"

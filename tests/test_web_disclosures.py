@@ -17,7 +17,6 @@ import pytest
 
 from bot.core.pages import decode_keyset
 from bot.services.bundle import Services
-from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from storage import disclosure_filings, disclosure_rows, disclosure_signoffs, users
 from storage import disclosures as store_d
 from storage.db import Store
@@ -111,7 +110,7 @@ def publish(
         assert store_d.transition(
             db, disclosure_id, "in_review", "approved", approved_at=at, publish_due_at=at
         )
-    assert services.disclosures.publish_due(at) >= 1
+    assert services.disclosures.publishing.publish_due(at) >= 1
     return disclosure_id
 
 
@@ -353,7 +352,7 @@ async def test_the_village_board_lists_the_latest_by_category(client, demo):
 async def test_the_index_shows_each_villages_quarter_status(client, services, demo):
     html = await (await client.get("/")).text()
     assert_well_formed_page(html)
-    statuses = DisclosureBoard(services.store, services.config, now=lambda: NOW)
+    statuses = services.disclosures.board  # on the services' clock, stopped at NOW
     assert {code: s.state for code, s in statuses.quarter_statuses().items()} == {
         "evil": "missing",
         "hexi": "late",
@@ -368,9 +367,8 @@ async def test_the_index_shows_each_villages_quarter_status(client, services, de
 
 
 def test_before_the_deadline_a_missing_disclosure_is_pending(services):
-    board = DisclosureBoard(
-        services.store, services.config, now=lambda: datetime(2026, 10, 14, 15, 0, tzinfo=UTC)
-    )
+    services.clock.set(datetime(2026, 10, 14, 15, 0, tzinfo=UTC))
+    board = services.disclosures.board
     status = board.quarter_status("qingshan")
     assert status is not None
     assert (status.period, status.state, status.deadline.isoformat()) == (
@@ -383,7 +381,8 @@ def test_before_the_deadline_a_missing_disclosure_is_pending(services):
     publish(
         services, kind="notice", title="x", body="y", at=datetime(2026, 10, 15, 15, 30, tzinfo=UTC)
     )
-    later = DisclosureBoard(services.store, services.config, now=lambda: NOW)
+    services.clock.set(NOW)
+    later = services.disclosures.board
     assert later.quarter_status("qingshan").state == "on_time"
     publish(
         services,
@@ -490,7 +489,7 @@ async def test_an_empty_feed_is_still_valid(aiohttp_client, services):
 
 def test_control_characters_never_break_a_feed(services):
     publish(services, kind="notice", title="坏\x00字\x1b符", body="x")
-    board = DisclosureBoard(services.store, services.config)
+    board = services.disclosures.board
     from bot.web_render import feeds
     from bot.web_render.disclosures import entries
 
@@ -516,7 +515,7 @@ def test_control_characters_never_break_a_feed(services):
 
 
 def test_pages_walk_every_item_once_newest_first(services, demo):
-    board = DisclosureBoard(services.store, services.config)
+    board = services.disclosures.board
     seen, cursor = [], None
     while True:
         page = board.page(village_code="qingshan", cursor=cursor, limit=2)

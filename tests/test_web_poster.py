@@ -18,7 +18,6 @@ import pytest
 from bot.config import ConfigError, parse_config
 from bot.i18n import catalogue
 from bot.services.bundle import Services
-from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.web_render.poster import missing_glyphs
 from storage.db import Store
 from tests.test_web_disclosures import NOW, ledger_rows, name_of, publish, subsidy_rows
@@ -117,7 +116,7 @@ async def test_a_200_row_subsidy_poster_renders_every_character_and_its_qr_codes
     ]
 
     # every character the poster draws has a glyph in the embedded font (no tofu boxes)
-    found = DisclosureBoard(services.store, services.config).disclosure(disclosure_id)
+    found = services.disclosures.board.disclosure(disclosure_id)
     assert found is not None and found.subsidy is not None
     drawn = "".join(
         f"{b.group}{b.name}{b.item}{b.quantity}{b.standard}{b.paid}{b.note}"

@@ -10,7 +10,7 @@ from bot.core.clock import Clock
 from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.context import Context
-from bot.services.disclosures.service import DisclosureService
+from bot.services.disclosures.disclosure_wing import Disclosures
 from bot.services.membership import MembershipService
 from bot.services.ticks import Ticker
 from bot.services.topics.schedule import TopicSchedule
@@ -25,7 +25,7 @@ class Services:
     ticker: Ticker
     topics: Topics
     topic_schedule: TopicSchedule
-    disclosures: DisclosureService
+    disclosures: Disclosures
 
     @classmethod
     def build(cls, config: Config, store: Store, clock: Clock | None = None) -> Services:
@@ -35,10 +35,10 @@ class Services:
         topics = Topics.build(ctx)
         topic_schedule = TopicSchedule(ctx, topics.rating, topics.tracking)
         topic_schedule.register(ticker)
-        disclosures = DisclosureService(ctx)
-        ticker.register("disclosures.publish", disclosures.publish_due)  # SCH-01, SCH-02
-        ticker.register("disclosures.remind", disclosures.remind)  # SCH-01, SCH-09
-        topic_schedule.sections.append(disclosures.digest_lines)
+        disclosures = Disclosures.build(ctx)
+        ticker.register("disclosures.publish", disclosures.publishing.publish_due)  # SCH-01, 02
+        ticker.register("disclosures.remind", disclosures.reminders.remind)  # SCH-01, SCH-09
+        topic_schedule.sections.append(disclosures.reminders.digest_lines)
         ticker.register("inbox.prune", partial(housekeeping.prune_inbox, store))
         return cls(ctx, MembershipService(ctx), ticker, topics, topic_schedule, disclosures)
 

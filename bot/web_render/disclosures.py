@@ -58,11 +58,6 @@ class Entry:
     major: bool
 
 
-def board_of(services: Services) -> DisclosureBoard:
-    """The public view of disclosures, on the disclosure service's clock."""
-    return DisclosureBoard(services.store, services.config, now=services.clock.now)
-
-
 def local_date(day: date) -> str:
     return day.isoformat()
 
@@ -105,7 +100,7 @@ def quarter_stat(status: QuarterStatus) -> Stat:
 
 
 def quarter_stats(services: Services, village: Village) -> list[Stat]:
-    status = board_of(services).quarter_status(village.code)
+    status = services.disclosures.board.quarter_status(village.code)
     return [] if status is None else [quarter_stat(status)]
 
 
@@ -118,7 +113,7 @@ class LatestBlock:
 
 
 def latest_section(services: Services, village: Village, language: str) -> Section:
-    board = board_of(services)
+    board = services.disclosures.board
     grouped = tuple(
         (category, tuple(entries(board, items)))
         for category, items in board.latest_by_category(village.code)
@@ -132,7 +127,7 @@ def latest_section(services: Services, village: Village, language: str) -> Secti
 
 
 def township_section(services: Services, language: str) -> Section:
-    board = board_of(services)
+    board = services.disclosures.board
     return Section(
         "sections/disclosures_township.html",
         "web.disc.township_heading",

@@ -1,7 +1,7 @@
 """Disclosure commands and buttons (DESIGN §3): the command and button tables, and the
 registration of the commands and form input (`handlers.registry` routes the buttons). Each
-handler makes at most one changing call to `DisclosureService`; the handlers themselves live in
-the other modules of this package."""
+handler makes at most one changing call to a concern of `Disclosures`; the handlers themselves
+live in the other modules of this package."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from handlers.buttons import ButtonRoute
 from handlers.common import SERVICES
-from handlers.disclosures.drafting import (
+from handlers.disclosures.draft_commands import (
     attachment_received,
     category_pressed,
     correct,
@@ -26,8 +26,13 @@ from handlers.disclosures.drafting import (
     submit,
     submit_pressed,
 )
-from handlers.disclosures.importing import file_received, stray_document, template, template_pressed
-from handlers.disclosures.reading import (
+from handlers.disclosures.import_commands import (
+    file_received,
+    stray_document,
+    template,
+    template_pressed,
+)
+from handlers.disclosures.reading_commands import (
     browse,
     browse_pressed,
     export,
@@ -36,8 +41,8 @@ from handlers.disclosures.reading import (
     search,
     show,
 )
-from handlers.disclosures.residents import subscribe, subscribe_pressed, verify
-from handlers.disclosures.review import approve_pressed, reject_pressed, review
+from handlers.disclosures.resident_commands import subscribe, subscribe_pressed, verify
+from handlers.disclosures.review_commands import approve_pressed, reject_pressed, review
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -87,12 +92,12 @@ BUTTONS = (
 
 def register(application: Application) -> None:
     """Attach the disclosure handlers (before the registry's catch-alls)."""
-    service = application.bot_data[SERVICES].disclosures
+    form = application.bot_data[SERVICES].disclosures.form
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    wants_text = _FormFilter(service.expects_text, "disclosure_form_text")
-    wants_file = _FormFilter(service.expects_file, "disclosure_form_file")
-    wants_attachment = _FormFilter(service.expects_attachment, "disclosure_form_attachment")
+    wants_text = _FormFilter(form.expects_text, "disclosure_form_text")
+    wants_file = _FormFilter(form.expects_file, "disclosure_form_file")
+    wants_attachment = _FormFilter(form.expects_attachment, "disclosure_form_attachment")
     application.add_handler(
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND & wants_text, form_text)
     )

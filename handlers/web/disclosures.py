@@ -18,7 +18,7 @@ from bot.i18n import t_plain
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
-from bot.web_render.disclosures import board_of, entries, yuan
+from bot.web_render.disclosures import entries, yuan
 from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
 from bot.web_render.qr import join_link
 from bot.web_render.topics import newest, post_views, topic_board_of, wall_entries
@@ -42,7 +42,7 @@ def village_of(request: web.Request) -> Village | None:
 
 
 def board(request: web.Request) -> DisclosureBoard:
-    return board_of(request.app[SERVICES])
+    return request.app[SERVICES].disclosures.board
 
 
 def base_url(request: web.Request) -> str:

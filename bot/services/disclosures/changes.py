@@ -28,14 +28,12 @@ def _label(kind: str, row: Row) -> str:
     return " ".join(p for p in parts if p)
 
 
-def changes(
-    old: Disclosure, old_rows: list[Row], new: Disclosure, new_rows: list[Row]
-) -> list[dict]:
-    """A list of changes, each {"op", "section", "what", "before", "after"} (names as stored).
+def _change(op: str, section: str, what: str, before: str, after: str) -> dict:
+    return {"op": op, "section": section, "what": what, "before": before, "after": after}
 
-    Rows are matched by what they are (account and description; group, head and item), so a
-    changed amount shows as one change rather than a removal and an addition.
-    """
+
+def _field_changes(old: Disclosure, new: Disclosure) -> list[dict]:
+    """The title, the text and the balances that differ (amounts as money)."""
     out: list[dict] = []
     for field, before, after in (
         ("title", old.title, new.title),
@@ -47,55 +45,47 @@ def changes(
             if isinstance(before, int) or isinstance(after, int):
                 before = "—" if before is None else format_fen(before)
                 after = "—" if after is None else format_fen(after)
-            out.append(
-                {
-                    "op": "field",
-                    "section": field,
-                    "what": field,
-                    "before": before or "",
-                    "after": after or "",
-                }
-            )
+            out.append(_change("field", field, field, before or "", after or ""))
+    return out
+
+
+def _row_changes(
+    old: Disclosure, old_rows: list[Row], new: Disclosure, new_rows: list[Row]
+) -> list[dict]:
+    """Rows changed or added in the new version, then the old version's rows left unmatched."""
+    out: list[dict] = []
     remaining: dict[tuple, list[Row]] = {}
     for row in old_rows:
         remaining.setdefault(_row_key(old.kind, row), []).append(row)
     for row in new_rows:
-        key = _row_key(new.kind, row)
-        if remaining.get(key):
-            previous = remaining[key].pop(0)
-            if (
-                previous.amount_fen != row.amount_fen
-                or previous.ytd_fen != row.ytd_fen
-                or previous.data != row.data
+        matches = remaining.get(_row_key(new.kind, row))
+        if matches:
+            previous = matches.pop(0)
+            if (previous.amount_fen, previous.ytd_fen, previous.data) != (
+                row.amount_fen,
+                row.ytd_fen,
+                row.data,
             ):
-                out.append(
-                    {
-                        "op": "changed",
-                        "section": row.section,
-                        "what": _label(new.kind, row),
-                        "before": format_fen(previous.amount_fen),
-                        "after": format_fen(row.amount_fen),
-                    }
-                )
+                before, after = format_fen(previous.amount_fen), format_fen(row.amount_fen)
+                out.append(_change("changed", row.section, _label(new.kind, row), before, after))
         else:
-            out.append(
-                {
-                    "op": "att_added" if new.kind == "notice" else "added",
-                    "section": row.section,
-                    "what": _label(new.kind, row),
-                    "before": "",
-                    "after": format_fen(row.amount_fen),
-                }
-            )
+            op = "att_added" if new.kind == "notice" else "added"
+            after = format_fen(row.amount_fen)
+            out.append(_change(op, row.section, _label(new.kind, row), "", after))
+    op = "att_removed" if old.kind == "notice" else "removed"
     for rows in remaining.values():
         for row in rows:
-            out.append(
-                {
-                    "op": "att_removed" if old.kind == "notice" else "removed",
-                    "section": row.section,
-                    "what": _label(old.kind, row),
-                    "before": format_fen(row.amount_fen),
-                    "after": "",
-                }
-            )
+            before = format_fen(row.amount_fen)
+            out.append(_change(op, row.section, _label(old.kind, row), before, ""))
     return out
+
+
+def changes(
+    old: Disclosure, old_rows: list[Row], new: Disclosure, new_rows: list[Row]
+) -> list[dict]:
+    """A list of changes, each {"op", "section", "what", "before", "after"} (names as stored).
+
+    Rows are matched by what they are (account and description; group, head and item), so a
+    changed amount shows as one change rather than a removal and an addition.
+    """
+    return _field_changes(old, new) + _row_changes(old, old_rows, new, new_rows)

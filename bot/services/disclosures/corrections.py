@@ -4,30 +4,36 @@ through the same sign-off; it supersedes the old one when published."""
 from __future__ import annotations
 
 from bot.i18n import Term
-from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.context import Context
+from bot.services.disclosures import form_state, item_access
+from bot.services.disclosures.form_replies import answer_change
+from bot.services.disclosures.form_state import Step
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_rows
 from storage import disclosures as store_d
 
 
-class DisclosureCorrections(DisclosureForm):
+class Corrections:
     """Starting the corrected version of a published item."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def correct(
         self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
     ) -> Step:
         """Start a new version of a published item; it goes through the same sign-off."""
-        old = self._get(disclosure_id)
+        old = item_access.get(self.ctx.store.db, disclosure_id)
         person.require("official", old.village_code)
         if old.status != "published":
             raise Denied(
                 "disc.not_correctable", id=old.id, status=Term(f"disc.status.{old.status}")
             )
-        pending = store_d.open_correction(self.store.db, old.id)
+        pending = store_d.open_correction(self.ctx.store.db, old.id)
         if pending is not None:
             raise Denied("disc.correction_exists", id=pending.id)
-        rows = disclosure_rows.rows_of(self.store.db, old.id)
-        with self.store.transaction() as db:
+        rows = disclosure_rows.rows_of(self.ctx.store.db, old.id)
+        with self.ctx.store.transaction() as db:
             new_id = store_d.create(
                 db,
                 village_code=old.village_code,
@@ -47,8 +53,8 @@ class DisclosureCorrections(DisclosureForm):
             )
             disclosure_rows.replace_rows(db, new_id, rows)
             new = store_d.get(db, new_id)
-            step = self._new_content_step(new)
-            self._save_form(db, person, step.kind, self._form_data(new))
+            step = form_state.new_content_step(new)
+            form_state.save(self.ctx, db, person, step.kind, form_state.data_of(new))
             event = audit.record(
                 db,
                 person.user_id,
@@ -57,7 +63,7 @@ class DisclosureCorrections(DisclosureForm):
                 village_code=old.village_code,
                 after={"supersedes": old.id, "version": old.version + 1},
             )
-            self._answer(
+            answer_change(
                 db,
                 event,
                 reply,
@@ -68,5 +74,6 @@ class DisclosureCorrections(DisclosureForm):
                 version=new.version,
             )
             if reply is not None:  # then the form's first question, as its own message
-                self._tell(db, f"a{event}:answer:next", ReplyTo(reply.chat_id), person, step)
+                to = ReplyTo(reply.chat_id)
+                form_state.tell(self.ctx, db, f"a{event}:answer:next", to, person, step)
         return step

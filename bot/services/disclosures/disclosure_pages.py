@@ -10,16 +10,14 @@ No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSO
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.config import Config
-from bot.core.local_time import local_date
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.search_terms import search_terms
 from bot.core.villages import village_name
+from bot.services.context import Context
 from bot.services.disclosures.public_tables import (
     Ledger,
     SubsidyList,
@@ -37,10 +35,9 @@ from storage import (
     villages,
 )
 from storage import disclosures as store_d
-from storage.db import Store
 from storage.disclosure_board import PublicItem
 from storage.keyset import Position
-from storage.times import from_text, utcnow
+from storage.times import from_text
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
@@ -140,13 +137,11 @@ class VillageFigures:
 class DisclosureBoard:
     """Read-only access to what the public may see of disclosures."""
 
-    def __init__(
-        self, store: Store, config: Config, *, now: Callable[[], datetime] = utcnow
-    ) -> None:
-        self.store = store
-        self.config = config
-        self.tz = config.township.tz
-        self.now = now
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.config = ctx.config
+        self.tz = ctx.tz
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -286,7 +281,7 @@ class DisclosureBoard:
 
     def quarter_statuses(self) -> dict[str, QuarterStatus]:
         """Every active village's status for the disclosure due in the current quarter."""
-        today = local_date(self.now(), self.tz)
+        today = self.ctx.local_date(self.ctx.now())
         parsed = previous_quarter(today)
         period = parsed.text
         month = publication_month(parsed)
@@ -300,7 +295,7 @@ class DisclosureBoard:
         for village in villages.all_active(self.store.db):
             published = first.get(village.code)
             if published is not None:
-                on_time = local_date(published, self.tz) <= deadline
+                on_time = self.ctx.local_date(published) <= deadline
                 state = "on_time" if on_time else "late"
             else:
                 state = "missing" if today > deadline else "pending"

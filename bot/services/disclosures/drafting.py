@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from bot.core.periods import previous_quarter
 from bot.i18n import t_plain
-from bot.services.disclosures import answers
-from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.context import Context
+from bot.services.disclosures import form_replies, form_state, item_access
+from bot.services.disclosures.form_replies import answer_change
+from bot.services.disclosures.form_state import Step
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_rows
@@ -17,35 +19,40 @@ from storage.disclosures import Disclosure
 KINDS = ("finance", "subsidy", "notice")
 TITLE_MAX = 60
 BODY_MAX = 3000
-ATTACHMENTS_MAX = answers.ATTACHMENTS_MAX
+ATTACHMENTS_MAX = form_replies.ATTACHMENTS_MAX
 
 
-class DisclosureDrafting(DisclosureForm):
+class Drafting:
     """A draft started, filled in step by step, reopened or marked major by its official."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.categories = ctx.config.disclosure.categories
 
     def start(self, person: Person, kind: str, reply: ReplyTo | None = None) -> Step:
         """Begin a new draft of one kind: the next step asks for its category."""
-        village = self._official_village(person)
+        village = item_access.official_village(person)
         if kind not in KINDS:
             raise Denied("disc.bad_kind")
         data = {"kind": kind, "village": village}
-        return self._step(person, Step("category", info={"kind": kind}), data, reply)
+        return form_state.ask(self.ctx, person, Step("category", info={"kind": kind}), data, reply)
 
     def choose_category(self, person: Person, index: int, reply: ReplyTo | None = None) -> Step:
         """Record the category picked with a button; the next step asks for the period."""
-        self._official_village(person)
-        data = self._form_data_at(person, "category", "disc.form_expired")
+        item_access.official_village(person)
+        data = form_state.data_at(self.ctx.store.db, person, "category", "disc.form_expired")
         if not 0 <= index < len(self.categories):
             raise Denied("disc.form_expired")
         data = {**data, "category": self.categories[index]}
-        suggested = previous_quarter(self.now().astimezone(self.tz).date()).text
-        return self._step(person, Step("period", info={"suggested": suggested}), data, reply)
+        suggested = previous_quarter(self.ctx.local_date(self.ctx.now())).text
+        step = Step("period", info={"suggested": suggested})
+        return form_state.ask(self.ctx, person, step, data, reply)
 
-    def _draft_text(
+    def fill_in(
         self, person: Person, step: str, data: dict, text: str, reply: ReplyTo | None
     ) -> Step:
         """A period, a title or a notice's body typed at the form's current step."""
-        self._official_village(person)
+        item_access.official_village(person)
         if step == "period":
             period = disclosure_period(text)
             if period is None:
@@ -53,11 +60,11 @@ class DisclosureDrafting(DisclosureForm):
             data = {**data, "period": period.text}
             next_step = "title" if data["kind"] == "notice" else "file"
             info = {"kind": data["kind"], "period": period.text}
-            return self._step(person, Step(next_step, info=info), data, reply)
+            return form_state.ask(self.ctx, person, Step(next_step, info=info), data, reply)
         if step == "title":
             if not text or len(text) > TITLE_MAX:
                 raise Denied("disc.bad_title", limit=TITLE_MAX)
-            return self._step(person, Step("body"), {**data, "title": text}, reply)
+            return form_state.ask(self.ctx, person, Step("body"), {**data, "title": text}, reply)
         if step == "body":
             return self._save_notice(person, data, text, reply)
         raise Denied("disc.form_expired")
@@ -67,7 +74,7 @@ class DisclosureDrafting(DisclosureForm):
 
         Without a category word it goes under the last configured category (其他 by default).
         """
-        village = self._official_village(person)
+        village = item_access.official_village(person)
         head, sep, body = text.partition("|")
         if not sep:
             raise Denied("disc.quick_usage")
@@ -82,7 +89,7 @@ class DisclosureDrafting(DisclosureForm):
             "kind": "notice",
             "village": village,
             "category": category,
-            "period": self.now().astimezone(self.tz).date().isoformat(),
+            "period": self.ctx.local_date(self.ctx.now()).isoformat(),
             "title": title,
         }
         return self._save_notice(person, data, body.strip(), reply)
@@ -90,8 +97,10 @@ class DisclosureDrafting(DisclosureForm):
     def _save_notice(self, person: Person, data: dict, body: str, reply: ReplyTo | None) -> Step:
         if not body or len(body) > BODY_MAX:
             raise Denied("disc.bad_body", limit=BODY_MAX)
-        existing = self._own_draft(person, data["id"]) if data.get("id") else None
-        with self.store.transaction() as db:
+        existing = None
+        if data.get("id"):
+            existing = item_access.own_draft(self.ctx.store.db, person, data["id"])
+        with self.ctx.store.transaction() as db:
             if existing is not None:
                 store_d.update_content(db, existing.id, body=body)
                 disclosure_id = existing.id
@@ -107,7 +116,7 @@ class DisclosureDrafting(DisclosureForm):
                     created_by=person.user_id,
                 )
             # Photos and documents sent next are attached to this draft (DESIGN §3: notice).
-            self._save_form(db, person, "attach", {**data, "id": disclosure_id})
+            form_state.save(self.ctx, db, person, "attach", {**data, "id": disclosure_id})
             event = audit.record(
                 db,
                 person.user_id,
@@ -117,7 +126,7 @@ class DisclosureDrafting(DisclosureForm):
                 after={"kind": "notice", "chars": len(body)},
             )
             step = Step("draft_ready", store_d.get(db, disclosure_id))
-            self._tell(db, f"a{event}:answer", reply, person, step)
+            form_state.tell(self.ctx, db, f"a{event}:answer", reply, person, step)
         return step
 
     def attach(
@@ -130,19 +139,19 @@ class DisclosureDrafting(DisclosureForm):
     ) -> Disclosure:
         """A photo or document sent while a notice draft is open becomes one of its attachments;
         on publication they follow the text to the village chat."""
-        self._official_village(person)
-        data = self._form_data_at(person, "attach", "disc.no_file_expected")
+        item_access.official_village(person)
+        data = form_state.data_at(self.ctx.store.db, person, "attach", "disc.no_file_expected")
         if kind not in ("photo", "document"):
             raise Denied("disc.no_file_expected")
-        d = self._own_draft(person, data["id"])
-        rows = disclosure_rows.rows_of(self.store.db, d.id)
+        d = item_access.own_draft(self.ctx.store.db, person, data["id"])
+        rows = disclosure_rows.rows_of(self.ctx.store.db, d.id)
         if len(rows) >= ATTACHMENTS_MAX:
             raise Denied("disc.attach_too_many", limit=ATTACHMENTS_MAX)
         if not name:
-            name = t_plain(self.default_language, "disc.photo_name", n=len(rows) + 1)
+            name = t_plain(self.ctx.default_language, "disc.photo_name", n=len(rows) + 1)
         data = {"kind": kind, "file_id": file_id, "name": name[-80:]}
         row = Row(len(rows) + 1, "attachment", data, 0, None)
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             disclosure_rows.replace_rows(db, d.id, [*rows, row])
             event = audit.record(
                 db,
@@ -152,7 +161,7 @@ class DisclosureDrafting(DisclosureForm):
                 village_code=d.village_code,
                 after={"kind": kind, "name": name, "count": len(rows) + 1},
             )
-            self._answer(
+            answer_change(
                 db,
                 event,
                 reply,
@@ -166,15 +175,16 @@ class DisclosureDrafting(DisclosureForm):
 
     def edit(self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None) -> Step:
         """Reopen a draft (e.g. after a rejection): a new file, or a new text for a notice."""
-        d = self._own_draft(person, disclosure_id)
-        return self._step(person, self._new_content_step(d), self._form_data(d), reply)
+        d = item_access.own_draft(self.ctx.store.db, person, disclosure_id)
+        step = form_state.new_content_step(d)
+        return form_state.ask(self.ctx, person, step, form_state.data_of(d), reply)
 
     def toggle_major(
         self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
     ) -> Disclosure:
         """Mark or unmark a draft as a major item (重大事项: published at once, SCH-02)."""
-        d = self._own_draft(person, disclosure_id)
-        with self.store.transaction() as db:
+        d = item_access.own_draft(self.ctx.store.db, person, disclosure_id)
+        with self.ctx.store.transaction() as db:
             store_d.set_major(db, d.id, not d.major)
             event = audit.record(
                 db,
@@ -186,5 +196,5 @@ class DisclosureDrafting(DisclosureForm):
                 after={"major": not d.major},
             )
             key = "disc.major_on" if not d.major else "disc.major_off"
-            self._answer(db, event, reply, person, key)
-        return store_d.get(self.store.db, d.id)
+            answer_change(db, event, reply, person, key)
+        return store_d.get(self.ctx.store.db, d.id)

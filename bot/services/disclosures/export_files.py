@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 
-from bot.services.disclosures.spreadsheets import FINANCE_COLUMNS, SUBSIDY_COLUMNS
+from bot.services.disclosures.sheet_columns import FINANCE_COLUMNS, SUBSIDY_COLUMNS
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
 from storage.disclosure_rows import Row

@@ -4,30 +4,35 @@ yearly archive of every published item with its checksum."""
 from __future__ import annotations
 
 from bot.core.villages import village_name
-from bot.services.disclosures import export_files as disclosure_export
-from bot.services.disclosures.reading import DisclosureReading
+from bot.services.context import Context
+from bot.services.disclosures import export_files
+from bot.services.disclosures.browsing import Browsing
 from bot.services.people import Denied, Person
 from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
 
 
-class DisclosureExports(DisclosureReading):
+class Exports:
     """Disclosures as files to download."""
+
+    def __init__(self, ctx: Context, browsing: Browsing) -> None:
+        self.ctx = ctx
+        self.browsing = browsing
 
     def export(self, person: Person, disclosure_id: int | str, fmt: str) -> tuple[str, bytes]:
         """One disclosure as CSV or XLSX (masked as the person may see it)."""
-        view = self.view(person, disclosure_id)
+        view = self.browsing.view(person, disclosure_id)
         d = view.disclosure
-        table = disclosure_export.table(d, view.rows, names_full=view.names_full)
+        table = export_files.table(d, view.rows, names_full=view.names_full)
         base = f"{view.village}-{d.period}-{d.id}-v{d.version}"
         if fmt == "csv":
-            return f"{base}.csv", disclosure_export.to_csv(table)
-        return f"{base}.xlsx", disclosure_export.to_xlsx([(d.category.replace("/", "-"), table)])
+            return f"{base}.csv", export_files.to_csv(table)
+        return f"{base}.xlsx", export_files.to_xlsx([(d.category.replace("/", "-"), table)])
 
     def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
         """Township staff: a village's or every village's published disclosures of a year."""
         person.require("township")
-        db = self.store.db
+        db = self.ctx.store.db
         if village_code is not None:
             village_code = village_code.lower()
             if villages.get(db, village_code) is None:
@@ -38,7 +43,7 @@ class DisclosureExports(DisclosureReading):
             items.append(
                 (
                     d,
-                    village_name(self.store.db, d.village_code),
+                    village_name(self.ctx.store.db, d.village_code),
                     disclosure_rows.rows_of(db, d.id),
                     filing.checksum if filing else "",
                 )
@@ -46,4 +51,4 @@ class DisclosureExports(DisclosureReading):
         if not items:
             raise Denied("disc.export_empty", year=year)
         name = f"村务公开-{year}-{village_code or 'all'}.xlsx"
-        return name, disclosure_export.year_archive(items)
+        return name, export_files.year_archive(items)

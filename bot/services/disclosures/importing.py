@@ -3,41 +3,55 @@ check before download, and the import that saves every row or none."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.config import DisclosureConfig
 from bot.core.villages import village_name
-from bot.services.disclosures import export_files as disclosure_export
-from bot.services.disclosures import spreadsheets as importing
-from bot.services.disclosures.form import DisclosureForm, Step
+from bot.services.context import Context
+from bot.services.disclosures import export_files, form_state, item_access
+from bot.services.disclosures.finance_ledger import parse_finance
+from bot.services.disclosures.form_state import Step
+from bot.services.disclosures.sheet_reading import ImportRejected, Problem, read_table, size_text
+from bot.services.disclosures.subsidy_list import parse_subsidy
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_rows
 from storage import disclosures as store_d
+from storage.disclosure_rows import Row
 
 
-class DisclosureImport(DisclosureForm):
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """What an imported file gives a draft, whichever kind it is."""
+
+    rows: list[Row]
+    ignored: list[str]
+    opening: int | None = None
+    closing: int | None = None
+    masked: int = 0
+
+
+class Importing:
     """A file read into the draft in progress, or refused whole with every problem."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.settings = ctx.config.disclosure
 
     def template(self, kind: str) -> tuple[str, bytes]:
         """The file to fill in for a ledger or a beneficiary list."""
-        return disclosure_export.template("finance" if kind == "finance" else "subsidy")
+        return export_files.template("finance" if kind == "finance" else "subsidy")
 
     def check_upload(self, person: Person, size: int | None) -> None:
         """Refuse a file before downloading it: no form waiting for one, or too big."""
-        self._official_village(person)
-        if not self.expects_file(person.user_id):
+        item_access.official_village(person)
+        if not form_state.is_at(self.ctx.store.db, person.user_id, "file"):
             raise Denied("disc.no_file_expected")
-        if size is not None and size > self.settings.max_import_bytes:
-            raise importing.ImportRejected(
-                [
-                    importing.Problem(
-                        None,
-                        None,
-                        "imp.too_big",
-                        {
-                            "size": importing._kb(size),
-                            "limit": importing._kb(self.settings.max_import_bytes),
-                        },
-                    )
-                ]
-            )
+        limit = self.settings.max_import_bytes
+        if size is not None and size > limit:
+            sizes = {"size": size_text(size), "limit": size_text(limit)}
+            raise ImportRejected([Problem(None, None, "imp.too_big", sizes)])
 
     def import_file(
         self, person: Person, filename: str, content: bytes, reply: ReplyTo | None = None
@@ -46,66 +60,68 @@ class DisclosureImport(DisclosureForm):
 
         Raises ImportRejected with every problem by row and column; nothing is saved then.
         """
-        village = self._official_village(person)
-        data = self._form_data_at(person, "file", "disc.no_file_expected")
-        table = importing.read_table(
-            filename,
-            content,
-            max_rows=self.settings.max_import_rows,
-            max_bytes=self.settings.max_import_bytes,
-        )
-        kind = data["kind"]
-        opening = closing = None
-        ignored: list[str]
-        masked = 0
-        if kind == "finance":
-            sheet = importing.parse_finance(table)
-            rows, opening, closing, ignored = (
-                sheet.rows,
-                sheet.opening_fen,
-                sheet.closing_fen,
-                sheet.ignored_columns,
-            )
-        else:
-            subsidy = importing.parse_subsidy(table)
-            rows, ignored, masked = subsidy.rows, subsidy.ignored_columns, subsidy.masked
+        village = item_access.official_village(person)
+        data = form_state.data_at(self.ctx.store.db, person, "file", "disc.no_file_expected")
+        sheet = _read_sheet(data["kind"], filename, content, self.settings)
         name = filename[-80:]
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             if data.get("id"):
-                d = self._own_draft(person, data["id"])
+                d = item_access.own_draft(self.ctx.store.db, person, data["id"])
                 disclosure_id = d.id
                 store_d.update_content(
-                    db, d.id, opening_fen=opening, closing_fen=closing, source_name=name
+                    db, d.id, opening_fen=sheet.opening, closing_fen=sheet.closing, source_name=name
                 )
             else:
-                title_key = "财务收支公开" if kind == "finance" else "公示"
-                title = f"{village_name(self.store.db, village)}{data['period']}{data['category']}"
-                if kind == "finance":
-                    title = f"{village_name(self.store.db, village)}{data['period']}{title_key}"
-                disclosure_id = store_d.create(
-                    db,
-                    village_code=village,
-                    kind=kind,
-                    category=data["category"],
-                    period=data["period"],
-                    title=title,
-                    body="",
-                    created_by=person.user_id,
-                    opening_fen=opening,
-                    closing_fen=closing,
-                    source_name=name,
-                )
-                self._save_form(db, person, "file", {**data, "id": disclosure_id})
-            disclosure_rows.replace_rows(db, disclosure_id, rows)
+                disclosure_id = self._create(db, person, village, data, sheet, name)
+                form_state.save(self.ctx, db, person, "file", {**data, "id": disclosure_id})
+            disclosure_rows.replace_rows(db, disclosure_id, sheet.rows)
             event = audit.record(
                 db,
                 person.user_id,
                 "disclosure.imported",
                 f"disclosure:{disclosure_id}",
                 village_code=village,
-                after={"file": name, "rows": len(rows), "masked": masked},
+                after={"file": name, "rows": len(sheet.rows), "masked": sheet.masked},
             )
-            info = {"rows": len(rows), "masked": masked, "ignored": ignored}
+            info = {"rows": len(sheet.rows), "masked": sheet.masked, "ignored": sheet.ignored}
             step = Step("draft_ready", store_d.get(db, disclosure_id), info)
-            self._tell(db, f"a{event}:answer", reply, person, step)
+            form_state.tell(self.ctx, db, f"a{event}:answer", reply, person, step)
         return step
+
+    def _create(
+        self, db: Database, person: Person, village: str, data: dict, sheet: _Sheet, name: str
+    ) -> int:
+        """A new draft for the imported file, titled after its village, period and category."""
+        kind = data["kind"]
+        what = "财务收支公开" if kind == "finance" else data["category"]
+        title = f"{village_name(self.ctx.store.db, village)}{data['period']}{what}"
+        return store_d.create(
+            db,
+            village_code=village,
+            kind=kind,
+            category=data["category"],
+            period=data["period"],
+            title=title,
+            body="",
+            created_by=person.user_id,
+            opening_fen=sheet.opening,
+            closing_fen=sheet.closing,
+            source_name=name,
+        )
+
+
+def _read_sheet(kind: str, filename: str, content: bytes, settings: DisclosureConfig) -> _Sheet:
+    """A ledger or a beneficiary list read from the file, or ImportRejected with every problem."""
+    table = read_table(
+        filename, content, max_rows=settings.max_import_rows, max_bytes=settings.max_import_bytes
+    )
+    if kind == "finance":
+        ledger = parse_finance(table)
+        return _Sheet(
+            ledger.rows,
+            ledger.ignored_columns,
+            opening=ledger.opening_fen,
+            closing=ledger.closing_fen,
+        )
+    subsidy = parse_subsidy(table)
+    return _Sheet(subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked)

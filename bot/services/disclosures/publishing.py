@@ -7,12 +7,13 @@ import hashlib
 import json
 from datetime import datetime
 
+from sqlite_utils import Database
+
 from bot.delivery.messages import Document, Photo, Text, queue, split_message
 from bot.i18n import t
 from bot.services import notify
-from bot.services.disclosures import export_files as disclosure_export
-from bot.services.disclosures import render as disclosure_render
-from bot.services.disclosures.base import DisclosureBase
+from bot.services.context import Context
+from bot.services.disclosures import disclosure_text, export_files, item_access
 from bot.services.disclosures.changes import changes as compute_changes
 from storage import (
     audit,
@@ -25,31 +26,36 @@ from storage import (
     villages,
 )
 from storage import disclosures as store_d
+from storage.disclosure_filings import Filing
 from storage.disclosure_rows import Row
+from storage.disclosure_signoffs import Signoff
 from storage.disclosures import Disclosure
 
 # A published table longer than this many messages goes to the chat as a file plus a summary.
 CHAT_MESSAGES_MAX = 3
 
 
-class DisclosurePublishing(DisclosureBase):
+class Publishing:
     """The scheduler's ``publish_due`` job and the publication an approval may cause at once."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def publish_due(self, now: datetime) -> int:
         """Scheduler job: publish every approved item whose time has come; each exactly once."""
         published = 0
-        for d in store_d.due_for_publication(self.store.db, now):
-            with self.store.transaction() as db:
+        for d in store_d.due_for_publication(self.ctx.store.db, now):
+            with self.ctx.store.transaction() as db:
                 fresh = store_d.get(db, d.id)
                 if (
                     fresh is not None
                     and fresh.status == "approved"
-                    and self._publish(db, fresh, now)
+                    and self.publish(db, fresh, now)
                 ):
                     published += 1
         return published
 
-    def _publish(self, db, d: Disclosure, now: datetime) -> bool:
+    def publish(self, db: Database, d: Disclosure, now: datetime) -> bool:
         """approved → published, with the filing record, search index and every message owed.
 
         Runs inside the caller's transaction; the guarded transition makes it happen once.
@@ -74,7 +80,7 @@ class DisclosurePublishing(DisclosureBase):
                 village_code=old.village_code,
                 after={"superseded_by": d.id},
             )
-        signoffs = self._approvals(db, d)
+        signoffs = item_access.approvals(db, d)
         author = users.get(db, d.created_by)
         checksum = content_checksum(d, rows)
         disclosure_filings.add_filing(
@@ -87,7 +93,7 @@ class DisclosurePublishing(DisclosureBase):
             now,
             checksum,
         )
-        disclosure_search.index(db, d.id, d.title, d.body, disclosure_render.rows_text(d, rows))
+        disclosure_search.index(db, d.id, d.title, d.body, disclosure_text.rows_text(d, rows))
         audit.record(
             db,
             None,
@@ -100,58 +106,67 @@ class DisclosurePublishing(DisclosureBase):
         self._announce(db, published, rows, signoffs, disclosure_filings.filing(db, d.id))
         return True
 
-    def _announce(self, db, d: Disclosure, rows: list[Row], signoffs, filing) -> None:
+    def _announce(
+        self,
+        db: Database,
+        d: Disclosure,
+        rows: list[Row],
+        signoffs: list[Signoff],
+        filing: Filing | None,
+    ) -> None:
         """Queue the village chat post, the subscribers' notices and the author's notice."""
         village = villages.get(db, d.village_code)
         name = village.name if village else d.village_code
-        language = self.default_language
         if village is not None and village.chat_id:
-            lines = disclosure_render.lines(
-                language,
+            lines = disclosure_text.lines(
+                self.ctx.default_language,
                 d,
                 rows,
                 village=name,
                 names_full=False,
-                tz=self.tz,
+                tz=self.ctx.tz,
                 signoffs=signoffs,
                 filing=filing,
             )
-            key = f"publish:{d.id}:chat"
-            if len(split_message(lines)) <= CHAT_MESSAGES_MAX:
-                owed = Text("\n".join(lines))
-                queue(db, f"{key}:0", village.chat_id, owed, priority=outbox.BULK)
-            else:
-                summary = [disclosure_render.header(language, d, name)]
-                summary.append(t(language, "disc.attached", rows=len(rows)))
-                if d.kind == "finance":
-                    summary += disclosure_render.finance_lines(language, d, [])[:1]
-                owed = Text("\n".join(summary))
-                queue(db, f"{key}:0", village.chat_id, owed, priority=outbox.BULK)
-                content = disclosure_export.to_xlsx(
-                    [
-                        (
-                            d.category.replace("/", "-"),
-                            disclosure_export.table(d, rows, names_full=False),
-                        )
-                    ]
-                )
-                owed = Document(
-                    f"{d.period}-{d.id}.xlsx",
-                    content,
-                    caption=t(language, "disc.file_caption", id=d.id, title=d.title),
-                )
-                queue(db, f"{key}:file", village.chat_id, owed, priority=outbox.BULK)
-            self._queue_attachments(db, key, village.chat_id, d, rows, language, outbox.BULK)
+            self._post_to_chat(db, village.chat_id, d, rows, name, lines)
+        self._notify_readers(db, d, name)
+
+    def _post_to_chat(
+        self,
+        db: Database,
+        chat_id: int,
+        d: Disclosure,
+        rows: list[Row],
+        name: str,
+        lines: list[str],
+    ) -> None:
+        """The village chat post: the item in full, or a summary with the table as a file."""
+        language = self.ctx.default_language
+        key = f"publish:{d.id}:chat"
+        if len(split_message(lines)) <= CHAT_MESSAGES_MAX:
+            queue(db, f"{key}:0", chat_id, Text("\n".join(lines)), priority=outbox.BULK)
+        else:
+            summary = [disclosure_text.header(language, d, name)]
+            summary.append(t(language, "disc.attached", rows=len(rows)))
+            if d.kind == "finance":
+                summary += disclosure_text.finance_lines(language, d, [])[:1]
+            queue(db, f"{key}:0", chat_id, Text("\n".join(summary)), priority=outbox.BULK)
+            queue(db, f"{key}:file", chat_id, _table_file(d, rows, language), priority=outbox.BULK)
+        queue_attachments(db, key, chat_id, d, rows, language, outbox.BULK)
+
+    def _notify_readers(self, db: Database, d: Disclosure, village: str) -> None:
+        """The notices to the category's subscribers and to the author."""
+        language = self.ctx.default_language
         for user_id in disclosure_subscriptions.subscribers(db, d.village_code, d.category):
             notify.message(
                 db,
                 f"publish:{d.id}:sub:{user_id}",
                 user_id,
-                self.default_language,
+                language,
                 "disc.subscriber_notice",
                 id=d.id,
                 title=d.title,
-                village=name,
+                village=village,
                 category=d.category,
                 priority=outbox.BULK,
             )
@@ -159,27 +174,44 @@ class DisclosurePublishing(DisclosureBase):
             db,
             f"publish:{d.id}:author",
             d.created_by,
-            self.default_language,
+            language,
             "disc.published_notice",
             id=d.id,
             title=d.title,
         )
 
-    def _queue_attachments(
-        self, db, key: str, chat_id: int, d: Disclosure, rows: list[Row], language: str, priority
-    ) -> None:
-        """A notice's photos and documents, re-sent by their file_id."""
-        attachments = [r for r in rows if r.section == "attachment"]
-        for i, r in enumerate(attachments, 1):
-            kind = r.data["kind"]
-            caption = t(language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments))
-            file_id = r.data["file_id"]
-            owed = (
-                Photo(file_id, caption=caption)
-                if kind == "photo"
-                else Document(file_id=file_id, caption=caption)
-            )
-            queue(db, f"{key}:att:{i}", chat_id, owed, priority=priority)
+
+def _table_file(d: Disclosure, rows: list[Row], language: str) -> Document:
+    """A published table too long for the chat, as an XLSX file (names masked)."""
+    sheet = (d.category.replace("/", "-"), export_files.table(d, rows, names_full=False))
+    return Document(
+        f"{d.period}-{d.id}.xlsx",
+        export_files.to_xlsx([sheet]),
+        caption=t(language, "disc.file_caption", id=d.id, title=d.title),
+    )
+
+
+def queue_attachments(
+    db: Database,
+    key: str,
+    chat_id: int,
+    d: Disclosure,
+    rows: list[Row],
+    language: str,
+    priority: int,
+) -> None:
+    """A notice's photos and documents, re-sent by their file_id."""
+    attachments = [r for r in rows if r.section == "attachment"]
+    for i, r in enumerate(attachments, 1):
+        kind = r.data["kind"]
+        caption = t(language, "disc.attachment_caption", id=d.id, n=i, count=len(attachments))
+        file_id = r.data["file_id"]
+        owed = (
+            Photo(file_id, caption=caption)
+            if kind == "photo"
+            else Document(file_id=file_id, caption=caption)
+        )
+        queue(db, f"{key}:att:{i}", chat_id, owed, priority=priority)
 
 
 def content_checksum(d: Disclosure, rows: list[Row]) -> str:

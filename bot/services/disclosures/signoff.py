@@ -3,14 +3,19 @@ the required approvals the item is approved, and published at once when due (REV
 
 from __future__ import annotations
 
+from sqlite_utils import Database
+
 from bot.core.local_time import local_time
 from bot.delivery.messages import Button, Text, queue
 from bot.i18n import t, t_plain
 from bot.services import notify
-from bot.services.disclosures.form import WING, DisclosureForm, Step
+from bot.services.context import Context
+from bot.services.disclosures import form_state, item_access
+from bot.services.disclosures.browsing import Browsing, View
+from bot.services.disclosures.form_replies import answer_change, form_key
+from bot.services.disclosures.form_state import WING, Step
 from bot.services.disclosures.publication_calendar import publish_due
-from bot.services.disclosures.publishing import DisclosurePublishing
-from bot.services.disclosures.reading import DisclosureReading, View
+from bot.services.disclosures.publishing import Publishing
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_signoffs, forms, outbox
 from storage import disclosures as store_d
@@ -19,28 +24,34 @@ from storage.disclosures import Disclosure
 REASON_MAX = 500
 
 
-class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm):
+class Signoff:
     """The supervisors' decisions on an item in review."""
+
+    def __init__(self, ctx: Context, publishing: Publishing, browsing: Browsing) -> None:
+        self.ctx = ctx
+        self.publishing = publishing
+        self.browsing = browsing
+        self.settings = ctx.config.disclosure
 
     def awaiting_review(self, person: Person) -> list[Disclosure]:
         """What waits for this supervisor's decision (/review)."""
         person.require("supervisor")
-        return store_d.awaiting(self.store.db, person.village_code, person.user_id)
+        return store_d.awaiting(self.ctx.store.db, person.village_code, person.user_id)
 
     def review_view(self, person: Person, disclosure_id: int | str) -> View:
         """An item in review, as its supervisor sees it."""
-        d = self._get(disclosure_id)
+        d = item_access.get(self.ctx.store.db, disclosure_id)
         person.require("supervisor", d.village_code)
-        return self.view(person, d.id)
+        return self.browsing.view(person, d.id)
 
     def _check_review(self, person: Person, disclosure_id: int, round_: int) -> Disclosure:
-        d = self._get(disclosure_id)
+        d = item_access.get(self.ctx.store.db, disclosure_id)
         person.require("supervisor", d.village_code)
         if d.status != "in_review" or d.review_round != round_:
             raise Denied("disc.review_closed", id=d.id)
         if any(
             s.user_id == person.user_id
-            for s in disclosure_signoffs.signoffs(self.store.db, d.id, round_)
+            for s in disclosure_signoffs.signoffs(self.ctx.store.db, d.id, round_)
         ):
             raise Denied("disc.already_decided", id=d.id)
         return d
@@ -51,8 +62,7 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
         """One supervisor signs; with all required sign-offs the item is approved (REV-01), and
         a major item or a correction is published in the same transaction (SCH-02, SCH-07)."""
         d = self._check_review(person, disclosure_id, round_)
-        now = self.now()
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             if not disclosure_signoffs.add_signoff(
                 db, d.id, round_, person.user_id, person.name, "approve", None
             ):
@@ -65,70 +75,73 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
                 village_code=d.village_code,
                 after={"round": round_, "decision": "approve"},
             )
-            approvals = self._approvals(db, d)  # d.review_round is round_ (_check_review)
-            supervisors = self._supervisors(db, d.village_code)
-            needed = self._required(len(supervisors))
-            if len(approvals) >= needed:
-                due = publish_due(
-                    d.period,
-                    major=d.major,
-                    correction=d.supersedes_id is not None,
-                    now=now,
-                    config=self.settings,
-                    tz=self.tz,
-                )
-                store_d.transition(
-                    db, d.id, "in_review", "approved", approved_at=now, publish_due_at=due
-                )
-                audit.record(
-                    db,
-                    None,
-                    "disclosure.approved",
-                    f"disclosure:{d.id}",
-                    village_code=d.village_code,
-                    after={
-                        "signed_by": [s.user_id for s in approvals],
-                        "publish_due_at": due.isoformat(),
-                    },
-                )
-                notify.message(
-                    db,
-                    f"a{event}:approved",
-                    d.created_by,
-                    self.default_language,
-                    "disc.approved_notice",
-                    id=d.id,
-                    title=d.title,
-                    due=local_time(due, self.tz),
-                )
-                if due <= now:
-                    self._publish(db, store_d.get(db, d.id), now)
+            self._approve_when_complete(db, d, event)
             key = {
                 "approved": "disc.approve_done_all",
                 "published": "disc.approve_done_published",
             }.get(store_d.get(db, d.id).status, "disc.approve_done")
-            self._answer(db, event, reply, person, key, id=d.id)
-        return store_d.get(self.store.db, d.id)
+            answer_change(db, event, reply, person, key, id=d.id)
+        return store_d.get(self.ctx.store.db, d.id)
+
+    def _approve_when_complete(self, db: Database, d: Disclosure, event: int) -> None:
+        """With the required sign-offs, in_review → approved, its author told, and published
+        at once when due; inside the signing transaction."""
+        approvals = item_access.approvals(db, d)  # d.review_round is round_ (_check_review)
+        supervisors = item_access.supervisors(db, d.village_code)
+        if len(approvals) < item_access.required_signoffs(self.settings, len(supervisors)):
+            return
+        now = self.ctx.now()
+        due = publish_due(
+            d.period,
+            major=d.major,
+            correction=d.supersedes_id is not None,
+            now=now,
+            config=self.settings,
+            tz=self.ctx.tz,
+        )
+        store_d.transition(db, d.id, "in_review", "approved", approved_at=now, publish_due_at=due)
+        audit.record(
+            db,
+            None,
+            "disclosure.approved",
+            f"disclosure:{d.id}",
+            village_code=d.village_code,
+            after={"signed_by": [s.user_id for s in approvals], "publish_due_at": due.isoformat()},
+        )
+        notify.message(
+            db,
+            f"a{event}:approved",
+            d.created_by,
+            self.ctx.default_language,
+            "disc.approved_notice",
+            id=d.id,
+            title=d.title,
+            due=local_time(due, self.ctx.tz),
+        )
+        if due <= now:
+            self.publishing.publish(db, store_d.get(db, d.id), now)
 
     def start_reject(
         self, person: Person, disclosure_id: int, round_: int, reply: ReplyTo | None = None
     ) -> Disclosure:
         """Rejecting needs a reason: the next text the supervisor sends is taken as it."""
         d = self._check_review(person, disclosure_id, round_)
-        with self.store.transaction() as db:
-            self._save_form(db, person, "reason", {"id": d.id, "round": round_})
+        with self.ctx.store.transaction() as db:
+            form_state.save(self.ctx, db, person, "reason", {"id": d.id, "round": round_})
             if reply is not None:
-                key = self._form_key(person)
+                key = form_key(person)
                 notify.answer(db, key, reply, person.language, "disc.ask_reason", id=d.id)
         return d
 
-    def _reject(
+    def reject(
         self, person: Person, disclosure_id: int, round_: int, reason: str, reply: ReplyTo | None
     ) -> Step:
+        """The reason typed after Reject: the round is rejected and the draft back with its
+        official, who is told why."""
         d = self._check_review(person, disclosure_id, round_)
         if not reason or len(reason) > REASON_MAX:
             raise Denied("disc.bad_reason", limit=REASON_MAX)
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             disclosure_signoffs.add_signoff(
                 db, d.id, round_, person.user_id, person.name, "reject", reason
             )
@@ -142,7 +155,7 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
                 village_code=d.village_code,
                 after={"round": round_, "reason": reason},
             )
-            language = notify.language_of(db, d.created_by, self.default_language)
+            language = notify.language_of(db, d.created_by, self.ctx.default_language)
             text = t(
                 language,
                 "disc.rejected_notice",
@@ -154,5 +167,5 @@ class DisclosureSignoff(DisclosurePublishing, DisclosureReading, DisclosureForm)
             edit = Button(t_plain(language, "disc.edit_button"), f"dedit:{d.id}")
             owed = Text(text, ((edit,),))
             queue(db, f"a{event}:rejected", d.created_by, owed, priority=outbox.NORMAL)
-            self._answer(db, event, reply, person, "disc.reject_done", id=d.id)
-        return Step("rejected", store_d.get(self.store.db, d.id))
+            answer_change(db, event, reply, person, "disc.reject_done", id=d.id)
+        return Step("rejected", store_d.get(self.ctx.store.db, d.id))

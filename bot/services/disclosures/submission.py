@@ -7,56 +7,49 @@ from bot.core.villages import village_name
 from bot.delivery.messages import Button, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
-from bot.services.disclosures import render as disclosure_render
-from bot.services.disclosures import spreadsheets as importing
-from bot.services.disclosures.form import WING, DisclosureForm
-from bot.services.disclosures.publishing import DisclosurePublishing
+from bot.services.context import Context
+from bot.services.disclosures import disclosure_text, form_state, item_access
+from bot.services.disclosures.finance_ledger import balance_difference, hospitality_rows
+from bot.services.disclosures.form_replies import answer_change
+from bot.services.disclosures.form_state import WING
+from bot.services.disclosures.publishing import queue_attachments
 from bot.services.money import format_fen
 from bot.services.people import Denied, Person, ReplyTo
-from storage import audit, disclosure_rows, forms, outbox
+from storage import audit, disclosure_rows, forms, members, outbox
 from storage import disclosures as store_d
 from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
 
-class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
+def _ledger_difference(d: Disclosure, rows: list[Row]) -> int:
+    """Stated minus computed closing balance of a ledger (0 for other kinds)."""
+    if d.kind != "finance":
+        return 0
+    return balance_difference(
+        d.opening_fen or 0,
+        [r.amount_fen for r in rows if r.section == "income"],
+        [r.amount_fen for r in rows if r.section == "expense"],
+        d.closing_fen or 0,
+    )
+
+
+class Submission:
     """A draft sent to the village's supervision committee, with what each supervisor receives."""
 
-    def balance_difference(self, d: Disclosure, rows: list[Row]) -> int:
-        """Stated minus computed closing balance of a ledger (0 for other kinds)."""
-        if d.kind != "finance":
-            return 0
-        return importing.balance_difference(
-            d.opening_fen or 0,
-            [r.amount_fen for r in rows if r.section == "income"],
-            [r.amount_fen for r in rows if r.section == "expense"],
-            d.closing_fen or 0,
-        )
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def submit(
         self, person: Person, disclosure_id: int | str, reply: ReplyTo | None = None
     ) -> Disclosure:
         """Send a draft to the village's supervision committee (draft → in_review)."""
-        d = self._own_draft(person, disclosure_id)
-        db = self.store.db
+        db = self.ctx.store.db
+        d = item_access.own_draft(db, person, disclosure_id)
         rows = disclosure_rows.rows_of(db, d.id)
-        if d.kind in ("finance", "subsidy") and not rows:
-            raise Denied("disc.no_rows")  # FLD-06: no submission without its content
-        difference = self.balance_difference(d, rows)
-        if difference:
-            computed = (d.closing_fen or 0) - difference
-            raise Denied(
-                "disc.submit_unbalanced",
-                stated=format_fen(d.closing_fen or 0),
-                computed=format_fen(computed),
-                difference=format_fen(difference, sign=True),
-            )
-        supervisors = self._supervisors(db, d.village_code)
-        if not supervisors or len(supervisors) < self._required(len(supervisors)):
-            raise Denied("disc.no_supervisors", needed=self._required(len(supervisors)) or 1)
-        hospitality = importing.hospitality_rows(rows) if d.kind == "finance" else []
-        village = village_name(self.store.db, d.village_code)
-        with self.store.transaction() as db:
+        supervisors = self._check_ready(d, rows)
+        hospitality = hospitality_rows(rows) if d.kind == "finance" else []
+        village = village_name(db, d.village_code)
+        with self.ctx.store.transaction() as db:
             round_ = d.review_round + 1
             if not store_d.transition(
                 db,
@@ -64,11 +57,11 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
                 "draft",
                 "in_review",
                 review_round=round_,
-                submitted_at=self.now(),
+                submitted_at=self.ctx.now(),
                 reject_reason=None,
             ):
                 raise Denied("disc.not_draft", id=d.id, status=Term("disc.status.in_review"))
-            current = self.form(person.user_id)
+            current = form_state.current(self.ctx.store.db, person.user_id)
             if current and current[1].get("id") == d.id:
                 forms.delete(db, person.user_id, WING)
             event = audit.record(
@@ -90,8 +83,27 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
                     village,
                     hospitality,
                 )
-            self._answer(db, event, reply, person, "disc.submitted", id=d.id, round=round_)
-        return store_d.get(self.store.db, d.id)
+            answer_change(db, event, reply, person, "disc.submitted", id=d.id, round=round_)
+        return store_d.get(self.ctx.store.db, d.id)
+
+    def _check_ready(self, d: Disclosure, rows: list[Row]) -> list[members.Member]:
+        """Refuse a draft not ready for review; its village's supervisors otherwise."""
+        if d.kind in ("finance", "subsidy") and not rows:
+            raise Denied("disc.no_rows")  # FLD-06: no submission without its content
+        difference = _ledger_difference(d, rows)
+        if difference:
+            computed = (d.closing_fen or 0) - difference
+            raise Denied(
+                "disc.submit_unbalanced",
+                stated=format_fen(d.closing_fen or 0),
+                computed=format_fen(computed),
+                difference=format_fen(difference, sign=True),
+            )
+        supervisors = item_access.supervisors(self.ctx.store.db, d.village_code)
+        needed = item_access.required_signoffs(self.ctx.config.disclosure, len(supervisors))
+        if not supervisors or len(supervisors) < needed:
+            raise Denied("disc.no_supervisors", needed=needed or 1)
+        return supervisors
 
     def _queue_review(
         self,
@@ -104,10 +116,10 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
         hospitality: list[Row],
     ) -> None:
         """A supervisor's review request: the rendered item and Approve / Reject buttons."""
-        language = notify.language_of(db, user_id, self.default_language)
+        language = notify.language_of(db, user_id, self.ctx.default_language)
         lines = [t(language, "disc.review_request", village=village)]
-        lines += disclosure_render.lines(
-            language, d, rows, village=village, names_full=True, tz=self.tz
+        lines += disclosure_text.lines(
+            language, d, rows, village=village, names_full=True, tz=self.ctx.tz
         )
         for r in hospitality:  # CAT-11: hospitality expected 0
             lines.append(
@@ -125,6 +137,6 @@ class DisclosureSubmission(DisclosurePublishing, DisclosureForm):
             ),
         )
         # The supervisor signs what will be published: the attachments too, ahead of the text.
-        self._queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
+        queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
         owed = Text("\n".join(lines), buttons)
         queue(db, f"{key}:0", user_id, owed, priority=outbox.NORMAL)

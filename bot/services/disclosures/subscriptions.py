@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from bot.i18n import t_plain
-from bot.services.disclosures.base import DisclosureBase
+from bot.services.context import Context
+from bot.services.disclosures.form_replies import answer_change
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, disclosure_subscriptions
 
 
-class DisclosureSubscriptions(DisclosureBase):
+class Subscriptions:
     """Following and unfollowing categories."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.categories = ctx.config.disclosure.categories
 
     def subscriptions(self, person: Person) -> list[str]:
         """The categories the person follows ('*' = all)."""
-        return disclosure_subscriptions.subscriptions_of(self.store.db, person.user_id)
+        return disclosure_subscriptions.subscriptions_of(self.ctx.store.db, person.user_id)
 
     def toggle_subscription(
         self, person: Person, category: str, reply: ReplyTo | None = None
@@ -25,7 +30,7 @@ class DisclosureSubscriptions(DisclosureBase):
         if category != "*" and category not in self.categories:
             raise Denied("disc.unknown_category", category=category)
         following = category in self.subscriptions(person)
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             if following:
                 disclosure_subscriptions.unsubscribe(db, person.user_id, village, category)
             else:
@@ -42,5 +47,5 @@ class DisclosureSubscriptions(DisclosureBase):
             if category == "*":
                 name = t_plain(person.language, "disc.all_categories")
             key = "disc.unsubscribed" if following else "disc.subscribed"
-            self._answer(db, event, reply, person, key, category=name)
+            answer_change(db, event, reply, person, key, category=name)
         return not following

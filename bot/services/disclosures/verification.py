@@ -3,13 +3,18 @@ beneficiary names in full in private chats (§6)."""
 
 from __future__ import annotations
 
-from bot.services.disclosures.base import DisclosureBase
+from bot.services.context import Context
+from bot.services.disclosures import item_access
+from bot.services.disclosures.form_replies import answer_change
 from bot.services.people import Denied, Person, ReplyTo
 from storage import audit, members
 
 
-class DisclosureVerification(DisclosureBase):
+class Verification:
     """An official's mark on a resident of their village."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def verify(
         self,
@@ -19,12 +24,12 @@ class DisclosureVerification(DisclosureBase):
         reply: ReplyTo | None = None,
     ) -> members.Member:
         """An official marks a resident of their village as verified (checked in person)."""
-        village = self._official_village(person)
+        village = item_access.official_village(person)
         ref = member_ref.strip().lstrip("#")
-        member = members.get(self.store.db, int(ref)) if ref.isdigit() else None
+        member = members.get(self.ctx.store.db, int(ref)) if ref.isdigit() else None
         if member is None or member.village_code != village or member.role != "resident":
             raise Denied("disc.verify_unknown", ref=member_ref)
-        with self.store.transaction() as db:
+        with self.ctx.store.transaction() as db:
             members.set_verified(db, member.id, verified)
             event = audit.record(
                 db,
@@ -35,7 +40,7 @@ class DisclosureVerification(DisclosureBase):
                 before={"verified": member.verified},
                 after={"verified": verified},
             )
-            self._answer(
+            answer_change(
                 db,
                 event,
                 reply,
@@ -44,4 +49,4 @@ class DisclosureVerification(DisclosureBase):
                 id=member.id,
                 name=member.display_name,
             )
-        return members.get(self.store.db, member.id)
+        return members.get(self.ctx.store.db, member.id)

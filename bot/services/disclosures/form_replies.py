@@ -8,6 +8,7 @@ language; the handler only acknowledges the button press.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -16,8 +17,8 @@ from sqlite_utils import Database
 from bot.delivery.messages import Button, Rows, rows_of
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
-from bot.services.disclosures import render as disclosure_render
-from bot.services.people import ReplyTo
+from bot.services.disclosures import disclosure_text
+from bot.services.people import Person, ReplyTo
 from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
@@ -29,6 +30,20 @@ def queue(db: Database, key: str, reply: ReplyTo | None, lines: list[str], rows:
     """Queue rendered lines as the answer (split when long; the first part may edit the pressed
     message). Nothing is queued without a ReplyTo."""
     notify.answer_text(db, key, reply, "\n".join(lines), buttons=rows)
+
+
+def answer_change(
+    db: Database, event: int, reply: ReplyTo | None, person: Person, key: str, /, **params: object
+) -> None:
+    """Queue the answer to a change under its audit event's key (when one is owed)."""
+    if reply is not None:
+        notify.answer(db, f"a{event}:answer", reply, person.language, key, **params)
+
+
+def form_key(person: Person) -> str:
+    """A fresh key for the answer to a form step, which has no audit event of its own; the
+    step commits together with its update's "done" mark, so it is never replayed."""
+    return f"form:{person.user_id}:{uuid.uuid4().hex}"
 
 
 def category_buttons(categories: Sequence[str]) -> Rows:
@@ -70,7 +85,7 @@ def draft(
     info: dict,
 ):
     """A saved draft as its official sees it, with Submit and Major buttons: (lines, buttons)."""
-    lines = disclosure_render.lines(
+    lines = disclosure_text.lines(
         language, d, rows, village=village, names_full=True, tz=tz, status=True
     )
     if "rows" in info:

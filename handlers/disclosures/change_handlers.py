@@ -1,5 +1,5 @@
-"""What the disclosure command modules share: applying a button's change, a command naming the
-item it changes by number, and sending a file made on request."""
+"""How disclosure commands and buttons change an item: applying a button's change, a command
+naming the item it changes by number, and sending a file made on request."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.delivery.messages import Document
 from bot.i18n import t
+from bot.services.disclosures.disclosure_wing import Disclosures
 from bot.services.people import Person, ReplyTo
 from handlers.common import Callback, answer_here, owe, person, refusals, reply, services
 
@@ -43,16 +44,18 @@ async def with_ref(
     change(who, context.args[0], answer_here(update))
 
 
-def by_number(change: str, doc: str) -> tuple[Callback, Callback]:
-    """`/<change> <number>` and its button, both making `DisclosureService.<change>` on that
-    item; the command answers `disc.<change>_usage` without a number. Returns (command, button)."""
+def by_number(
+    change: str, doc: str, pick: Callable[[Disclosures], Change]
+) -> tuple[Callback, Callback]:
+    """`/<change> <number>` and its button, both making the change `pick` finds on that item;
+    the command answers `disc.<change>_usage` without a number. Returns (command, button)."""
 
     async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        service = services(context).disclosures
-        await with_ref(update, context, f"disc.{change}_usage", getattr(service, change))
+        made = pick(services(context).disclosures)
+        await with_ref(update, context, f"disc.{change}_usage", made)
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await pressed(update, context, getattr(services(context).disclosures, change))
+        await pressed(update, context, pick(services(context).disclosures))
 
     command.__name__ = command.__qualname__ = change
     button.__name__ = button.__qualname__ = f"{change}_pressed"

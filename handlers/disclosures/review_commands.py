@@ -8,25 +8,25 @@ from telegram.ext import ContextTypes
 
 from bot.delivery.messages import Text
 from bot.i18n import t, t_plain
-from bot.services.disclosures import render as disclosure_render
+from bot.services.disclosures import disclosure_text
 from handlers.common import buttons, owe, person, refusals, reply, services
-from handlers.disclosures.common import pressed
+from handlers.disclosures.change_handlers import pressed
 
 
 @refusals
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/review`: the items waiting for this supervisor, each with Approve / Reject."""
     who = person(update, context)
-    service = services(context).disclosures
-    waiting = service.awaiting_review(who)
+    disclosures = services(context).disclosures
+    waiting = disclosures.signoff.awaiting_review(who)
     if not waiting:
         reply(update, context, t(who.language, "disc.review_none"))
         return
     messages = [Text(t(who.language, "disc.review_header", count=len(waiting)))]
     for d in waiting[:5]:
-        view = service.review_view(who, d.id)
-        lines = disclosure_render.lines(
-            who.language, d, view.rows, village=view.village, names_full=True, tz=service.tz
+        view = disclosures.signoff.review_view(who, d.id)
+        lines = disclosure_text.lines(
+            who.language, d, view.rows, village=view.village, names_full=True, tz=disclosures.ctx.tz
         )
         decide = [
             (t_plain(who.language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
@@ -49,9 +49,9 @@ async def _decision(update: Update, context: ContextTypes.DEFAULT_TYPE, decide) 
 
 @refusals
 async def approve_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _decision(update, context, services(context).disclosures.approve)
+    await _decision(update, context, services(context).disclosures.signoff.approve)
 
 
 @refusals
 async def reject_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _decision(update, context, services(context).disclosures.start_reject)
+    await _decision(update, context, services(context).disclosures.signoff.start_reject)

@@ -8,10 +8,10 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.i18n import Term, t
-from bot.services.disclosures import render as disclosure_render
-from bot.services.disclosures.service import View
+from bot.services.disclosures import disclosure_text
+from bot.services.disclosures.browsing import View
 from handlers.common import buttons, person, refusals, reply, services
-from handlers.disclosures.common import button_data, send_file
+from handlers.disclosures.change_handlers import button_data, send_file
 
 LIST_LIMIT = 20
 
@@ -34,18 +34,19 @@ def _status_line(language: str, d, tz) -> str:
 async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/disclosures [category|period|village]`: published items (and open ones for the office)."""
     who = person(update, context)
-    service = services(context).disclosures
-    _village, public, open_items = service.browse(who, context.args or [])
+    disclosures = services(context).disclosures
+    tz = disclosures.ctx.tz
+    _village, public, open_items = disclosures.browsing.browse(who, context.args or [])
     lines: list[str] = []
     if open_items:
         lines.append(t(who.language, "disc.list_open"))
-        lines += [_status_line(who.language, d, service.tz) for d in open_items[:LIST_LIMIT]]
+        lines += [_status_line(who.language, d, tz) for d in open_items[:LIST_LIMIT]]
     lines.append(t(who.language, "disc.list_public"))
-    lines += [_status_line(who.language, d, service.tz) for d in public[:LIST_LIMIT]]
+    lines += [_status_line(who.language, d, tz) for d in public[:LIST_LIMIT]]
     if not public:
         lines.append(t(who.language, "disc.list_empty"))
     lines.append(t(who.language, "disc.list_hint"))
-    names = service.categories
+    names = disclosures.categories
     rows = [[(n, f"dlist:{i}")] for i, n in enumerate(names)] if not context.args else []
     reply(update, context, "\n".join(lines), buttons(*rows))
 
@@ -59,7 +60,7 @@ async def browse_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def view_lines(language: str, view: View, tz) -> list[str]:
-    return disclosure_render.lines(
+    return disclosure_text.lines(
         language,
         view.disclosure,
         view.rows,
@@ -79,13 +80,13 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         reply(update, context, t(who.language, "disc.show_usage"))
         return
-    service = services(context).disclosures
-    view = service.view(who, context.args[0])
+    disclosures = services(context).disclosures
+    view = disclosures.browsing.view(who, context.args[0])
     d = view.disclosure
     reply(
         update,
         context,
-        "\n".join(view_lines(who.language, view, service.tz)),
+        "\n".join(view_lines(who.language, view, disclosures.ctx.tz)),
         buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
     )
 
@@ -94,13 +95,13 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/search <words>`: titles, texts and table rows of published items."""
     who = person(update, context)
-    service = services(context).disclosures
-    found = service.search(who, " ".join(context.args or []))
+    disclosures = services(context).disclosures
+    found = disclosures.browsing.search(who, " ".join(context.args or []))
     if not found:
         reply(update, context, t(who.language, "disc.search_none"))
         return
     lines = [t(who.language, "disc.search_header", count=len(found))]
-    lines += [_status_line(who.language, d, service.tz) for d in found]
+    lines += [_status_line(who.language, d, disclosures.ctx.tz) for d in found]
     reply(update, context, "\n".join(lines))
 
 
@@ -108,7 +109,7 @@ async def _send_export(
     update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
 ) -> None:
     who = person(update, context)
-    filename, content = services(context).disclosures.export(who, ref, fmt)
+    filename, content = services(context).disclosures.exports.export(who, ref, fmt)
     send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
 
 
@@ -139,7 +140,7 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not args or not args[0].isdigit():
         reply(update, context, t(who.language, "disc.export_year_usage"))
         return
-    filename, content = services(context).disclosures.export_year(
+    filename, content = services(context).disclosures.exports.export_year(
         who, int(args[0]), args[1] if len(args) > 1 else None
     )
     send_file(update, context, filename, content, t(who.language, "disc.export_caption"))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.villages import village_name
-from bot.services.disclosures.base import DisclosureBase
+from bot.services.context import Context
+from bot.services.disclosures import item_access
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
 from storage import disclosure_filings, disclosure_rows, disclosure_search, villages
@@ -31,21 +32,25 @@ class View:
     filing: Filing | None
 
 
-class DisclosureReading(DisclosureBase):
+class Browsing:
     """Viewing, browsing and searching, each as the person asking may see it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.categories = ctx.config.disclosure.categories
 
     def view(self, person: Person, disclosure_id: int | str) -> View:
         """One item: published versions for anyone; unpublished ones for the office only."""
-        d = self._get(disclosure_id)
-        if not d.is_public and not self._is_office(person, d.village_code):
+        d = item_access.get(self.ctx.store.db, disclosure_id)
+        if not d.is_public and not item_access.is_office(person, d.village_code):
             raise Denied("disc.unknown", ref=str(disclosure_id))
-        db = self.store.db
-        signoffs = self._approvals(db, d)
+        db = self.ctx.store.db
+        signoffs = item_access.approvals(db, d)
         return View(
             d,
             disclosure_rows.rows_of(db, d.id),
-            village_name(self.store.db, d.village_code),
-            self.names_full(person, d.village_code),
+            village_name(self.ctx.store.db, d.village_code),
+            item_access.names_full(person, d.village_code),
             signoffs if d.is_public else [],
             disclosure_filings.filing(db, d.id),
         )
@@ -64,18 +69,18 @@ class DisclosureReading(DisclosureBase):
                 category = word
             elif (p := disclosure_period(word)) is not None:
                 period = p.text
-            elif person.is_township and villages.get(self.store.db, word.lower()):
+            elif person.is_township and villages.get(self.ctx.store.db, word.lower()):
                 village_code = word.lower()
             elif word.isdigit() and 1 <= int(word) <= len(self.categories):
                 category = self.categories[int(word) - 1]
             else:
                 raise Denied("disc.browse_usage")
-        db = self.store.db
+        db = self.ctx.store.db
         public = store_d.of_village(
             db, village_code, ("published", "superseded"), category=category, period=period
         )
         open_items: list[Disclosure] = []
-        if village_code and self._is_office(person, village_code) and not person.is_township:
+        if village_code and item_access.is_office(person, village_code) and not person.is_township:
             open_items = store_d.of_village(
                 db, village_code, store_d.OPEN_STATUSES, category=category, period=period
             )
@@ -87,5 +92,5 @@ class DisclosureReading(DisclosureBase):
         if not terms:
             raise Denied("disc.search_usage")
         village = None if person.is_township else person.village_code
-        ids = disclosure_search.search(self.store.db, terms, village, SEARCH_LIMIT)
-        return [d for d in (store_d.get(self.store.db, i) for i in ids) if d is not None]
+        ids = disclosure_search.search(self.ctx.store.db, terms, village, SEARCH_LIMIT)
+        return [d for d in (store_d.get(self.ctx.store.db, i) for i in ids) if d is not None]

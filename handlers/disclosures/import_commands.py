@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
-from bot.services.disclosures.spreadsheets import ImportRejected
+from bot.services.disclosures.sheet_reading import ImportRejected
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.disclosures.common import button_data, send_file
+from handlers.disclosures.change_handlers import button_data, send_file
 
 MAX_PROBLEMS_SHOWN = 60
 
@@ -54,12 +54,12 @@ async def file_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """A CSV or XLSX for the draft in progress: checked, read, imported or refused whole."""
     who = person(update, context)
     document = update.message.document
-    service = services(context).disclosures
-    service.check_upload(who, document.file_size)
+    importing = services(context).disclosures.importing
+    importing.check_upload(who, document.file_size)
     file = await document.get_file()
     content = bytes(await file.download_as_bytearray())
     name = document.file_name or "upload.csv"
-    service.import_file(who, name, content, answer_here(update))
+    importing.import_file(who, name, content, answer_here(update))
 
 
 async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,6 +83,6 @@ async def template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
     who = person(update, context)
-    filename, content = services(context).disclosures.template(kind)
+    filename, content = services(context).disclosures.importing.template(kind)
     kind = "finance" if kind == "finance" else "subsidy"
     send_file(update, context, filename, content, t(who.language, f"disc.template_caption_{kind}"))

@@ -7,28 +7,28 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
-from bot.services.disclosures.service import DisclosureService
+from bot.services.disclosures.disclosure_wing import Disclosures
 from handlers.common import answer_here, buttons, person, refusals, reply, services
-from handlers.disclosures.common import button_data
+from handlers.disclosures.change_handlers import button_data
 
 
-def _followable(service: DisclosureService) -> list[str]:
+def _followable(disclosures: Disclosures) -> list[str]:
     """What /subscribe offers, in button order: every category ('*'), then each one."""
-    return ["*", *service.categories]
+    return ["*", *disclosures.categories]
 
 
 @refusals
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/subscribe [category|all]`: follow a category of one's village, or show the choices."""
     who = person(update, context)
-    service = services(context).disclosures
+    disclosures = services(context).disclosures
     if context.args:
         word = " ".join(context.args)
         category = "*" if word.lower() in ("all", "全部", "*") else word
-        service.toggle_subscription(who, category, answer_here(update))
+        disclosures.subscriptions.toggle_subscription(who, category, answer_here(update))
         return
-    current = service.subscriptions(who)
-    names = _followable(service)
+    current = disclosures.subscriptions.subscriptions(who)
+    names = _followable(disclosures)
     rows = [
         [
             (
@@ -45,15 +45,15 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @refusals
 async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
-    service = services(context).disclosures
+    disclosures = services(context).disclosures
     index = int(button_data(update))
-    names = _followable(service)
+    names = _followable(disclosures)
     if not 0 <= index < len(names):
         await update.callback_query.answer(
             t_plain(who.language, "common.stale_button"), show_alert=True
         )
         return
-    service.toggle_subscription(who, names[index], answer_here(update))
+    disclosures.subscriptions.toggle_subscription(who, names[index], answer_here(update))
     await update.callback_query.answer()
 
 
@@ -66,4 +66,4 @@ async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply(update, context, t(who.language, "disc.verify_usage"))
         return
     on = not (len(context.args) > 1 and context.args[1].lower() in ("off", "no", "取消"))
-    services(context).disclosures.verify(who, context.args[0], on, answer_here(update))
+    services(context).disclosures.verification.verify(who, context.args[0], on, answer_here(update))

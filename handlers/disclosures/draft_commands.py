@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
 from handlers.common import answer_here, buttons, person, refusals, reply, services
-from handlers.disclosures.common import by_number, pressed, with_ref
+from handlers.disclosures.change_handlers import by_number, pressed, with_ref
 
 
 @refusals
@@ -17,14 +17,14 @@ async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     in one line; without a kind, offer buttons."""
     who = person(update, context)
     who.require("official")
-    service = services(context).disclosures
+    drafting = services(context).disclosures.drafting
     if context.args:
         kind = context.args[0].lower()
         parts = (update.message.text or "").split(maxsplit=2)
         if kind == "notice" and len(parts) == 3:
-            service.quick_notice(who, parts[2], answer_here(update))
+            drafting.quick_notice(who, parts[2], answer_here(update))
         else:
-            service.start(who, kind, answer_here(update))
+            drafting.start(who, kind, answer_here(update))
         return
     reply(
         update,
@@ -41,20 +41,20 @@ async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def kind_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await pressed(update, context, services(context).disclosures.start, edit=True)
+    await pressed(update, context, services(context).disclosures.drafting.start, edit=True)
 
 
 @refusals
 async def category_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    service = services(context).disclosures
+    drafting = services(context).disclosures.drafting
     await pressed(
-        update, context, lambda who, i, to: service.choose_category(who, int(i), to), edit=True
+        update, context, lambda who, i, to: drafting.choose_category(who, int(i), to), edit=True
     )
 
 
 @refusals
 async def period_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await pressed(update, context, services(context).disclosures.handle_text, edit=True)
+    await pressed(update, context, services(context).disclosures.form.handle_text, edit=True)
 
 
 @refusals
@@ -62,7 +62,7 @@ async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typed answer to the current form step (period, title, body, or a rejection reason)."""
     who = person(update, context)
     text = update.message.text or ""
-    services(context).disclosures.handle_text(who, text, answer_here(update))
+    services(context).disclosures.form.handle_text(who, text, answer_here(update))
 
 
 @refusals
@@ -74,21 +74,26 @@ async def attachment_received(update: Update, context: ContextTypes.DEFAULT_TYPE
     else:
         kind, file_id = "document", message.document.file_id
         name = message.document.file_name or ""
-    services(context).disclosures.attach(
+    services(context).disclosures.drafting.attach(
         person(update, context), kind, file_id, name, answer_here(update)
     )
 
 
-submit, submit_pressed = by_number("submit", "`/submit <number>`: send a draft for sign-off.")
-edit, edit_pressed = by_number("edit", "`/edit <number>`: send a new file (or text) for a draft.")
+submit, submit_pressed = by_number(
+    "submit", "`/submit <number>`: send a draft for sign-off.", lambda d: d.submission.submit
+)
+edit, edit_pressed = by_number(
+    "edit", "`/edit <number>`: send a new file (or text) for a draft.", lambda d: d.drafting.edit
+)
 
 
 @refusals
 async def major_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await pressed(update, context, services(context).disclosures.toggle_major)
+    await pressed(update, context, services(context).disclosures.drafting.toggle_major)
 
 
 @refusals
 async def correct(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/correct <number>`: a new version of a published item, through the same sign-off."""
-    await with_ref(update, context, "disc.correct_usage", services(context).disclosures.correct)
+    correct_item = services(context).disclosures.corrections.correct
+    await with_ref(update, context, "disc.correct_usage", correct_item)

@@ -1,0 +1,78 @@
+"""Who may act on or see a disclosure, looked up by number: the official's own draft, the office
+of a village, the supervisors and their approvals of the round in review (REV-01, §6)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from bot.config import DisclosureConfig
+from bot.i18n import Term
+from bot.services.people import Denied, Person
+from storage import disclosure_signoffs, members
+from storage import disclosures as store_d
+from storage.disclosures import Disclosure
+
+
+def get(db: Database, disclosure_id: int | str) -> Disclosure:
+    """The item named by a number (`12` or `#12`); refused when there is none."""
+    text = str(disclosure_id).strip().lstrip("#")
+    d = store_d.get(db, int(text)) if text.isdigit() else None
+    if d is None:
+        raise Denied("disc.unknown", ref=str(disclosure_id))
+    return d
+
+
+def official_village(person: Person) -> str:
+    """The village this person drafts for (REV-05/06: the official in charge drafts)."""
+    person.require("official")
+    code = person.village_code
+    assert code is not None
+    return code
+
+
+def own_draft(db: Database, person: Person, disclosure_id: int | str) -> Disclosure:
+    """A draft of the official's own village; refused once it has left the draft state."""
+    d = get(db, disclosure_id)
+    person.require("official", d.village_code)
+    if d.status != "draft":
+        raise Denied("disc.not_draft", id=d.id, status=Term(f"disc.status.{d.status}"))
+    return d
+
+
+def is_office(person: Person, village_code: str) -> bool:
+    """The township, or an official or supervisor of the village."""
+    return (
+        person.is_township
+        or person.has("official", village_code)
+        or person.has("supervisor", village_code)
+    )
+
+
+def names_full(person: Person, village_code: str) -> bool:
+    """Full beneficiary names: the office, and verified residents of that village (§6).
+
+    Callers only use this for private chats; the channel and the web always mask.
+    """
+    if is_office(person, village_code):
+        return True
+    return any(
+        m.role == "resident" and m.village_code == village_code and m.verified for m in person.roles
+    )
+
+
+def supervisors(db: Database, village_code: str) -> list[members.Member]:
+    """The village's supervision committee, who sign its disclosures off."""
+    return [m for m in members.of_village(db, village_code) if m.role == "supervisor"]
+
+
+def approvals(db: Database, d: Disclosure) -> list[disclosure_signoffs.Signoff]:
+    """The approving sign-offs of the item's current review round."""
+    return [
+        s for s in disclosure_signoffs.signoffs(db, d.id, d.review_round) if s.decision == "approve"
+    ]
+
+
+def required_signoffs(settings: DisclosureConfig, supervisor_count: int) -> int:
+    """Sign-offs needed (REV-01: by default every supervisor of the village)."""
+    rule = settings.required_signoffs
+    return supervisor_count if rule == "all" else int(rule)
