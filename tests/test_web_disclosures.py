@@ -491,7 +491,7 @@ def test_control_characters_never_break_a_feed(services):
     publish(services, kind="notice", title="坏\x00字\x1b符", body="x")
     board = services.disclosures.board
     from bot.web_render import feeds
-    from bot.web_render.disclosures import entries
+    from bot.web_render.disclosure_sections import entries
 
     items = board.recent()
     body = feeds.atom_feed(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.i18n import t_plain
-from bot.web_render.disclosures import Entry
+from bot.web_render.disclosure_sections import Entry
 
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

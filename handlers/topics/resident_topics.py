@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.core.timeline import TimelineEntry
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.delivery.messages import Document, Photo, Text, Voice
 from bot.i18n import Term, t
 from bot.services.topics.notices import category_term

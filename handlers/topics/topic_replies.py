@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.i18n import Term, t, t_plain
 from bot.services.context import Context
 from bot.services.people import Person

@@ -12,8 +12,8 @@ from bot.core.pages import CURSOR_MAX, BadCursor, Page, decode_cursor, encode_cu
 from bot.services.disclosures.disclosure_pages import PAGE_MAX
 from bot.services.people import Denied
 from bot.web_render import api_json, disclosures_openapi, topics_json
-from bot.web_render.topics import topic_board_of
-from handlers.web.disclosures import ID_ROUTE, base_url, board, dated, village_of
+from bot.web_render.topic_sections import topic_board_of
+from handlers.web.disclosure_routes import ID_ROUTE, base_url, board, dated, village_of
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional
 

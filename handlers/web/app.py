@@ -6,18 +6,18 @@ from aiohttp import web
 
 from bot.delivery.inbox import UpdateInbox
 from bot.services.bundle import Services
-from bot.web_render.disclosures import add_disclosure_sections
+from bot.web_render.disclosure_sections import add_disclosure_sections
 from bot.web_render.page_sections import BoardSections, default_sections
 from bot.web_render.templates import STATIC
-from bot.web_render.topics import add_topic_sections
+from bot.web_render.topic_sections import add_topic_sections
 from handlers.web import (
     api,
     api_topics,
-    disclosures,
+    board_routes,
+    disclosure_routes,
     health,
-    pages,
     sandbox_page,
-    topics,
+    topic_routes,
     webhook,
 )
 from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
@@ -56,11 +56,11 @@ def make_app(
     app.router.add_get("/healthz", health.healthz)
     if services.config.telegram.mode == "webhook":
         app.router.add_post(services.config.telegram.webhook_path, webhook.telegram_webhook)
-    app.router.add_get("/", pages.index)
-    app.router.add_get("/v/{code}", pages.village)
-    app.router.add_get("/v/{code}/join.svg", pages.join_qr)
-    disclosures.add_routes(app)
-    topics.add_routes(app)
+    app.router.add_get("/", board_routes.index)
+    app.router.add_get("/v/{code}", board_routes.village)
+    app.router.add_get("/v/{code}/join.svg", board_routes.join_qr)
+    disclosure_routes.add_routes(app)
+    topic_routes.add_routes(app)
     api_topics.add_routes(app)  # before the API's catch-all 404
     api.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=False)

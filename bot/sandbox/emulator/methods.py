@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.sandbox.emulator.formatting import utf16_len
 from bot.sandbox.emulator.media import find_file
-from bot.sandbox.emulator.messages import MESSAGE_METHODS
+from bot.sandbox.emulator.message_methods import MESSAGE_METHODS
 from bot.sandbox.emulator.reference import canonical_method, decode_params, missing_required
 from bot.sandbox.emulator.state import (
     JSON,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import item_access
 from bot.services.disclosures.publication_calendar import disclosure_period

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.search_terms import search_terms
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures.public_tables import (
     Ledger,

@@ -3,7 +3,7 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import export_files
 from bot.services.disclosures.browsing import Browsing

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import form_replies
 from bot.services.people import Denied, Person, ReplyTo

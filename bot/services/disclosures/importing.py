@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.config import DisclosureConfig
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import export_files, form_state, item_access
 from bot.services.disclosures.finance_ledger import parse_finance

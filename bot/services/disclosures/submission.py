@@ -3,7 +3,7 @@ in_review with a review request to every supervisor of the village (REV-01, FLD-
 
 from __future__ import annotations
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.delivery.messages import Button, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.context import Context

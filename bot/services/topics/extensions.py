@@ -3,7 +3,7 @@ township staff approve (within the hard cap, TL-02) or refuse."""
 
 from __future__ import annotations
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import notices, topic_lookup

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.delivery.messages import Button, Rows, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify

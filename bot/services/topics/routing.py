@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import Term
 from bot.services.context import Context

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify

@@ -34,7 +34,7 @@ from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period

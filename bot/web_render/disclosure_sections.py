@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.local_time import local_time
-from bot.core.villages import village_name
+from bot.core.village_names import village_name
 from bot.services.bundle import Services
 from bot.services.disclosures.disclosure_pages import DisclosureBoard, QuarterStatus
 from bot.services.money import format_fen

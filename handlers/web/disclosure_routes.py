@@ -18,10 +18,10 @@ from bot.i18n import t_plain
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
-from bot.web_render.disclosures import entries, yuan
+from bot.web_render.disclosure_sections import entries, yuan
 from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
 from bot.web_render.qr import join_link
-from bot.web_render.topics import newest, post_views, topic_board_of, wall_entries
+from bot.web_render.topic_sections import newest, post_views, topic_board_of, wall_entries
 from handlers.web.keys import CONTEXT, SERVICES
 from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of
 from storage.villages import Village

@@ -24,7 +24,7 @@ from bot.services.topics.stats import Counts, days, percent
 from bot.services.topics.text import excerpt
 from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard, TopicStats, WallPost
 from bot.web_render.charts import Bar, Chart, bar_chart
-from bot.web_render.disclosures import Phrase
+from bot.web_render.disclosure_sections import Phrase
 from bot.web_render.feeds import AtomEntry
 from bot.web_render.page_sections import BoardSections, Section, Stat, Tone
 from bot.web_render.templates import has_message

@@ -17,7 +17,7 @@ from bot.core.periods import previous_quarter, quarter_of
 from bot.services.people import Denied
 from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard
 from bot.web_render.templates import STATIC
-from bot.web_render.topics import (
+from bot.web_render.topic_sections import (
     category_name,
     days_text,
     post_views,
@@ -28,7 +28,7 @@ from bot.web_render.topics import (
     timely_text,
     topic_board_of,
 )
-from handlers.web.disclosures import village_of
+from handlers.web.disclosure_routes import village_of
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional, html_page, language_of
 
