@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import handlers.web.topic_routes as web_topics
+import handlers.web.wall_routes as web_topics
 from bot.core.clock import Clock
 from bot.services.bundle import Services
 from bot.services.topics.wall_pages import TopicBoard

@@ -10,7 +10,7 @@ from bot.services.topics.wall_pages import WALL_STATUSES
 from bot.web_render import topics_json
 from handlers.web.api import ApiError, _cursor, _json, _limit, api
 from handlers.web.disclosure_routes import base_url, village_of
-from handlers.web.topic_routes import topic_board
+from handlers.web.wall_routes import topic_board
 
 
 @api

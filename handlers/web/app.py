@@ -17,7 +17,7 @@ from handlers.web import (
     disclosure_routes,
     health,
     sandbox_page,
-    topic_routes,
+    wall_routes,
     webhook,
 )
 from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
@@ -60,7 +60,7 @@ def make_app(
     app.router.add_get("/v/{code}", board_routes.village)
     app.router.add_get("/v/{code}/join.svg", board_routes.join_qr)
     disclosure_routes.add_routes(app)
-    topic_routes.add_routes(app)
+    wall_routes.add_routes(app)
     api_topics.add_routes(app)  # before the API's catch-all 404
     api.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=False)
