@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import functools
 import logging
 import os
 import signal
@@ -19,10 +19,12 @@ from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.delivery.inbox import UpdateInbox
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
+from bot.delivery.update_json import UpdatesRequest
 from bot.services import notify
 from bot.services.bundle import Services
 from handlers import web as web_handlers
 from handlers.common import SERVICES
+from handlers.errors import apologise_unreadable
 from handlers.registry import register
 from storage.db import Store
 from storage.times import utcnow
@@ -43,7 +45,12 @@ class Runtime:
         self.services = Services.build(config, self.store)
         self.application: Application = self._build_application()
         bot = self.application.bot
-        self.inbox = UpdateInbox(self.store, bot, self.application.process_update)
+        self.inbox = UpdateInbox(
+            self.store,
+            bot,
+            self.application.process_update,
+            apologise=functools.partial(apologise_unreadable, self.services),
+        )
         self.outbox = OutboxWorker(self.store, bot, config.outbox)
         self.store.on_commit.append(self.outbox.wake)
         self.poller = Poller(bot, self.inbox, timeout=config.telegram.poll_timeout)
@@ -57,6 +64,7 @@ class Runtime:
             ApplicationBuilder()
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
+            .get_updates_request(UpdatesRequest(connection_pool_size=1))
             .rate_limiter(AIORateLimiter(max_retries=0))
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )
@@ -102,7 +110,9 @@ class Runtime:
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.
         context = web_handlers.WebContext(
-            bot_username=self.application.bot.username or "", sandbox_api=self.sandbox_api
+            bot_username=self.application.bot.username or "",
+            sandbox_api=self.sandbox_api,
+            loops=self.loops,
         )
         app = web_handlers.make_app(self.services, self.inbox, context)
         self.web_runner = web.AppRunner(app, access_log=None)
@@ -112,8 +122,30 @@ class Runtime:
         self.web_port = self.web_runner.addresses[0][1]
         log.info("web on http://%s:%s", self.config.web.host, self.web_port)
 
+    def loops(self) -> dict[str, bool]:
+        """Whether each loop this mode needs (poller, inbox, outbox) is running, for /healthz."""
+        names = ["inbox", "outbox"]
+        if self.config.telegram.mode != "webhook":
+            names.insert(0, "poller")
+        running = {task.get_name() for task in self._tasks if not task.done()}
+        return {name: name in running for name in names}
+
     async def stop(self) -> None:
-        """Stop in order: no new updates, finish the one in hand, stop sending, close."""
+        """Stop in order: no new updates, finish the one in hand, stop sending, close.
+
+        The database is closed whatever fails on the way.
+        """
+        try:
+            await self._stop_loops()
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            if self.web_runner:
+                await self.web_runner.cleanup()
+        finally:
+            self.store.close()
+
+    async def _stop_loops(self) -> None:
         self.poller.stop()
         self.inbox.stop()
         self.outbox.stop()
@@ -121,14 +153,12 @@ class Runtime:
             if task.get_name() == "poller":
                 task.cancel()  # a long poll may take its full timeout; its batch is stored or not
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
-        if self.web_runner:
-            await self.web_runner.cleanup()
-        self.store.close()
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a loop that died earlier; /healthz has been saying so
+                log.exception("the %s loop had stopped with an error", task.get_name())
 
 
 async def serve(config: Config) -> None:
