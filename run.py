@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.delivery.inbox import UpdateInbox
+from bot.delivery.log_secrets import hide_secrets
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
 from bot.delivery.update_json import UpdatesRequest
@@ -31,6 +32,7 @@ from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
 TICK_SECONDS = 60
+ACCESS_LOG = 'request="%r" status=%s bytes=%b seconds=%Tf'
 
 
 class Runtime:
@@ -115,7 +117,10 @@ class Runtime:
             loops=self.loops,
         )
         app = web_handlers.make_app(self.services, self.inbox, context)
-        self.web_runner = web.AppRunner(app, access_log=None)
+        # One line per request: what was asked, the answer's status, size and time taken.
+        self.web_runner = web.AppRunner(
+            app, access_log=logging.getLogger("village_bot.web"), access_log_format=ACCESS_LOG
+        )
         await self.web_runner.setup()
         site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
         await site.start()
@@ -223,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
         return 2
+    hide_secrets(config.telegram.token, config.telegram.webhook_secret)
     if args.command == "backup":
         store = Store(config.storage.path)
         store.backup(args.destination)
