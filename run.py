@@ -1,4 +1,4 @@
-"""Command line and wiring: serve (default), sandbox, backup, check-config."""
+"""Command line and wiring: serve (default), sandbox, backup, restore, check-config."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
 from handlers.registry import register
 from storage.db import Store
+from storage.restore import BadBackup, restore
 from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
@@ -198,6 +199,17 @@ async def _until_signalled(runtime: Runtime) -> None:
         await runtime.stop()
 
 
+def restore_main(backup: str, database: str) -> int:
+    """Put a backup in place of the database: exit 0, or 2 when the backup is unusable."""
+    try:
+        restore(backup, database)
+    except BadBackup as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {database} from {backup}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(description="Village affairs disclosure bot (村务公开)")
@@ -207,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sandbox", help="run everything on loopback against the Bot API emulator")
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("destination")
+    restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("backup")
     check = sub.add_parser("check-config", help="validate a config file: exit 0 or 2")
     check.add_argument("path", nargs="?")
     args = parser.parse_args(argv)
@@ -235,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         print(f"backup written to {args.destination}")
         return 0
+    if args.command == "restore":
+        return restore_main(args.backup, config.storage.path)
     if args.command == "sandbox" or not config.telegram.has_token:
         log.info("starting the sandbox (no Telegram token configured, or asked for)")
         asyncio.run(serve_sandbox(config))
