@@ -25,6 +25,10 @@ BUTTONS = ButtonRouter(
 
 def register(application: Application) -> None:
     """Attach every handler; order matters, the catch-alls come last."""
+    # Before every other handler: an edit stops here, whatever the message said.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED, everyone.ignore_edit), group=-1
+    )
     commands = {
         "start": everyone.start,
         "help": everyone.help_command,

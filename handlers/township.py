@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,6 +11,9 @@ from bot.core.local_time import local_time
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
+
+# Member numbers are SQLite row ids: signed 64-bit.
+MAX_MEMBER_NUMBER = 2**63 - 1
 
 
 @refusals
@@ -54,7 +59,9 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             who.require("township")
             reply(update, context, t(who.language, "members.usage"))
             return
-    village, people = services(context).membership.members(who, context.args[0])
+    # A code typed with a Chinese input method may come in full-width letters.
+    code = unicodedata.normalize("NFKC", context.args[0])
+    village, people = services(context).membership.members(who, code)
     lines = [t(who.language, "members.header", village=village.name, count=len(people))]
     for m in people:
         lines.append(
@@ -78,7 +85,18 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke <member number>`: take a role away."""
     who = person(update, context)
     who.require("township")
-    if not context.args:
+    number = member_number(context.args[0]) if len(context.args or []) == 1 else None
+    if number is None:
         reply(update, context, t(who.language, "revoke.usage"))
         return
-    services(context).membership.revoke(who, context.args[0], answer_here(update))
+    services(context).membership.revoke(who, str(number), answer_here(update))
+
+
+def member_number(text: str) -> int | None:
+    """`12`, `#12` or full-width `１２` as a member number; None for anything else (`²`,
+    a number too large to be one)."""
+    digits = text.strip().removeprefix("#").removeprefix("＃")
+    if not digits or not digits.isdecimal():
+        return None
+    number = int(digits)
+    return number if number <= MAX_MEMBER_NUMBER else None

@@ -16,6 +16,7 @@ from handlers.web import (
     board_routes,
     disclosure_routes,
     health,
+    metrics,
     sandbox_page,
     wall_routes,
     webhook,
@@ -54,6 +55,7 @@ def make_app(
     app.on_response_prepare.append(security_headers)
 
     app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/metrics", metrics.metrics_page)
     if services.config.telegram.mode == "webhook":
         app.router.add_post(services.config.telegram.webhook_path, webhook.telegram_webhook)
     app.router.add_get("/", board_routes.index)

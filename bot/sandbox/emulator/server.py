@@ -11,11 +11,13 @@ from aiohttp import web
 from bot.sandbox.emulator import actions
 from bot.sandbox.emulator.http_app import create_app
 from bot.sandbox.emulator.methods import command_key
+from bot.sandbox.emulator.raw_updates import RawUpdate
 from bot.sandbox.emulator.state import (
     FAULT_KINDS,
     JSON,
     ApiError,
     BotAccount,
+    CallbackRecord,
     EmulatorState,
     Fault,
     FaultKind,
@@ -175,6 +177,30 @@ class BotApiEmulator:
         """The user writes text; returns the Update (None if group privacy hides it)."""
         bot = self._bot(token)
         return actions.send_text(self.state, bot, user_id, text, chat_id=chat_id, reply_to=reply_to)
+
+    def inject_update(self, update: JSON | str, *, token: str | None = None) -> int:
+        """Queue an update exactly as given, however malformed: a dict, or the raw JSON text of
+        an object. It gets the next update_id unless the dict brings its own. Returns the id."""
+        bot = self._bot(token)
+        if isinstance(update, dict) and "update_id" in update:
+            queued: JSON | RawUpdate = dict(update)
+        else:
+            queued = (
+                RawUpdate(bot.next_update_id, update)
+                if isinstance(update, str)
+                else {"update_id": bot.next_update_id, **update}
+            )
+            bot.next_update_id += 1
+        press = update.get("callback_query") if isinstance(update, dict) else None
+        if isinstance(press, dict) and "id" in press:
+            # So that the bot may answer it, as it may any press Telegram sends.
+            sender = press.get("from") or {}
+            bot.callback_queries[str(press["id"])] = CallbackRecord(
+                str(press["id"]), int(sender.get("id", 0)), 0, 0, str(press.get("data", ""))
+            )
+        bot.updates.append(queued)  # type: ignore[arg-type]
+        self.state.signal.fire()
+        return queued["update_id"]
 
     async def send_document(
         self,

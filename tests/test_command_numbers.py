@@ -1,0 +1,49 @@
+"""Numbers in /revoke and /members arguments: odd spellings get the usage, never the error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handlers.township import member_number
+from tests.conftest import STAFF
+from tests.test_membership_e2e import invite_code
+
+USAGE = "用法：/revoke"
+ERROR = "出错"
+
+
+@pytest.mark.parametrize(
+    "argument", ["99999999999999999999", "²", "9223372036854775808", "1²", "-1", "1 2"]
+)
+async def test_revoke_with_no_usable_number_gets_its_usage(runtime, chat, argument):
+    (answer,) = await chat(STAFF).say(f"/revoke {argument}")
+    assert USAGE in answer["text"], answer["text"]
+
+
+async def test_revoke_takes_full_width_digits(runtime, chat):
+    staff = chat(STAFF)
+    (created,) = await staff.say("/invite official qingshan 会计")
+    official = chat(1002)
+    await official.say(f"/start inv_{invite_code(created['text'])}")
+    await staff.replies()
+    (listing,) = await staff.say("/members ｑｉｎｇｓｈａｎ")
+    number = re.search(r"#(\d+) 李建国", listing["text"]).group(1)
+    wide = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    (done,) = await staff.say(f"/revoke ＃{wide}")
+    assert "已撤销" in done["text"], done["text"]
+
+
+async def test_members_with_a_huge_number_is_refused_politely(runtime, chat):
+    (answer,) = await chat(STAFF).say("/members 99999999999999999999")
+    assert ERROR not in answer["text"] and "99999999999999999999" in answer["text"]
+
+
+def test_member_numbers():
+    assert member_number("12") == 12
+    assert member_number("#12") == 12
+    assert member_number("１２") == 12
+    assert member_number("²") is None
+    assert member_number(str(2**63)) is None
+    assert member_number("") is None
