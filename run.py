@@ -16,10 +16,10 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
-from bot.delivery.inbox import UpdateInbox
 from bot.delivery.log_secrets import hide_secrets
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
+from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.update_json import UpdatesRequest
 from bot.services import notify
 from bot.services.bundle import Services

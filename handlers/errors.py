@@ -8,8 +8,8 @@ import uuid
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.inbox import handling_error
 from bot.delivery.messages import Text, queue
+from bot.delivery.update_inbox import handling_error
 from bot.i18n import t
 from bot.services.bundle import Services
 from handlers.common import apologise, person

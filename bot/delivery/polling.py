@@ -9,7 +9,7 @@ import time
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.wire import retry_seconds
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.update_inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.web_render.page_sections import BoardSections
 
