@@ -40,10 +40,13 @@ class TopicDueDates:
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             before = calendar_days.overrides(db)
+            entered = calendar_days.has_year(db, day.year)
             event = self.ctx.calendar.apply_override(db, person, day, kind, note)
             after = calendar_days.overrides(db)
+            # The first entry of a year, or clearing its last, changes which dates are firm.
+            span = None if calendar_days.has_year(db, day.year) != entered else day
             moved = sum(
-                self._recount(db, event, topic, day, before, after, now)
+                self._recount(db, event, topic, span, before, after, now)
                 for topic in topics.open_topics(db)
             )
             notify.answer(
@@ -64,15 +67,16 @@ class TopicDueDates:
         db: Database,
         event: int,
         topic: Topic,
-        day: date,
+        day: date | None,
         before: Mapping[date, str],
         after: Mapping[date, str],
         now: datetime,
     ) -> bool:
-        """One open topic on the new calendar; True when its due date moved. A day outside
-        the topic's span changes nothing but whether its year's schedule counts as entered."""
+        """One open topic on the new calendar; True when its due date moved. A changed `day`
+        outside a firm topic's span changes nothing (None: every topic may have changed)."""
         start = self.ctx.local_date(topic.cycle_start)
-        if not topic.due_provisional and not start < day <= topic.due_date:
+        touched = day is None or start < day <= topic.due_date
+        if not (touched or topic.due_provisional):
             return False
         cap = hard_cap(self.ctx, start)
         result = self.ctx.calendar.recount(start, topic.due_date, cap, before, after)
