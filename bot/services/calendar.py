@@ -150,16 +150,18 @@ class WorkCalendar:
 
     def deadline(self, db: Database, start: date, count: int, cap: date | None = None) -> Deadline:
         """`count` working days after `start`, never later than `cap` (TL-02 hard cap)."""
-        result = add_working_days(start, count, calendar_days.overrides(db), self.provider)
+        overrides = calendar_days.overrides(db)
+        result = add_working_days(start, count, overrides, self.provider)
         if cap is not None and result.due > cap:
-            return Deadline(cap, result.uncovered_years)
+            return Deadline(cap, uncovered_years(start, cap, overrides, self.provider))
         return result
 
     def is_workday(self, day: date) -> bool:
         return is_workday(day, calendar_days.overrides(self.store.db), self.provider)[0]
 
     def warn_uncovered(self, db: Database, deadline: Deadline, at: datetime) -> None:
-        """Tell township staff, once per year, that a deadline used the weekday fallback."""
+        """Tell township staff, once per year, that a deadline counted a year without its
+        official schedule (weekdays less the computed statutory holidays)."""
         for year in sorted(deadline.uncovered_years):
             if not calendar_days.mark_warned(db, year, at):
                 continue
