@@ -408,3 +408,9 @@ def m005_forms(db: Database) -> None:
         DROP TABLE disclosure_forms;
         """
     )
+
+
+@migrations()
+def m006_topic_due_provisional(db: Database) -> None:
+    """Whether a topic's due date counted days of a year without its official schedule."""
+    db.execute("ALTER TABLE topics ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0")

@@ -35,6 +35,7 @@ class BoardTopic:
     status: str
     filed_at: datetime
     due_date: date
+    due_provisional: bool
     extended: bool
     reopened: int
     joint: bool
@@ -52,6 +53,7 @@ class BoardTopic:
             | {
                 "filed_at": from_text(row["filed_at"]),
                 "due_date": date.fromisoformat(row["due_date"]),
+                "due_provisional": bool(row["due_provisional"]),
                 "extended": bool(row["extended"]),
                 "joint": bool(row["joint"]),
                 "first_responded_at": from_text(row["first_responded_at"]),

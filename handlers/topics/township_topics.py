@@ -141,4 +141,5 @@ async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         raise Denied("topics.holiday.bad_date", text=args[0][:20]) from None
     kind = _KINDS[args[1].lower()]
-    calendar.set_override(who, day, kind, rest(update, 3), answer_here(update))
+    due_dates = services(context).topics.due_dates
+    due_dates.set_holiday(who, day, kind, rest(update, 3), answer_here(update))

@@ -109,14 +109,15 @@ class TopicExtensions:
             if approve:
                 cycle_start = self.ctx.local_date(topic.cycle_start)
                 due = deadline(self.ctx, db, topic.due_date, extension.days, now, cycle_start)
-                new_due = max(due, topic.due_date)
+                new_due = max(due.due, topic.due_date)
+                provisional = topic.due_provisional or due.provisional
             status = "approved" if approve else "refused"
             if not topic_extensions.decide_extension(
                 db, extension_id, status, person.user_id, now, new_due
             ):
                 raise Denied("topics.extension_decided")
             if new_due is not None:
-                topics.set_due(db, topic.id, new_due, now, extended=True)
+                topics.set_due(db, topic.id, new_due, provisional, now, extended=True)
             due = (new_due or topic.due_date).isoformat()
             event = record(
                 db,

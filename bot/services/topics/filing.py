@@ -142,11 +142,12 @@ class TopicFiling:
                 routed_to=route.kind,
                 assignee_id=route.assignee_id,
                 at=now,
-                due_date=due,
+                due_date=due.due,
+                due_provisional=due.provisional,
             )
             forms.delete(db, person.user_id, "topics")
             topic = topics.get(db, topic_id)
-            filed = {"receipt": receipt, "category": category, "due": due.isoformat()}
+            filed = {"receipt": receipt, "category": category, "due": due.due.isoformat()}
             event = record(db, person.user_id, "topic.filed", topic, filed)
             self._tell_filed(db, event, person, topic, route)
             ack(db, event, reply, person, "topics.form.submitted", receipt=receipt)
@@ -170,6 +171,7 @@ class TopicFiling:
             category=category_term(topic.category),
             post=post,
             due=topic.due_date.isoformat(),
+            provisional=notices.due_mark(topic.due_provisional),
             days=self.ctx.config.topics.answer_working_days,
             text=topic.text,
         )

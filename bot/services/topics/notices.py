@@ -100,6 +100,11 @@ def extension_buttons(extension_id: int) -> ButtonsFor:
     )
 
 
+def due_mark(provisional: bool) -> Term:
+    """What follows a due date: a note when it is provisional (no official schedule yet)."""
+    return Term("topics.due_mark.provisional" if provisional else "topics.due_mark.firm")
+
+
 def category_term(category: str) -> Term:
     return Term(f"topics.category.{category}")
 
@@ -141,5 +146,6 @@ def feedback_notice(
         village=village_name(db, topic.village_code),
         category=category_term(topic.category),
         due=topic.due_date.isoformat(),
+        provisional=due_mark(topic.due_provisional),
         media=Term(f"topics.media.{topic.media_kind or 'none'}"),
     )

@@ -86,9 +86,10 @@ class TopicRating:
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             days = self.ctx.config.topics.answer_working_days
-            due = deadline(self.ctx, db, self.ctx.local_date(now), days, now)
+            computed = deadline(self.ctx, db, self.ctx.local_date(now), days, now)
+            due = computed.due
             topics.rate(db, topic.id, "unsatisfied", now)
-            topics.reopen(db, topic.id, due, now)
+            topics.reopen(db, topic.id, due, computed.provisional, now)
             forms.delete(db, person.user_id, "topics")
             after = {"rating": "unsatisfied", "reason": reason, "due": due.isoformat()}
             event = record(db, person.user_id, "topic.reopened", topic, after)

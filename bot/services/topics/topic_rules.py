@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
 from storage import members
@@ -31,13 +32,18 @@ def deadline(
     count: int,
     at: datetime,
     cap_from: date | None = None,
-) -> date:
+) -> Deadline:
     """`count` working days after `start`, capped at the hard limit counted from `cap_from`
-    (default `start`) (TL-01, TL-02)."""
-    cap = (cap_from or start) + timedelta(days=ctx.config.topics.hard_cap_calendar_days)
-    due = ctx.calendar.deadline(db, start, count, cap)
+    (default `start`) (TL-01, TL-02); provisional when it counted a year without its official
+    schedule."""
+    due = ctx.calendar.deadline(db, start, count, hard_cap(ctx, cap_from or start))
     ctx.calendar.warn_uncovered(db, due, at)
-    return due.due
+    return due
+
+
+def hard_cap(ctx: Context, cycle_start: date) -> date:
+    """The latest due date of a handling cycle begun on a local day (TL-02)."""
+    return cycle_start + timedelta(days=ctx.config.topics.hard_cap_calendar_days)
 
 
 def officials(db: Database, village_code: str) -> list[Member]:

@@ -124,6 +124,7 @@ class PublicTopic:
     status: str
     filed_at: datetime
     due_date: date
+    due_provisional: bool  # counted days of a year without its official schedule
     overdue: bool  # open and past its due date
     extended: bool
     reopened: int
@@ -294,6 +295,7 @@ class TopicBoard:
             status=t.status,
             filed_at=t.filed_at,
             due_date=t.due_date,
+            due_provisional=t.due_provisional,
             overdue=t.status == "assigned" and t.due_date < self.today(),
             extended=t.extended,
             reopened=t.reopened,
