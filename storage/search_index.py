@@ -2,9 +2,10 @@
 feedback wall's posts (`wall_search`), both FTS5 tables with the `unicode61` tokenizer over
 pre-tokenised text.
 
-Chinese is stored as overlapping two-character pairs plus each run's last character, so a word
-is found wherever it stands without spaces (光伏 and 分红 in 光伏电站分红, ARC-10); other words
-and numbers are tokens of their own. Queries are index lookups, never a scan of the texts.
+Chinese (and numbers) are stored as overlapping two-character pairs plus each run's last
+character, so a word is found wherever it stands without spaces (光伏 and 分红 in 光伏电站分红,
+ARC-10); other words are tokens of their own, found by their beginning. Queries are index
+lookups, never a scan of the texts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_RUN = re.compile(f"(?P<han>[{_HAN}]+)|[^\\W_{_HAN}]+")
+# Chinese and numbers are cut into pairs (a part of either may be looked for: 5678 in a number
+# shown as 138****5678); other words stay whole.
+_RUN = re.compile(f"(?P<pairs>[{_HAN}]+|[0-9]+)|[^\\W_{_HAN}0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +33,9 @@ class DisclosureHit:
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:
-    """The runs of Chinese characters and of other letters or digits, each with "is Chinese"."""
+    """The runs of Chinese characters, of digits and of other letters, each with "cut in pairs"."""
     normal = unicodedata.normalize("NFKC", text).casefold()
-    return [(m.group(), m.group("han") is not None) for m in _RUN.finditer(normal)]
+    return [(m.group(), m.group("pairs") is not None) for m in _RUN.finditer(normal)]
 
 
 def _pairs(run: str) -> list[str]:
@@ -40,22 +43,22 @@ def _pairs(run: str) -> list[str]:
 
 
 def index_words(text: str) -> str:
-    """Text as the index stores it: space-separated tokens (pairs of Chinese characters and the
-    last of each run, every other word whole)."""
+    """Text as the index stores it: space-separated tokens (pairs of Chinese characters or digits
+    and the last of each run, every other word whole)."""
     tokens: list[str] = []
-    for run, han in _runs(text):
-        tokens += [*_pairs(run), run[-1]] if han else [run]
+    for run, paired in _runs(text):
+        tokens += [*_pairs(run), run[-1]] if paired else [run]
     return " ".join(tokens)
 
 
 def match_expression(words: list[str]) -> str | None:
-    """An FTS5 query that every word must match: a Chinese run of two or more characters as the
-    phrase of its pairs (the run itself, anywhere), a single character or other word as a prefix.
+    """An FTS5 query that every word must match: a run of two or more Chinese characters or digits
+    as the phrase of its pairs (the run itself, anywhere), a single one or other word as a prefix.
     None when the words hold nothing to look up."""
     parts: list[str] = []
     for word in words:
-        for run, han in _runs(word):
-            if han and len(run) > 1:
+        for run, paired in _runs(word):
+            if paired and len(run) > 1:
                 parts.append('"' + " ".join(_pairs(run)) + '"')
             else:
                 parts.append(f'"{run}" *')
