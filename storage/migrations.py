@@ -7,6 +7,8 @@ import json
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage import search_index
+
 migrations = Migrations("village_bot")
 
 
@@ -414,3 +416,30 @@ def m005_forms(db: Database) -> None:
 def m006_topic_due_provisional(db: Database) -> None:
     """Whether a topic's due date counted days of a year without its official schedule."""
     db.execute("ALTER TABLE topics ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m007_search_words(db: Database) -> None:
+    """Search by words standing apart (光伏 and 分红 in 光伏电站分红): the trigram index becomes
+    one of character pairs over pre-tokenised text, for disclosures and the wall alike, filled
+    from what was public: the indexed disclosure texts and each topic with a current answer."""
+    indexed = db.execute("SELECT rowid, title, body, rows FROM disclosure_search").fetchall()
+    db.executescript(
+        """
+        DROP TABLE disclosure_search;
+        CREATE VIRTUAL TABLE disclosure_search USING fts5(
+            title UNINDEXED, body UNINDEXED, rows UNINDEXED, title_words, body_words, rows_words,
+            tokenize = 'unicode61'
+        );
+        CREATE VIRTUAL TABLE wall_search USING fts5(
+            question_words, answer_words, tokenize = 'unicode61'
+        );
+        """
+    )
+    for disclosure_id, title, body, rows in indexed:
+        search_index.index_disclosure(db, disclosure_id, title, body, rows)
+    posts = db.execute(
+        "SELECT t.id, t.text, a.text FROM topics t JOIN topic_answers a ON a.id = t.answer_id"
+    ).fetchall()
+    for topic_id, question, answer in posts:
+        search_index.index_wall_post(db, topic_id, question, answer)

@@ -13,7 +13,7 @@ from functools import partial
 from aiohttp import web
 
 from bot.core.local_time import local_time
-from bot.core.search_terms import QUERY_MAX
+from bot.core.search_terms import QUERY_MAX, search_terms
 from bot.i18n import t_plain
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
@@ -144,7 +144,9 @@ async def search(request: web.Request) -> web.Response:
         "search.html",
         language,
         query=query,
-        items=entries(disclosures, found),
+        words=search_terms(query),
+        items=entries(disclosures, [hit.item for hit in found]),
+        excerpts=[hit.excerpt for hit in found],
         posts=post_views(posts, topics.tz),
     )
 

@@ -19,9 +19,9 @@ from storage import (
     audit,
     disclosure_filings,
     disclosure_rows,
-    disclosure_search,
     disclosure_subscriptions,
     outbox,
+    search_index,
     users,
     villages,
 )
@@ -93,7 +93,7 @@ class Publishing:
             now,
             checksum,
         )
-        disclosure_search.index(db, d.id, d.title, d.body, disclosure_text.rows_text(d, rows))
+        search_index.index_disclosure(db, d.id, d.title, d.body, disclosure_text.rows_text(d, rows))
         audit.record(
             db,
             None,

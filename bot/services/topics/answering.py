@@ -18,7 +18,7 @@ from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TE
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, claim, record
 from bot.services.topics.topic_rules import check_handler, checked_length
-from storage import forms, topic_answers, topics
+from storage import forms, search_index, topic_answers, topics
 from storage.forms import Form
 from storage.topic_answers import Answer
 from storage.topics import Topic
@@ -180,6 +180,7 @@ class TopicAnswering:
             after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
             event = record(db, person.user_id, f"topic.{status}", topic, after)
             answer = topic_answers.answer(db, answer_id)
+            search_index.index_wall_post(db, topic.id, topic.text, answer.text)
             self._tell_requester(db, event, topic, answer)
             self._post_to_wall(db, event, topic, answer)
             ack_key = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"

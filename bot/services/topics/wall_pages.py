@@ -257,16 +257,17 @@ class TopicBoard:
     def search(
         self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
     ) -> list[WallPost]:
-        """Wall posts whose masked question or answer contains every word (Chinese substrings).
-        The match is checked on the masked text, so a hidden number cannot be found by search."""
-        terms = search_terms(text)
-        if not terms:
+        """Wall posts whose masked question or answer holds every word wherever it stands (ARC-10),
+        best match first. The match is checked again on the masked text, so a hidden number
+        cannot be found by search."""
+        words = search_terms(text)
+        if not words:
             return []
         found = []
-        for row in board.search_candidates(self.store.db, terms, village_code):
+        for row in board.search_candidates(self.store.db, words, village_code):
             post = self._post(row)
             haystack = f"{post.question}\n{post.answer.text}".casefold()
-            if all(term.casefold() in haystack for term in terms):
+            if all(word.casefold() in haystack for word in words):
                 found.append(post)
                 if len(found) >= limit:
                     break
