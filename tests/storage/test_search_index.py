@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from storage import search_index, topic_answers, topic_board, topics
-from storage.migrations import m006_search_words
+from storage.migrations import m007_search_words
 from tests.storage.factories import DUE, FILED, OFFICIAL, disclosure, topic
 
 
@@ -145,7 +145,7 @@ def test_the_migration_rebuilds_the_index_from_what_was_public(db):
         on_time=True,
     )
     topics.respond(db, answered, answer_id, "answered", FILED)
-    m006_search_words(db)
+    m007_search_words(db)
     assert found(db, ["光伏", "分红"]) == [d]
     hit = search_index.find_disclosures(db, ["低保"], None, 10)[0]
     assert (hit.title, hit.body, hit.rows) == ("光伏电站分红", "正文", "张*三 低保")
