@@ -107,7 +107,9 @@ def test_a_revoked_official_can_no_longer_act_on_their_topics(world):
     t = world.s.topics
     topic = t.filing.file(who(world, RES1), "请公开今年的财务收支明细", category="finance")
     assert topic.assignee_id == ACCOUNTANT
-    world.s.membership.revoke(who(world, STAFF), str(member_id(world, ACCOUNTANT, "official")), HERE)
+    world.s.membership.revoke(
+        who(world, STAFF), str(member_id(world, ACCOUNTANT, "official")), HERE
+    )
     gone = who(world, ACCOUNTANT)
     for call, args in (
         (t.answering.answer, ("收支明细已上墙公开",)),
@@ -199,3 +201,18 @@ def test_nobody_rates_or_supports_an_answer_they_gave(world):
     key = denied(t.supports.support, who(world, ACCOUNTANT), other)
     assert key == "topics.support_answered"
     t.supports.support(who(world, RES2), other)
+
+
+def test_when_the_last_official_goes_the_villages_pool_goes_to_the_township(world):
+    with world.store.transaction() as db:
+        users.seen(db, 2004, "吴干部", None, None, "zh-hans")
+        users.seen(db, 1004, "赵大海", None, None, "zh-hans")
+        only = members.add(db, 2004, "official", "hexi", "文书")
+        members.add(db, 1004, "resident", "hexi")
+    topic = world.s.topics.filing.file(who(world, 1004), "河西村的修路款用在哪里了")
+    assert topic.routed_to == "officials" and topic.assignee_id is None
+    world.s.membership.revoke(who(world, STAFF), str(only), HERE)
+    moved = topics.get(world.store.db, topic.id)
+    assert moved.routed_to == "township"
+    assert any(topic.receipt in text for text in texts(world, STAFF))
+    world.s.topics.answering.answer(who(world, STAFF), moved, "修路款明细已在公开栏公布")

@@ -12,6 +12,7 @@ from bot.services.context import Context
 from bot.services.topics import notices
 from bot.services.topics.routing import TopicRouting
 from bot.services.topics.topic_records import record
+from bot.services.topics.topic_rules import officials
 from storage import disclosure_subscriptions, members, topics
 from storage.members import Member
 
@@ -30,6 +31,8 @@ def _return_topics(ctx: Context, db: Database, ended: Member, event: int) -> Non
     """Every topic the official still held is routed again as if newly filed (FCR-01)."""
     code = ended.village_code
     held = topics.held_by(db, ended.user_id, code)
+    if not officials(db, code):  # the village's pool has nobody left in it
+        held += [t for t in topics.open_topics(db, code) if t.routed_to == "officials"]
     if not held:
         return
     language = ctx.default_language
