@@ -38,6 +38,7 @@ def register(application: Application) -> None:
         "cancel": everyone.cancel,
         # Township commands are registered for everyone: the service refuses the rest politely.
         "invite": township.invite,
+        "invites": township.invites,
         "members": township.members,
         "revoke": township.revoke,
     }

@@ -1,4 +1,5 @@
-"""Township staff commands: /invite, /members, /revoke. The services check every role again."""
+"""Township staff commands: /invite, /invites, /members, /revoke. The services check every role
+again."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.core.local_time import local_time
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
+from bot.services.permissions import require
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 # Member numbers are SQLite row ids: signed 64-bit.
@@ -20,7 +22,7 @@ MAX_MEMBER_NUMBER = 2**63 - 1
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/invite <official|supervisor|township> <village> [title]`: a single-use invite link."""
     who = person(update, context)
-    who.require("township")
+    require(who, "invite.create")
     args = context.args or []
     if not args:
         reply(update, context, t(who.language, "invite.usage"))
@@ -46,6 +48,38 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         ),
     )
+
+
+@refusals
+async def invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/invites`: the unused invite links; `/invites cancel <number>` voids one."""
+    who = person(update, context)
+    args = context.args or []
+    membership = services(context).membership
+    if args and args[0].lower() == "cancel":
+        if len(args) < 2:
+            reply(update, context, t(who.language, "invite.list_usage"))
+            return
+        membership.cancel_invite(who, args[1], answer_here(update))
+        return
+    found = membership.open_invites(who)
+    config = services(context).config
+    lines = [t(who.language, "invite.list_header", count=len(found))]
+    for invite in found:
+        place = membership.village(invite.village_code).name if invite.village_code else None
+        lines.append(
+            t(
+                who.language,
+                "invite.list_line",
+                id=invite.id,
+                role=Term(f"roles.{invite.role}"),
+                place=place or config.township.name,
+                title=invite.title or "",
+                expires=local_time(invite.expires_at, config.township.tz),
+            )
+        )
+    lines.append(t(who.language, "invite.list_usage" if found else "invite.list_empty"))
+    reply(update, context, "\n".join(lines))
 
 
 @refusals

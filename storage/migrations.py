@@ -443,3 +443,43 @@ def m007_search_words(db: Database) -> None:
     ).fetchall()
     for topic_id, question, answer in posts:
         search_index.index_wall_post(db, topic_id, question, answer)
+
+
+@migrations()
+def m008_roles_end(db: Database) -> None:
+    """Member numbers are never given twice, and township staff can cancel an open invite."""
+    db.executescript(
+        """
+        CREATE TABLE members_numbered (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            role TEXT NOT NULL CHECK (role IN ('resident', 'official', 'supervisor', 'township')),
+            village_code TEXT REFERENCES villages(code),
+            title TEXT,
+            verified INTEGER NOT NULL DEFAULT 0,
+            from_config INTEGER NOT NULL DEFAULT 0,
+            joined_at TEXT NOT NULL,
+            CHECK ((role = 'township') = (village_code IS NULL))
+        );
+        INSERT INTO members_numbered
+            (id, user_id, role, village_code, title, verified, from_config, joined_at)
+            SELECT id, user_id, role, village_code, title, verified, from_config, joined_at
+            FROM members;
+        DROP TABLE members;
+        ALTER TABLE members_numbered RENAME TO members;
+        CREATE UNIQUE INDEX members_one_role ON members(user_id, role, ifnull(village_code, ''));
+        CREATE INDEX members_village ON members(village_code, role);
+        -- Numbers already handed out and since removed are known from the audit trail.
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'members', 0
+            WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'members');
+        UPDATE sqlite_sequence SET seq = max(
+            seq,
+            coalesce((SELECT max(CAST(substr(subject, 8) AS INTEGER)) FROM audit_events
+                      WHERE subject LIKE 'member:%'), 0),
+            coalesce((SELECT max(id) FROM members), 0)
+        ) WHERE name = 'members';
+        ALTER TABLE invites ADD COLUMN cancelled_by INTEGER;
+        ALTER TABLE invites ADD COLUMN cancelled_at TEXT;
+        """
+    )

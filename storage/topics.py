@@ -171,6 +171,15 @@ def open_for_official(db: Database, user_id: int, village_code: str) -> list[Top
     )
 
 
+def held_by(db: Database, user_id: int, village_code: str) -> list[Topic]:
+    """Topics of a village not yet closed whose assignee is this person."""
+    return _select(
+        db,
+        "status != 'closed' AND assignee_id = ? AND village_code = ? ORDER BY id",
+        [user_id, village_code],
+    )
+
+
 def open_for_township(db: Database) -> list[Topic]:
     """Open topics routed to the township because their village has no official."""
     return _select(
@@ -247,6 +256,17 @@ def assign(db: Database, topic_id: int, user_id: int, at: datetime) -> None:
         "UPDATE topics SET assignee_id = ?, first_owner_id = coalesce(first_owner_id, ?), "
         "updated_at = ? WHERE id = ?",
         [user_id, user_id, to_text(at), topic_id],
+    )
+
+
+def reroute(
+    db: Database, topic_id: int, routed_to: str, assignee_id: int | None, at: datetime
+) -> None:
+    """Hand a topic back to its village's routing (its assignee's role ended); the first owner
+    of record stays (FCR-01)."""
+    db.execute(
+        "UPDATE topics SET routed_to = ?, assignee_id = ?, updated_at = ? WHERE id = ?",
+        [routed_to, assignee_id, to_text(at), topic_id],
     )
 
 

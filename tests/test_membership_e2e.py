@@ -177,6 +177,7 @@ async def test_default_menus_are_set_in_both_languages(runtime, emulator):
 
 PRIVILEGED_ARGS = {
     "invite": "official qingshan",
+    "invites": "cancel 1",
     "members": "qingshan",
     "revoke": "1",
     "draft": "notice 通知 | 明天开会",

@@ -8,6 +8,7 @@ from bot.services.context import Context
 from bot.services.disclosures import export_files
 from bot.services.disclosures.browsing import Browsing
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
 
@@ -31,7 +32,7 @@ class Exports:
 
     def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
         """Township staff: a village's or every village's published disclosures of a year."""
-        person.require("township")
+        require(person, "disclosure.export")
         db = self.ctx.store.db
         if village_code is not None:
             village_code = village_code.lower()

@@ -24,7 +24,7 @@ class Verification:
         reply: ReplyTo | None = None,
     ) -> members.Member:
         """An official marks a resident of their village as verified (checked in person)."""
-        village = item_access.official_village(person)
+        village = item_access.official_village(person, "member.verify")
         ref = member_ref.strip().lstrip("#")
         member = members.get(self.ctx.store.db, int(ref)) if ref.isdigit() else None
         if member is None or member.village_code != village or member.role != "resident":

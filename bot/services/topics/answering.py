@@ -39,14 +39,14 @@ class TopicAnswering:
         self.drafts = drafts
 
     def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.answer")
         result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
         return self.drafts.put(person, "answer", topic.id, "text", {}, reply, result)
 
     def answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
         topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.answer")
         data = dict(draft.data)
         if draft.step == "text":
             if text is None:
@@ -86,7 +86,7 @@ class TopicAnswering:
         reply: ReplyTo | None = None,
     ) -> Topic:
         """Answer a topic (PT-04, PT-11): requester told with rating buttons, wall post."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.answer")
         text = check_answer_text(text)
         link = link or find_link(text)
         if topic.joint and not link:
@@ -94,7 +94,7 @@ class TopicAnswering:
         return self._respond(person, topic, "answer", None, text, link, attachment, reply)
 
     def start_decline(self, person: Person, topic: Topic) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         rows = [
             [button(person.language, f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")]
             for r in DECLINE_REASONS
@@ -104,7 +104,7 @@ class TopicAnswering:
     def choose_reason(
         self, person: Person, topic: Topic, reason: str, reply: ReplyTo | None = None
     ) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         if reason not in DECLINE_REASONS:
             raise Denied("topics.stale")
         key = (
@@ -131,7 +131,7 @@ class TopicAnswering:
     ) -> Topic:
         """Refuse with a lawful reason and an explanation (PT-10, SEC-01..03, SEC-07, FCR-02).
         Refusals are public on the wall like answers."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         if reason not in DECLINE_REASONS:
             raise Denied("topics.bad_reason")
         explanation = check_answer_text(explanation)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, TEXT_MIN
@@ -36,7 +37,7 @@ class TopicExtensions:
         return self.drafts.put(person, "extend", topic.id, "text", {}, reply, result)
 
     def _check_extension_allowed(self, person: Person, topic: Topic) -> None:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.extend")
         if topic.extended:
             raise Denied("topics.already_extended", receipt=topic.receipt)
         if any(
@@ -97,7 +98,7 @@ class TopicExtensions:
         self, person: Person, extension_id: int, approve: bool, reply: ReplyTo | None = None
     ) -> Reply:
         """Township staff approve (new due date, hard cap TL-02) or refuse an extension."""
-        person.require("township")
+        require(person, "topic.extension.decide")
         extension = topic_extensions.extension(self.ctx.store.db, extension_id)
         if extension is None or extension.status != "pending":
             raise Denied("topics.extension_decided")

@@ -12,6 +12,7 @@ from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.notices import button, category_term
@@ -35,8 +36,7 @@ def check_text(text: str) -> str:
 def resident_village(person: Person) -> str:
     """The village a person files topics for, or a refusal when they are no resident."""
     code = next((m.village_code for m in person.roles if m.role == "resident"), None)
-    if code is None:
-        raise Denied("topics.not_resident")
+    require(person, "topic.file", village=code)
     return code
 
 

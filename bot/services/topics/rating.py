@@ -11,13 +11,14 @@ from bot.core.village_names import village_name
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, RATINGS
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, record, tell
 from bot.services.topics.topic_rules import deadline, handlers_of
-from storage import forms, members, topics
+from storage import forms, members, topic_answers, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -33,10 +34,12 @@ class TopicRating:
         self, person: Person, topic: Topic, answer_id: int, code: str, reply: ReplyTo | None = None
     ) -> Reply:
         """满意/基本满意 close; 不满意 asks why and reopens once, a second one escalates."""
-        if person.user_id != topic.requester_id:
-            raise Denied("topics.not_requester")
+        require(person, "topic.rate", owner=topic.requester_id)
         if topic.status not in topics.RESPONDED or topic.answer_id != answer_id:
             raise Denied("topics.stale")
+        answer = topic_answers.answer(self.ctx.store.db, answer_id)
+        # Nobody rates their own answer, so it never counts in the satisfaction rate (STAT).
+        require(person, "answer.rate", owner=answer.by_user_id)
         rating = RATINGS.get(code)
         if rating is None:
             raise Denied("topics.stale")

@@ -4,9 +4,10 @@ figures, chart and workbook the pure `stats`, `chart` and `report_xlsx` modules 
 from __future__ import annotations
 
 from bot.core.periods import Period
-from bot.i18n import Term, t_plain
+from bot.i18n import t_plain
 from bot.services.context import Context
-from bot.services.people import Denied, Person
+from bot.services.people import Person
+from bot.services.permissions import require
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import workbook
 from bot.services.topics.stats import Counts, compute, stats_period
@@ -30,8 +31,7 @@ class TopicReporting:
                 period_text = arg
         if not person.is_township:
             own = next((m.village_code for m in person.roles if m.role == "official"), None)
-            if own is None or village_code not in (None, own):
-                raise Denied("denied.role", role=Term("roles.township"))
+            require(person, "topic.stats", village=village_code or own)
             village_code = own
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
@@ -50,7 +50,7 @@ class TopicReporting:
         self, person: Person, period_text: str | None, language: str
     ) -> tuple[Period, bytes]:
         """/report <period>: the XLSX workbook (township staff only)."""
-        person.require("township")
+        require(person, "topic.report")
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
         rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz)

@@ -12,6 +12,7 @@ from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import topic_lookup
 from bot.services.topics.notices import category_term
 from bot.services.topics.text import is_head_title
@@ -68,7 +69,7 @@ class TopicRouting:
         reply: ReplyTo | None = None,
     ) -> Route:
         """/route: township staff name the official for a village's category (or its head)."""
-        person.require("township")
+        require(person, "topic.route")
         code = topic_lookup.village_code(self.ctx.store.db, village)
         if category not in ROUTE_CATEGORIES:
             raise Denied("topics.route_usage")
@@ -108,7 +109,7 @@ class TopicRouting:
 
     def routes(self, person: Person, village: str) -> dict[str, str]:
         """category → post, for /route <village>."""
-        person.require("township")
+        require(person, "topic.route")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village)
         return {c: post_of(self.ctx, db, uid, code) for c, uid in self._rules(db, code).items()}

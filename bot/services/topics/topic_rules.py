@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import members
 from storage.members import Member
 from storage.topics import Topic
@@ -61,20 +62,18 @@ def require_open(topic: Topic) -> None:
         raise Denied("topics.not_open", receipt=topic.receipt)
 
 
-def check_handler(person: Person, topic: Topic) -> None:
-    """Only the assignee acts; an unowned topic goes to the first official who acts (FCR-01),
-    a township-routed one to township staff; another village's topic never."""
+def check_handler(person: Person, topic: Topic, action: str) -> None:
+    """Only the assignee acts, while they still hold their role; an unowned topic goes to the
+    first official of its village who acts (FCR-01), a township-routed one to township staff."""
     require_open(topic)
+    require(person, action, village=topic.village_code, owner=holder(topic), receipt=topic.receipt)
+
+
+def holder(topic: Topic) -> int | str:
+    """Who holds a topic: its assignee, or the role whose pool it waits in."""
     if topic.assignee_id is not None:
-        if topic.assignee_id != person.user_id:
-            raise Denied("topics.not_yours", receipt=topic.receipt)
-        return
-    if topic.routed_to == "township":
-        if not person.is_township:
-            raise Denied("topics.not_yours", receipt=topic.receipt)
-        return
-    if not person.has("official", topic.village_code):
-        raise Denied("topics.not_yours", receipt=topic.receipt)
+        return topic.assignee_id
+    return "township" if topic.routed_to == "township" else "official"
 
 
 def handlers_of(db: Database, topic: Topic) -> list[int]:

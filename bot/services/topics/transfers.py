@@ -21,7 +21,7 @@ class TopicTransfers:
         self.ctx = ctx
 
     def transfer_targets(self, person: Person, topic: Topic) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.transfer")
         others = [
             m
             for m in officials(self.ctx.store.db, topic.village_code)
@@ -40,7 +40,7 @@ class TopicTransfers:
     ) -> Topic:
         """Hand over to another official of the village (FCR-02: transfer, never drop);
         the first owner of record stays (FCR-01, FCR-04)."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.transfer")
         db = self.ctx.store.db
         pool = {m.user_id: m for m in officials(db, topic.village_code)}
         member = None
