@@ -12,6 +12,9 @@ import pytest
 
 from bot.config import parse_config
 from bot.services.bundle import Services
+from bot.services.disclosures.finance_ledger import parse_finance
+from bot.services.disclosures.sheet_reading import read_table
+from bot.services.disclosures.subsidy_list import parse_subsidy
 from bot.services.redaction import redact
 from storage import inbox, outbox, topics
 from storage.db import Store
@@ -158,3 +161,21 @@ def test_the_retention_is_checked(days):
             },
             environ={},
         )
+
+
+def test_import_counts_numbers_not_cells_and_a_cut_never_leaves_half_a_number():
+    limits = {"max_rows": 100, "max_bytes": 10**6}
+    long_note = "备" * 490 + PHONE
+    subsidy = (
+        "户主姓名,补贴项目,金额,备注\n"
+        f"张三,补贴,10,电话{PHONE}/{PHONE[:-1]}9 卡{CARD}\n"
+        f"李四,补贴,10,{long_note}\n"
+    ).encode()
+    sheet = parse_subsidy(read_table("a.csv", subsidy, **limits))
+    assert sheet.masked == 4
+    assert PHONE[:7] not in sheet.rows[1].data["note"]  # cut after masking, not before
+    ledger = (
+        "类型,科目,摘要,本期金额,本年累计\n期初余额,,,100.00,\n"
+        f"收入,租金 {PHONE},押金退还 卡{CARD}、身份证{ID},10.00,10.00\n期末余额,,,110.00,\n"
+    ).encode()
+    assert parse_finance(read_table("b.csv", ledger, **limits)).masked == 3
