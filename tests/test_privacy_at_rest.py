@@ -5,6 +5,7 @@ messages are deleted after the retention; the database and its backups are owner
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from datetime import timedelta
 
@@ -19,7 +20,9 @@ from bot.services.redaction import redact
 from storage import inbox, outbox, topics
 from storage.db import Store
 from storage.times import utcnow
+from tests.conftest import eventually
 from tests.test_topics import ACCOUNTANT, RES1, STAFF, texts, who, world  # noqa: F401
+from tests.test_topics_e2e import town  # noqa: F401 - the fixture
 
 PHONE, ID, CARD = "13812341234", "350102199001011123", "6222020200001234567"
 VILLAGES = [{"code": "qingshan", "name": "青山村"}]
@@ -179,3 +182,20 @@ def test_import_counts_numbers_not_cells_and_a_cut_never_leaves_half_a_number():
         f"收入,租金 {PHONE},押金退还 卡{CARD}、身份证{ID},10.00,10.00\n期末余额,,,110.00,\n"
     ).encode()
     assert parse_finance(read_table("b.csv", ledger, **limits)).masked == 3
+
+
+async def test_a_topic_typed_through_telegram_leaves_no_number_in_the_database(
+    town,  # noqa: F811
+    emulator,
+    chat,
+):
+    """The whole path: the stored update, the topic, the notices queued and sent."""
+    (receipt,) = await chat(RES1).say(f"/topic 请公开低保名单，我家电话{PHONE}")
+    assert "138****1234" in receipt["text"] and "已自动遮盖 1 处" in receipt["text"]
+    await eventually(lambda: inbox.counts(town.store.db) == {"done": 1})
+    conn = sqlite3.connect(town.store.path)
+    try:
+        everything = "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+    assert "138****1234" in everything and PHONE not in everything
