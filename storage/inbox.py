@@ -73,20 +73,28 @@ def begin_attempt(db: Database, update_id: int) -> None:
     db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", [update_id])
 
 
+def _handled_payload(update_id: int) -> str:
+    # Once handled, an update is kept only to recognise a redelivery: its id is all that needs,
+    # and the text a resident typed (an ID or phone number, say) is not kept (DESIGN §6).
+    return json.dumps({"update_id": update_id})
+
+
 def mark_done(db: Database, update_id: int) -> None:
-    """Mark an update handled; harmless when it already is."""
+    """Mark an update handled and forget its content; harmless when it already is handled."""
     db.execute(
-        "UPDATE inbox SET status = 'done', done_at = ? WHERE update_id = ? AND status = 'pending'",
-        [now_text(), update_id],
+        "UPDATE inbox SET status = 'done', done_at = ?, payload = ? "
+        "WHERE update_id = ? AND status = 'pending'",
+        [now_text(), _handled_payload(update_id), update_id],
     )
 
 
 def mark_failed(db: Database, update_id: int, error: str) -> None:
-    """Park an update whose handling failed, with the error, so it does not block the rest."""
+    """Park an update whose handling failed, with the error but not its content, so it does not
+    block the rest."""
     db.execute(
-        "UPDATE inbox SET status = 'failed', done_at = ?, error = ? "
+        "UPDATE inbox SET status = 'failed', done_at = ?, error = ?, payload = ? "
         "WHERE update_id = ? AND status = 'pending'",
-        [now_text(), error[:2000], update_id],
+        [now_text(), error[:2000], _handled_payload(update_id), update_id],
     )
 
 

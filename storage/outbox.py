@@ -152,3 +152,13 @@ def postpone(db: Database, message_id: int, at: datetime, error: str) -> None:
         "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
         [to_text(at), error[:1000], message_id],
     )
+
+
+def prune(db: Database, older_than: datetime) -> int:
+    """Forget messages sent, or given up on, before the given time: their text is no longer
+    owed to anyone; pending ones always stay."""
+    cur = db.execute(
+        "DELETE FROM outbox WHERE status != 'pending' AND coalesce(sent_at, created_at) < ?",
+        [to_text(older_than)],
+    )
+    return cur.rowcount

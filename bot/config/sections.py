@@ -56,10 +56,13 @@ class TelegramConfig:
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
-    """Where the SQLite database lives."""
+    """Where the SQLite database lives, and how long delivered messages stay in it."""
 
     path: str = setting(
         "data/village.db", "SQLite file, relative to the config file.", checks.non_empty
+    )
+    keep_delivered_days: int = setting(
+        7, "Days handled updates and sent messages are kept, then deleted.", between(1, 365)
     )
 
 

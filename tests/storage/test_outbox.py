@@ -22,3 +22,14 @@ def test_outbox_not_before_is_respected(store):
         outbox.enqueue(db, "later", 5, "text", {"text": "d"}, not_before=later)
     assert outbox.due(store.db, utcnow()) == []
     assert outbox.next_due_at(store.db) == later
+
+
+def test_prune_forgets_sent_and_abandoned_messages_older_than_the_time(store):
+    with store.transaction() as db:
+        for key in ("sent", "failed", "pending"):
+            outbox.enqueue(db, key, 5, "text", {"text": key})
+        outbox.mark_sent(db, outbox.get(db, "sent").id, 11)
+        outbox.mark_failed(db, outbox.get(db, "failed").id, "blocked")
+        assert outbox.prune(db, utcnow() - timedelta(days=1)) == 0
+        assert outbox.prune(db, utcnow() + timedelta(seconds=1)) == 2
+        assert [m.idempotency_key for m in outbox.for_chat(db, 5)] == ["pending"]

@@ -3,6 +3,7 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
+from bot.core.safe_sheets import Sheet, to_csv, to_xlsx
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import export_files
@@ -27,8 +28,8 @@ class Exports:
         table = export_files.table(d, view.rows, names_full=view.names_full)
         base = f"{view.village}-{d.period}-{d.id}-v{d.version}"
         if fmt == "csv":
-            return f"{base}.csv", export_files.to_csv(table)
-        return f"{base}.xlsx", export_files.to_xlsx([(d.category.replace("/", "-"), table)])
+            return f"{base}.csv", to_csv(table)
+        return f"{base}.xlsx", to_xlsx([Sheet(d.category, table)])
 
     def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
         """Township staff: a village's or every village's published disclosures of a year."""

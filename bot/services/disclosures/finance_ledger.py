@@ -15,7 +15,7 @@ from bot.services.disclosures.sheet_columns import (
     where,
 )
 from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table, cell_text
-from bot.services.masking import mask_text
+from bot.services.redaction import redact
 from storage.disclosure_rows import Row
 
 OPENING = ("期初余额", "上期结余", "季初结余", "期初", "opening")
@@ -32,6 +32,7 @@ class FinanceSheet:
     closing_fen: int
     rows: list[Row]
     ignored_columns: list[str]
+    masked: int = 0  # ID, phone and card numbers masked in the kept text
 
     @property
     def income_fen(self) -> int:
@@ -73,6 +74,7 @@ class _LedgerReading:
     opening: int | None = None
     closing: int | None = None
     rows: list[Row] = field(default_factory=list)
+    masked: int = 0
 
     def read(self, number: int, cells: list[object]) -> None:
         """One spreadsheet row: a totals row (skipped), a balance row or a ledger line."""
@@ -107,8 +109,8 @@ class _LedgerReading:
             self.closing = value if value is not None else 0
 
     def _line(self, number: int, cells: list[object], section: str) -> None:
-        account = mask_text(cell_text(cell(cells, self.columns["account"])))[:MAX_CELL]
-        description = mask_text(cell_text(cell(cells, self.columns.get("description"))))
+        account = self._masked(cell_text(cell(cells, self.columns["account"])))[:MAX_CELL]
+        description = self._masked(cell_text(cell(cells, self.columns.get("description"))))
         if not account:
             where_ = where(self.table, self.columns["account"])
             self.problems.append(Problem(number, where_, "imp.required"))
@@ -119,6 +121,12 @@ class _LedgerReading:
         if fen is not None:
             data = {"account": account, "description": description[:MAX_CELL]}
             self.rows.append(Row(len(self.rows) + 1, section, data, fen, ytd))
+
+    def _masked(self, text: str) -> str:
+        """Text as stored: ID, phone and card numbers masked and counted (SEC-03)."""
+        safe = redact(text)
+        self.masked += safe.count
+        return safe.text
 
     def sheet(self, ignored: list[str]) -> FinanceSheet:
         """The ledger read, or every problem at once."""
@@ -131,7 +139,7 @@ class _LedgerReading:
         if self.problems:
             raise ImportRejected(self.problems)
         assert self.opening is not None and self.closing is not None
-        return FinanceSheet(self.opening, self.closing, self.rows, ignored)
+        return FinanceSheet(self.opening, self.closing, self.rows, ignored, self.masked)
 
 
 def parse_finance(table: Table) -> FinanceSheet:

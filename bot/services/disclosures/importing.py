@@ -122,6 +122,7 @@ def _read_sheet(kind: str, filename: str, content: bytes, settings: DisclosureCo
             ledger.ignored_columns,
             opening=ledger.opening_fen,
             closing=ledger.closing_fen,
+            masked=ledger.masked,
         )
     subsidy = parse_subsidy(table)
     return _Sheet(subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.safe_sheets import Sheet, to_xlsx
 from bot.delivery.messages import Document, Photo, Text, queue, split_message
 from bot.i18n import t
 from bot.services import notify
@@ -183,10 +184,10 @@ class Publishing:
 
 def _table_file(d: Disclosure, rows: list[Row], language: str) -> Document:
     """A published table too long for the chat, as an XLSX file (names masked)."""
-    sheet = (d.category.replace("/", "-"), export_files.table(d, rows, names_full=False))
+    sheet = Sheet(d.category, export_files.table(d, rows, names_full=False))
     return Document(
         f"{d.period}-{d.id}.xlsx",
-        export_files.to_xlsx([sheet]),
+        to_xlsx([sheet]),
         caption=t(language, "disc.file_caption", id=d.id, title=d.title),
     )
 

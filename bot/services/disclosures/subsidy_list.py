@@ -13,7 +13,7 @@ from bot.services.disclosures.sheet_columns import (
     where,
 )
 from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table, cell_text
-from bot.services.masking import mask_text
+from bot.services.redaction import redact
 from storage.disclosure_rows import Row
 
 
@@ -42,10 +42,10 @@ def parse_subsidy(table: Table) -> SubsidySheet:
         for column in SUBSIDY_COLUMNS:
             if column.key == "amount":
                 continue
-            raw = cell_text(cell(cells, columns.get(column.key)))[:MAX_CELL]
-            safe = mask_text(raw)
-            masked += safe != raw
-            data[column.key] = safe
+            # Masked before cut to size, so a cut cannot leave half a number unmasked.
+            safe = redact(cell_text(cell(cells, columns.get(column.key))))
+            masked += safe.count  # numbers, not cells: "已自动遮盖 N 处"
+            data[column.key] = safe.text[:MAX_CELL]
         for key in ("head", "item"):
             if not data[key]:
                 problems.append(Problem(number, where(table, columns[key]), "imp.required"))

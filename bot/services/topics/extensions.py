@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.village_names import village_name
 from bot.services.context import Context
+from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
@@ -64,7 +65,7 @@ class TopicExtensions:
         maximum = self.ctx.config.topics.extension_max_working_days
         if not 1 <= days <= maximum:
             raise Denied("topics.extend_days", maximum=maximum)
-        reason = reason.strip()
+        reason = mask_text(reason.strip())  # stored and sent to the requester (SEC-03)
         if len(reason) < TEXT_MIN or len(reason) > NOTE_MAX:
             raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
         now = self.ctx.now()

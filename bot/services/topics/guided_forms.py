@@ -79,7 +79,9 @@ class TopicForms:
         if draft.kind == "topic" and draft.step in ("media", "confirm"):
             media = stored_pair(draft.data, "media_kind", "media_file_id")
             data = draft.data
-            topic = self.filing.file(person, data["text"], data["category"], media, reply)
+            topic = self.filing.file(
+                person, data["text"], data["category"], media, reply, data.get("masked", 0)
+            )
             return Reply("topics.form.submitted", {"receipt": topic.receipt})
         if draft.kind == "answer" and draft.step == "extra":
             attachment = stored_pair(draft.data, "attachment_kind", "attachment_file_id")

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from bot.core.village_names import village_name
 from bot.i18n import Term
 from bot.services.context import Context
+from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
@@ -85,7 +86,7 @@ class TopicRating:
             or topic.answer_id != draft.data.get("answer_id")
         ):
             raise Denied("topics.stale")
-        reason = given.text[:NOTE_MAX]
+        reason = mask_text(given.text)[:NOTE_MAX]  # stored and sent: numbers masked (SEC-03)
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             days = self.ctx.config.topics.answer_working_days
