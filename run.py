@@ -128,6 +128,7 @@ class Runtime:
         await self.application.shutdown()
         if self.web_runner:
             await self.web_runner.cleanup()
+        self.services.heavy.close()
         self.store.close()
 
 
