@@ -24,6 +24,7 @@ from bot.services.bundle import Services
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.registry import register
+from handlers.web.read_timeouts import body_read_timeout, runner_options
 from storage.db import Store
 from storage.times import utcnow
 
@@ -105,7 +106,9 @@ class Runtime:
             bot_username=self.application.bot.username or "", sandbox_api=self.sandbox_api
         )
         app = web_handlers.make_app(self.services, self.inbox, context)
-        self.web_runner = web.AppRunner(app, access_log=None)
+        settings = self.config.web
+        app.middlewares.append(body_read_timeout(settings.body_timeout_seconds))
+        self.web_runner = web.AppRunner(app, access_log=None, **runner_options(settings))
         await self.web_runner.setup()
         site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
         await site.start()
