@@ -27,6 +27,7 @@ from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
 from handlers.registry import register
+from handlers.web.read_timeouts import body_read_timeout, runner_options
 from storage.db import Store
 from storage.restore import BadBackup, restore
 from storage.times import utcnow
@@ -118,9 +119,14 @@ class Runtime:
             loops=self.loops,
         )
         app = web_handlers.make_app(self.services, self.inbox, context)
+        settings = self.config.web
+        app.middlewares.append(body_read_timeout(settings.body_timeout_seconds))
         # One line per request: what was asked, the answer's status, size and time taken.
         self.web_runner = web.AppRunner(
-            app, access_log=logging.getLogger("village_bot.web"), access_log_format=ACCESS_LOG
+            app,
+            access_log=logging.getLogger("village_bot.web"),
+            access_log_format=ACCESS_LOG,
+            **runner_options(settings),
         )
         await self.web_runner.setup()
         site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
@@ -148,6 +154,7 @@ class Runtime:
             await self.application.shutdown()
             if self.web_runner:
                 await self.web_runner.cleanup()
+            self.services.heavy.close()
         finally:
             self.store.close()
 

@@ -75,6 +75,12 @@ class WebConfig:
     public_url: str = setting(
         "", 'URL residents reach the pages at; empty = "http://<host>:<port>".', checks.optional_url
     )
+    header_timeout_seconds: int = setting(
+        15, "Seconds a client has to send a request's headers.", between(1, 300)
+    )
+    body_timeout_seconds: int = setting(
+        30, "Seconds a client has to send a request's body.", between(1, 600)
+    )
     finish: ClassVar[Rule] = rules.web
 
 

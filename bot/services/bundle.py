@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from bot.config import Config
 from bot.core.clock import Clock
+from bot.heavy_work import HeavyWork
 from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.context import Context
@@ -26,6 +27,7 @@ class Services:
     topics: Topics
     topic_schedule: TopicSchedule
     disclosures: Disclosures
+    heavy: HeavyWork = field(default_factory=HeavyWork)  # closed by run.py when it stops
 
     @classmethod
     def build(cls, config: Config, store: Store, clock: Clock | None = None) -> Services:

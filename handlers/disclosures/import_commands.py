@@ -59,7 +59,10 @@ async def file_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     file = await document.get_file()
     content = bytes(await file.download_as_bytearray())
     name = document.file_name or "upload.csv"
-    importing.import_file(who, name, content, answer_here(update))
+    kind = importing.expected_kind(who)
+    # Reading a workbook takes seconds: off the loop, so everyone else is still answered.
+    sheet = await services(context).heavy.run(importing.read, kind, name, content)
+    importing.import_sheet(who, name, sheet, answer_here(update))
 
 
 async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

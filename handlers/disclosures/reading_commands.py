@@ -109,8 +109,9 @@ async def _send_export(
     update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
 ) -> None:
     who = person(update, context)
-    filename, content = services(context).disclosures.exports.export(who, ref, fmt)
-    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
+    file = services(context).disclosures.exports.export(who, ref, fmt)
+    content = await services(context).heavy.run(file.write)
+    send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))
 
 
 @refusals
@@ -140,7 +141,9 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not args or not args[0].isdigit():
         reply(update, context, t(who.language, "disc.export_year_usage"))
         return
-    filename, content = services(context).disclosures.exports.export_year(
+    bundle = services(context)
+    file = bundle.disclosures.exports.export_year(
         who, int(args[0]), args[1] if len(args) > 1 else None
     )
-    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
+    content = await bundle.heavy.run(file.write)  # a year of every village: seconds of work
+    send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))

@@ -52,9 +52,10 @@ async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/stats [village] [period]`: counts and rates as text, then the chart."""
     who = person(update, context)
-    reporting = services(context).topics.reporting
+    bundle = services(context)
+    reporting = bundle.topics.reporting
     period, rows, total = reporting.stats(who, args_of(context))
-    png = reporting.chart(period, rows, who.language)
+    png = await bundle.heavy.run(reporting.chart, period, rows, who.language)
     caption = t(who.language, "topics.chart.title", period=period.text)
     text = "\n".join(stats_lines(who.language, period, rows, total))
     owe(update, context, Text(text), Photo(content=png, caption=caption))

@@ -3,6 +3,10 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from bot.core.safe_sheets import Sheet, to_csv, to_xlsx
 from bot.core.village_names import village_name
 from bot.services.context import Context
@@ -14,6 +18,14 @@ from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
 
 
+@dataclass(frozen=True, slots=True)
+class FileToWrite:
+    """A file's name and the pure function writing its bytes (run off the event loop)."""
+
+    name: str
+    write: Callable[[], bytes]
+
+
 class Exports:
     """Disclosures as files to download."""
 
@@ -21,17 +33,17 @@ class Exports:
         self.ctx = ctx
         self.browsing = browsing
 
-    def export(self, person: Person, disclosure_id: int | str, fmt: str) -> tuple[str, bytes]:
+    def export(self, person: Person, disclosure_id: int | str, fmt: str) -> FileToWrite:
         """One disclosure as CSV or XLSX (masked as the person may see it)."""
         view = self.browsing.view(person, disclosure_id)
         d = view.disclosure
         table = export_files.table(d, view.rows, names_full=view.names_full)
         base = f"{view.village}-{d.period}-{d.id}-v{d.version}"
         if fmt == "csv":
-            return f"{base}.csv", to_csv(table)
-        return f"{base}.xlsx", to_xlsx([Sheet(d.category, table)])
+            return FileToWrite(f"{base}.csv", partial(to_csv, table))
+        return FileToWrite(f"{base}.xlsx", partial(to_xlsx, [Sheet(d.category, table)]))
 
-    def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
+    def export_year(self, person: Person, year: int, village_code: str | None) -> FileToWrite:
         """Township staff: a village's or every village's published disclosures of a year."""
         require(person, "disclosure.export")
         db = self.ctx.store.db
@@ -53,4 +65,4 @@ class Exports:
         if not items:
             raise Denied("disc.export_empty", year=year)
         name = f"村务公开-{year}-{village_code or 'all'}.xlsx"
-        return name, export_files.year_archive(items)
+        return FileToWrite(name, partial(export_files.year_archive, items))

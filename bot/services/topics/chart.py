@@ -7,6 +7,7 @@ matplotlib runs headless (Agg). Chinese text needs a CJK font: Debian's `fonts-n
 from __future__ import annotations
 
 import io
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from bot.services.topics.stats import Counts
 
 _PREFERRED = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans", "WenQuanYi", "Droid Sans")
 
+
+# matplotlib's rc parameters and font cache are process-wide: one chart is drawn at a time
+# (charts are drawn off the event loop, in a pool of threads).
+_DRAWING = threading.Lock()
 
 _FILES = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy", "DroidSansFallback")
 
@@ -51,6 +56,11 @@ def _known_font() -> str | None:
 
 def bar_chart(rows: list[Counts], title: str, labels: tuple[str, str, str], empty: str) -> bytes:
     """A PNG: per village, bars for filed / answered / overdue topics."""
+    with _DRAWING:
+        return _draw(rows, title, labels, empty)
+
+
+def _draw(rows: list[Counts], title: str, labels: tuple[str, str, str], empty: str) -> bytes:
     font = cjk_font()
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
     with matplotlib.rc_context(rc):
