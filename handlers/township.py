@@ -9,13 +9,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
+from bot.core.numbers import parse_number
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
 from bot.services.permissions import require
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 # Member numbers are SQLite row ids: signed 64-bit.
-MAX_MEMBER_NUMBER = 2**63 - 1
 
 
 @refusals
@@ -119,18 +119,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke <member number>`: take a role away."""
     who = person(update, context)
     who.require("township")
-    number = member_number(context.args[0]) if len(context.args or []) == 1 else None
+    number = parse_number(context.args[0]) if len(context.args or []) == 1 else None
     if number is None:
         reply(update, context, t(who.language, "revoke.usage"))
         return
     services(context).membership.revoke(who, str(number), answer_here(update))
-
-
-def member_number(text: str) -> int | None:
-    """`12`, `#12` or full-width `１２` as a member number; None for anything else (`²`,
-    a number too large to be one)."""
-    digits = text.strip().removeprefix("#").removeprefix("＃")
-    if not digits or not digits.isdecimal():
-        return None
-    number = int(digits)
-    return number if number <= MAX_MEMBER_NUMBER else None

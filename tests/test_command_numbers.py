@@ -1,4 +1,4 @@
-"""Numbers in /revoke and /members arguments: odd spellings get the usage, never the error."""
+"""Numbers typed into commands: odd spellings get the command's usage, never the generic error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handlers.township import member_number
+from bot.core.numbers import parse_number
 from tests.conftest import STAFF
 from tests.test_membership_e2e import invite_code
 
@@ -40,10 +40,25 @@ async def test_members_with_a_huge_number_is_refused_politely(runtime, chat):
     assert ERROR not in answer["text"] and "99999999999999999999" in answer["text"]
 
 
-def test_member_numbers():
-    assert member_number("12") == 12
-    assert member_number("#12") == 12
-    assert member_number("１２") == 12
-    assert member_number("²") is None
-    assert member_number(str(2**63)) is None
-    assert member_number("") is None
+def test_numbers_as_people_type_them():
+    assert parse_number("12") == 12
+    assert parse_number("#12") == 12
+    assert parse_number("＃１２") == 12
+    assert parse_number(" 7 ") == 7
+    for junk in ("²", "1²", "-1", "+1", "1 2", "1.5", "", "  ", "一", "٣", None):
+        assert parse_number(junk) is None, junk
+    assert parse_number(str(2**63 - 1)) == 2**63 - 1
+    assert parse_number(str(2**63)) is None
+    assert parse_number("2027", largest=9999) == 2027
+    assert parse_number("20270", largest=9999) is None
+
+
+@pytest.mark.parametrize("argument", ["99999999999999999999", "²", "1²", "-3", "1 2"])
+async def test_show_with_no_usable_number_gets_its_usage(runtime, chat, argument):
+    (answer,) = await chat(1001).say(f"/show {argument}")
+    assert "/show" in answer["text"] and ERROR not in answer["text"], answer["text"]
+
+
+async def test_export_year_with_a_huge_year_gets_its_usage(runtime, chat):
+    (answer,) = await chat(STAFF).say("/export_year 99999999999999999999")
+    assert "/export_year" in answer["text"] and ERROR not in answer["text"], answer["text"]

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.numbers import parse_number
+from bot.core.typed_text import clean
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
 from bot.services import notify
 from bot.services.context import Context
@@ -133,7 +135,7 @@ class MembershipService:
             if not village_code:
                 raise Denied("invite.usage")
             village = self.village(village_code)
-        title = (title or "").strip() or None
+        title = clean(title) or None
         if title and len(title) > TITLE_MAX:
             raise Denied("invite.title_too_long", limit=TITLE_MAX)
         # The link is answered directly, not through the outbox, so the plain code is never
@@ -236,8 +238,8 @@ class MembershipService:
     def cancel_invite(self, person: Person, ref: str, reply: ReplyTo) -> Invite:
         """Township staff void an unused invite (/invites cancel N)."""
         require(person, "invite.cancel")
-        number = ref.strip().lstrip("#")
-        invite = invites.get(self.store.db, int(number)) if number.isdigit() else None
+        number = parse_number(ref)
+        invite = invites.get(self.store.db, number) if number is not None else None
         if invite is None:
             raise Denied("invite.unknown", ref=ref)
         with self.store.transaction() as db:
@@ -259,10 +261,10 @@ class MembershipService:
     def revoke(self, person: Person, member_ref: str, reply: ReplyTo) -> Member:
         """Township staff take a role away; roles from the config file are changed there."""
         require(person, "member.revoke")
-        member_id = member_ref.strip().lstrip("#")
-        if not member_id.isdigit():
+        member_id = parse_number(member_ref)
+        if member_id is None:
             raise Denied("revoke.usage")
-        member = members.get(self.store.db, int(member_id))
+        member = members.get(self.store.db, member_id)
         if member is None:
             raise Denied("revoke.unknown", ref=member_ref)
         if member.from_config:

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
+from bot.core.numbers import parse_number
 from bot.i18n import Term, t
 from bot.services.disclosures import disclosure_text
 from bot.services.disclosures.browsing import View
@@ -77,7 +78,7 @@ def view_lines(language: str, view: View, tz) -> list[str]:
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/show <number>`: one disclosure in full (names as this reader may see them)."""
     who = person(update, context)
-    if not context.args:
+    if len(context.args or []) != 1 or parse_number(context.args[0]) is None:
         reply(update, context, t(who.language, "disc.show_usage"))
         return
     disclosures = services(context).disclosures
@@ -138,12 +139,11 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     who = person(update, context)
     who.require("township")
     args = context.args or []
-    if not args or not args[0].isdigit():
+    year = parse_number(args[0], largest=9999) if args else None
+    if year is None:
         reply(update, context, t(who.language, "disc.export_year_usage"))
         return
     bundle = services(context)
-    file = bundle.disclosures.exports.export_year(
-        who, int(args[0]), args[1] if len(args) > 1 else None
-    )
+    file = bundle.disclosures.exports.export_year(who, year, args[1] if len(args) > 1 else None)
     content = await bundle.heavy.run(file.write)  # a year of every village: seconds of work
     send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))

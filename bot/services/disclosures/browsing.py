@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.numbers import parse_number
 from bot.core.search_terms import search_terms
 from bot.core.village_names import village_name
 from bot.services.context import Context
@@ -72,8 +73,8 @@ class Browsing:
                 period = p.text
             elif person.is_township and villages.get(self.ctx.store.db, word.lower()):
                 village_code = word.lower()
-            elif word.isdigit() and 1 <= int(word) <= len(self.categories):
-                category = self.categories[int(word) - 1]
+            elif 1 <= (parse_number(word) or 0) <= len(self.categories):
+                category = self.categories[parse_number(word) - 1]
             else:
                 raise Denied("disc.browse_usage")
         db = self.ctx.store.db

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.config import DisclosureConfig
+from bot.core.numbers import parse_number
 from bot.i18n import Term
 from bot.services.people import Denied, Person
 from bot.services.permissions import require
@@ -16,8 +17,8 @@ from storage.disclosures import Disclosure
 
 def get(db: Database, disclosure_id: int | str) -> Disclosure:
     """The item named by a number (`12` or `#12`); refused when there is none."""
-    text = str(disclosure_id).strip().lstrip("#")
-    d = store_d.get(db, int(text)) if text.isdigit() else None
+    number = parse_number(str(disclosure_id))
+    d = store_d.get(db, number) if number is not None else None
     if d is None:
         raise Denied("disc.unknown", ref=str(disclosure_id))
     return d

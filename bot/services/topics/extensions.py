@@ -3,6 +3,8 @@ township staff approve (within the hard cap, TL-02) or refuse."""
 
 from __future__ import annotations
 
+from bot.core.numbers import parse_number
+from bot.core.typed_text import clean
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.masking import mask_text
@@ -49,13 +51,14 @@ class TopicExtensions:
 
     def extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         parts = (given.text or "").split(maxsplit=1)
-        if len(parts) < 2 or not parts[0].isdigit():
+        days = parse_number(parts[0], largest=10_000) if len(parts) == 2 else None
+        if days is None:
             raise Denied(
                 "topics.extend_usage", maximum=self.ctx.config.topics.extension_max_working_days
             )
         topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
-        self.request_extension(person, topic, int(parts[0]), parts[1], given.reply)
-        return Reply("topics.extension_requested_ack", {"days": int(parts[0])})
+        self.request_extension(person, topic, days, parts[1], given.reply)
+        return Reply("topics.extension_requested_ack", {"days": days})
 
     def request_extension(
         self, person: Person, topic: Topic, days: int, reason: str, reply: ReplyTo | None = None
@@ -65,7 +68,7 @@ class TopicExtensions:
         maximum = self.ctx.config.topics.extension_max_working_days
         if not 1 <= days <= maximum:
             raise Denied("topics.extend_days", maximum=maximum)
-        reason = mask_text(reason.strip())  # stored and sent to the requester (SEC-03)
+        reason = mask_text(clean(reason))  # stored and sent to the requester (SEC-03)
         if len(reason) < TEXT_MIN or len(reason) > NOTE_MAX:
             raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
         now = self.ctx.now()

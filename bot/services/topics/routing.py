@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.core.numbers import parse_number
 from bot.core.village_names import village_name
 from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import Term
@@ -80,7 +81,8 @@ class TopicRouting:
                 topic_routes.clear_route(db, code, category)
                 user_id = None
             else:
-                member = members.get(db, int(ref)) if ref.isdigit() else None
+                number = parse_number(ref)
+                member = members.get(db, number) if number is not None else None
                 if member is None or member.role != "official" or member.village_code != code:
                     raise Denied("topics.route_not_official", ref=member_ref)
                 user_id = member.user_id

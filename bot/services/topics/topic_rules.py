@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.core.typed_text import clean
 from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
@@ -18,7 +19,7 @@ from storage.topics import Topic
 
 def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str:
     """`text` stripped, or a refusal when it is shorter than `minimum` or longer than `maximum`."""
-    text = (text or "").strip()
+    text = clean(text)
     if len(text) < minimum:
         raise Denied(too_short, minimum=minimum)
     if len(text) > maximum:

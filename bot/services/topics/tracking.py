@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.typed_text import clean
 from bot.services.context import Context
 from bot.services.masking import mask_text
 from bot.services.people import Person, ReplyTo
@@ -44,7 +45,7 @@ class TopicTracking:
         """督办 by township staff (URG-01, URG-05): recorded and shown in the history."""
         require(person, "topic.urge", village=topic.village_code)
         require_open(topic)
-        note = mask_text((note or "").strip())[:NOTE_MAX] or None  # stored and sent (SEC-03)
+        note = mask_text(clean(note))[:NOTE_MAX] or None  # stored and sent (SEC-03)
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             topics.add_urge(db, topic.id, person.user_id, note, now)

@@ -3,6 +3,7 @@ first owner of record stays (FCR-01, FCR-04)."""
 
 from __future__ import annotations
 
+from bot.core.numbers import parse_number
 from bot.delivery.messages import Button, rows_of
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
@@ -47,8 +48,8 @@ class TopicTransfers:
         ref = str(target).strip().lstrip("#")
         if isinstance(target, int):
             member = pool.get(target)
-        elif ref.isdigit():
-            found = members.get(db, int(ref))
+        elif (number := parse_number(ref)) is not None:
+            found = members.get(db, number)
             member = found if found and found.user_id in pool else None
             if found is not None and found.role != "official":
                 member = None
