@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.core.numbers import parse_number
-from tests.conftest import STAFF
+from tests.conftest import STAFF, eventually
 from tests.test_membership_e2e import invite_code
 
 USAGE = "用法：/revoke"
@@ -62,3 +62,15 @@ async def test_show_with_no_usable_number_gets_its_usage(runtime, chat, argument
 async def test_export_year_with_a_huge_year_gets_its_usage(runtime, chat):
     (answer,) = await chat(STAFF).say("/export_year 99999999999999999999")
     assert "/export_year" in answer["text"] and ERROR not in answer["text"], answer["text"]
+
+
+async def test_a_refused_button_is_answered_once(runtime, emulator, chat):
+    """A press refused after the handler began its work gets one answer: the refusal."""
+    resident = chat(1001)
+    (help_message,) = await resident.say("/help")
+    for data in ("dexp:999999:csv", "dlist:99"):
+        await resident.press(help_message, data, forged=True)
+    answers = await eventually(lambda: (a := emulator.callback_answers()) and len(a) >= 2 and a)
+    assert [a["data"] for a in answers] == ["dexp:999999:csv", "dlist:99"]
+    # Each one answer is the refusal itself, shown to the presser, not a bare acknowledgement.
+    assert all(a["show_alert"] and a["text"] for a in answers), answers

@@ -73,8 +73,8 @@ async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @refusals
 async def template_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
     await send_template(update, context, button_data(update))
+    await update.callback_query.answer()
 
 
 @refusals

@@ -54,10 +54,11 @@ async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def browse_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
+    # The press is answered once, after the work: a refusal on the way answers it instead.
     index = int(button_data(update))
     context.args = [str(index + 1)]
     await browse(update, context)
+    await update.callback_query.answer()
 
 
 def view_lines(language: str, view: View, tz) -> list[str]:
@@ -129,8 +130,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @refusals
 async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, ref, fmt = update.callback_query.data.split(":")
-    await update.callback_query.answer()
     await _send_export(update, context, ref, fmt)
+    await update.callback_query.answer()
 
 
 @refusals
