@@ -158,10 +158,13 @@ def test_the_template_has_numbers_and_reads_back():
 
 def test_the_topics_report_is_safe(world):  # noqa: F811
     world.topics.filing.file(who(world, RES1), '=HYPERLINK("http://evil.example","请公开")\x1b')
-    _period, content = world.topics.reporting.report(who(world, STAFF), "2026", "zh-CN")
+    _period, file = world.topics.reporting.report(who(world, STAFF), "2026", "zh-CN")
+    content = file.write()
     cells = [c for row in xlsx_cells(content) for c in row]
     assert all(c.data_type != "f" for c in cells)
-    assert '\'=HYPERLINK("http://evil.example","请公开")\ufffd' in [c.value for c in cells]
+    # The escape character was already dropped when the topic was filed (invisible text); the
+    # formula is neutralised by the writer.
+    assert '\'=HYPERLINK("http://evil.example","请公开")' in [c.value for c in cells]
 
 
 def test_no_module_writes_a_sheet_but_the_shared_writer():

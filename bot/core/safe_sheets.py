@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,6 +46,14 @@ class Sheet:
     title: str
     rows: Sequence[Sequence[Cell]]
     bold_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileToWrite:
+    """A file's name and the pure function writing its bytes (run off the event loop)."""
+
+    name: str
+    write: Callable[[], bytes]
 
 
 def safe_text(value: str) -> str:

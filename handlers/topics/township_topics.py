@@ -67,9 +67,11 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     period_text = (args_of(context) or [None])[0]
-    period, data = services(context).topics.reporting.report(who, period_text, who.language)
+    bundle = services(context)
+    period, file = bundle.topics.reporting.report(who, period_text, who.language)
+    data = await bundle.heavy.run(file.write)
     caption = t(who.language, "topics.report.caption", period=period.text)
-    owe(update, context, Document(f"topics-{period.text}.xlsx", data, caption=caption))
+    owe(update, context, Document(file.name, data, caption=caption))
 
 
 @refusals

@@ -3,11 +3,9 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
-from bot.core.safe_sheets import Sheet, to_csv, to_xlsx
+from bot.core.safe_sheets import FileToWrite, Sheet, to_csv, to_xlsx
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import export_files
@@ -16,14 +14,6 @@ from bot.services.people import Denied, Person
 from bot.services.permissions import require
 from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
-
-
-@dataclass(frozen=True, slots=True)
-class FileToWrite:
-    """A file's name and the pure function writing its bytes (run off the event loop)."""
-
-    name: str
-    write: Callable[[], bytes]
 
 
 class Exports:

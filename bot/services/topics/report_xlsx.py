@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot.core.periods import Period
-from bot.core.safe_sheets import Cell, Sheet, to_xlsx
+from bot.core.safe_sheets import Cell, Sheet
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, days, percent
 from storage import topic_answers, topics
@@ -20,15 +20,16 @@ from storage import topic_answers, topics
 Label = Callable[[str], str]
 
 
-def workbook(
+def report_sheets(
     db: Database,
     period: Period,
     rows: list[Counts],
     total: Counts,
     tz: ZoneInfo,
     label: Label,
-) -> bytes:
-    """Build the XLSX; `label(key)` gives a column heading or term in the reader's language."""
+) -> list[Sheet]:
+    """The workbook's sheets, read from the database; `label(key)` gives a column heading or
+    term in the reader's language. Writing the XLSX (`to_xlsx`) is left to a worker."""
     heads = [
         "village", "filed", "answered", "declined", "open", "overdue", "due", "on_time",
         "on_time_rate", "rated", "satisfied", "basic", "unsatisfied", "not_rated",
@@ -52,7 +53,7 @@ def workbook(
     end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
     sheets = [Sheet(label("topics.report.summary"), summary, bold_rows=(1,))]
     sheets += [_village_sheet(db, c, (start, end), tz, label) for c in rows]
-    return to_xlsx(sheets)
+    return sheets
 
 
 _COLUMNS = (
