@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.i18n import Term, t
-from bot.services.disclosures import disclosure_text
+from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.disclosures.browsing import View
 from handlers.common import buttons, person, refusals, reply, services
 from handlers.disclosures.change_handlers import button_data, send_file
@@ -70,6 +70,7 @@ def view_lines(language: str, view: View, tz) -> list[str]:
         signoffs=view.signoffs,
         filing=view.filing,
         status=not view.disclosure.is_public,
+        cut=True,
     )
 
 
@@ -83,10 +84,13 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     disclosures = services(context).disclosures
     view = disclosures.browsing.view(who, context.args[0])
     d = view.disclosure
+    lines = view_lines(who.language, view, disclosures.ctx.tz)
+    if preview_table.is_cut(d, view.rows):  # the whole table is one button away
+        lines.append(t(who.language, "disc.table_by_button", rows=len(view.rows)))
     reply(
         update,
         context,
-        "\n".join(view_lines(who.language, view, disclosures.ctx.tz)),
+        "\n".join(lines),
         buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
     )
 
