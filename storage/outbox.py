@@ -162,3 +162,13 @@ def prune(db: Database, older_than: datetime) -> int:
         [to_text(older_than)],
     )
     return cur.rowcount
+
+
+def drop_pending(db: Database, key_prefix: str) -> int:
+    """Forget the pending messages whose key starts with the prefix (edits a newer one replaces:
+    only the latest progress matters)."""
+    cur = db.execute(
+        "DELETE FROM outbox WHERE status = 'pending' AND substr(idempotency_key, 1, ?) = ?",
+        [len(key_prefix), key_prefix],
+    )
+    return cur.rowcount

@@ -133,6 +133,18 @@ class OutboxConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressConfig:
+    """Progress of long work (import, export): one message, edited as the work advances."""
+
+    after_seconds: float = setting(
+        3.0, "Seconds long work runs before its progress message appears.", between(0, 600)
+    )
+    every_seconds: float = setting(
+        2.0, "Seconds between edits of a progress message.", between(0.01, 600)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class TopicRoute:
     """A standing routing rule: this village's topics of this category go to this official."""
 
@@ -220,6 +232,7 @@ class Config:
     villages: tuple[VillageConfig, ...] = required("[[villages]], at least one.", unique=("code",))
     invites: InvitesConfig
     outbox: OutboxConfig
+    progress: ProgressConfig
     topics: TopicsConfig
     disclosure: DisclosureConfig
     source: str = derived("The file this configuration was read from.")

@@ -7,13 +7,15 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import Bot, Message
+from telegram import Bot
+from telegram import Message as Sent
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
-from bot.delivery.messages import decode
+from bot.delivery.messages import Message, Text, decode
 from bot.delivery.pacing import Pacing
 from bot.delivery.wire import retry_seconds, send
 from storage import audit, outbox, users
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 30.0
 MAX_BACKOFF = 300.0
+EDIT_WAIT = 0.2  # seconds an edit waits for the message it edits to be sent
 
 
 class OutboxWorker:
@@ -94,10 +97,28 @@ class OutboxWorker:
             return IDLE_WAIT
         return min(IDLE_WAIT, max(0.01, (upcoming - now).total_seconds()))
 
+    def _edit_target(self, message: OutboxMessage, owed: Message) -> Message | None:
+        """An edit of a message queued under a key, pointed at the message Telegram sent; None
+        (and the row set aside) while that message is still waiting or when it never went."""
+        if not isinstance(owed, Text) or owed.edit_of_key is None:
+            return owed
+        target = outbox.get(self.store.db, owed.edit_of_key)
+        if target is not None and target.message_id is not None:
+            return replace(owed, edit_message_id=target.message_id, edit_of_key=None)
+        with self.store.transaction() as db:
+            if target is None or target.status != "pending":
+                outbox.mark_failed(db, message.id, "nothing to edit: its message was not sent")
+            else:  # wait for the message being edited, without counting an attempt
+                at = self.now() + timedelta(seconds=EDIT_WAIT)
+                outbox.postpone(db, message.id, at, "waiting for the message it edits")
+        return None
+
     async def _send(self, message: OutboxMessage) -> None:
+        owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
+        if owed is None:
+            return
         self.pacing.sent(message.chat_id, self.monotonic())
         try:
-            owed = decode(message.kind, message.payload, message.file)
             result = await send(self.bot, message.chat_id, owed)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
@@ -113,7 +134,7 @@ class OutboxWorker:
             backoff = min(MAX_BACKOFF, 2.0**message.attempts)
             self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
         else:
-            message_id = result.message_id if isinstance(result, Message) else None
+            message_id = result.message_id if isinstance(result, Sent) else None
             with self.store.transaction() as db:
                 outbox.mark_sent(db, message.id, message_id)
 

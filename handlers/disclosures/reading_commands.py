@@ -8,9 +8,11 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.core.numbers import parse_number
+from bot.delivery.progress import progress_shown
 from bot.i18n import Term, t
-from bot.services.disclosures import disclosure_text
+from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.disclosures.browsing import View
+from bot.services.disclosures.exporting import FileToWrite
 from handlers.common import buttons, person, refusals, reply, services
 from handlers.disclosures.change_handlers import button_data, send_file
 
@@ -72,6 +74,7 @@ def view_lines(language: str, view: View, tz) -> list[str]:
         signoffs=view.signoffs,
         filing=view.filing,
         status=not view.disclosure.is_public,
+        cut=True,
     )
 
 
@@ -85,10 +88,13 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     disclosures = services(context).disclosures
     view = disclosures.browsing.view(who, context.args[0])
     d = view.disclosure
+    lines = view_lines(who.language, view, disclosures.ctx.tz)
+    if preview_table.is_cut(d, view.rows):  # the whole table is one button away
+        lines.append(t(who.language, "disc.table_by_button", rows=len(view.rows)))
     reply(
         update,
         context,
-        "\n".join(view_lines(who.language, view, disclosures.ctx.tz)),
+        "\n".join(lines),
         buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
     )
 
@@ -107,12 +113,23 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply(update, context, "\n".join(lines))
 
 
+async def _written(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, file: FileToWrite, what: str
+) -> bytes:
+    """A file's bytes, written in the pool, with a progress message when it takes long."""
+    bundle = services(context)
+    language = person(update, context).language
+    chat_id = update.effective_chat.id
+    async with progress_shown(bundle.store, bundle.config.progress, chat_id, language, what):
+        return await bundle.heavy.run(file.write)
+
+
 async def _send_export(
     update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
 ) -> None:
     who = person(update, context)
     file = services(context).disclosures.exports.export(who, ref, fmt)
-    content = await services(context).heavy.run(file.write)
+    content = await _written(update, context, file, "export")
     send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))
 
 
@@ -146,5 +163,5 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     bundle = services(context)
     file = bundle.disclosures.exports.export_year(who, year, args[1] if len(args) > 1 else None)
-    content = await bundle.heavy.run(file.write)  # a year of every village: seconds of work
+    content = await _written(update, context, file, "export_year")  # seconds of work
     send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))
