@@ -8,12 +8,10 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.core.numbers import parse_number
-from bot.delivery.progress import progress_shown
 from bot.i18n import Term, t
 from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.disclosures.browsing import View
-from bot.services.disclosures.exporting import FileToWrite
-from handlers.common import buttons, person, refusals, reply, services
+from handlers.common import buttons, person, refusals, reply, services, written
 from handlers.disclosures.change_handlers import button_data, send_file
 
 LIST_LIMIT = 20
@@ -113,23 +111,12 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply(update, context, "\n".join(lines))
 
 
-async def _written(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, file: FileToWrite, what: str
-) -> bytes:
-    """A file's bytes, written in the pool, with a progress message when it takes long."""
-    bundle = services(context)
-    language = person(update, context).language
-    chat_id = update.effective_chat.id
-    async with progress_shown(bundle.store, bundle.config.progress, chat_id, language, what):
-        return await bundle.heavy.run(file.write)
-
-
 async def _send_export(
     update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
 ) -> None:
     who = person(update, context)
     file = services(context).disclosures.exports.export(who, ref, fmt)
-    content = await _written(update, context, file, "export")
+    content = await written(update, context, file, "export")
     send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))
 
 
@@ -163,5 +150,5 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     bundle = services(context)
     file = bundle.disclosures.exports.export_year(who, year, args[1] if len(args) > 1 else None)
-    content = await _written(update, context, file, "export_year")  # seconds of work
+    content = await written(update, context, file, "export_year")  # seconds of work
     send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))

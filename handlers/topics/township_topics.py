@@ -11,7 +11,7 @@ from bot.delivery.messages import Document, Photo, Text
 from bot.i18n import Term, t
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
-from handlers.common import answer_here, owe, person, refusals, reply, services
+from handlers.common import answer_here, owe, person, refusals, reply, services, written
 from handlers.topics.command_input import args_of, named_topic, rest
 from handlers.topics.topic_replies import topic_list
 
@@ -69,7 +69,7 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     period_text = (args_of(context) or [None])[0]
     bundle = services(context)
     period, file = bundle.topics.reporting.report(who, period_text, who.language)
-    data = await bundle.heavy.run(file.write)
+    data = await written(update, context, file, "report")
     caption = t(who.language, "topics.report.caption", period=period.text)
     owe(update, context, Document(file.name, data, caption=caption))
 
