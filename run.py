@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
+from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.log_secrets import hide_secrets
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
@@ -56,6 +57,7 @@ class Runtime:
             apologise=functools.partial(apologise_unreadable, self.services),
         )
         self.outbox = OutboxWorker(self.store, bot, config.outbox)
+        self.broadcasts = BroadcastProgress(self.store, config.progress)
         self.store.on_commit.append(self.outbox.wake)
         self.poller = Poller(bot, self.inbox, timeout=config.telegram.poll_timeout)
         self.web_runner: web.AppRunner | None = None
@@ -105,6 +107,7 @@ class Runtime:
             self._tasks.append(asyncio.create_task(self.poller.run(), name="poller"))
         self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.broadcasts.run(), name="broadcasts"))
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
 
     async def _tick(self, context: object) -> None:
@@ -162,6 +165,7 @@ class Runtime:
         self.poller.stop()
         self.inbox.stop()
         self.outbox.stop()
+        self.broadcasts.stop()
         for task in self._tasks:
             if task.get_name() == "poller":
                 task.cancel()  # a long poll may take its full timeout; its batch is stored or not

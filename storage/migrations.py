@@ -483,3 +483,23 @@ def m008_roles_end(db: Database) -> None:
         ALTER TABLE invites ADD COLUMN cancelled_at TEXT;
         """
     )
+
+
+@migrations()
+def m009_broadcasts(db: Database) -> None:
+    """Broadcasts in flight, for the publishing official's progress message."""
+    db.executescript(
+        """
+        CREATE TABLE broadcasts (
+            key_prefix TEXT PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            shown INTEGER NOT NULL DEFAULT 0,
+            edits INTEGER NOT NULL DEFAULT 0,
+            finished_at TEXT
+        );
+        CREATE INDEX broadcasts_unfinished ON broadcasts(finished_at);
+        """
+    )

@@ -168,7 +168,23 @@ def drop_pending(db: Database, key_prefix: str) -> int:
     """Forget the pending messages whose key starts with the prefix (edits a newer one replaces:
     only the latest progress matters)."""
     cur = db.execute(
-        "DELETE FROM outbox WHERE status = 'pending' AND substr(idempotency_key, 1, ?) = ?",
-        [len(key_prefix), key_prefix],
+        "DELETE FROM outbox WHERE status = 'pending' AND idempotency_key >= ? "
+        "AND idempotency_key < ?",
+        _key_range(key_prefix),
     )
     return cur.rowcount
+
+
+def count_left(db: Database, key_prefix: str) -> int:
+    """How many messages whose key starts with the prefix are still to be sent."""
+    row = db.execute(
+        "SELECT count(*) FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ? "
+        "AND status = 'pending'",
+        _key_range(key_prefix),
+    ).fetchone()
+    return row[0]
+
+
+def _key_range(key_prefix: str) -> list[str]:
+    """The keys starting with a prefix, as a range the unique key index answers (no scan)."""
+    return [key_prefix, key_prefix + "\U0010ffff"]

@@ -18,6 +18,7 @@ from bot.services.disclosures import disclosure_text, export_files, item_access
 from bot.services.disclosures.changes import changes as compute_changes
 from storage import (
     audit,
+    broadcasts,
     disclosure_filings,
     disclosure_rows,
     disclosure_subscriptions,
@@ -158,10 +159,16 @@ class Publishing:
     def _notify_readers(self, db: Database, d: Disclosure, village: str) -> None:
         """The notices to the category's subscribers and to the author."""
         language = self.ctx.default_language
-        for user_id in disclosure_subscriptions.subscribers(db, d.village_code, d.category):
+        subscribers = disclosure_subscriptions.subscribers(db, d.village_code, d.category)
+        # The author sees the sending's progress when it takes long (many subscribers).
+        author_language = notify.language_of(db, d.created_by, language)
+        prefix = f"publish:{d.id}:sub:"
+        total = len(subscribers)
+        broadcasts.start(db, prefix, d.created_by, author_language, total, self.ctx.now())
+        for user_id in subscribers:
             notify.message(
                 db,
-                f"publish:{d.id}:sub:{user_id}",
+                f"{prefix}{user_id}",
                 user_id,
                 language,
                 "disc.subscriber_notice",
