@@ -12,11 +12,24 @@ from openpyxl import load_workbook
 from bot.services.disclosures.finance_ledger import FinanceSheet, parse_finance
 from bot.services.disclosures.form_replies import reading_line
 from bot.services.disclosures.sheet_reading import ImportRejected, read_table
+from storage import members, users
 from tests.sheet_files import csv_file, xlsx_file
+from tests.test_disclosure_e2e import DATA, OFFICIAL, draft_finance, send_file
 
 LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
 TITLE = "东山村2026年第三季度财务收支明细公开表"
-ITEMISED_HEADER = ["序号", "日期", "凭证号", "摘要", "科目", "收入(元)", "支出(元)", "经办人", "审批人", "附件/备注"]  # fmt: skip
+ITEMISED_HEADER = [
+    "序号",
+    "日期",
+    "凭证号",
+    "摘要",
+    "科目",
+    "收入(元)",
+    "支出(元)",
+    "经办人",
+    "审批人",
+    "附件/备注",
+]
 FOOTER = ["编制人：王会计", None, None, "审核：李主任", None, "监委会意见：同意公开"]
 
 
@@ -240,3 +253,18 @@ def test_the_reading_line_in_both_languages():
     en = reading_line("en", reading)
     assert "row 2 is the header; 收入(元)→income, 支出(元)→expense; row 13 合计 checked" in en
     assert "&lt;b&gt;" in reading_line("en", {**reading, "columns": [["<b>", "income"]]})
+
+
+async def test_the_official_sees_how_the_file_was_read(runtime, emulator, chat):
+    """The preview of an accountant's workbook (tests/data: itemised_rows, merged title, =SUM
+    totals with saved values) says which row is the header and which columns are which."""
+    with runtime.store.transaction() as db:
+        users.ensure(db, OFFICIAL)
+        members.add(db, OFFICIAL, "official", "qingshan")
+    official = chat(OFFICIAL)
+    await draft_finance(emulator, official)
+    content = (DATA / "ledger_itemised_titled.xlsx").read_bytes()
+    assert read("明细.xlsx", content).reading["checked"] == [[9, "合计"]]
+    answer = await send_file(emulator, official, "明细.xlsx", content)
+    assert "已导入 4 行" in answer["text"] and "账目平衡" in answer["text"]
+    assert "第3行是表头；收入(元)→收入，支出(元)→支出；第9行 合计 已核对" in answer["text"]

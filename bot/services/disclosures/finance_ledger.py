@@ -120,7 +120,7 @@ def parse_finance(table: Table) -> FinanceSheet:
         reader.read(number, cells)
     if isinstance(reader, Accounts):
         reader.finish()
-    problems = [*table.problems, *ledger.problems] + _merged_on_rows(table, ledger.imported)
+    problems = [*table.problems, *ledger.problems, *_merged_on_rows(table, ledger.imported)]
     if ledger.opening is None:
         problems.append(Problem(None, None, "imp.no_opening"))
     if ledger.closing is None:

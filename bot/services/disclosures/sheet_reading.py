@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
@@ -23,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 MAX_UNZIPPED = 50_000_000  # an XLSX that unpacks to more than this is refused (zip bomb)
 MAX_SHARED_STRINGS = 20_000_000  # its text table, which openpyxl reads whole before any row
+FEN = Decimal("0.01")
 MAX_COLUMNS = 64  # columns read; a ledger or beneficiary list has about ten
 
 
@@ -180,25 +183,29 @@ def _read_xlsx(content: bytes, rows: _Rows) -> None:
         # millions of cells, so no more than MAX_COLUMNS are ever built.
         width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
         for number, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), 1):
-            rows.add(number, _unsaved_formulas(number, list(values), formulas, rows.problems))
+            rows.add(number, _saved_values(number, list(values), formulas, rows.problems))
     finally:
         workbook.close()
 
 
-def _unsaved_formulas(
+def _saved_values(
     number: int, values: list[object], formulas: dict[str, bool], problems: list[Problem]
 ) -> list[object]:
-    """A row's values, read as saved: a formula gives the value Excel or WPS saved beside it;
-    one saved without its value is a problem at its cell (we never compute a formula)."""
+    """A row's values, read as saved: a formula gives the value Excel or WPS saved beside it,
+    to the fen as the sheet shows it (=B4*C4 saves 683.384, the sheet shows 683.38); one saved
+    without its value is a problem at its cell (the bot never computes a formula)."""
     if not formulas:
         return values
-    for index in range(len(values)):
+    for index, value in enumerate(values):
         ref = f"{get_column_letter(index + 1)}{number}"
-        if formulas.get(ref) is False:
+        saved = formulas.get(ref)
+        if saved is False:
             problems.append(
                 Problem(number, get_column_letter(index + 1), "imp.formula", {"cell": ref})
             )
             values[index] = None
+        elif saved and isinstance(value, float) and math.isfinite(value):
+            values[index] = Decimal(repr(value)).quantize(FEN, ROUND_HALF_UP)
     return values
 
 
