@@ -268,3 +268,25 @@ async def test_the_official_sees_how_the_file_was_read(runtime, emulator, chat):
     answer = await send_file(emulator, official, "明细.xlsx", content)
     assert "已导入 4 行" in answer["text"] and "账目平衡" in answer["text"]
     assert "第3行是表头；收入(元)→收入，支出(元)→支出；第9行 合计 已核对" in answer["text"]
+
+
+def test_monthly_subtotals_and_the_quarter_total_are_each_checked():
+    rows = [
+        ["日期", "摘要", "科目", "收入", "支出"],
+        [None, "上季结余", None, "1,000.00", None],
+        ["7-03", "租金", "发包收入", "500.00", None],
+        ["7-20", "电费", "水电费", None, "80.00"],
+        [None, "本月合计", None, "500.00", "80.00"],
+        ["8-02", "会议", "会议费", None, "20.00"],
+        [None, "本月合计", None, None, "20.00"],
+        [None, "本季合计", None, "500.00", "100.00"],
+        [None, "本年累计", None, "1,500.00", "300.00"],
+        [None, "季末结余", None, "1,400.00", None],
+    ]
+    sheet = read("日记账.csv", csv_file(rows, "utf-8-sig"))
+    assert (sheet.income_fen, sheet.expense_fen, sheet.difference_fen) == (50000, 10000, 0)
+    assert sheet.reading["checked"] == [[5, "本月合计"], [7, "本月合计"], [8, "本季合计"]]
+    rows[6][4] = "25.00"
+    (problem,) = refused("日记账.csv", csv_file(rows))
+    assert problem[:3] == (7, "E（支出）", "imp.total_differs")
+    assert problem[3]["computed"] == "20.00"

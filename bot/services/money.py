@@ -14,7 +14,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AmountError", "format_fen", "parse_amount", "parse_cell"]
+__all__ = ["DASHES", "AmountError", "format_fen", "parse_amount", "parse_cell"]
 
 _PREFIXES = ("人民币", "rmb", "cny", "¥", "￥")
 _SUFFIXES = ("元整", "元", "rmb", "cny")
@@ -73,7 +73,7 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> int:
     return fen
 
 
-_DASHES = frozenset({"-", "－", "—", "——", "–", "/"})  # what accountants write for "nothing"
+DASHES = frozenset({"-", "－", "—", "——", "–", "/"})  # what accountants write for "nothing"
 
 
 def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool = False) -> int:
@@ -81,7 +81,7 @@ def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool 
 
     With ``blank_zero`` an empty cell or a lone dash is zero, as in a ledger's amount columns.
     """
-    if blank_zero and (value is None or str(value).strip() in _DASHES | {""}):
+    if blank_zero and (value is None or str(value).strip() in DASHES | {""}):
         return 0
     if isinstance(value, bool):
         raise AmountError("invalid", str(value))

@@ -22,7 +22,7 @@ CLOSING = frozenset(
 INCOME_HEADINGS = frozenset({"收入", "本期收入", "收入项目", "收入部分", "income"})
 EXPENSE_HEADINGS = frozenset({"支出", "本期支出", "支出项目", "支出部分", "expense"})
 SUBTOTALS = ("小计", "本月合计", "本页合计", "本月小计")
-TOTALS = ("合计", "总计", "total", *SUBTOTALS)
+TOTALS = ("合计", "总计", "total")
 # Signatures and remarks under a table (cn-practice §3.2 footer): never a ledger line.
 FOOTERS = (
     "编制", "制表", "审核", "审批", "监委", "村务监督", "报账员", "会计", "出纳", "负责人",
@@ -69,7 +69,7 @@ def balance_kind(key: str) -> str | None:
 
 def total_kind(key: str) -> str | None:
     """ "subtotal" or "total" for a totals row's label (合计 at either end), else None."""
-    for word in TOTALS:
+    for word in (*SUBTOTALS, *TOTALS):  # 本月合计 is a subtotal, though it ends with 合计
         if key.startswith(normal(word)) or key.endswith(normal(word)):
             return "subtotal" if word in SUBTOTALS else "total"
     return None

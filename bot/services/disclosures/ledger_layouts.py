@@ -20,11 +20,12 @@ from bot.services.disclosures.sheet_columns import (
     where,
 )
 from bot.services.disclosures.sheet_reading import Problem, cell_text
-from bot.services.money import format_fen
+from bot.services.money import DASHES, format_fen
 from bot.services.redaction import redact
 from storage.disclosure_rows import Row
 
 AMOUNT_KEYS = ("amount", "balance", "income", "expense", "ytd")
+NOTHING = DASHES | {""}  # an amount cell left empty or dashed
 
 
 @dataclass(slots=True)
@@ -90,7 +91,7 @@ def filled_amounts(header: Header, cells: list[object]) -> list[str]:
     return [
         key
         for key in AMOUNT_KEYS
-        if key in header.columns and cell_text(cell(cells, header.columns[key])) not in ("", "-")
+        if key in header.columns and cell_text(cell(cells, header.columns[key])) not in NOTHING
     ]
 
 
