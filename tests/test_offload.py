@@ -154,7 +154,7 @@ def test_a_tiny_workbook_claiming_the_widest_sheet_reads_quickly():
         lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD2003"', xml),
     )
     table = read_table("账目.xlsx", content, max_rows=5000, max_bytes=2_000_000)
-    assert table.header == HEADER and len(table.rows) == 2002
+    assert [c for c in table.rows[0][1] if c] == HEADER and len(table.rows) == 2003
     assert all(len(cells) <= 64 for _, cells in table.rows)
 
 

@@ -86,6 +86,22 @@ def question(language: str, step: str, info: dict, categories: Sequence[str]):
     raise ValueError(f"no question for step {step!r}")
 
 
+def reading_line(language: str, reading: dict) -> str:
+    """How a file was read, in one line the official can confirm (第2行是表头；收入(元)→收入…)."""
+    parts = [t_plain(language, "imp.read.header", row=reading["header"])]
+    columns = [
+        t_plain(language, "imp.read.column", title=title, role=Term(f"imp.read.role.{role}"))
+        for title, role in reading["columns"]
+    ]
+    if columns:
+        parts.append(t_plain(language, "imp.read.joiner").join(columns))
+    parts += [
+        t_plain(language, "imp.read.checked", row=row, label=label)
+        for row, label in reading["checked"]
+    ]
+    return t(language, "imp.read.line", how=t_plain(language, "imp.read.separator").join(parts))
+
+
 def draft(
     language: str,
     d: Disclosure,
@@ -106,6 +122,8 @@ def draft(
         lines.append(t(language, "disc.imported", rows=info["rows"], masked=info["masked"]))
         if info.get("ignored"):
             lines.append(t(language, "disc.ignored_columns", columns="、".join(info["ignored"])))
+        if info.get("reading"):
+            lines.append(reading_line(language, info["reading"]))
     lines.append(t(language, "disc.draft_next", id=d.id))
     if d.kind == "notice":
         lines.append(t(language, "disc.attach_hint", limit=ATTACHMENTS_MAX))

@@ -3,7 +3,7 @@ check before download, and the import that saves every row or none."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -31,6 +31,7 @@ class Sheet:
     opening: int | None = None
     closing: int | None = None
     masked: int = 0
+    reading: dict = field(default_factory=dict)  # how the file was read, shown in the preview
 
 
 class Importing:
@@ -96,6 +97,7 @@ class Importing:
                 after={"file": name, "rows": len(sheet.rows), "masked": sheet.masked},
             )
             info = {"rows": len(sheet.rows), "masked": sheet.masked, "ignored": sheet.ignored}
+            info["reading"] = sheet.reading
             step = Step("draft_ready", store_d.get(db, disclosure_id), info)
             form_state.tell(self.ctx, db, f"a{event}:answer", reply, person, step)
         return step
@@ -136,6 +138,9 @@ def _read_sheet(kind: str, filename: str, content: bytes, settings: DisclosureCo
             opening=ledger.opening_fen,
             closing=ledger.closing_fen,
             masked=ledger.masked,
+            reading=ledger.reading,
         )
     subsidy = parse_subsidy(table)
-    return Sheet(kind, subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked)
+    return Sheet(
+        kind, subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked, reading=subsidy.reading
+    )
