@@ -483,3 +483,10 @@ def m008_roles_end(db: Database) -> None:
         ALTER TABLE invites ADD COLUMN cancelled_at TEXT;
         """
     )
+
+
+@migrations()
+def m009_outbox_chat_pending(db: Database) -> None:
+    """A chat's pending messages are found without reading the whole outbox (held back by
+    pacing, or dropped when the person blocks the bot)."""
+    db.execute("CREATE INDEX outbox_chat_pending ON outbox(chat_id) WHERE status = 'pending'")
