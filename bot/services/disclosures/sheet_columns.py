@@ -6,8 +6,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table
 from bot.services.money import AmountError, parse_cell
 
@@ -90,6 +88,8 @@ def cell(cells: list[object], index: int | None) -> object:
 
 def where(table: Table, index: int) -> str:
     """A column as a problem names it: its letter and its title."""
+    from openpyxl.utils import get_column_letter  # heavy: only when a problem is named
+
     return f"{get_column_letter(index + 1)}（{table.header[index]}）"
 
 

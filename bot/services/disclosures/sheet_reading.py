@@ -16,9 +16,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 MAX_UNZIPPED = 50_000_000  # an XLSX that unpacks to more than this is refused (zip bomb)
 MAX_SHARED_STRINGS = 20_000_000  # its text table, which openpyxl reads whole before any row
 MAX_COLUMNS = 64  # columns read; a ledger or beneficiary list has about ten
@@ -158,6 +155,8 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(content: bytes, rows: _Rows) -> None:
+    from openpyxl import load_workbook  # heavy: imported on the first spreadsheet, not at start
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         _refuse_bombs(archive)
@@ -183,6 +182,8 @@ def _read_xlsx(content: bytes, rows: _Rows) -> None:
 
 def _values(number: int, cells: tuple, problems: list[Problem]) -> list[object]:
     """A row's values; a formula is a problem at its cell (the figure is published, not it)."""
+    from openpyxl.utils import get_column_letter
+
     values: list[object] = []
     for index, cell in enumerate(cells, 1):
         value = getattr(cell, "value", None)
