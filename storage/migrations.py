@@ -503,3 +503,10 @@ def m009_broadcasts(db: Database) -> None:
         CREATE INDEX broadcasts_unfinished ON broadcasts(finished_at);
         """
     )
+
+
+@migrations()
+def m010_outbox_chat_pending(db: Database) -> None:
+    """A chat's pending messages are found without reading the whole outbox (held back by
+    pacing, or dropped when the person blocks the bot)."""
+    db.execute("CREATE INDEX outbox_chat_pending ON outbox(chat_id) WHERE status = 'pending'")

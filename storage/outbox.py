@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,20 +76,64 @@ def enqueue(
     return cur.rowcount == 1
 
 
-def due(db: Database, now: datetime, limit: int = 200) -> list[OutboxMessage]:
-    """Pending messages whose time has come, most urgent first, then oldest first."""
-    rows = db.query(
-        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-        "ORDER BY priority, id LIMIT ?",
-        [to_text(now), limit],
-    )
-    return [OutboxMessage.from_row(r) for r in rows]
+@dataclass(frozen=True, slots=True)
+class Due:
+    """The next message that may go, named by id and chat; its payload is read once chosen."""
+
+    id: int
+    chat_id: int
+
+
+# Picking walks the index outbox_due (status, priority, next_attempt_at, then id) one priority at
+# a time, so it reads a few index entries however long the queue is; chats held back by pacing
+# are pushed later (hold_chat) instead of being read again on every pick.
+_NEXT_PRIORITY = "SELECT min(priority) FROM outbox WHERE status = 'pending' AND priority > ?"
+_FIRST_DUE = (
+    "SELECT id, chat_id FROM outbox WHERE status = 'pending' AND priority = ? "
+    "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
+)
+_EARLIEST = "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = ?"
+_HOLD_CHAT = (
+    "UPDATE outbox SET next_attempt_at = ? "
+    "WHERE chat_id = ? AND status = 'pending' AND next_attempt_at < ?"
+)
+
+
+def _pending_priorities(db: Database) -> Iterator[int]:
+    """Each priority that has pending messages, most urgent first."""
+    level = db.execute(_NEXT_PRIORITY, [float("-inf")]).fetchone()[0]
+    while level is not None:
+        yield level
+        level = db.execute(_NEXT_PRIORITY, [level]).fetchone()[0]
+
+
+def next_due(db: Database, now: datetime) -> Due | None:
+    """The pending message whose time has come, most urgent first, then the one due longest."""
+    at = to_text(now)
+    for level in _pending_priorities(db):
+        row = db.execute(_FIRST_DUE, [level, at]).fetchone()
+        if row:
+            return Due(*row)
+    return None
 
 
 def next_due_at(db: Database) -> datetime | None:
     """When the earliest pending message becomes due, if any is pending."""
-    row = db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
-    return from_text(row[0])
+    times = [db.execute(_EARLIEST, [level]).fetchone()[0] for level in _pending_priorities(db)]
+    return from_text(min(times)) if times else None
+
+
+def hold_chat(db: Database, chat_id: int, until: datetime) -> int:
+    """Keep a chat's pending messages until the given time (its sending limit is reached);
+    returns how many were moved."""
+    at = to_text(until)
+    return db.execute(_HOLD_CHAT, [at, chat_id, at]).rowcount
+
+
+def by_id(db: Database, message_id: int) -> OutboxMessage:
+    """One message by its row id, decoded."""
+    row = next(db.query(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", [message_id]))
+    return OutboxMessage.from_row(row)
 
 
 def mark_sent(db: Database, message_id: int, telegram_message_id: int | None) -> None:

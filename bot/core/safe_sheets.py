@@ -21,9 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 __all__ = [
     "Cell", "Sheet", "csv_cell", "safe_text", "sheet_title", "to_csv", "to_xlsx", "xlsx_cell",
 ]  # fmt: skip
@@ -99,6 +96,9 @@ def to_csv(rows: Iterable[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """A workbook with the given sheets, in order."""
+    from openpyxl import Workbook  # heavy: imported on the first workbook, not at start
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)

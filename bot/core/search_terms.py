@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
-
-import jieba
+from functools import cache
+from types import ModuleType
 
 SEARCH_TERMS_MAX = 5
 SEARCH_WORDS_MAX = 10
@@ -15,7 +15,6 @@ QUERY_MAX = 100
 EXCERPT_WIDTH = 60
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-jieba.setLogLevel(logging.WARNING)
 
 
 def search_terms(text: str) -> list[str]:
@@ -24,10 +23,19 @@ def search_terms(text: str) -> list[str]:
     text = text[:QUERY_MAX].replace("，", " ").replace(",", " ").replace("、", " ")
     words: list[str] = []
     for typed in text.split()[:SEARCH_TERMS_MAX]:
-        for word in jieba.lcut(typed):
+        for word in _jieba().lcut(typed):
             if _LETTER_OR_DIGIT.search(word) and word not in words:
                 words.append(word)
     return words[:SEARCH_WORDS_MAX]
+
+
+@cache
+def _jieba() -> ModuleType:
+    """jieba, imported on the first search rather than at start (it is slow to import)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 def _pattern(words: list[str]) -> re.Pattern[str] | None:

@@ -77,18 +77,23 @@ class OutboxWorker:
     async def send_due(self) -> float:
         """Send every message whose time has come and whose chat is free; return seconds to wait."""
         while not self._stopping:
-            now_wall = self.now()
-            due = outbox.due(self.store.db, now_wall)
-            if not due:
-                return self._idle_wait(now_wall)
+            due = outbox.next_due(self.store.db, self.now())
+            if due is None:
+                return self._idle_wait(self.now())
             now = self.monotonic()
-            ready = [(self.pacing.ready_at(m.chat_id, now), m) for m in due]
-            free = [m for at, m in ready if at <= now]
-            if not free:
-                return max(0.01, min(at for at, _ in ready) - now)
-            # One at a time, re-reading the queue after each: a reply someone waits for overtakes
-            # a broadcast queued before it.
-            await self._send(free[0])
+            overall_at = self.pacing.overall_ready_at(now)
+            if overall_at > now:
+                return overall_at - now
+            chat_at = self.pacing.chat_ready_at(due.chat_id, now)
+            if chat_at > now:
+                # The chat waits in the queue, so the next picks pass over it without reading it.
+                until = self.now() + timedelta(seconds=chat_at - now)
+                with self.store.transaction() as db:
+                    outbox.hold_chat(db, due.chat_id, until)
+                continue
+            # One at a time, picking again after each: a reply someone waits for overtakes a
+            # broadcast queued before it.
+            await self._send(outbox.by_id(self.store.db, due.id))
         return 0.0
 
     def _idle_wait(self, now: datetime) -> float:

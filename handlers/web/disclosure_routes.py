@@ -19,7 +19,6 @@ from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
 from bot.web_render.disclosure_sections import entries, yuan
-from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
 from bot.web_render.poster_cache import PosterCache, content_key
 from bot.web_render.qr import join_link
 from bot.web_render.topic_sections import newest, post_views, topic_board_of, wall_entries
@@ -103,6 +102,9 @@ async def disclosure(request: web.Request) -> web.Response:
 
 async def poster(request: web.Request) -> web.Response:
     """GET /d/<id>/poster.pdf: the A4 poster for the paper board."""
+    # reportlab is heavy: imported on the first poster, not at start.
+    from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
+
     language = language_of(request)
     found = _found(request)
     services = request.app[SERVICES]

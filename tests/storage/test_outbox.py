@@ -13,14 +13,19 @@ def test_outbox_enqueue_is_idempotent_and_ordered_by_priority(store):
         assert outbox.enqueue(db, "bulk:1", 5, "text", {"text": "a"}, priority=outbox.BULK)
         assert outbox.enqueue(db, "reply:1", 6, "text", {"text": "b"}, priority=0)
         assert not outbox.enqueue(db, "reply:1", 6, "text", {"text": "c"})
-    assert [m.idempotency_key for m in outbox.due(store.db, utcnow())] == ["reply:1", "bulk:1"]
+    first = outbox.next_due(store.db, utcnow())
+    assert outbox.by_id(store.db, first.id).idempotency_key == "reply:1"
+    with store.transaction() as db:
+        outbox.mark_sent(db, first.id, 1)
+    second = outbox.next_due(store.db, utcnow())
+    assert outbox.by_id(store.db, second.id).idempotency_key == "bulk:1"
 
 
 def test_outbox_not_before_is_respected(store):
     later = utcnow() + timedelta(minutes=5)
     with store.transaction() as db:
         outbox.enqueue(db, "later", 5, "text", {"text": "d"}, not_before=later)
-    assert outbox.due(store.db, utcnow()) == []
+    assert outbox.next_due(store.db, utcnow()) is None
     assert outbox.next_due_at(store.db) == later
 
 
@@ -33,3 +38,46 @@ def test_prune_forgets_sent_and_abandoned_messages_older_than_the_time(store):
         assert outbox.prune(db, utcnow() - timedelta(days=1)) == 0
         assert outbox.prune(db, utcnow() + timedelta(seconds=1)) == 2
         assert [m.idempotency_key for m in outbox.for_chat(db, 5)] == ["pending"]
+
+
+def test_within_a_priority_the_message_due_longest_goes_first(store):
+    now = utcnow()
+    with store.transaction() as db:
+        outbox.enqueue(db, "later", 5, "text", {"text": "a"}, not_before=now - timedelta(seconds=1))
+        outbox.enqueue(
+            db, "sooner", 6, "text", {"text": "b"}, not_before=now - timedelta(seconds=9)
+        )
+        outbox.enqueue(
+            db,
+            "urgent",
+            7,
+            "text",
+            {"text": "c"},
+            priority=outbox.INTERACTIVE,
+            not_before=now + timedelta(seconds=5),
+        )
+    due = outbox.next_due(store.db, now)
+    assert (due.chat_id, outbox.by_id(store.db, due.id).idempotency_key) == (6, "sooner")
+    # The urgent one is not yet due; it decides when the worker next wakes.
+    with store.transaction() as db:
+        for key in ("later", "sooner"):
+            outbox.mark_sent(db, outbox.get(db, key).id, 1)
+    assert outbox.next_due(store.db, now) is None
+    assert outbox.next_due_at(store.db) == now + timedelta(seconds=5)
+
+
+def test_holding_a_chat_moves_only_its_pending_messages_later(store):
+    now = utcnow()
+    until = now + timedelta(seconds=1)
+    with store.transaction() as db:
+        for key, chat in (("a1", 5), ("a2", 5), ("b1", 6)):
+            outbox.enqueue(db, key, chat, "text", {"text": key})
+        outbox.enqueue(db, "a3", 5, "text", {"text": "a3"}, not_before=now + timedelta(hours=1))
+        assert outbox.hold_chat(db, 5, until) == 2
+    assert outbox.next_due(store.db, utcnow()).chat_id == 6
+    held = {m.idempotency_key: m.next_attempt_at for m in outbox.for_chat(store.db, 5)}
+    assert held == {"a1": until, "a2": until, "a3": now + timedelta(hours=1)}
+    # Held messages keep their order once due.
+    with store.transaction() as db:
+        outbox.mark_sent(db, outbox.get(db, "b1").id, 1)
+    assert outbox.by_id(store.db, outbox.next_due(store.db, until).id).idempotency_key == "a1"

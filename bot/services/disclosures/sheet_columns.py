@@ -7,8 +7,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from bot.services.disclosures.sheet_reading import Problem, Table, cell_text
 from bot.services.money import AmountError, parse_cell
 
@@ -160,6 +158,8 @@ def cell(cells: list[object], index: int | None) -> object:
 
 def where(header: Header, index: int) -> str:
     """A column as a problem names it: its letter and its title."""
+    from openpyxl.utils import get_column_letter  # heavy: only when a problem is named
+
     return f"{get_column_letter(index + 1)}（{header.titles[index]}）"
 
 

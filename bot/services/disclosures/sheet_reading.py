@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 MAX_UNZIPPED = 50_000_000  # an XLSX that unpacks to more than this is refused (zip bomb)
 MAX_SHARED_STRINGS = 20_000_000  # its text table, which openpyxl reads whole before any row
 FEN = Decimal("0.01")
@@ -166,6 +163,8 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(content: bytes, rows: _Rows) -> None:
+    from openpyxl import load_workbook  # heavy: imported on the first spreadsheet, not at start
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         _refuse_bombs(archive)
@@ -196,6 +195,8 @@ def _saved_values(
     without its value is a problem at its cell (the bot never computes a formula)."""
     if not formulas:
         return values
+    from openpyxl.utils import get_column_letter  # heavy: only for a sheet with formulas
+
     for index, value in enumerate(values):
         ref = f"{get_column_letter(index + 1)}{number}"
         saved = formulas.get(ref)

@@ -10,13 +10,7 @@ import io
 import threading
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+from types import ModuleType
 
 from bot.services.topics.stats import Counts
 
@@ -31,11 +25,23 @@ _FILES = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy", "DroidSansFallb
 
 
 @cache
+def _matplotlib() -> ModuleType:
+    """matplotlib, headless, imported on the first chart rather than at start (it is heavy)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
+@cache
 def cjk_font() -> str | None:
     """The name of an installed font that has Chinese glyphs, or None.
 
     matplotlib's font cache may predate the font package, so known CJK font files are added.
     """
+    _matplotlib()
+    from matplotlib import font_manager
+
     found = _known_font()
     if found is None:
         for path in font_manager.findSystemFonts():
@@ -46,6 +52,8 @@ def cjk_font() -> str | None:
 
 
 def _known_font() -> str | None:
+    from matplotlib import font_manager
+
     names = sorted({f.name for f in font_manager.fontManager.ttflist})
     for wanted in _PREFERRED:
         for name in names:
@@ -62,8 +70,10 @@ def bar_chart(rows: list[Counts], title: str, labels: tuple[str, str, str], empt
 
 def _draw(rows: list[Counts], title: str, labels: tuple[str, str, str], empty: str) -> bytes:
     font = cjk_font()
+    from matplotlib.figure import Figure
+
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
-    with matplotlib.rc_context(rc):
+    with _matplotlib().rc_context(rc):
         figure = Figure(figsize=(max(4.0, 1.4 * len(rows) + 2), 3.6), dpi=110)
         axes = figure.subplots()
         names = [r.name for r in rows]
