@@ -155,7 +155,7 @@ async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
     walls = await emulator.wait_for_messages(WALL, 2)
     assert second in walls[-1]["text"] and "涉及个人隐私" in walls[-1]["text"]
     (declined,) = await neighbour.replies()
-    assert "依法不予公开" in declined["text"]
+    assert "您问的事不能公开" in declined["text"]
 
     # 3. Extension approved, answered late, 不满意, reopened, answered again, 满意.
     third_resident = chat(RES3)
@@ -223,7 +223,7 @@ async def test_stats_chart_and_report_through_the_bot(town, emulator, chat):
     await resident.replies()  # the answer notice
     (text, photo) = await staff.say("/stats 2026Q3", expect=2)
     assert "点题统计" in text["text"] and "青山村" in text["text"]
-    assert "青山村：受理 1，办结 1" in text["text"] and photo.get("photo")
+    assert "青山村：收到 1，办结 1" in text["text"] and photo.get("photo")
     (document,) = await staff.say("/report 2026Q3")
     assert document["document"]["file_name"] == "topics-2026Q3.xlsx"
     (refused,) = await resident.say("/report 2026Q3")

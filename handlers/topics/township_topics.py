@@ -82,7 +82,7 @@ async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         raise Denied("topics.usage.route")
     if len(args) >= 3:
-        routing.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
+        routing.set_route(who, args[0], args[1], args[2], answer_here(update))
         return
     rules = routing.routes(who, args[0])
     lines = [t(who.language, "topics.route.header", village=args[0])]
