@@ -9,7 +9,7 @@ import pytest
 from bot.core.vocabulary import CATEGORIES, category_named
 from bot.i18n import catalogue
 from bot.services.people import Denied
-from storage import forms, members, topic_routes
+from storage import forms, members, topic_routes, users
 from tests.test_topics import CLERK, HEAD, RES1, STAFF, texts, who, world
 
 __all__ = ["world"]  # the fixture, imported for pytest
@@ -110,3 +110,28 @@ def test_free_text_is_no_topic_when_short_or_not_from_a_resident(world):
     assert not svc.filing.offer(who(world, HEAD), "今年的财务收支什么时候公开")
     assert forms.get(world.store.db, RES1, "topics") is None
     assert forms.get(world.store.db, HEAD, "topics") is None
+
+
+def test_pending_and_overdue_lists_narrow_to_a_category(world):
+    svc = world.topics
+    money = svc.filing.file(who(world, RES1), "请公开今年村集体的财务收支明细")
+    svc.filing.file(who(world, RES1), "村东头的路什么时候修？工程谁在管")
+    staff = who(world, STAFF)
+    assert {t.id for t in svc.tracking.pending(staff, None)} > {money.id}
+    assert [t.id for t in svc.tracking.pending(staff, "qingshan", "finance")] == [money.id]
+    assert svc.tracking.overdue(staff, None, "finance") == []
+
+
+async def test_pending_takes_a_chinese_category_name_after_the_command(runtime, chat):
+    with runtime.store.transaction() as db:
+        users.ensure(db, 1001)
+        members.add(db, 1001, "resident", "qingshan")
+    resident = runtime.services.membership.person(1001)
+    filing = runtime.services.topics.filing
+    money = filing.file(resident, "请公开今年村集体的财务收支明细")
+    road = filing.file(resident, "村东头的路什么时候修？工程谁在管")
+    staff = chat(STAFF)
+    (listed,) = await staff.say("/pending 财务收支")
+    assert money.receipt in listed["text"] and road.receipt not in listed["text"]
+    (listed,) = await staff.say("/pending qingshan 工程")
+    assert road.receipt in listed["text"] and money.receipt not in listed["text"]
