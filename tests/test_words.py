@@ -135,3 +135,18 @@ async def test_pending_takes_a_chinese_category_name_after_the_command(runtime, 
     assert money.receipt in listed["text"] and road.receipt not in listed["text"]
     (listed,) = await staff.say("/pending qingshan 工程")
     assert road.receipt in listed["text"] and money.receipt not in listed["text"]
+
+
+async def test_free_text_gets_the_offer_the_join_hint_or_help(runtime, chat):
+    with runtime.store.transaction() as db:
+        for user_id, role in ((1001, "resident"), (1002, "official")):
+            users.ensure(db, user_id)
+            members.add(db, user_id, role, "qingshan")
+    (offer,) = await chat(1001).say("我想问问今年低保是怎么评的")
+    assert "要把这句话作为点题提交吗" in offer["text"] and "/help" not in offer["text"]
+    buttons = [b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["tp:ok", "tp:no"]  # the text waits in the form, not in the button
+    (hint,) = await chat(1003).say("我想问问今年低保是怎么评的")
+    assert "二维码" in hint["text"] and "/start" in hint["text"]
+    (office,) = await chat(1002).say("今天开会吗")
+    assert "/help" in office["text"]
