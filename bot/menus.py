@@ -6,20 +6,24 @@ from collections.abc import Iterable
 
 from bot.i18n import t_plain
 
+# The one table of who sees which command: the Telegram menus and /help are both read from it.
 # Order is the order people see: each role's everyday tasks first, then what everyone has.
-# Every command here must have a `commands.<name>` message in the catalogues.
+# Every command here must have a `commands.<name>` message in the catalogues, and every
+# command the bot answers is here (tests/test_menus.py).
 EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
+_READING = ("disclosures", "show", "search", "export")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "resident": ("topic", "mytopics", "disclosures", "search", "subscribe", "support", "history"),
+    "resident": ("topic", "mytopics", "support", "history", "subscribe", *_READING),
     "official": (
         *("inbox", "answer", "decline", "extend", "transfer", "category", "history"),
-        *("draft", "correct", "verify", "members", "disclosures", "search", "export", "stats"),
+        *("draft", "template", "edit", "submit", "correct", "verify", "members", "stats"),
+        *_READING,
     ),
-    "supervisor": ("review", "disclosures", "search", "export"),
+    "supervisor": ("review", *_READING),
     "township": (
-        *("pending", "overdue", "urge", "inbox", "category", "history", "stats", "report"),
-        *("invite", "invites", "members", "revoke", "route", "holiday"),
-        *("disclosures", "search", "export", "export_year"),
+        *("pending", "overdue", "urge", "inbox", "answer", "decline", "transfer", "category"),
+        *("history", "stats", "report", "route", "holiday"),
+        *("invite", "invites", "members", "revoke", "export_year", *_READING),
     ),
 }
 

@@ -182,10 +182,17 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     reply(update, context, t(who.language, "common.unknown_command"))
 
 
+@refusals
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text outside a form: point to /help instead of ignoring the person."""
+    """Free text outside a form: a resident is asked whether to file it as a point-topic,
+    someone with no village how to join, anyone else pointed to /help."""
     who = person(update, context)
-    reply(update, context, t(who.language, "common.use_help"))
+    if not who.roles:
+        reply(update, context, t(who.language, "common.join_hint"))
+        return
+    text = update.effective_message.text or ""
+    if not services(context).topics.filing.offer(who, text, answer_here(update)):
+        reply(update, context, t(who.language, "common.use_help"))
 
 
 async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -85,8 +85,7 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
                 members.add(db, user_id, role, "qingshan")
         disclosures = Disclosures.build(ctx)
         official = membership.person(OFFICIAL)
-        disclosures.drafting.start(official, "finance")
-        disclosures.drafting.choose_category(official, 0)
+        disclosures.drafting.start(official, "finance")  # the kind decides 财务收支
         disclosures.form.handle_text(official, "2026Q2")
         content = (DATA / "ledger_balanced_gbk.csv").read_bytes()
         sheet = disclosures.importing.read("finance", "账目.csv", content)

@@ -51,9 +51,9 @@ async def edited(emulator, message: dict, needle: str) -> dict:
 async def draft_finance(emulator, official, period: str = "2026Q4") -> None:
     (kinds,) = await official.say("/draft")
     await official.press(kinds, "dkind:finance")
-    categories = await edited(emulator, kinds, "类别")
-    await official.press(categories, "dcat:0")
+    # The kind decides the category (财务收支): the next question is the period.
     ask_period = await edited(emulator, kinds, "2026Q")
+    assert "dcat:" not in str(ask_period["reply_markup"])
     assert ask_period["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("dper:")
     (ask_file,) = await official.say(period)
     assert "文件" in ask_file["text"] and "dtpl:finance" in str(ask_file["reply_markup"])
@@ -394,7 +394,7 @@ async def test_cancel_and_refusals(village, emulator, chat):
     official = chat(OFFICIAL)
     (usage,) = await official.say("/draft notice 只有标题没有正文")
     assert "/draft notice" in usage["text"]  # refused directly, nothing saved
-    (ask_category,) = await official.say("/draft finance")
+    (ask_category,) = await official.say("/draft subsidy")
     assert ask_category["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "dcat:0"
     (cancelled,) = await official.say("/cancel")
     assert "取消" in cancelled["text"]

@@ -223,8 +223,9 @@ async def test_unsupported_set_my_commands_breaks_nothing(
     def menus() -> list[tuple[str, str, int, str | None]]:
         return [r for r in outbox_rows(product) if r[0] == "menu"]
 
-    # Two default menus at start (zh-CN, en), one per new member (resident, official).
-    await eventually(lambda: len(menus()) == 4 and all(r[2] >= 1 for r in menus()))
+    # At start two default menus (zh-CN, en) and the configured township staff's; then one per
+    # new member (resident, official).
+    await eventually(lambda: len(menus()) == 5 and all(r[2] >= 1 for r in menus()))
     assert api.unsupported_methods() == ["setMyCommands"]
     for method, status, attempts, error in menus():
         assert (method, status) == ("menu", "pending")  # retried later, with backoff
@@ -244,7 +245,7 @@ async def test_unsupported_set_my_commands_breaks_nothing(
         "WHERE kind = 'text'"
     ).fetchall()
     assert {edit for (edit,) in edits} == {0, 1}  # new messages, and edits of pressed ones
-    assert outbox.counts(product.store.db)["pending"] == 4
+    assert outbox.counts(product.store.db)["pending"] == 5
 
 
 async def test_webhook_checks_the_secret_token(api: ForeignBotApi, tmp_path: Path) -> None:

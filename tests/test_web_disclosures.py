@@ -360,7 +360,7 @@ async def test_the_index_shows_each_villages_quarter_status(client, services, de
     }
     text = text_of(html)
     assert "2026Q3 已按时公开" in text
-    assert "2026Q3 逾期公开（应于2026-10-15前）" in text
+    assert "2026Q3 过了期限才公开（应于2026-10-15前）" in text
     assert "2026Q3 未公开（已过2026-10-15截止日）" in text
     assert "stat-good" in html and "stat-warn" in html and "stat-bad" in html
     assert 'id="latest-disclosures"' in html and 'href="/feed.atom"' in html

@@ -11,10 +11,12 @@ import pytest
 
 from bot.sandbox.demo import USERS, seed
 from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.emulator.samples import SAMPLE_OGG
 from bot.sandbox.environment import sandbox
 from run import Runtime
 from tests.browser import DESKTOP, PHONE, browser, open_page, screenshot
 from tests.conftest import eventually
+from tests.emulator_harness import png
 from tests.test_web_pages import web_config
 
 __all__ = ["browser"]  # the fixture, imported for pytest
@@ -135,6 +137,77 @@ async def test_a_resident_joins_her_village_in_the_sandbox_page(browser, demo, v
         stat = page.locator(".stat").filter(has_text="已加入村民")
         assert "1人" in await stat.inner_text()
         tab.assert_clean()
+
+
+async def test_a_resident_sends_a_photo_and_a_voice_note_from_the_sandbox_page(browser, demo):
+    """Free text is offered as a point-topic; a photo and a voice note (the bundled sample,
+    no file chosen) are added to it in the browser chat, and one button files it."""
+    runtime, _, web = demo
+    async with open_page(browser, PHONE) as tab:
+        page = tab.page
+        await page.goto(f"{web}/sandbox")
+        box = page.get_by_label("输入消息")
+        await box.fill("/start")
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.get_by_role("button", name="青山村").click()
+        await page.locator(".message").filter(has_text="您已加入青山村").wait_for()
+
+        await box.fill("我想问问今年低保是怎么评的")
+        await page.get_by_role("button", name="发送", exact=True).click()
+        offer = page.locator(".message:not(.mine)").filter(has_text="要把这句话作为点题提交吗")
+        await offer.wait_for()
+
+        await page.get_by_label("发送为").select_option("photo")
+        await page.get_by_label("选择文件").set_input_files(
+            {"name": "低保名单.png", "mimeType": "image/png", "buffer": png(120, 80)}
+        )
+        await page.get_by_label("说明（可不填）").fill("公开栏上的名单")
+        await page.get_by_role("button", name="上传文件").click()
+        await page.locator(".message.mine img[alt='我发的照片']").wait_for()
+        await page.locator(".message:not(.mine)").filter(has_text="附件：照片").wait_for()
+
+        await page.get_by_label("发送为").select_option("voice")
+        await page.get_by_role("button", name="上传文件").click()
+        await page.locator(".message.mine audio").wait_for()
+        await page.locator(".message:not(.mine)").filter(has_text="附件：语音").last.wait_for()
+
+        await (
+            page.locator(".message")
+            .filter(has_text="附件：语音")
+            .last.get_by_role("button", name="✅ 提交")
+            .click()
+        )
+        await page.locator(".message:not(.mine)").filter(has_text="DT-").last.wait_for()
+        person = runtime.services.membership.person(RESIDENT.user_id)
+        (topic,) = runtime.services.topics.reading.mine(person)
+        assert topic.text == "我想问问今年低保是怎么评的" and topic.category == "lowincome"
+        assert topic.media_kind == "voice"
+        await page.locator(".message").last.scroll_into_view_if_needed()
+        await screenshot(tab, "web-sandbox-media", full_page=False)
+        tab.assert_clean()
+
+
+async def test_the_proxy_forwards_photos_and_voice_notes(demo):
+    _, emulator, web = demo
+    async with aiohttp.ClientSession() as http:
+        form = aiohttp.FormData({"user_id": str(RESIDENT.user_id)})
+        form.add_field("photo", png(30, 20), filename="a.png", content_type="image/png")
+        async with http.post(f"{web}/sandbox/api/send_photo", data=form) as response:
+            photo = (await response.json())["result"]["message"]["photo"]
+        async with http.get(f"{web}/sandbox/api/file/{photo[-1]['file_id']}") as response:
+            assert response.content_type == "image/png" and await response.read() == png(30, 20)
+        form = aiohttp.FormData({"user_id": str(RESIDENT.user_id)})
+        async with http.post(f"{web}/sandbox/api/send_voice", data=form) as response:
+            voice = (await response.json())["result"]["message"]["voice"]
+        async with http.get(f"{web}/sandbox/api/file/{voice['file_id']}") as response:
+            assert response.content_type == "audio/ogg" and await response.read() == SAMPLE_OGG
+        form = aiohttp.FormData({"user_id": str(RESIDENT.user_id)})
+        async with http.post(f"{web}/sandbox/api/send_document", data=form) as response:
+            assert response.status == 400
+        headers = {"Origin": "http://evil.example"}
+        async with http.post(f"{web}/sandbox/api/send_voice", data=form, headers=headers) as r:
+            assert r.status == 403
+    assert [m for m in emulator.history(RESIDENT.user_id) if "voice" in m]
 
 
 async def test_the_picker_switches_person_and_shows_names_literally(browser, demo):

@@ -295,7 +295,7 @@ async def test_a_topic_page_shows_question_answer_timeline_and_supports(client, 
         "第三季度财务收支已在公开栏公布",
         "办理经过",
         "村民提交点题，答复期限",
-        "分办给 青山村 村委会主任",
+        "交给 青山村 村委会主任 办理",
         "青山村 村委会主任 答复（按时答复）",
         "点题人评价：满意",
     ):

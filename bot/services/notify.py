@@ -73,9 +73,12 @@ def refresh_menu(db: Database, key: str, user_id: int, default_language: str) ->
 
 
 def default_menus(db: Database, key_prefix: str, default_language: str) -> None:
-    """Queue the menu of people the bot does not know yet, in each language."""
+    """Queue the menus due at start: those of people the bot does not know yet, in each
+    language, and those of township staff, who come from the configuration, not a join."""
     for language in LANGUAGES:
         # Telegram shows the menu without a language code to everyone else.
         code = "" if language == default_language else language[:2]
         owed = Menu(_commands([], language), everyone=True, language_code=code)
         queue(db, f"{key_prefix}:menu:{language}", 0, owed, priority=outbox.NORMAL)
+    for user_id in sorted({m.user_id for m in members.township_staff(db)}):
+        refresh_menu(db, f"{key_prefix}:menu:staff:{user_id}", user_id, default_language)

@@ -112,7 +112,7 @@
       const largest = message.photo[message.photo.length - 1];
       const img = el("img");
       img.src = api + "/file/" + encodeURIComponent(largest.file_id);
-      img.alt = chat.dataset.photoAlt;
+      img.alt = mine ? chat.dataset.myPhotoAlt : chat.dataset.photoAlt;
       item.appendChild(img);
     }
     if (message.document) {
@@ -235,12 +235,22 @@
 
   document.getElementById("upload-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Sent as a file, a photo or a voice note; a photo or voice note without a file of its
+    // own is the emulator's bundled sample.
     const form = event.target;
-    const data = new FormData(form);
+    const kind = form.elements.as.value;
+    const chosen = form.elements.file.files[0];
+    if (!chosen && kind === "document") {
+      showStatus(chat.dataset.needFile);
+      return;
+    }
+    const data = new FormData();
     data.set("user_id", String(userId));
+    data.set("caption", form.elements.caption.value);
+    if (chosen) data.set(kind, chosen, chosen.name);
     try {
       showStatus("");
-      await call("/send_document", { method: "POST", body: data });
+      await call("/send_" + kind, { method: "POST", body: data });
       form.reset();
       soon();
     } catch (error) {

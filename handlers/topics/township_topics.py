@@ -7,6 +7,7 @@ from datetime import date
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.vocabulary import category_named
 from bot.delivery.messages import Document, Photo, Text
 from bot.i18n import Term, t
 from bot.services.people import Denied
@@ -19,23 +20,27 @@ from handlers.topics.topic_replies import topic_list
 async def _village_list(
     update: Update, context: ContextTypes.DEFAULT_TYPE, listing: str, prefix: str
 ) -> None:
-    """/pending and /overdue: tracking's `listing` for an optional village, as a list."""
+    """/pending and /overdue: tracking's `listing` for an optional village and category (its
+    code or Chinese name, 财务 or 财务收支), as a list."""
     who = person(update, context)
     bundle = services(context)
-    found = getattr(bundle.topics.tracking, listing)(who, (args_of(context) or [None])[0])
+    words = args_of(context)
+    category = next((c for c in map(category_named, words) if c is not None), None)
+    village = next((w for w in words if category_named(w) is None), None)
+    found = getattr(bundle.topics.tracking, listing)(who, village, category)
     text, _ = topic_list(who, bundle.ctx, found, prefix)
     reply(update, context, text)
 
 
 @refusals
 async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/pending [village]`: every open topic with its age and due date."""
+    """`/pending [village] [category]`: every open topic with its age and due date."""
     await _village_list(update, context, "pending", "topics.pending")
 
 
 @refusals
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/overdue [village]`: open topics past their due date."""
+    """`/overdue [village] [category]`: open topics past their due date."""
     await _village_list(update, context, "overdue", "topics.overdue")
 
 
@@ -84,7 +89,7 @@ async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         raise Denied("topics.usage.route")
     if len(args) >= 3:
-        routing.set_route(who, args[0], args[1].lower(), args[2], answer_here(update))
+        routing.set_route(who, args[0], args[1], args[2], answer_here(update))
         return
     rules = routing.routes(who, args[0])
     lines = [t(who.language, "topics.route.header", village=args[0])]

@@ -137,26 +137,44 @@ async def press(request: web.Request) -> web.Response:
     return await _json_call(request, "press", ("user_id", "chat_id", "message_id", "data"))
 
 
-async def send_document(request: web.Request) -> web.Response:
-    """POST /sandbox/api/send_document (multipart: user_id, document, caption)."""
+async def _upload(request: web.Request, field: str, *, required: bool) -> web.Response:
+    """Forward a multipart upload to the emulator's `send_<field>`; without a file of its own
+    a photo or voice note is the emulator's bundled sample."""
     _same_origin(request)
     form = await request.post()
-    upload = form.get("document")
-    if not isinstance(upload, web.FileField):
-        return _json_error(400, "attach the file as the multipart field 'document'")
+    upload = form.get(field)
+    content = upload.file.read() if isinstance(upload, web.FileField) else b""
+    if required and not content:
+        return _json_error(400, f"attach the file as the multipart field '{field}'")
     data = aiohttp.FormData()
     data.add_field("user_id", str(form.get("user_id", "")))
     if form.get("caption"):
         data.add_field("caption", str(form["caption"]))
-    data.add_field(
-        "document",
-        upload.file.read(),
-        filename=upload.filename or "file",
-        content_type=upload.content_type or "application/octet-stream",
-    )
-    url = f"{_api(request)}/_emulator/send_document"
+    if content:
+        data.add_field(
+            field,
+            content,
+            filename=upload.filename or "file",
+            content_type=upload.content_type or "application/octet-stream",
+        )
+    url = f"{_api(request)}/_emulator/send_{field}"
     async with request.app[SANDBOX_HTTP].post(url, data=data) as response:
         return await _forward(response)
+
+
+async def send_document(request: web.Request) -> web.Response:
+    """POST /sandbox/api/send_document (multipart: user_id, document, caption)."""
+    return await _upload(request, "document", required=True)
+
+
+async def send_photo(request: web.Request) -> web.Response:
+    """POST /sandbox/api/send_photo (multipart: user_id, optional photo, caption)."""
+    return await _upload(request, "photo", required=False)
+
+
+async def send_voice(request: web.Request) -> web.Response:
+    """POST /sandbox/api/send_voice (multipart: user_id, optional voice, caption)."""
+    return await _upload(request, "voice", required=False)
 
 
 def _sniff(content: bytes) -> str | None:
@@ -203,4 +221,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/sandbox/api/send_text", send_text)
     app.router.add_post("/sandbox/api/press", press)
     app.router.add_post("/sandbox/api/send_document", send_document)
+    app.router.add_post("/sandbox/api/send_photo", send_photo)
+    app.router.add_post("/sandbox/api/send_voice", send_voice)
     app.router.add_get(r"/sandbox/api/file/{file_id:[A-Za-z0-9_\-]+}", file)

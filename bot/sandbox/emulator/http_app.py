@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.sandbox.emulator import actions
 from bot.sandbox.emulator.methods import call_method
 from bot.sandbox.emulator.raw_updates import dumps
+from bot.sandbox.emulator.samples import SAMPLE_OGG, SAMPLE_PNG, SAMPLE_VOICE_SECONDS
 from bot.sandbox.emulator.state import (
     JSON,
     DropConnection,
@@ -34,6 +35,8 @@ def create_app(state: EmulatorState) -> web.Application:
     app.router.add_get("/_emulator/users", _list_users)
     app.router.add_post("/_emulator/send_text", _send_text)
     app.router.add_post("/_emulator/send_document", _send_document)
+    app.router.add_post("/_emulator/send_photo", _send_photo)
+    app.router.add_post("/_emulator/send_voice", _send_voice)
     app.router.add_post("/_emulator/press", _press)
     app.router.add_get("/_emulator/chats/{chat_id}/messages", _chat_messages)
     return app
@@ -170,6 +173,42 @@ async def _send_document(request: web.Request, state: EmulatorState) -> object:
         mime_type=upload.content_type or "application/octet-stream",
         caption=str(form["caption"]) if form.get("caption") else None,
         chat_id=_optional_int(form.get("chat_id")),
+    )
+
+
+def _given_file(form: Any, field: str) -> bytes | None:
+    """The bytes of an optional multipart file field (None: use the bundled sample)."""
+    upload = form.get(field)
+    if upload is None or upload == "":
+        return None
+    if not isinstance(upload, web.FileField):
+        raise ValueError(f"attach the file as the multipart field {field!r}")
+    return upload.file.read()
+
+
+def _sender(form: Any, state: EmulatorState) -> tuple[Any, int, str | None, int | None]:
+    """Bot, user, caption and chat of a media form (multipart or urlencoded)."""
+    bot = state.default_bot(str(form["token"]) if form.get("token") else None)
+    caption = str(form["caption"]) if form.get("caption") else None
+    return bot, int(str(form["user_id"])), caption, _optional_int(form.get("chat_id"))
+
+
+@_test_api
+async def _send_photo(request: web.Request, state: EmulatorState) -> object:
+    form = await request.post()
+    bot, user_id, caption, chat_id = _sender(form, state)
+    content = _given_file(form, "photo") or SAMPLE_PNG
+    return actions.send_photo(state, bot, user_id, content, caption=caption, chat_id=chat_id)
+
+
+@_test_api
+async def _send_voice(request: web.Request, state: EmulatorState) -> object:
+    form = await request.post()
+    bot, user_id, caption, chat_id = _sender(form, state)
+    content = _given_file(form, "voice") or SAMPLE_OGG
+    seconds = _optional_int(form.get("duration")) or SAMPLE_VOICE_SECONDS
+    return actions.send_voice(
+        state, bot, user_id, content, duration=seconds, caption=caption, chat_id=chat_id
     )
 
 

@@ -12,6 +12,7 @@ from bot.sandbox.emulator import actions
 from bot.sandbox.emulator.http_app import create_app
 from bot.sandbox.emulator.methods import command_key
 from bot.sandbox.emulator.raw_updates import RawUpdate
+from bot.sandbox.emulator.samples import SAMPLE_OGG, SAMPLE_PNG, SAMPLE_VOICE_SECONDS
 from bot.sandbox.emulator.state import (
     FAULT_KINDS,
     JSON,
@@ -228,13 +229,14 @@ class BotApiEmulator:
     async def send_photo(
         self,
         user_id: int,
-        content: bytes,
+        content: bytes = SAMPLE_PNG,
         *,
         caption: str | None = None,
         chat_id: int | None = None,
         token: str | None = None,
     ) -> JSON | None:
-        """The user sends a photo (PNG, GIF or JPEG bytes); returns the Update."""
+        """The user sends a photo (PNG, GIF or JPEG bytes; a bundled picture by default);
+        returns the Update."""
         return actions.send_photo(
             self.state, self._bot(token), user_id, content, caption=caption, chat_id=chat_id
         )
@@ -242,14 +244,15 @@ class BotApiEmulator:
     async def send_voice(
         self,
         user_id: int,
-        content: bytes,
+        content: bytes = SAMPLE_OGG,
         *,
-        duration: int = 1,
+        duration: int = SAMPLE_VOICE_SECONDS,
         caption: str | None = None,
         chat_id: int | None = None,
         token: str | None = None,
     ) -> JSON | None:
-        """The user records a voice note; returns the Update."""
+        """The user records a voice note (a bundled second of silence by default); returns the
+        Update."""
         return actions.send_voice(
             self.state,
             self._bot(token),

@@ -18,6 +18,9 @@ from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
 KINDS = ("finance", "subsidy", "notice")
+# A kind that names its category is not asked for it again: a finance ledger is 财务收支
+# (CAT-05). A subsidy list may be 惠农补贴 or 救灾救助/低保, so that one is asked.
+KIND_CATEGORY = {"finance": "财务收支"}
 TITLE_MAX = 60
 BODY_MAX = 3000
 ATTACHMENTS_MAX = form_replies.ATTACHMENTS_MAX
@@ -36,6 +39,9 @@ class Drafting:
         if kind not in KINDS:
             raise Denied("disc.bad_kind")
         data = {"kind": kind, "village": village}
+        decided = KIND_CATEGORY.get(kind)
+        if decided in self.categories:
+            return self._ask_period(person, {**data, "category": decided}, reply)
         return form_state.ask(self.ctx, person, Step("category", info={"kind": kind}), data, reply)
 
     def choose_category(self, person: Person, index: int, reply: ReplyTo | None = None) -> Step:
@@ -44,7 +50,9 @@ class Drafting:
         data = form_state.data_at(self.ctx.store.db, person, "category", "disc.form_expired")
         if not 0 <= index < len(self.categories):
             raise Denied("disc.form_expired")
-        data = {**data, "category": self.categories[index]}
+        return self._ask_period(person, {**data, "category": self.categories[index]}, reply)
+
+    def _ask_period(self, person: Person, data: dict, reply: ReplyTo | None) -> Step:
         suggested = previous_quarter(self.ctx.local_date(self.ctx.now())).text
         step = Step("period", info={"suggested": suggested})
         return form_state.ask(self.ctx, person, step, data, reply)

@@ -33,6 +33,16 @@ def check_answer_text(text: str) -> Redacted:
     return redact(checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short"))
 
 
+def _requester_notice(answer: Answer) -> str:
+    """A refusal because it is already published says where to read it, not a legal formula
+    (PT-10): the link is required for that reason."""
+    if answer.kind == "answer":
+        return "topics.answered_notice"
+    if answer.reason == "already_disclosed":
+        return "topics.published_notice"
+    return "topics.declined_notice"
+
+
 class TopicAnswering:
     """An official's answer or lawful refusal, and who hears of it."""
 
@@ -209,13 +219,12 @@ class TopicAnswering:
 
     def _tell_requester(self, db: Database, event: int, topic: Topic, answer: Answer) -> None:
         """The result notice (PT-05, PT-11) with the rating prompt (SAT-01)."""
-        key = "topics.answered_notice" if answer.kind == "answer" else "topics.declined_notice"
         notices.to_person(
             db,
             f"a{event}:requester",
             topic.requester_id,
             self.ctx.default_language,
-            key,
+            _requester_notice(answer),
             buttons=notices.rating_buttons(topic.id, answer.id),
             question=topic.text,
             days=self.ctx.config.topics.auto_close_days,

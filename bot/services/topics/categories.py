@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.vocabulary import category_named
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics.text import category_from
 from bot.services.topics.topic_records import ack, claim, record
 from bot.services.topics.topic_rules import check_handler
 from storage import topics
@@ -23,7 +23,7 @@ class TopicCategories:
     ) -> Topic:
         """Put the topic in the category it really belongs to; the owner and due date stay."""
         check_handler(person, topic, "topic.categorize")
-        category = category_from(word)
+        category = category_named(word)
         if category is None:
             raise Denied("topics.bad_category", word=word[:20])
         if category == topic.category:

@@ -71,6 +71,21 @@ class TopicFiling:
         )
         return self.drafts.put(person, "topic", None, "category", {}, reply, result)
 
+    def offer(self, person: Person, text: str, reply: ReplyTo | None = None) -> bool:
+        """Free text a resident wrote with no form open: kept as the form's draft, ready to
+        file with one button (PT-01); False when it is no topic (no resident, or too short)."""
+        if not person.has("resident") or len(text.strip()) < TEXT_MIN:
+            return False
+        typed = redact(check_text(text))  # stored in the draft: numbers masked first (SEC-03)
+        data = {"text": typed.text, "masked": typed.count, "category": classify(typed.text)}
+        result = Reply(
+            "topics.form.offer",
+            {"text": typed.text, "masked": masked_note(person.language, typed.count)},
+            rows_of([submit_row(person.language)]),
+        )
+        self.drafts.put(person, "topic", None, "confirm", data, reply, result)
+        return True
+
     def choose_category(self, person: Person, category: str, reply: ReplyTo | None = None) -> Reply:
         draft = self.drafts.current(person, "topic")
         if category not in CATEGORIES or draft.step != "category":

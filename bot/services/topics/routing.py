@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from bot.core.numbers import parse_number
 from bot.core.village_names import village_name
-from bot.core.vocabulary import ROUTE_CATEGORIES
+from bot.core.vocabulary import HEAD, category_named
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
@@ -52,7 +52,7 @@ class TopicRouting:
         rules = self._rules(db, village_code)
         if rules.get(category) in ids:
             return Route("route", rules[category], (rules[category],))
-        head = rules.get("head") if rules.get("head") in ids else None
+        head = rules.get(HEAD) if rules.get(HEAD) in ids else None
         if head is None:
             head = next((m.user_id for m in found if is_head_title(m.title)), None)
         if head is not None:
@@ -65,14 +65,16 @@ class TopicRouting:
         self,
         person: Person,
         village: str,
-        category: str,
+        word: str,
         member_ref: str,
         reply: ReplyTo | None = None,
     ) -> Route:
-        """/route: township staff name the official for a village's category (or its head)."""
+        """/route: township staff name the official for a village's category (or its head),
+        the category given by its code or its Chinese name."""
         require(person, "topic.route")
         code = topic_lookup.village_code(self.ctx.store.db, village)
-        if category not in ROUTE_CATEGORIES:
+        category = category_named(word, head=True)
+        if category is None:
             raise Denied("topics.route_usage")
         ref = member_ref.strip().lstrip("#")
         now = self.ctx.now()
@@ -102,9 +104,7 @@ class TopicRouting:
                 person,
                 "topics.route.set" if user_id else "topics.route.cleared",
                 village=village_name(db, code),
-                category=category_term(category)
-                if category != "head"
-                else Term("topics.route.head"),
+                category=category_term(category) if category != HEAD else Term("topics.route.head"),
                 post=post_of(self.ctx, db, user_id, code) if user_id else "—",
             )
             return Route("route" if user_id else "cleared", user_id, ())

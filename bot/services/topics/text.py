@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 
-from bot.core.vocabulary import CATEGORIES
-
 OTHER = "other"
 # Words that clearly name one category; a text naming none or several stays 其他 (issue 4 §1).
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -67,16 +65,6 @@ def classify(text: str) -> str:
     """The category a text clearly names (exactly one category's words occur), else 其他."""
     named = [c for c, words in KEYWORDS.items() if any(w in text for w in words)]
     return named[0] if len(named) == 1 else OTHER
-
-
-def category_from(word: str) -> str | None:
-    """A category code from a code or its Chinese name as typed after a command."""
-    word = word.strip().lower()
-    if word in CATEGORIES:
-        return word
-    names = {"财务": "finance", "补贴": "subsidy", "低保": "lowincome", "工程": "project"}
-    names |= {"土地": "land", "其他": "other"}
-    return names.get(word)
 
 
 def reason_from(word: str) -> str | None:

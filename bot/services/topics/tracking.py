@@ -26,18 +26,24 @@ class TopicTracking:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def pending(self, person: Person, village_code: str | None) -> list[Topic]:
-        """Township tracking (URG-03): every open topic, or one village's."""
+    def pending(
+        self, person: Person, village_code: str | None, category: str | None = None
+    ) -> list[Topic]:
+        """Township tracking (URG-03): every open topic, or one village's (of one category)."""
         require(person, "topic.track")
         db = self.ctx.store.db
-        return topics.open_topics(db, topic_lookup.village_code(db, village_code))
+        found = topics.open_topics(db, topic_lookup.village_code(db, village_code))
+        return [t for t in found if category in (None, t.category)]
 
-    def overdue(self, person: Person, village_code: str | None) -> list[Topic]:
-        """Open topics past their due date (STAT-05)."""
+    def overdue(
+        self, person: Person, village_code: str | None, category: str | None = None
+    ) -> list[Topic]:
+        """Open topics past their due date (STAT-05), of one village or category when named."""
         require(person, "topic.track")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village_code)
-        return topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
+        found = topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
+        return [t for t in found if category in (None, t.category)]
 
     def urge(
         self, person: Person, topic: Topic, note: str | None, reply: ReplyTo | None = None
