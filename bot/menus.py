@@ -12,7 +12,8 @@ EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "resident": ("topic", "mytopics", "disclosures", "search", "subscribe", "support", "history"),
     "official": (
-        *("inbox", "answer", "decline", "extend", "transfer", "category", "history"),
+        *("inbox", "answer", "templates", "decline", "extend", "transfer", "category"),
+        "history",
         *("draft", "correct", "verify", "members", "disclosures", "search", "export", "stats"),
     ),
     "supervisor": ("review", "disclosures", "search", "export"),
