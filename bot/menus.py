@@ -15,7 +15,8 @@ _READING = ("disclosures", "show", "search", "export")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "resident": ("topic", "mytopics", "support", "history", "subscribe", *_READING),
     "official": (
-        *("inbox", "answer", "decline", "extend", "transfer", "category", "history"),
+        *("inbox", "answer", "templates", "decline", "extend", "transfer", "category"),
+        "history",
         *("draft", "template", "edit", "submit", "correct", "verify", "members", "stats"),
         *_READING,
     ),

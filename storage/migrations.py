@@ -510,3 +510,21 @@ def m010_outbox_chat_pending(db: Database) -> None:
     """A chat's pending messages are found without reading the whole outbox (held back by
     pacing, or dropped when the person blocks the bot)."""
     db.execute("CREATE INDEX outbox_chat_pending ON outbox(chat_id) WHERE status = 'pending'")
+
+
+@migrations()
+def m011_answer_templates(db: Database) -> None:
+    """Reusable answer texts an official keeps for their village (/templates)."""
+    db.executescript(
+        """
+        CREATE TABLE answer_templates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_by INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX answer_templates_village ON answer_templates(village_code, id);
+        """
+    )

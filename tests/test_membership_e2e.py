@@ -196,6 +196,7 @@ PRIVILEGED_ARGS = {
     "extend": "DT-2026-0001 5 需要核实",
     "transfer": "DT-2026-0001",
     "category": "DT-2026-0001 工程",
+    "templates": "",
     "stats": "",
     "pending": "",
     "overdue": "",

@@ -65,6 +65,10 @@ TABLE: dict[str, Rule] = {
     "topic.extend": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.transfer": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.categorize": _rule(*_HANDLER, refusal="topics.not_yours"),
+    # One text for several topics: only an official, only their own village's topics; each
+    # topic is also checked as `topic.answer`.
+    "topic.answer_many": _rule(Grant("official"), refusal="topics.many.not_village"),
+    "template.manage": _rule(Grant("official")),
     "topic.rate": _rule(Grant(ANYONE, Village.ANY, Item.MINE), refusal="topics.not_requester"),
     # Nobody rates, nor supports, an answer they gave (separation of duties).
     "answer.rate": _rule(Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="topics.rate_own"),

@@ -1,4 +1,5 @@
-"""Official topic commands: /inbox, /answer, /decline, /extend, /transfer and /category."""
+"""Official topic commands: /inbox, /answer, /decline, /extend, /transfer, /category and
+/templates."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from telegram.ext import ContextTypes
 
 from bot.core.numbers import parse_number
 from bot.services.people import Denied
-from bot.services.topics.text import reason_from
+from bot.services.topics.text import parse_receipt, reason_from
 from handlers.common import answer_here, person, refusals, reply, services
-from handlers.topics.command_input import named_topic, rest
+from handlers.topics.command_input import args_of, named_topic, rest
 from handlers.topics.topic_replies import say, topic_list
 
 
@@ -24,14 +25,32 @@ async def inbox(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/answer <receipt> <text>`, or `/answer <receipt>` for the guided form."""
+    """`/answer <receipt> <text>`, `/answer <receipt>` for the guided form, or
+    `/answer <receipt> <receipt>… <text>` for one text answering several topics."""
     who = person(update, context)
+    receipts = leading_receipts(args_of(context))
+    if len(receipts) > 1:
+        text = rest(update, 1 + len(receipts))
+        if not text.strip():
+            raise Denied("topics.usage.answer")
+        services(context).topics.answering.answer_many(who, receipts, text, answer_here(update))
+        return
     topics, _, item = named_topic(context, "topics.usage.answer")
     text = rest(update, 2)
     if not text.strip():
         topics.answering.start_answer(who, item, answer_here(update))
         return
     topics.answering.answer(who, item, text, reply=answer_here(update))
+
+
+def leading_receipts(args: list[str]) -> list[str]:
+    """The receipt numbers a command starts with, up to the first word that is not one."""
+    receipts = []
+    for word in args:
+        if parse_receipt(word) is None:
+            break
+        receipts.append(word)
+    return receipts
 
 
 @refusals
@@ -83,3 +102,25 @@ async def category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(args) < 2:
         raise Denied("topics.usage.category")
     topics.categories.recategorize(who, item, args[1], answer_here(update))
+
+
+@refusals
+async def templates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/templates` lists the village's answer templates; `/templates add 标题 | 内容` keeps
+    one, `/templates remove <number>` drops one."""
+    who = person(update, context)
+    kept = services(context).topics.templates
+    args = args_of(context)
+    verb = TEMPLATE_VERBS.get(args[0].lower()) if args else None
+    if verb == "add":
+        kept.add(who, rest(update, 2), answer_here(update))
+    elif verb == "remove" and len(args) == 2:
+        kept.remove(who, args[1], answer_here(update))
+    elif args:
+        kept.village_of(who)  # a resident is told the command is not theirs, not its usage
+        raise Denied("topics.templates.usage")
+    else:
+        say(update, context, who, kept.listing(who))
+
+
+TEMPLATE_VERBS = {"add": "add", "添加": "add", "remove": "remove", "删除": "remove"}

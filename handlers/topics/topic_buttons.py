@@ -123,6 +123,11 @@ BUTTONS = (
         "a", _one, lambda who, s, p, u: s.answering.start_answer(who, _topic(s, p), _here(u))
     ),
     topic_button(
+        "at",
+        lambda p: len(p.numbers) == 2,
+        lambda who, s, p, u: s.forms.pick_template(who, p.numbers[0], p.numbers[1], _here(u)),
+    ),
+    topic_button(
         "d", _one, lambda who, s, p, u: s.answering.start_decline(who, _topic(s, p)), shows=True
     ),
     topic_button(

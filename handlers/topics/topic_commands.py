@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from handlers.topics.official_topics import answer, category, decline, extend, inbox, transfer
+from handlers.topics.official_topics import (
+    answer,
+    category,
+    decline,
+    extend,
+    inbox,
+    templates,
+    transfer,
+)
 from handlers.topics.resident_topics import history, mytopics, support, topic
 from handlers.topics.topic_buttons import HasTopicDraft, form_input
 from handlers.topics.township_topics import holiday, overdue, pending, report, route, stats, urge
@@ -22,6 +30,7 @@ COMMANDS = {
     "extend": extend,
     "transfer": transfer,
     "category": category,
+    "templates": templates,
     "pending": pending,
     "overdue": overdue,
     "urge": urge,

@@ -3,28 +3,42 @@ notice to the requester and the post on the feedback wall (回音壁)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlite_utils import Database
 
 from bot.core.village_names import village_name
-from bot.delivery.messages import rows_of
-from bot.i18n import Term
+from bot.delivery.messages import Button, Rows, rows_of
+from bot.i18n import Term, t_plain
 from bot.services.context import Context
 from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.redaction import Redacted, redact
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.notices import button, category_term, masked_note
-from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
+from bot.services.topics.text import (
+    ANSWER_MAX,
+    ANSWER_MIN,
+    DECLINE_REASONS,
+    TEXT_MIN,
+    find_link,
+    parse_receipt,
+)
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, claim, record
 from bot.services.topics.topic_rules import check_handler, checked_length
-from storage import forms, search_index, topic_answers, topics
+from storage import answer_templates, forms, search_index, topic_answers, topics
 from storage.forms import Form
 from storage.topic_answers import Answer
 from storage.topics import Topic
 
 ATTACHMENT_KINDS = ("photo", "voice", "document")
+# Buttons offered under the guided answer's first question: the village's newest templates.
+TEMPLATES_OFFERED = 8
+# Topics one /answer may answer together.
+MANY_MAX = 20
 
 
 def check_answer_text(text: str) -> Redacted:
@@ -51,9 +65,18 @@ class TopicAnswering:
         self.drafts = drafts
 
     def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
+        """The guided answer's first question, with the village's templates as buttons."""
         check_handler(person, topic, "topic.answer")
-        result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
+        rows = self._template_buttons(topic)
+        key = "topics.form.answer_text_or_template" if rows else "topics.form.answer_text"
+        result = Reply(key, {"receipt": topic.receipt, "text": topic.text}, rows)
         return self.drafts.put(person, "answer", topic.id, "text", {}, reply, result)
+
+    def _template_buttons(self, topic: Topic) -> Rows:
+        """One button per template of the topic's village (`tp:at:<topic>:<template>`)."""
+        kept = answer_templates.of_village(self.ctx.store.db, topic.village_code)
+        rows = [[Button(f"📋 {t.title}", f"tp:at:{topic.id}:{t.id}")] for t in kept]
+        return rows_of(rows[-TEMPLATES_OFFERED:])
 
     def answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
@@ -107,6 +130,50 @@ class TopicAnswering:
         if topic.joint and not link:
             raise Denied("topics.joint_needs_link", receipt=topic.receipt)  # 联名点题
         return self._respond(person, topic, "answer", None, text, link, attachment, reply)
+
+    def answer_many(
+        self, person: Person, receipts: list[str], text: str, reply: ReplyTo | None = None
+    ) -> list[Topic]:
+        """One text answering several topics, all or none: every receipt is checked alone and
+        any refusal answers nothing; each topic gets its own answer record, wall post and
+        requester notice, all in one transaction (PT-04, PT-11)."""
+        text = check_answer_text(text).text
+        link = find_link(text)
+        chosen = list(dict.fromkeys(parse_receipt(r) or r for r in receipts))
+        if len(chosen) > MANY_MAX:
+            raise Denied("topics.many.too_many", maximum=MANY_MAX)
+        found, problems = [], []
+        for receipt in chosen:
+            try:
+                found.append(self._answerable(person, receipt, link))
+            except Denied as refused:
+                problems.append(f"• {t_plain(person.language, refused.key, **refused.params)}")
+        if problems:
+            raise Denied("topics.many.refused", problems="\n".join(problems))
+        now = self.ctx.now()
+        with self.ctx.store.transaction() as db:
+            for topic in found:
+                event = self._record(db, person, topic, "answer", None, text, link, None, now)
+            receipts_done = "、".join(topic.receipt for topic in found)
+            ack(
+                db,
+                event,
+                reply,
+                person,
+                "topics.many.answered",
+                count=len(found),
+                receipts=receipts_done,
+            )
+            return [topics.get(db, topic.id) for topic in found]
+
+    def _answerable(self, person: Person, receipt: str, link: str | None) -> Topic:
+        """The topic a receipt names, when this person may answer it with this text now."""
+        topic = topic_lookup.find(self.ctx.store.db, receipt)
+        require(person, "topic.answer_many", village=topic.village_code, receipt=topic.receipt)
+        check_handler(person, topic, "topic.answer")
+        if topic.joint and not link:
+            raise Denied("topics.joint_needs_link", receipt=topic.receipt)  # 联名点题
+        return topic
 
     def start_decline(self, person: Person, topic: Topic) -> Reply:
         check_handler(person, topic, "topic.decline")
@@ -168,40 +235,57 @@ class TopicAnswering:
         attachment: tuple[str, str] | None,
         reply: ReplyTo | None,
     ) -> Topic:
-        link = mask_text(link) if link else None  # a link is stored and published too (SEC-03)
         now = self.ctx.now()
-        on_time = self.ctx.local_date(now) <= topic.due_date
-        status = "answered" if kind == "answer" else "declined"
         with self.ctx.store.transaction() as db:
-            post = post_of(self.ctx, db, person.user_id, topic.village_code)
-            claim(self.ctx, db, person, topic, now)
-            answer_id = topic_answers.add_answer(
-                db,
-                topic_id=topic.id,
-                kind=kind,
-                reason=reason,
-                text=text,
-                link=link,
-                attachment_kind=attachment[0] if attachment else None,
-                attachment_file_id=attachment[1] if attachment else None,
-                by_user_id=person.user_id,
-                by_post=post,
-                at=now,
-                due_date=topic.due_date,
-                on_time=on_time,
-            )
-            if not topics.respond(db, topic.id, answer_id, status, now):
-                raise Denied("topics.not_open", receipt=topic.receipt)
-            forms.delete(db, person.user_id, "topics")
-            after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
-            event = record(db, person.user_id, f"topic.{status}", topic, after)
-            answer = topic_answers.answer(db, answer_id)
-            search_index.index_wall_post(db, topic.id, topic.text, answer.text)
-            self._tell_requester(db, event, topic, answer)
-            self._post_to_wall(db, event, topic, answer)
+            event = self._record(db, person, topic, kind, reason, text, link, attachment, now)
             ack_key = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"
             ack(db, event, reply, person, ack_key, receipt=topic.receipt)
             return topics.get(db, topic.id)
+
+    def _record(
+        self,
+        db: Database,
+        person: Person,
+        topic: Topic,
+        kind: str,
+        reason: str | None,
+        text: str,
+        link: str | None,
+        attachment: tuple[str, str] | None,
+        now: datetime,
+    ) -> int:
+        """One topic's answer or refusal inside the caller's transaction: the record, the
+        status, the audit event, the requester's notice and the wall post."""
+        link = mask_text(link) if link else None  # a link is stored and published too (SEC-03)
+        on_time = self.ctx.local_date(now) <= topic.due_date
+        status = "answered" if kind == "answer" else "declined"
+        post = post_of(self.ctx, db, person.user_id, topic.village_code)
+        claim(self.ctx, db, person, topic, now)
+        answer_id = topic_answers.add_answer(
+            db,
+            topic_id=topic.id,
+            kind=kind,
+            reason=reason,
+            text=text,
+            link=link,
+            attachment_kind=attachment[0] if attachment else None,
+            attachment_file_id=attachment[1] if attachment else None,
+            by_user_id=person.user_id,
+            by_post=post,
+            at=now,
+            due_date=topic.due_date,
+            on_time=on_time,
+        )
+        if not topics.respond(db, topic.id, answer_id, status, now):
+            raise Denied("topics.not_open", receipt=topic.receipt)
+        forms.delete(db, person.user_id, "topics")
+        after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
+        event = record(db, person.user_id, f"topic.{status}", topic, after)
+        answer = topic_answers.answer(db, answer_id)
+        search_index.index_wall_post(db, topic.id, topic.text, answer.text)
+        self._tell_requester(db, event, topic, answer)
+        self._post_to_wall(db, event, topic, answer)
+        return event
 
     def _answer_params(self, db: Database, topic: Topic, answer: Answer) -> dict:
         return {

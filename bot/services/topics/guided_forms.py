@@ -12,6 +12,7 @@ from bot.services.topics.drafts import FormInput, TopicDrafts, stored_pair
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
 from bot.services.topics.rating import TopicRating
+from bot.services.topics.reusable_answers import AnswerTemplates
 from bot.services.topics.topic_records import Reply, ack
 from storage import audit, forms
 
@@ -30,6 +31,7 @@ class TopicForms:
         answering: TopicAnswering,
         extensions: TopicExtensions,
         rating: TopicRating,
+        templates: AnswerTemplates,
     ) -> None:
         self.ctx = ctx
         self.drafts = drafts
@@ -37,6 +39,7 @@ class TopicForms:
         self.answering = answering
         self.extensions = extensions
         self.rating = rating
+        self.templates = templates
 
     def has_draft(self, user_id: int) -> bool:
         return forms.exists(self.ctx.store.db, user_id, "topics")
@@ -73,6 +76,18 @@ class TopicForms:
             "unsatisfied": self.rating.unsatisfied_input,
         }[draft.kind]
         return step(person, draft, FormInput(text, media, reply))
+
+    def pick_template(
+        self, person: Person, topic_id: int, number: int, reply: ReplyTo | None = None
+    ) -> Reply:
+        """A template button under the guided answer: its text becomes the answer to confirm,
+        which the official may still replace by sending their edited text."""
+        draft = self.drafts.current(person, "answer")
+        if draft.subject_id != topic_id:
+            raise Denied("topics.stale")
+        topic = topic_lookup.get(self.ctx.store.db, topic_id)
+        chosen = self.templates.pick(topic.village_code, number)
+        return self.answering.answer_input(person, draft, FormInput(chosen.text, None, reply))
 
     def confirm_draft(self, person: Person, reply: ReplyTo | None = None) -> Reply:
         """The 提交 button of a form."""

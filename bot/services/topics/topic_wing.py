@@ -20,6 +20,7 @@ from bot.services.topics.filing import TopicFiling
 from bot.services.topics.guided_forms import TopicForms
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.reporting import TopicReporting
+from bot.services.topics.reusable_answers import AnswerTemplates
 from bot.services.topics.routing import TopicRouting
 from bot.services.topics.supports import TopicSupports
 from bot.services.topics.topic_reading import TopicReading
@@ -29,8 +30,8 @@ from bot.services.topics.transfers import TopicTransfers
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    """Filing, routing, answering, rating, supporting, extending, transferring, urging and
-    following the working calendar."""
+    """Filing, routing, answering (with the village's answer templates), rating, supporting,
+    extending, transferring, urging and following the working calendar."""
 
     routing: TopicRouting
     filing: TopicFiling
@@ -45,6 +46,7 @@ class Topics:
     reporting: TopicReporting
     forms: TopicForms
     due_dates: TopicDueDates
+    templates: AnswerTemplates
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -55,6 +57,7 @@ class Topics:
         answering = TopicAnswering(ctx, drafts)
         rating = TopicRating(ctx, drafts)
         extensions = TopicExtensions(ctx, drafts)
+        templates = AnswerTemplates(ctx)
         return cls(
             routing=routing,
             filing=filing,
@@ -67,6 +70,7 @@ class Topics:
             tracking=TopicTracking(ctx),
             reading=TopicReading(ctx),
             reporting=TopicReporting(ctx),
-            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating),
+            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating, templates),
             due_dates=TopicDueDates(ctx),
+            templates=templates,
         )
