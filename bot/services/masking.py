@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 __all__ = ["contains_sensitive", "mask_card", "mask_id", "mask_name", "mask_phone", "mask_text"]
 
-_ID18 = re.compile(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dX]")
+_ID18 = re.compile(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
 _ID15 = re.compile(r"[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}")
 _PHONE = re.compile(r"(?:86)?(1[3-9]\d)(\d{4})(\d{4})")
 # What may stand between the digit groups of one number, once normalised (see _fold).
@@ -176,7 +176,10 @@ def _longest_number(run: list[_Group], i: int) -> tuple[int, str] | None:
 
 def _classify(digits: str, sizes: list[int]) -> str | None:
     """The mask of a number spelt by these digits, or None when it is no personal number."""
-    if _ID18.fullmatch(digits) or _ID15.fullmatch(digits):
+    # Written in groups of four (6222 0202 …) it is a card, even when the digits could also
+    # read as an ID number; an ID is written whole or as 6-8-4.
+    card_groups = len(sizes) > 2 and all(size == 4 for size in sizes[:-1])
+    if (_ID18.fullmatch(digits) or _ID15.fullmatch(digits)) and not card_groups:
         return mask_id(digits)
     if "X" in digits:
         return None
