@@ -14,12 +14,13 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "official": (
         *("inbox", "answer", "decline", "extend", "transfer", "category", "history"),
         *("draft", "correct", "verify", "members", "disclosures", "search", "export", "stats"),
+        "photo",
     ),
     "supervisor": ("review", "disclosures", "search", "export"),
     "township": (
         *("pending", "overdue", "urge", "inbox", "category", "history", "stats", "report"),
         *("invite", "invites", "members", "revoke", "route", "holiday"),
-        *("disclosures", "search", "export", "export_year"),
+        *("disclosures", "search", "export", "export_year", "photos"),
     ),
 }
 

@@ -510,3 +510,25 @@ def m010_outbox_chat_pending(db: Database) -> None:
     """A chat's pending messages are found without reading the whole outbox (held back by
     pacing, or dropped when the person blocks the bot)."""
     db.execute("CREATE INDEX outbox_chat_pending ON outbox(chat_id) WHERE status = 'pending'")
+
+
+@migrations()
+def m011_board_photos(db: Database) -> None:
+    """Photos of the paper board with the printed poster (张贴照片), each linked to the
+    published disclosure it proves; the bytes are capped and only JPEG or PNG."""
+    db.executescript(
+        """
+        CREATE TABLE board_photos (
+            id INTEGER PRIMARY KEY,
+            disclosure_id INTEGER NOT NULL REFERENCES disclosures(id),
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            content BLOB NOT NULL CHECK (length(content) <= 5000000),
+            mime_type TEXT NOT NULL CHECK (mime_type IN ('image/jpeg', 'image/png')),
+            taken_at TEXT NOT NULL,
+            taken_from TEXT NOT NULL CHECK (taken_from IN ('exif', 'received')),
+            received_at TEXT NOT NULL,
+            sent_by INTEGER NOT NULL
+        );
+        CREATE INDEX board_photos_disclosure ON board_photos(disclosure_id, id);
+        """
+    )
