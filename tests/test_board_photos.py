@@ -114,9 +114,7 @@ async def test_a_resident_another_villages_official_and_unpublished_items_are_re
     assert (await page(town, f"/d/{unpublished}/board-photo"))[0] == 404
 
 
-async def test_a_file_that_is_not_an_image_is_refused_and_the_form_stays_open(
-    town, emulator, chat
-):
+async def test_a_file_that_is_not_an_image_is_refused_and_the_form_stays_open(town, emulator, chat):
     item = publish(town.services, kind="notice", title="停水通知", body="明天停水")
     official = chat(OFFICIAL)
     await official.say(f"/photo {item}")
@@ -146,8 +144,6 @@ async def test_the_township_sees_villages_without_a_photo_after_n_days(town, emu
     assert "乡镇" in refused["text"]
     town.services.ticker.run(datetime(2026, 10, 13, 1, 0, tzinfo=UTC))
     digest = await eventually(
-        lambda: [
-            m["text"] for m in emulator.messages(STAFF) if "仍未发送张贴照片的村" in m["text"]
-        ]
+        lambda: [m["text"] for m in emulator.messages(STAFF) if "仍未发送张贴照片的村" in m["text"]]
     )
     assert "公开后 3 天仍未发送张贴照片的村（1 个）：青山村" in digest[0]
