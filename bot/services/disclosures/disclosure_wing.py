@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.context import Context
-from bot.services.disclosures.board_photos import BoardPhotos
+from bot.services.disclosures.board_photo_proof import BoardPhotos
 from bot.services.disclosures.browsing import Browsing
 from bot.services.disclosures.corrections import Corrections
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
