@@ -101,9 +101,9 @@ async def test_a_resident_another_villages_official_and_unpublished_items_are_re
     item = publish(town.services, kind="notice", title="停水通知", body="明天停水")
     unpublished = draft(town.services)
     (refused,) = await chat(RESIDENT).say(f"/photo {item}")
-    assert "只有本村的村干部" in refused["text"]
+    assert "仅限本村村干部" in refused["text"]
     (refused,) = await chat(OTHER_OFFICIAL).say(f"/photo {item}")
-    assert "只有本村的村干部" in refused["text"]
+    assert "仅限本村村干部" in refused["text"]
     official = chat(OFFICIAL)
     (refused,) = await official.say(f"/photo {unpublished}")
     assert "还没有公开" in refused["text"]
