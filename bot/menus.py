@@ -18,13 +18,14 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         *("inbox", "answer", "templates", "decline", "extend", "transfer", "category"),
         "history",
         *("draft", "template", "edit", "submit", "correct", "verify", "members", "stats"),
+        "photo",
         *_READING,
     ),
     "supervisor": ("review", *_READING),
     "township": (
         *("pending", "overdue", "urge", "inbox", "answer", "decline", "transfer", "category"),
         *("history", "stats", "report", "route", "holiday"),
-        *("invite", "invites", "members", "revoke", "export_year", *_READING),
+        *("invite", "invites", "members", "revoke", "export_year", "photos", *_READING),
     ),
 }
 

@@ -528,3 +528,25 @@ def m011_answer_templates(db: Database) -> None:
         CREATE INDEX answer_templates_village ON answer_templates(village_code, id);
         """
     )
+
+
+@migrations()
+def m012_board_photos(db: Database) -> None:
+    """Photos of the paper board with the printed poster (张贴照片), each linked to the
+    published disclosure it proves; the bytes are capped and only JPEG or PNG."""
+    db.executescript(
+        """
+        CREATE TABLE board_photos (
+            id INTEGER PRIMARY KEY,
+            disclosure_id INTEGER NOT NULL REFERENCES disclosures(id),
+            village_code TEXT NOT NULL REFERENCES villages(code),
+            content BLOB NOT NULL CHECK (length(content) <= 5000000),
+            mime_type TEXT NOT NULL CHECK (mime_type IN ('image/jpeg', 'image/png')),
+            taken_at TEXT NOT NULL,
+            taken_from TEXT NOT NULL CHECK (taken_from IN ('exif', 'received')),
+            received_at TEXT NOT NULL,
+            sent_by INTEGER NOT NULL
+        );
+        CREATE INDEX board_photos_disclosure ON board_photos(disclosure_id, id);
+        """
+    )

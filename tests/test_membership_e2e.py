@@ -204,6 +204,8 @@ PRIVILEGED_ARGS = {
     "report": "2026",
     "route": "qingshan 财务收支 1",
     "holiday": "2026-12-01 休",
+    "photo": "1",
+    "photos": "",
 }
 
 

@@ -209,6 +209,9 @@ class DisclosureConfig:
     max_import_bytes: int = setting(
         2_000_000, "Bytes an imported file may have.", between(1_000, 20_000_000)
     )
+    board_photo_days: int = setting(
+        3, "CH-01: days after publication to send the board photo.", between(1, 60)
+    )
     finish: ClassVar[Rule] = rules.disclosure
 
     @property

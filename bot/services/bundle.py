@@ -41,6 +41,7 @@ class Services:
         ticker.register("disclosures.publish", disclosures.publishing.publish_due)  # SCH-01, 02
         ticker.register("disclosures.remind", disclosures.reminders.remind)  # SCH-01, SCH-09
         topic_schedule.sections.append(disclosures.reminders.digest_lines)
+        topic_schedule.sections.append(disclosures.board_photos.digest_lines)  # CH-01
         keep_days = config.storage.keep_delivered_days
         ticker.register("delivery.prune", partial(housekeeping.prune_delivered, store, keep_days))
         return cls(ctx, MembershipService(ctx), ticker, topics, topic_schedule, disclosures)

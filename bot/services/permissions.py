@@ -94,6 +94,9 @@ TABLE: dict[str, Rule] = {
         Grant("supervisor", Village.OWN, Item.NOT_MINE), refusal="disc.signoff_own"
     ),
     "disclosure.export": _rule(_TOWNSHIP),
+    # CH-01: the photo of the posted paper board comes from the village's own office.
+    "disclosure.board_photo": _rule(Grant("official"), refusal="disc.photo.not_yours"),
+    "disclosure.board_photo_list": _rule(_TOWNSHIP),
     "invite.create": _rule(_TOWNSHIP),
     "invite.list": _rule(_TOWNSHIP),
     "invite.cancel": _rule(_TOWNSHIP),

@@ -32,6 +32,7 @@ from handlers.disclosures.import_commands import (
     template,
     template_pressed,
 )
+from handlers.disclosures.photo_commands import board_photo_received, photo, photos
 from handlers.disclosures.reading_commands import (
     browse,
     browse_pressed,
@@ -73,6 +74,8 @@ COMMANDS = {
     "export": export,
     "export_year": export_year,
     "verify": verify,
+    "photo": photo,
+    "photos": photos,
 }
 BUTTONS = (
     ButtonRoute.of("dkind", kind_pressed, r"dkind:[a-z]+"),
@@ -92,7 +95,8 @@ BUTTONS = (
 
 def register(application: Application) -> None:
     """Attach the disclosure handlers (before the registry's catch-alls)."""
-    form = application.bot_data[SERVICES].disclosures.form
+    disclosures = application.bot_data[SERVICES].disclosures
+    form = disclosures.form
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     wants_text = _FormFilter(form.expects_text, "disclosure_form_text")
@@ -108,6 +112,12 @@ def register(application: Application) -> None:
         MessageHandler(
             PRIVATE & (filters.PHOTO | filters.Document.ALL) & wants_attachment,
             attachment_received,
+        )
+    )
+    wants_photo = _FormFilter(disclosures.board_photos.expects_photo, "disclosure_board_photo")
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & (filters.PHOTO | filters.Document.ALL) & wants_photo, board_photo_received
         )
     )
     application.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, stray_document))

@@ -97,7 +97,20 @@ async def disclosure(request: web.Request) -> web.Response:
     """GET /d/<id>: one published version, its table, sign-offs, filing record and versions."""
     language = language_of(request)
     found = _found(request)
-    return html_page(request, "disclosure.html", language, d=found, when=when(request), yuan=yuan)
+    photo = request.app[SERVICES].disclosures.board_photos.shown(found.id)
+    return html_page(
+        request, "disclosure.html", language, d=found, photo=photo, when=when(request), yuan=yuan
+    )
+
+
+async def board_photo(request: web.Request) -> web.Response:
+    """GET /d/<id>/board-photo: the newest photo of the posted poster, as the official sent it."""
+    photos = request.app[SERVICES].disclosures.board_photos
+    photo = photos.shown(int(request.match_info["id"]))
+    body = photos.content(photo) if photo is not None else None
+    if photo is None or body is None:
+        raise web.HTTPNotFound()
+    return dated(request, body, photo.mime_type, photo.received_at, charset=None)
 
 
 async def poster(request: web.Request) -> web.Response:
@@ -209,6 +222,7 @@ def add_routes(app: web.Application) -> None:
     app[POSTERS] = PosterCache()
     app.router.add_get(f"/d/{ID_ROUTE}", disclosure)
     app.router.add_get(f"/d/{ID_ROUTE}/poster.pdf", poster)
+    app.router.add_get(f"/d/{ID_ROUTE}/board-photo", board_photo)
     app.router.add_get("/search", search)
     app.router.add_get("/feed.atom", township_feed)
     app.router.add_get("/v/{code}/feed.atom", village_feed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.context import Context
+from bot.services.disclosures.board_photo_proof import BoardPhotos
 from bot.services.disclosures.browsing import Browsing
 from bot.services.disclosures.corrections import Corrections
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
@@ -31,7 +32,8 @@ from bot.services.disclosures.verification import Verification
 @dataclass(frozen=True, slots=True)
 class Disclosures:
     """Everything about disclosures; the scheduler calls ``publishing.publish_due`` and
-    ``reminders.remind``, the township digest ``reminders.digest_lines``."""
+    ``reminders.remind``, the township digest ``reminders.digest_lines`` and
+    ``board_photos.digest_lines``."""
 
     ctx: Context
     drafting: Drafting
@@ -47,6 +49,7 @@ class Disclosures:
     verification: Verification
     form: Form
     board: DisclosureBoard
+    board_photos: BoardPhotos
 
     @classmethod
     def build(cls, ctx: Context) -> Disclosures:
@@ -70,6 +73,7 @@ class Disclosures:
             verification=Verification(ctx),
             form=Form(ctx, drafting, signoff),
             board=DisclosureBoard(ctx),
+            board_photos=BoardPhotos(ctx),
         )
 
     @property
