@@ -1,4 +1,4 @@
-"""Command line and wiring: serve (default), sandbox, backup, check-config."""
+"""Command line and wiring: serve (default), sandbox, backup, verify, check-config."""
 
 from __future__ import annotations
 
@@ -21,14 +21,17 @@ from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
 from bot.services import notify
 from bot.services.bundle import Services
+from bot.services.disclosures.tamper_check import first_break
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.registry import register
-from storage.db import Store
+from storage.db import CorruptDatabase, Store
 from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
 TICK_SECONDS = 60
+EXIT_CORRUPT = 3  # the database failed its integrity check at start
+EXIT_TAMPERED = 4  # `verify` found a published version or filing record changed
 
 
 class Runtime:
@@ -172,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sandbox", help="run everything on loopback against the Bot API emulator")
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("destination")
+    sub.add_parser("verify", help="re-hash every published version and the filing chain")
     check = sub.add_parser("check-config", help="validate a config file: exit 0 or 2")
     check.add_argument("path", nargs="?")
     args = parser.parse_args(argv)
@@ -193,18 +197,51 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
         return 2
-    if args.command == "backup":
+    try:
+        return _run(args.command, args, config)
+    except CorruptDatabase as error:
+        print(
+            f"database check failed: {error}\n"
+            "The bot will not run on a damaged database. Restore the latest backup "
+            "(see README, Deployment) and start again.",
+            file=sys.stderr,
+        )
+        return EXIT_CORRUPT
+
+
+def _run(command: str | None, args: argparse.Namespace, config: Config) -> int:
+    """Run a command that opens the database (CorruptDatabase when it fails its check)."""
+    if command == "backup":
         store = Store(config.storage.path)
         store.backup(args.destination)
         store.close()
         print(f"backup written to {args.destination}")
         return 0
-    if args.command == "sandbox" or not config.telegram.has_token:
+    if command == "verify":
+        return verify(config)
+    if command == "sandbox" or not config.telegram.has_token:
         log.info("starting the sandbox (no Telegram token configured, or asked for)")
         asyncio.run(serve_sandbox(config))
         return 0
     asyncio.run(serve(config))
     return 0
+
+
+def verify(config: Config) -> int:
+    """SEC-11: re-hash every published version and the filing chain; name the first break."""
+    store = Store(config.storage.path)
+    try:
+        found = first_break(store.db)
+    finally:
+        store.close()
+    if found is None:
+        print("verify: every published version and filing record is intact")
+        return 0
+    print(
+        f"verify: first break at disclosure {found.disclosure_id}: {found.explanation}",
+        file=sys.stderr,
+    )
+    return EXIT_TAMPERED
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ STRICT_ENV = "VILLAGE_BOT_STRICT_ONCE"
 log = logging.getLogger(__name__)
 
 
+class CorruptDatabase(RuntimeError):
+    """The database file failed SQLite's integrity check (or is not a database at all)."""
+
+
 class SecondCommit(RuntimeError):
     """A handler committed a second state change for an update already marked done."""
 
@@ -40,6 +44,7 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
+        _quick_check(conn, self.path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -85,3 +90,15 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.db.conn.close()
+
+
+def _quick_check(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a damaged file before anything writes to it (SEC-11); CorruptDatabase says why."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:  # "file is not a database", a torn header…
+        conn.close()
+        raise CorruptDatabase(f"{path}: {error}") from error
+    if problems != ["ok"]:
+        conn.close()
+        raise CorruptDatabase(f"{path}: {'; '.join(problems[:5])}")
