@@ -27,6 +27,13 @@ STRICT_ENV = "VILLAGE_BOT_STRICT_ONCE"
 log = logging.getLogger(__name__)
 
 
+def disk_full(error: BaseException | None) -> bool:
+    """Whether SQLite refused a write because the disk (or the database's size limit) is full."""
+    return isinstance(error, sqlite3.Error) and (
+        getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    )
+
+
 class CorruptDatabase(RuntimeError):
     """The database file failed SQLite's integrity check (or is not a database at all)."""
 

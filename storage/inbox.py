@@ -49,6 +49,11 @@ def begin_attempt(db: Database, update_id: int) -> None:
     db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", [update_id])
 
 
+def end_attempt(db: Database, update_id: int) -> None:
+    """Uncount an attempt that failed for want of disk space, not because of the update."""
+    db.execute("UPDATE inbox SET attempts = max(attempts - 1, 0) WHERE update_id = ?", [update_id])
+
+
 def mark_done(db: Database, update_id: int) -> None:
     """Mark an update handled; harmless when it already is."""
     db.execute(

@@ -3,13 +3,15 @@ code; a full disk tells the person, keeps the database consistent and recovers w
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 import run
-from storage import users
+from storage import inbox, members, users
 from storage.db import CorruptDatabase, Store
 from tests.procs import bot_config, write_config
 
@@ -62,3 +64,64 @@ def test_a_healthy_database_passes_the_check(tmp_path):
     assert sqlite3.connect(tmp_path / "village.db").execute("PRAGMA quick_check").fetchone() == (
         "ok",
     )
+
+
+# --------------------------------------------------------------------------- a full disk
+
+RES1, RES2 = 1001, 1002
+# Distinct characters, 1,000 of them (the longest topic): 3 KB that need a page of their own.
+LONG_TOPIC = "请公开" + "".join(chr(0x4E00 + (n * 37) % 20000) for n in range(997))
+
+
+def fill_the_disk(db: sqlite_utils.Database) -> None:
+    """Cap the file at its size (PRAGMA max_page_count) and use up its free pages."""
+    db.execute("CREATE TABLE IF NOT EXISTS ballast (b BLOB)")
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    for size in (4000, 1000, 100):
+        with contextlib.suppress(sqlite3.OperationalError):
+            while True:
+                db.execute("INSERT INTO ballast VALUES (randomblob(?))", [size])
+
+
+def free_the_disk(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA max_page_count = 1073741823")
+
+
+def topics_of(db: sqlite_utils.Database, user_id: int) -> int:
+    return db.execute("SELECT count(*) FROM topics WHERE requester_id = ?", [user_id]).fetchone()[0]
+
+
+async def test_a_full_disk_tells_the_person_and_handles_their_message_once_space_is_back(
+    runtime, emulator, chat
+):
+    db = runtime.store.db
+    with runtime.store.transaction() as tx:
+        for uid in (RES1, RES2):
+            users.ensure(tx, uid)
+            members.add(tx, uid, "resident", "qingshan")
+    resident, neighbour = chat(RES1), chat(RES2)
+    (receipt,) = await neighbour.say("/topic " + LONG_TOPIC[::-1])  # the topics' last page: full
+    assert "DT-" in receipt["text"]
+
+    handle = runtime.inbox.process
+
+    async def fill_then_handle(update) -> None:
+        fill_the_disk(db)  # the disk fills after the update was stored, before it is handled
+        runtime.inbox.process = handle
+        await handle(update)
+
+    runtime.inbox.process = fill_then_handle
+    (told,) = await resident.say("/topic " + LONG_TOPIC)
+    assert "存储空间" in told["text"] and "没有丢失" in told["text"]
+    assert topics_of(db, RES1) == 0
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert inbox.counts(db).get("pending") == 1 and "failed" not in inbox.counts(db)
+
+    free_the_disk(db)
+    await neighbour.say("/mytopics")  # anything arriving wakes the inbox
+    (late_receipt,) = await resident.replies()
+    assert "DT-" in late_receipt["text"]
+    assert topics_of(db, RES1) == 1
+    assert inbox.counts(db) == {"done": 3}
+    assert sum("存储空间" in m.get("text", "") for m in emulator.messages(RES1)) == 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
 from telegram import Bot, ChatMemberUpdated, Update
 
 from storage import inbox, users
-from storage.db import Store, current_update_id
+from storage.db import Store, current_update_id, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +73,26 @@ class UpdateInbox:
             for item in batch:
                 if self._stopping:
                     break
-                await self._handle(item)
+                if not await self._handle(item):
+                    return handled  # the disk is full: this update and the rest wait (run())
                 handled += 1
         return handled
 
-    async def _handle(self, item: inbox.InboxItem) -> None:
+    async def _handle(self, item: inbox.InboxItem) -> bool:
+        """Handle one update; False when the disk is full and it stays pending for later."""
+        try:
+            return await self._attempt(item)
+        except sqlite3.OperationalError as error:
+            if not disk_full(error):
+                raise
+            log.error("the disk is full: update %s waits for space", item.update_id)
+            return False
+
+    async def _attempt(self, item: inbox.InboxItem) -> bool:
         if item.attempts >= MAX_ATTEMPTS:
             with self.store.transaction() as db:
                 inbox.mark_failed(db, item.update_id, "crashed the bot repeatedly")
-            return
+            return True
         with self.store.transaction() as db:
             inbox.begin_attempt(db, item.update_id)
         update = Update.de_json(item.payload, self.bot)
@@ -94,12 +106,18 @@ class UpdateInbox:
         finally:
             current_update_id.reset(update_token)
         handling_error.reset(error_token)
+        if disk_full(error):
+            # Not the update's fault: it stays pending, this attempt uncounted (nothing lost).
+            with self.store.transaction() as db:
+                inbox.end_attempt(db, item.update_id)
+            return False
         with self.store.transaction() as db:
             if error is None:
                 inbox.mark_done(db, item.update_id)
             else:
                 inbox.mark_failed(db, item.update_id, f"{type(error).__name__}: {error}")
         self.on_handled()
+        return True
 
 
 def _remember_sender(db, update: Update) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 
 from telegram import Bot, Update
@@ -11,6 +12,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 
 from bot.delivery.inbox import UpdateInbox
 from bot.delivery.wire import retry_seconds
+from storage.db import disk_full
 
 log = logging.getLogger(__name__)
 MIN_EMPTY_POLL = 0.2
@@ -59,5 +61,13 @@ class Poller:
                 await asyncio.sleep(MIN_EMPTY_POLL)
             if updates:
                 # Stored first; only the next call, with the higher offset, confirms them.
-                self.inbox.accept([u.to_dict() for u in updates])
+                try:
+                    self.inbox.accept([u.to_dict() for u in updates])
+                except sqlite3.OperationalError as error:
+                    if not disk_full(error):
+                        raise
+                    # Unconfirmed, Telegram keeps them: asked again once there is space.
+                    log.error("the disk is full: updates left with Telegram for now")
+                    await asyncio.sleep(backoff)
+                    continue
                 offset = updates[-1].update_id + 1
