@@ -13,9 +13,10 @@ from pathlib import Path
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
+from bot.delivery.direct_calls import DirectCallRetry
 from bot.delivery.inbox import UpdateInbox
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
@@ -60,7 +61,7 @@ class Runtime:
             ApplicationBuilder()
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
-            .rate_limiter(AIORateLimiter(max_retries=0))
+            .rate_limiter(DirectCallRetry())
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )
         if telegram.base_url:

@@ -93,6 +93,12 @@ async def review_messages(emulator, user_id: int, after: int = 0) -> dict:
 
 
 async def test_finance_ledger_from_import_to_publication_and_correction(village, emulator, chat):
+    await finance_ledger(village, emulator, chat)
+
+
+async def finance_ledger(village, emulator, chat) -> None:
+    """From import through sign-off to publication and correction (also run under Telegram
+    faults, tests/test_faults.py)."""
     runtime = village
     browsing = runtime.services.disclosures.browsing
     official = chat(OFFICIAL)

@@ -105,6 +105,11 @@ def snapshot(runtime) -> tuple:
 
 
 async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
+    await four_topics(town, emulator, chat)
+
+
+async def four_topics(town, emulator, chat) -> None:
+    """The acceptance story (also run under Telegram faults, tests/test_faults.py)."""
     resident, accountant, head, staff = chat(RES1), chat(ACCOUNTANT), chat(HEAD), chat(STAFF)
 
     # 1. Guided filing: category buttons, text, a photo, confirm.

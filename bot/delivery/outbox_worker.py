@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 30.0
 MAX_BACKOFF = 300.0
+# Telegram's answer to an edit that changes nothing (the BadRequest text, lower case).
+NOT_MODIFIED = "message is not modified"
 
 
 class OutboxWorker:
@@ -45,6 +47,7 @@ class OutboxWorker:
         self.now = now
         self.monotonic = monotonic
         self.pacing = Pacing(limits)
+        self.max_backoff = MAX_BACKOFF  # the longest wait before a retry (tests shorten it)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -106,11 +109,16 @@ class OutboxWorker:
         except Forbidden as exc:
             self._blocked(message, str(exc))
         except BadRequest as exc:
+            if NOT_MODIFIED in exc.message.lower():
+                # The message already reads so: an earlier attempt that timed out made the edit.
+                with self.store.transaction() as db:
+                    outbox.mark_sent(db, message.id, None)
+                return
             with self.store.transaction() as db:
                 outbox.mark_failed(db, message.id, f"400 {exc.message}")
             log.warning("outbox %s failed permanently: %s", message.idempotency_key, exc.message)
         except (NetworkError, TelegramError) as exc:
-            backoff = min(MAX_BACKOFF, 2.0**message.attempts)
+            backoff = min(self.max_backoff, 2.0**message.attempts)
             self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
         else:
             message_id = result.message_id if isinstance(result, Message) else None

@@ -22,3 +22,20 @@ def test_outbox_not_before_is_respected(store):
         outbox.enqueue(db, "later", 5, "text", {"text": "d"}, not_before=later)
     assert outbox.due(store.db, utcnow()) == []
     assert outbox.next_due_at(store.db) == later
+
+
+def test_a_message_waiting_for_a_retry_holds_back_the_later_ones_to_its_chat(store):
+    now = utcnow()
+    with store.transaction() as db:
+        for key, chat in (("a", 5), ("b", 5), ("other", 6)):
+            outbox.enqueue(db, key, chat, "text", {"text": key})
+        outbox.enqueue(db, "reply", 5, "text", {"text": "r"}, priority=outbox.INTERACTIVE)
+        outbox.enqueue(db, "scheduled", 7, "text", {"text": "s"}, not_before=now + timedelta(1))
+        outbox.enqueue(db, "after-scheduled", 7, "text", {"text": "t"})
+        first = outbox.get(db, "a")
+        outbox.retry_later(db, first.id, now + timedelta(seconds=2), "500")
+    keys = [m.idempotency_key for m in outbox.due(store.db, utcnow())]
+    # b waits for a; a more urgent reply does not; a merely scheduled message holds nothing.
+    assert keys == ["reply", "other", "after-scheduled"]
+    later = [m.idempotency_key for m in outbox.due(store.db, now + timedelta(seconds=3))]
+    assert later == ["reply", "a", "b", "other", "after-scheduled"]

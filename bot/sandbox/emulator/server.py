@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 import time
 from collections.abc import Callable
 
@@ -14,12 +15,14 @@ from bot.sandbox.emulator.methods import command_key
 from bot.sandbox.emulator.state import (
     FAULT_KINDS,
     JSON,
+    TRANSIENT_KINDS,
     ApiError,
     BotAccount,
     EmulatorState,
     Fault,
     FaultKind,
     LoggedRequest,
+    RandomFaults,
     StoredMessage,
     is_valid_token,
 )
@@ -352,9 +355,38 @@ class BotApiEmulator:
             raise ValueError("times is a positive count or -1 for 'until cleared'")
         self.state.faults.append(Fault(method.lower(), kind, chat_id, times, retry_after, delay))
 
+    def inject_random_faults(
+        self,
+        rate: float,
+        *,
+        seed: int,
+        method: str = "*",
+        kinds: tuple[FaultKind, ...] = TRANSIENT_KINDS,
+        retry_after: int = 1,
+        delay: float = 1.0,
+    ) -> None:
+        """Fail a `rate` share of requests to `method` ("*" = any), each with a kind drawn from
+        `kinds`; the same seed draws the same sequence. Faults given by inject_fault come first."""
+        if not 0 <= rate <= 1 or not kinds or set(kinds) - set(FAULT_KINDS):
+            raise ValueError(f"rate is within 0..1 and kinds are some of {FAULT_KINDS}")
+        rng = random.Random(seed)
+        self.state.random_faults = RandomFaults(
+            rate, tuple(kinds), rng, method.lower(), retry_after, delay
+        )
+
+    def injected_faults(self) -> list[tuple[str, object, FaultKind]]:
+        """(method, chat_id, kind) of every fault injected so far, in order."""
+        return list(self.state.injected)
+
+    def late_messages(self) -> list[tuple[int, int]]:
+        """(chat_id, message_id) of messages sent by requests answered late ("delay" faults):
+        a client that gave up on the answer may send them again."""
+        return list(self.state.late_messages)
+
     def clear_faults(self) -> None:
-        """Remove all injected faults (blocks by block() stay)."""
+        """Remove all injected faults, random ones too (blocks by block() stay)."""
         self.state.faults.clear()
+        self.state.random_faults = None
 
 
 def _message_ref(message: JSON | tuple[int, int]) -> tuple[int, int]:
