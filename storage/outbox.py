@@ -76,18 +76,22 @@ def enqueue(
     return cur.rowcount == 1
 
 
-def due(db: Database, now: datetime, limit: int = 200) -> list[OutboxMessage]:
-    """Pending messages whose time has come, most urgent first, then oldest first; one waiting
-    for a retry holds back the later ones to its chat that are no more urgent, so a person
-    reads them in order."""
+def due(
+    db: Database, now: datetime, limit: int = 200, *, in_order: tuple[str, ...] = ()
+) -> list[OutboxMessage]:
+    """Pending messages whose time has come, most urgent first, then oldest first. Of the kinds
+    `in_order`, one waiting for a retry holds back the later ones to its chat that are no more
+    urgent, so a person reads them in order."""
     at = to_text(now)
+    marks = ",".join("?" * len(in_order))
     rows = db.query(
         f"SELECT {_COLUMNS} FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ? "
-        "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'pending' "
-        "AND e.chat_id = o.chat_id AND e.id < o.id AND e.priority <= o.priority "
-        "AND e.last_error IS NOT NULL AND e.next_attempt_at > ?) "
+        f"AND NOT (o.kind IN ({marks}) AND EXISTS (SELECT 1 FROM outbox e "
+        "WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id "
+        f"AND e.priority <= o.priority AND e.kind IN ({marks}) "
+        "AND e.last_error IS NOT NULL AND e.next_attempt_at > ?)) "
         "ORDER BY priority, id LIMIT ?",
-        [at, at, limit],
+        [at, *in_order, *in_order, at, limit],
     )
     return [OutboxMessage.from_row(r) for r in rows]
 

@@ -13,7 +13,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
-from bot.delivery.messages import decode
+from bot.delivery.messages import KINDS, decode
 from bot.delivery.pacing import Pacing
 from bot.delivery.wire import retry_seconds, send
 from storage import audit, outbox, users
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 30.0
 MAX_BACKOFF = 300.0
+# The kinds a person reads in a chat, kept in the order queued (a menu is not read in order).
+IN_ORDER = tuple(kind for kind in KINDS if kind != "menu")
 # Telegram's answer to an edit that changes nothing (the BadRequest text, lower case).
 NOT_MODIFIED = "message is not modified"
 
@@ -78,7 +80,7 @@ class OutboxWorker:
         """Send every message whose time has come and whose chat is free; return seconds to wait."""
         while not self._stopping:
             now_wall = self.now()
-            due = outbox.due(self.store.db, now_wall)
+            due = outbox.due(self.store.db, now_wall, in_order=IN_ORDER)
             if not due:
                 return self._idle_wait(now_wall)
             now = self.monotonic()
