@@ -1,10 +1,10 @@
-"""Command line and wiring: serve (default), sandbox, backup, verify, check-config."""
+"""Command line and wiring: serve (default), sandbox, backup, restore, verify, check-config."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import functools
 import logging
 import os
 import signal
@@ -16,23 +16,30 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
+from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.direct_calls import DirectCallRetry
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.log_secrets import hide_secrets
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
+from bot.delivery.update_inbox import UpdateInbox
+from bot.delivery.update_json import UpdatesRequest
 from bot.services import notify
 from bot.services.bundle import Services
 from bot.services.disclosures.tamper_check import first_break
 from handlers import web as web_handlers
 from handlers.common import SERVICES
+from handlers.errors import apologise_unreadable
 from handlers.registry import register
+from handlers.web.read_timeouts import body_read_timeout, runner_options
 from storage.db import CorruptDatabase, Store
+from storage.restore import BadBackup, restore
 from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
 TICK_SECONDS = 60
 EXIT_CORRUPT = 3  # the database failed its integrity check at start
 EXIT_TAMPERED = 4  # `verify` found a published version or filing record changed
+ACCESS_LOG = 'request="%r" status=%s bytes=%b seconds=%Tf'
 
 
 class Runtime:
@@ -47,8 +54,14 @@ class Runtime:
         self.services = Services.build(config, self.store)
         self.application: Application = self._build_application()
         bot = self.application.bot
-        self.inbox = UpdateInbox(self.store, bot, self.application.process_update)
+        self.inbox = UpdateInbox(
+            self.store,
+            bot,
+            self.application.process_update,
+            apologise=functools.partial(apologise_unreadable, self.services),
+        )
         self.outbox = OutboxWorker(self.store, bot, config.outbox)
+        self.broadcasts = BroadcastProgress(self.store, config.progress)
         self.store.on_commit.append(self.outbox.wake)
         self.poller = Poller(bot, self.inbox, timeout=config.telegram.poll_timeout)
         self.web_runner: web.AppRunner | None = None
@@ -61,6 +74,7 @@ class Runtime:
             ApplicationBuilder()
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
+            .get_updates_request(UpdatesRequest(connection_pool_size=1))
             .rate_limiter(DirectCallRetry())
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )
@@ -97,6 +111,7 @@ class Runtime:
             self._tasks.append(asyncio.create_task(self.poller.run(), name="poller"))
         self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.broadcasts.run(), name="broadcasts"))
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
 
     async def _tick(self, context: object) -> None:
@@ -106,33 +121,65 @@ class Runtime:
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.
         context = web_handlers.WebContext(
-            bot_username=self.application.bot.username or "", sandbox_api=self.sandbox_api
+            bot_username=self.application.bot.username or "",
+            sandbox_api=self.sandbox_api,
+            loops=self.loops,
         )
         app = web_handlers.make_app(self.services, self.inbox, context)
-        self.web_runner = web.AppRunner(app, access_log=None)
+        settings = self.config.web
+        app.middlewares.append(body_read_timeout(settings.body_timeout_seconds))
+        # One line per request: what was asked, the answer's status, size and time taken.
+        self.web_runner = web.AppRunner(
+            app,
+            access_log=logging.getLogger("village_bot.web"),
+            access_log_format=ACCESS_LOG,
+            **runner_options(settings),
+        )
         await self.web_runner.setup()
         site = web.TCPSite(self.web_runner, self.config.web.host, self.config.web.port)
         await site.start()
         self.web_port = self.web_runner.addresses[0][1]
         log.info("web on http://%s:%s", self.config.web.host, self.web_port)
 
+    def loops(self) -> dict[str, bool]:
+        """Whether each loop this mode needs (poller, inbox, outbox) is running, for /healthz."""
+        names = ["inbox", "outbox"]
+        if self.config.telegram.mode != "webhook":
+            names.insert(0, "poller")
+        running = {task.get_name() for task in self._tasks if not task.done()}
+        return {name: name in running for name in names}
+
     async def stop(self) -> None:
-        """Stop in order: no new updates, finish the one in hand, stop sending, close."""
+        """Stop in order: no new updates, finish the one in hand, stop sending, close.
+
+        The database is closed whatever fails on the way.
+        """
+        try:
+            await self._stop_loops()
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            if self.web_runner:
+                await self.web_runner.cleanup()
+            self.services.heavy.close()
+        finally:
+            self.store.close()
+
+    async def _stop_loops(self) -> None:
         self.poller.stop()
         self.inbox.stop()
         self.outbox.stop()
+        self.broadcasts.stop()
         for task in self._tasks:
             if task.get_name() == "poller":
                 task.cancel()  # a long poll may take its full timeout; its batch is stored or not
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
-        if self.web_runner:
-            await self.web_runner.cleanup()
-        self.store.close()
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a loop that died earlier; /healthz has been saying so
+                log.exception("the %s loop had stopped with an error", task.get_name())
 
 
 async def serve(config: Config) -> None:
@@ -167,6 +214,17 @@ async def _until_signalled(runtime: Runtime) -> None:
         await runtime.stop()
 
 
+def restore_main(backup: str, database: str) -> int:
+    """Put a backup in place of the database: exit 0, or 2 when the backup is unusable."""
+    try:
+        restore(backup, database)
+    except BadBackup as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {database} from {backup}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(description="Village affairs disclosure bot (村务公开)")
@@ -176,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sandbox", help="run everything on loopback against the Bot API emulator")
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("destination")
+    restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("backup")
     sub.add_parser("verify", help="re-hash every published version and the filing chain")
     check = sub.add_parser("check-config", help="validate a config file: exit 0 or 2")
     check.add_argument("path", nargs="?")
@@ -198,13 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
         return 2
+    hide_secrets(config.telegram.token, config.telegram.webhook_secret)
     try:
         return _run(args.command, args, config)
     except CorruptDatabase as error:
         print(
             f"database check failed: {error}\n"
             "The bot will not run on a damaged database. Restore the latest backup "
-            "(see README, Deployment) and start again.",
+            "(see README, Operations) and start again.",
             file=sys.stderr,
         )
         return EXIT_CORRUPT
@@ -218,6 +279,8 @@ def _run(command: str | None, args: argparse.Namespace, config: Config) -> int:
         store.close()
         print(f"backup written to {args.destination}")
         return 0
+    if command == "restore":
+        return restore_main(args.backup, config.storage.path)
     if command == "verify":
         return verify(config)
     if command == "sandbox" or not config.telegram.has_token:

@@ -18,7 +18,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "supervisor": ("review", "disclosures", "search", "export"),
     "township": (
         *("pending", "overdue", "urge", "inbox", "category", "history", "stats", "report"),
-        *("invite", "members", "revoke", "route", "holiday"),
+        *("invite", "invites", "members", "revoke", "route", "holiday"),
         *("disclosures", "search", "export", "export_year"),
     ),
 }

@@ -10,7 +10,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.safe_sheets import FileToWrite
 from bot.delivery.messages import Button, Message, Rows, Text, queue, rows_of
+from bot.delivery.progress import progress_shown
 from bot.delivery.wire import send
 from bot.i18n import t
 from bot.services.bundle import Services
@@ -104,3 +106,15 @@ def refusals(callback: Callback) -> Callback:
                 reply(update, context, text)
 
     return wrapper
+
+
+async def written(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, file: FileToWrite, what: str
+) -> bytes:
+    """A file's bytes, written in the worker pool, with a progress message when it takes long
+    (`what` names the work: `progress.what.<what>` in the catalogue)."""
+    bundle = services(context)
+    language = person(update, context).language
+    chat_id = update.effective_chat.id
+    async with progress_shown(bundle.store, bundle.config.progress, chat_id, language, what):
+        return await bundle.heavy.run(file.write)

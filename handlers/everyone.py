@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, t, t_plain
 from bot.menus import commands_for
@@ -186,3 +186,8 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Free text outside a form: point to /help instead of ignoring the person."""
     who = person(update, context)
     reply(update, context, t(who.language, "common.use_help"))
+
+
+async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is not a new one: it never runs a command or fills a form again."""
+    raise ApplicationHandlerStop

@@ -25,6 +25,10 @@ BUTTONS = ButtonRouter(
 
 def register(application: Application) -> None:
     """Attach every handler; order matters, the catch-alls come last."""
+    # Before every other handler: an edit stops here, whatever the message said.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED, everyone.ignore_edit), group=-1
+    )
     commands = {
         "start": everyone.start,
         "help": everyone.help_command,
@@ -34,6 +38,7 @@ def register(application: Application) -> None:
         "cancel": everyone.cancel,
         # Township commands are registered for everyone: the service refuses the rest politely.
         "invite": township.invite,
+        "invites": township.invites,
         "members": township.members,
         "revoke": township.revoke,
     }

@@ -1,21 +1,28 @@
-"""Township staff commands: /invite, /members, /revoke. The services check every role again."""
+"""Township staff commands: /invite, /invites, /members, /revoke. The services check every role
+again."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
+from bot.core.numbers import parse_number
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
+from bot.services.permissions import require
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
+
+# Member numbers are SQLite row ids: signed 64-bit.
 
 
 @refusals
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/invite <official|supervisor|township> <village> [title]`: a single-use invite link."""
     who = person(update, context)
-    who.require("township")
+    require(who, "invite.create")
     args = context.args or []
     if not args:
         reply(update, context, t(who.language, "invite.usage"))
@@ -44,6 +51,38 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @refusals
+async def invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/invites`: the unused invite links; `/invites cancel <number>` voids one."""
+    who = person(update, context)
+    args = context.args or []
+    membership = services(context).membership
+    if args and args[0].lower() == "cancel":
+        if len(args) < 2:
+            reply(update, context, t(who.language, "invite.list_usage"))
+            return
+        membership.cancel_invite(who, args[1], answer_here(update))
+        return
+    found = membership.open_invites(who)
+    config = services(context).config
+    lines = [t(who.language, "invite.list_header", count=len(found))]
+    for invite in found:
+        place = membership.village(invite.village_code).name if invite.village_code else None
+        lines.append(
+            t(
+                who.language,
+                "invite.list_line",
+                id=invite.id,
+                role=Term(f"roles.{invite.role}"),
+                place=place or config.township.name,
+                title=invite.title or "",
+                expires=local_time(invite.expires_at, config.township.tz),
+            )
+        )
+    lines.append(t(who.language, "invite.list_usage" if found else "invite.list_empty"))
+    reply(update, context, "\n".join(lines))
+
+
+@refusals
 async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/members <village>`: who holds which role, with the numbers /revoke takes."""
     who = person(update, context)
@@ -54,7 +93,9 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             who.require("township")
             reply(update, context, t(who.language, "members.usage"))
             return
-    village, people = services(context).membership.members(who, context.args[0])
+    # A code typed with a Chinese input method may come in full-width letters.
+    code = unicodedata.normalize("NFKC", context.args[0])
+    village, people = services(context).membership.members(who, code)
     lines = [t(who.language, "members.header", village=village.name, count=len(people))]
     for m in people:
         lines.append(
@@ -78,7 +119,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke <member number>`: take a role away."""
     who = person(update, context)
     who.require("township")
-    if not context.args:
+    number = parse_number(context.args[0]) if len(context.args or []) == 1 else None
+    if number is None:
         reply(update, context, t(who.language, "revoke.usage"))
         return
-    services(context).membership.revoke(who, context.args[0], answer_here(update))
+    services(context).membership.revoke(who, str(number), answer_here(update))

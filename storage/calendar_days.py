@@ -43,6 +43,13 @@ def upcoming(db: Database, since: date, limit: int = 60) -> list[Override]:
     return [Override.from_row(r) for r in rows]
 
 
+def has_year(db: Database, year: int) -> bool:
+    """Whether staff have entered any override for a year."""
+    first, last = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    sql = "SELECT 1 FROM calendar_overrides WHERE day >= ? AND day <= ? LIMIT 1"
+    return db.execute(sql, [first, last]).fetchone() is not None
+
+
 def get(db: Database, day: date) -> Override | None:
     """The override of one day, if any."""
     row = next(db.query("SELECT * FROM calendar_overrides WHERE day = ?", [day.isoformat()]), None)

@@ -38,6 +38,15 @@ class CorruptDatabase(RuntimeError):
     """The database file failed SQLite's integrity check (or is not a database at all)."""
 
 
+def owner_only(path: str | Path, *, create: bool) -> None:
+    """Make a database file readable by its owner only (0600), creating it empty if asked; SQLite
+    gives the -wal and -shm files it creates the database file's mode (DESIGN §6)."""
+    if create:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if os.path.exists(path) and os.stat(path).st_mode & 0o077:
+        os.chmod(path, 0o600)
+
+
 class SecondCommit(RuntimeError):
     """A handler committed a second state change for an update already marked done."""
 
@@ -49,6 +58,8 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            for name in (self.path, f"{self.path}-wal", f"{self.path}-shm"):
+                owner_only(name, create=name == self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         _quick_check(conn, self.path)
@@ -87,6 +98,7 @@ class Store:
 
     def backup(self, destination: str | Path) -> None:
         """Write a consistent copy with SQLite's online backup API, safe while the bot runs."""
+        owner_only(destination, create=True)
         target = sqlite3.connect(str(destination))
         try:
             with target:

@@ -26,14 +26,38 @@ class InboxItem:
         return cls(**pick(cls, row) | {"payload": json.loads(row["payload"])})
 
 
+# The largest update_id a row can hold (SQLite integers are signed 64-bit).
+MAX_UPDATE_ID = 2**63 - 1
+
+
 def store(db: Database, updates: list[dict]) -> int:
     """Insert updates not seen before (keyed by update_id); return how many were new."""
     before = db.conn.total_changes
     db.conn.executemany(
         "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-        [(u["update_id"], json.dumps(u, ensure_ascii=False), now_text()) for u in updates],
+        [(u["update_id"], _payload_text(u), now_text()) for u in updates],
     )
     return db.conn.total_changes - before
+
+
+def park(db: Database, update_id: int, payload: dict, error: str) -> int:
+    """Store an update that cannot be handled straight away as failed; 1 when it was new."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO inbox (update_id, payload, received_at, status, done_at, error) "
+        "VALUES (?, ?, ?, 'failed', ?, ?)",
+        [update_id, _payload_text(payload), now_text(), now_text(), error[:2000]],
+    )
+    return cur.rowcount
+
+
+def _payload_text(update: dict) -> str:
+    text = json.dumps(update, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (Telegram passes on what clients send) is kept as its \u escape.
+        return json.dumps(update)
+    return text
 
 
 def pending(db: Database, limit: int = 100) -> list[InboxItem]:
@@ -54,20 +78,28 @@ def end_attempt(db: Database, update_id: int) -> None:
     db.execute("UPDATE inbox SET attempts = max(attempts - 1, 0) WHERE update_id = ?", [update_id])
 
 
+def _handled_payload(update_id: int) -> str:
+    # Once handled, an update is kept only to recognise a redelivery: its id is all that needs,
+    # and the text a resident typed (an ID or phone number, say) is not kept (DESIGN §6).
+    return json.dumps({"update_id": update_id})
+
+
 def mark_done(db: Database, update_id: int) -> None:
-    """Mark an update handled; harmless when it already is."""
+    """Mark an update handled and forget its content; harmless when it already is handled."""
     db.execute(
-        "UPDATE inbox SET status = 'done', done_at = ? WHERE update_id = ? AND status = 'pending'",
-        [now_text(), update_id],
+        "UPDATE inbox SET status = 'done', done_at = ?, payload = ? "
+        "WHERE update_id = ? AND status = 'pending'",
+        [now_text(), _handled_payload(update_id), update_id],
     )
 
 
 def mark_failed(db: Database, update_id: int, error: str) -> None:
-    """Park an update whose handling failed, with the error, so it does not block the rest."""
+    """Park an update whose handling failed, with the error but not its content, so it does not
+    block the rest."""
     db.execute(
-        "UPDATE inbox SET status = 'failed', done_at = ?, error = ? "
+        "UPDATE inbox SET status = 'failed', done_at = ?, error = ?, payload = ? "
         "WHERE update_id = ? AND status = 'pending'",
-        [now_text(), error[:2000], update_id],
+        [now_text(), error[:2000], _handled_payload(update_id), update_id],
     )
 
 

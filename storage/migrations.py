@@ -7,6 +7,7 @@ import json
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage import search_index
 from storage.disclosure_filings import GENESIS, chain_hash
 
 migrations = Migrations("village_bot")
@@ -413,7 +414,107 @@ def m005_forms(db: Database) -> None:
 
 
 @migrations()
-def m006_tamper_evidence(db: Database) -> None:
+def m006_topic_due_provisional(db: Database) -> None:
+    """Whether a topic's due date counted days of a year without its official schedule."""
+    db.execute("ALTER TABLE topics ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m007_search_words(db: Database) -> None:
+    """Search by words standing apart (光伏 and 分红 in 光伏电站分红): the trigram index becomes
+    one of character pairs over pre-tokenised text, for disclosures and the wall alike, filled
+    from what was public: the indexed disclosure texts and each topic with a current answer."""
+    indexed = db.execute("SELECT rowid, title, body, rows FROM disclosure_search").fetchall()
+    db.executescript(
+        """
+        DROP TABLE disclosure_search;
+        CREATE VIRTUAL TABLE disclosure_search USING fts5(
+            title UNINDEXED, body UNINDEXED, rows UNINDEXED, title_words, body_words, rows_words,
+            tokenize = 'unicode61'
+        );
+        CREATE VIRTUAL TABLE wall_search USING fts5(
+            question_words, answer_words, tokenize = 'unicode61'
+        );
+        """
+    )
+    for disclosure_id, title, body, rows in indexed:
+        search_index.index_disclosure(db, disclosure_id, title, body, rows)
+    posts = db.execute(
+        "SELECT t.id, t.text, a.text FROM topics t JOIN topic_answers a ON a.id = t.answer_id"
+    ).fetchall()
+    for topic_id, question, answer in posts:
+        search_index.index_wall_post(db, topic_id, question, answer)
+
+
+@migrations()
+def m008_roles_end(db: Database) -> None:
+    """Member numbers are never given twice, and township staff can cancel an open invite."""
+    db.executescript(
+        """
+        CREATE TABLE members_numbered (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            role TEXT NOT NULL CHECK (role IN ('resident', 'official', 'supervisor', 'township')),
+            village_code TEXT REFERENCES villages(code),
+            title TEXT,
+            verified INTEGER NOT NULL DEFAULT 0,
+            from_config INTEGER NOT NULL DEFAULT 0,
+            joined_at TEXT NOT NULL,
+            CHECK ((role = 'township') = (village_code IS NULL))
+        );
+        INSERT INTO members_numbered
+            (id, user_id, role, village_code, title, verified, from_config, joined_at)
+            SELECT id, user_id, role, village_code, title, verified, from_config, joined_at
+            FROM members;
+        DROP TABLE members;
+        ALTER TABLE members_numbered RENAME TO members;
+        CREATE UNIQUE INDEX members_one_role ON members(user_id, role, ifnull(village_code, ''));
+        CREATE INDEX members_village ON members(village_code, role);
+        -- Numbers already handed out and since removed are known from the audit trail.
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'members', 0
+            WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'members');
+        UPDATE sqlite_sequence SET seq = max(
+            seq,
+            coalesce((SELECT max(CAST(substr(subject, 8) AS INTEGER)) FROM audit_events
+                      WHERE subject LIKE 'member:%'), 0),
+            coalesce((SELECT max(id) FROM members), 0)
+        ) WHERE name = 'members';
+        ALTER TABLE invites ADD COLUMN cancelled_by INTEGER;
+        ALTER TABLE invites ADD COLUMN cancelled_at TEXT;
+        """
+    )
+
+
+@migrations()
+def m009_broadcasts(db: Database) -> None:
+    """Broadcasts in flight, for the publishing official's progress message."""
+    db.executescript(
+        """
+        CREATE TABLE broadcasts (
+            key_prefix TEXT PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            shown INTEGER NOT NULL DEFAULT 0,
+            edits INTEGER NOT NULL DEFAULT 0,
+            finished_at TEXT
+        );
+        CREATE INDEX broadcasts_unfinished ON broadcasts(finished_at);
+        """
+    )
+
+
+@migrations()
+def m010_outbox_chat_pending(db: Database) -> None:
+    """A chat's pending messages are found without reading the whole outbox (held back by
+    pacing, or dropped when the person blocks the bot)."""
+    db.execute("CREATE INDEX outbox_chat_pending ON outbox(chat_id) WHERE status = 'pending'")
+
+
+@migrations()
+def m011_tamper_evidence(db: Database) -> None:
     """SEC-11: filing records chained by hash (backfilled in filing order); published versions,
     their rows, filing records and audit events can be neither changed nor deleted."""
     db.executescript(

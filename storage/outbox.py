@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,30 +76,109 @@ def enqueue(
     return cur.rowcount == 1
 
 
-def due(
-    db: Database, now: datetime, limit: int = 200, *, in_order: tuple[str, ...] = ()
-) -> list[OutboxMessage]:
-    """Pending messages whose time has come, most urgent first, then oldest first. Of the kinds
-    `in_order`, one waiting for a retry holds back the later ones to its chat that are no more
-    urgent, so a person reads them in order."""
+@dataclass(frozen=True, slots=True)
+class Due:
+    """The next message that may go, named by id and chat; its payload is read once chosen.
+
+    With `waiting_until` set, the message named is waiting for a retry and nothing may go now:
+    the later messages it holds back in its chat are to wait until then (hold_behind).
+    """
+
+    id: int
+    chat_id: int
+    waiting_until: datetime | None = None
+
+
+# Picking walks the index outbox_due (status, priority, next_attempt_at, then id) one priority at
+# a time, so it reads a few index entries however long the queue is; chats held back by pacing
+# are pushed later (hold_chat) instead of being read again on every pick.
+_NEXT_PRIORITY = "SELECT min(priority) FROM outbox WHERE status = 'pending' AND priority > ?"
+_FIRST_DUE = (
+    "SELECT id, chat_id, kind FROM outbox WHERE status = 'pending' AND priority = ? "
+    "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
+)
+_EARLIEST = "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = ?"
+# A message that failed and is still pending holds back the later ones to its chat that are no
+# more urgent (of the kinds a person reads in order): its chat's pending rows are few.
+_FAILED_AHEAD = (
+    "SELECT id, next_attempt_at FROM outbox WHERE chat_id = ? AND status = 'pending' "
+    "AND id < ? AND priority <= ? AND last_error IS NOT NULL AND kind IN ({kinds}) "
+    "ORDER BY id LIMIT 1"
+)
+_HOLD_BEHIND = (
+    "UPDATE outbox SET next_attempt_at = ? WHERE chat_id = ? AND status = 'pending' "
+    "AND id > ? AND priority >= ? AND kind IN ({kinds}) AND next_attempt_at < ?"
+)
+_HOLD_CHAT = (
+    "UPDATE outbox SET next_attempt_at = ? "
+    "WHERE chat_id = ? AND status = 'pending' AND next_attempt_at < ?"
+)
+
+
+def _pending_priorities(db: Database) -> Iterator[int]:
+    """Each priority that has pending messages, most urgent first."""
+    level = db.execute(_NEXT_PRIORITY, [float("-inf")]).fetchone()[0]
+    while level is not None:
+        yield level
+        level = db.execute(_NEXT_PRIORITY, [level]).fetchone()[0]
+
+
+def next_due(db: Database, now: datetime, *, in_order: tuple[str, ...] = ()) -> Due | None:
+    """The pending message whose time has come, most urgent first, then the one due longest.
+
+    Of the kinds `in_order`, a message that failed and is still pending goes before the later
+    ones to its chat that are no more urgent, so a person reads them in the order queued: while
+    it waits for its retry, the answer names it with `waiting_until` instead.
+    """
     at = to_text(now)
-    marks = ",".join("?" * len(in_order))
-    rows = db.query(
-        f"SELECT {_COLUMNS} FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ? "
-        f"AND NOT (o.kind IN ({marks}) AND EXISTS (SELECT 1 FROM outbox e "
-        "WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id "
-        f"AND e.priority <= o.priority AND e.kind IN ({marks}) "
-        "AND e.last_error IS NOT NULL AND e.next_attempt_at > ?)) "
-        "ORDER BY priority, id LIMIT ?",
-        [at, *in_order, *in_order, at, limit],
-    )
-    return [OutboxMessage.from_row(r) for r in rows]
+    for level in _pending_priorities(db):
+        row = db.execute(_FIRST_DUE, [level, at]).fetchone()
+        if row:
+            message_id, chat_id, kind = row
+            if kind in in_order:
+                return _first_in_order(db, Due(message_id, chat_id), level, now, in_order)
+            return Due(message_id, chat_id)
+    return None
+
+
+def _first_in_order(
+    db: Database, due: Due, priority: int, now: datetime, in_order: tuple[str, ...]
+) -> Due:
+    """The due message, or the failed one ahead of it in its chat that it must not overtake."""
+    sql = _FAILED_AHEAD.format(kinds=",".join("?" * len(in_order)))
+    ahead = db.execute(sql, [due.chat_id, due.id, priority, *in_order]).fetchone()
+    if ahead is None:
+        return due
+    waiting_until = from_text(ahead[1])
+    return Due(ahead[0], due.chat_id, waiting_until if waiting_until > now else None)
+
+
+def hold_behind(db: Database, waiting: OutboxMessage, kinds: tuple[str, ...]) -> int:
+    """Keep the later messages of the kinds to a chat, no more urgent than one waiting for its
+    retry, until that retry; returns how many were moved."""
+    sql = _HOLD_BEHIND.format(kinds=",".join("?" * len(kinds)))
+    at = to_text(waiting.next_attempt_at)
+    params = [at, waiting.chat_id, waiting.id, waiting.priority, *kinds, at]
+    return db.execute(sql, params).rowcount
 
 
 def next_due_at(db: Database) -> datetime | None:
     """When the earliest pending message becomes due, if any is pending."""
-    row = db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
-    return from_text(row[0])
+    times = [db.execute(_EARLIEST, [level]).fetchone()[0] for level in _pending_priorities(db)]
+    return from_text(min(times)) if times else None
+
+
+def hold_chat(db: Database, chat_id: int, until: datetime) -> int:
+    """Keep a chat's pending messages until the given time (its sending limit is reached);
+    returns how many were moved."""
+    at = to_text(until)
+    return db.execute(_HOLD_CHAT, [at, chat_id, at]).rowcount
+
+
+def by_id(db: Database, message_id: int) -> OutboxMessage:
+    """One message by its row id, decoded."""
+    row = next(db.query(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", [message_id]))
+    return OutboxMessage.from_row(row)
 
 
 def mark_sent(db: Database, message_id: int, telegram_message_id: int | None) -> None:
@@ -162,3 +241,39 @@ def postpone(db: Database, message_id: int, at: datetime, error: str) -> None:
         "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
         [to_text(at), error[:1000], message_id],
     )
+
+
+def prune(db: Database, older_than: datetime) -> int:
+    """Forget messages sent, or given up on, before the given time: their text is no longer
+    owed to anyone; pending ones always stay."""
+    cur = db.execute(
+        "DELETE FROM outbox WHERE status != 'pending' AND coalesce(sent_at, created_at) < ?",
+        [to_text(older_than)],
+    )
+    return cur.rowcount
+
+
+def drop_pending(db: Database, key_prefix: str) -> int:
+    """Forget the pending messages whose key starts with the prefix (edits a newer one replaces:
+    only the latest progress matters)."""
+    cur = db.execute(
+        "DELETE FROM outbox WHERE status = 'pending' AND idempotency_key >= ? "
+        "AND idempotency_key < ?",
+        _key_range(key_prefix),
+    )
+    return cur.rowcount
+
+
+def count_left(db: Database, key_prefix: str) -> int:
+    """How many messages whose key starts with the prefix are still to be sent."""
+    row = db.execute(
+        "SELECT count(*) FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ? "
+        "AND status = 'pending'",
+        _key_range(key_prefix),
+    ).fetchone()
+    return row[0]
+
+
+def _key_range(key_prefix: str) -> list[str]:
+    """The keys starting with a prefix, as a range the unique key index answers (no scan)."""
+    return [key_prefix, key_prefix + "\U0010ffff"]

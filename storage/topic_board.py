@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from storage import keyset
+from storage import keyset, search_index
 from storage.keyset import Position
 from storage.named_rows import aliased, field_names, pick, unprefixed
 from storage.times import from_text
@@ -35,6 +35,7 @@ class BoardTopic:
     status: str
     filed_at: datetime
     due_date: date
+    due_provisional: bool
     extended: bool
     reopened: int
     joint: bool
@@ -52,6 +53,7 @@ class BoardTopic:
             | {
                 "filed_at": from_text(row["filed_at"]),
                 "due_date": date.fromisoformat(row["due_date"]),
+                "due_provisional": bool(row["due_provisional"]),
                 "extended": bool(row["extended"]),
                 "joint": bool(row["joint"]),
                 "first_responded_at": from_text(row["first_responded_at"]),
@@ -136,26 +138,22 @@ def open_counts(db: Database, today: date) -> dict[str, OpenCounts]:
     return {r["village_code"]: OpenCounts(**r) for r in rows}
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def search_candidates(
-    db: Database, terms: list[str], village_code: str | None = None, limit: int = 200
+    db: Database, words: list[str], village_code: str | None = None, limit: int = 200
 ) -> list[WallRow]:
-    """Wall rows whose question or current answer contains every term (stored text: the caller
-    checks the masked text again, so a hidden number is never a search oracle)."""
-    where, params = [], []
-    for term in terms:
-        where.append("(t.text LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
-        params += [_like(term), _like(term)]
+    """Wall rows whose question or current answer holds every word, best match first (stored
+    text: the caller checks the masked text again, so a hidden number is never a search oracle)."""
+    expression = search_index.match_expression(words)
+    if expression is None:
+        return []
+    where, params = ["wall_search MATCH ?"], [expression]
     if village_code is not None:
         where.append("t.village_code = ?")
         params.append(village_code)
-    condition = " AND ".join(where) or "1 = 1"
     rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE {condition} "
-        "ORDER BY a.at DESC, a.id DESC LIMIT ?",
+        f"SELECT {_TOPIC}, {_ANSWER} FROM wall_search JOIN topics t ON t.id = wall_search.rowid "
+        f"JOIN topic_answers a ON a.id = t.answer_id WHERE {' AND '.join(where)} "
+        f"ORDER BY {search_index.WALL_RANK}, a.at DESC, a.id DESC LIMIT ?",
         [*params, limit],
     )
     return [WallRow.from_row(r) for r in rows]

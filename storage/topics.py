@@ -36,6 +36,7 @@ class Topic:
     filed_at: datetime
     cycle_start: datetime
     due_date: date
+    due_provisional: bool
     extended: bool
     reopened: int
     joint: bool
@@ -60,6 +61,7 @@ class Topic:
                 "filed_at": from_text(row["filed_at"]),
                 "cycle_start": from_text(row["cycle_start"]),
                 "due_date": day_from_text(row["due_date"]),
+                "due_provisional": bool(row["due_provisional"]),
                 "extended": bool(row["extended"]),
                 "joint": bool(row["joint"]),
                 "responded_at": from_text(row["responded_at"]),
@@ -106,12 +108,13 @@ def create(
     assignee_id: int | None,
     at: datetime,
     due_date: date,
+    due_provisional: bool,
 ) -> int:
     """Store a new topic, already routed; returns its id."""
     cur = db.execute(
         "INSERT INTO topics (receipt, village_code, requester_id, category, text, media_kind, "
         "media_file_id, routed_to, assignee_id, first_owner_id, filed_at, cycle_start, due_date, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "due_provisional, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             receipt,
             village_code,
@@ -126,6 +129,7 @@ def create(
             to_text(at),
             to_text(at),
             due_date.isoformat(),
+            int(due_provisional),
             to_text(at),
         ],
     )
@@ -163,6 +167,15 @@ def open_for_official(db: Database, user_id: int, village_code: str) -> list[Top
         db,
         "status = 'assigned' AND (assignee_id = ? OR (assignee_id IS NULL "
         "AND routed_to = 'officials' AND village_code = ?)) ORDER BY due_date, id",
+        [user_id, village_code],
+    )
+
+
+def held_by(db: Database, user_id: int, village_code: str) -> list[Topic]:
+    """Topics of a village not yet closed whose assignee is this person."""
+    return _select(
+        db,
+        "status != 'closed' AND assignee_id = ? AND village_code = ? ORDER BY id",
         [user_id, village_code],
     )
 
@@ -246,10 +259,25 @@ def assign(db: Database, topic_id: int, user_id: int, at: datetime) -> None:
     )
 
 
-def set_due(db: Database, topic_id: int, due_date: date, at: datetime, *, extended: bool) -> None:
+def reroute(
+    db: Database, topic_id: int, routed_to: str, assignee_id: int | None, at: datetime
+) -> None:
+    """Hand a topic back to its village's routing (its assignee's role ended); the first owner
+    of record stays (FCR-01)."""
     db.execute(
-        "UPDATE topics SET due_date = ?, extended = max(extended, ?), updated_at = ? WHERE id = ?",
-        [due_date.isoformat(), int(extended), to_text(at), topic_id],
+        "UPDATE topics SET routed_to = ?, assignee_id = ?, updated_at = ? WHERE id = ?",
+        [routed_to, assignee_id, to_text(at), topic_id],
+    )
+
+
+def set_due(
+    db: Database, topic_id: int, due: date, provisional: bool, at: datetime, *, extended: bool
+) -> None:
+    """A new due date (an extension, or a recount on the official calendar)."""
+    db.execute(
+        "UPDATE topics SET due_date = ?, due_provisional = ?, extended = max(extended, ?), "
+        "updated_at = ? WHERE id = ?",
+        [due.isoformat(), int(provisional), int(extended), to_text(at), topic_id],
     )
 
 
@@ -275,12 +303,13 @@ def rate(db: Database, topic_id: int, rating: str, at: datetime) -> None:
     )
 
 
-def reopen(db: Database, topic_id: int, due_date: date, at: datetime) -> None:
+def reopen(db: Database, topic_id: int, due: date, provisional: bool, at: datetime) -> None:
     """Back to the assignee with a new due date (once, on 不满意: SAT-01, cn-practice §4.5)."""
     db.execute(
         "UPDATE topics SET status = 'assigned', reopened = reopened + 1, cycle_start = ?, "
-        "due_date = ?, extended = 0, responded_at = NULL, updated_at = ? WHERE id = ?",
-        [to_text(at), due_date.isoformat(), to_text(at), topic_id],
+        "due_date = ?, due_provisional = ?, extended = 0, responded_at = NULL, updated_at = ? "
+        "WHERE id = ?",
+        [to_text(at), due.isoformat(), int(provisional), to_text(at), topic_id],
     )
 
 

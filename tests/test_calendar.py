@@ -15,6 +15,8 @@ from bot.services.calendar import (
     WorkCalendar,
     add_working_days,
     is_workday,
+    statutory_days_off,
+    uncovered_years,
     working_days_between,
 )
 from bot.services.people import Denied
@@ -42,14 +44,40 @@ def test_spring_festival_2026_with_two_make_up_saturdays():
     assert is_workday(date(2026, 2, 14), {})[0] and is_workday(date(2026, 2, 28), {})[0]
 
 
-def test_a_year_the_package_does_not_cover_falls_back_to_weekdays():
-    # 2027 is not in chinesecalendar 1.11: Mon-Fri, so Fri 1 Jan 2027 counts as a working day.
+def test_a_year_the_package_does_not_cover_keeps_the_statutory_holidays():
+    # 2027 is not in chinesecalendar 1.11: Mon-Fri less the computed statutory days off, so
+    # Fri 1 Jan 2027 (New Year's Day) is not a working day; the deadline is provisional.
     deadline = add_working_days(date(2026, 12, 28), 10, {})
-    assert deadline.due == date(2027, 1, 11)
-    assert deadline.uncovered_years == frozenset({2027})
-    # An override entered with /holiday moves it.
-    override = add_working_days(date(2026, 12, 28), 10, {date(2027, 1, 1): HOLIDAY})
-    assert override.due == date(2027, 1, 12)
+    assert deadline.due == date(2027, 1, 12)
+    assert deadline.uncovered_years == frozenset({2027}) and deadline.provisional
+    assert is_workday(date(2027, 1, 1), {}) == (False, False)
+    # An override entered with /holiday moves it, and the year counts as entered.
+    override = add_working_days(date(2026, 12, 28), 10, {date(2027, 1, 4): HOLIDAY})
+    assert override.due == date(2027, 1, 13) and not override.provisional
+
+
+def test_the_statutory_days_off_of_2027_are_computed():
+    days = statutory_days_off(2027)
+    # 放假办法 §2: 元旦 1, 春节 4 (eve + 3), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3; §6 补假.
+    assert {date(2027, 1, 1), date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15)} <= days
+    assert {date(2027, 2, 5) + timedelta(n) for n in range(4)} <= days
+    assert {date(2027, 5, 1), date(2027, 5, 2), date(2027, 10, 1), date(2027, 10, 3)} <= days
+    # Spring Festival's Sat and Sun are made up on the following Tue and Wed.
+    assert {date(2027, 2, 9), date(2027, 2, 10)} <= days
+
+
+def test_spring_festival_2027_is_skipped_without_the_official_schedule():
+    # Filed Wed 3 Feb 2027: Thu 4 (1), Fri 5 eve off, 6-10 off, Thu 11 (2) ... Tue 23 Feb (10).
+    deadline = add_working_days(date(2027, 2, 3), 10, {})
+    assert deadline.due == date(2027, 2, 23) and deadline.provisional
+    assert not any(is_workday(date(2027, 2, 5) + timedelta(n), {})[0] for n in range(6))
+
+
+def test_uncovered_years_span_only_the_days_counted():
+    assert uncovered_years(date(2026, 12, 1), date(2026, 12, 31), {}) == frozenset()
+    assert uncovered_years(date(2026, 12, 1), date(2027, 1, 4), {}) == frozenset({2027})
+    entered = {date(2027, 10, 8): WORKDAY}
+    assert uncovered_years(date(2026, 12, 1), date(2027, 1, 4), entered) == frozenset()
 
 
 def test_overrides_win_over_the_package():
@@ -114,17 +142,32 @@ def test_holiday_overrides_are_township_only_and_audited(calendar):
     from bot.services.people import Person
 
     staff = Person(STAFF, "staff", "zh-CN", tuple(members.roles_of(calendar.store.db, STAFF)))
-    calendar.set_override(staff, date(2027, 2, 10), HOLIDAY, "春节")
+    with calendar.store.transaction() as db:
+        calendar.apply_override(db, staff, date(2027, 2, 10), HOLIDAY, "春节")
     assert calendar_days.overrides(calendar.store.db) == {date(2027, 2, 10): HOLIDAY}
     assert not calendar.is_workday(date(2027, 2, 10))
-    calendar.set_override(staff, date(2027, 2, 10), None, None)
+    with calendar.store.transaction() as db:
+        calendar.apply_override(db, staff, date(2027, 2, 10), None, None)
     assert calendar_days.overrides(calendar.store.db) == {}
-    with pytest.raises(Denied):
-        calendar.set_override(staff, date(2027, 2, 10), None, None)
+    with pytest.raises(Denied), calendar.store.transaction() as db:
+        calendar.apply_override(db, staff, date(2027, 2, 10), None, None)
     resident = Person(1, "r", "zh-CN", ())
-    with pytest.raises(Denied):
-        calendar.set_override(resident, date(2027, 2, 11), HOLIDAY, None)
+    with pytest.raises(Denied), calendar.store.transaction() as db:
+        calendar.apply_override(db, resident, date(2027, 2, 11), HOLIDAY, None)
     actions = [
         r[0] for r in calendar.store.db.execute("SELECT action FROM audit_events").fetchall()
     ]
     assert actions == ["calendar.override", "calendar.override"]
+
+
+def test_holiday_overrides_stay_within_two_years(calendar):
+    from bot.services.people import Person
+
+    staff = Person(STAFF, "staff", "zh-CN", tuple(members.roles_of(calendar.store.db, STAFF)))
+    for far in (date(2029, 1, 1), date(2024, 12, 1)):
+        with pytest.raises(Denied) as refused, calendar.store.transaction() as db:
+            calendar.apply_override(db, staff, far, HOLIDAY, None)
+        assert refused.value.key == "topics.holiday.out_of_range"
+    with calendar.store.transaction() as db:
+        calendar.apply_override(db, staff, date(2028, 12, 1), HOLIDAY, None)
+    assert calendar_days.has_year(calendar.store.db, 2028)

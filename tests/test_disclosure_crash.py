@@ -88,9 +88,9 @@ def approved_ledger(db_path: Path, config_data: dict) -> int:
         disclosures.drafting.start(official, "finance")
         disclosures.drafting.choose_category(official, 0)
         disclosures.form.handle_text(official, "2026Q2")
-        step = disclosures.importing.import_file(
-            official, "账目.csv", (DATA / "ledger_balanced_gbk.csv").read_bytes()
-        )
+        content = (DATA / "ledger_balanced_gbk.csv").read_bytes()
+        sheet = disclosures.importing.read("finance", "账目.csv", content)
+        step = disclosures.importing.import_sheet(official, "账目.csv", sheet)
         disclosure_id = step.disclosure.id
         disclosures.submission.submit(official, disclosure_id)
         d = disclosures.signoff.approve(membership.person(SUPERVISOR), disclosure_id, 1)

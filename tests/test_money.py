@@ -105,3 +105,33 @@ def test_comma_not_in_thousands_position_is_ambiguous(head, tail):
     with pytest.raises(AmountError) as caught:
         parse_amount(f"{head},{tail:02d}")
     assert caught.value.reason == "ambiguous"
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "-", "—", "－", "/"])
+def test_an_empty_ledger_cell_or_a_dash_is_zero_where_told(value):
+    assert parse_cell(value, blank_zero=True) == 0
+    with pytest.raises(AmountError):
+        parse_cell(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "fen"),
+    [
+        ("(1,200.00)", -120000),
+        ("（1,200.00）", -120000),
+        ("-1,200.00", -120000),
+        ("¥1,200.00", 120000),
+        ("1,200.00元", 120000),
+        ("１，２００．００", 120000),
+        (1200, 120000),
+    ],
+)
+def test_amounts_as_accountants_write_them_in_a_ledger(value, fen):
+    assert parse_cell(value, allow_negative=True, blank_zero=True) == fen
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_bracketed_negatives_round_trip(fen):
+    text = format_fen(abs(fen))
+    written = f"({text})" if fen < 0 else text
+    assert parse_cell(written, allow_negative=True, blank_zero=True) == fen

@@ -161,7 +161,8 @@ def test_chart_is_a_png_with_a_cjk_font(data):
 
 
 def test_report_has_a_summary_and_one_sheet_per_village(data):
-    _period, content = data.topics.reporting.report(who(data, STAFF), "2026Q4", "zh-CN")
+    _period, file = data.topics.reporting.report(who(data, STAFF), "2026Q4", "zh-CN")
+    content = file.write()
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["汇总", "东岭村", "河西村", "青山村"]
     summary = list(book["汇总"].iter_rows(values_only=True))

@@ -402,7 +402,7 @@ def test_before_the_deadline_a_missing_disclosure_is_pending(services):
     ("query", "expected"),
     [
         ("财务收支", "ledger_v2"),
-        ("修路", "ledger_v2"),  # two characters: the LIKE fallback over the same index
+        ("修路", "ledger_v2"),  # two characters, in a table row
         ("耕地 补贴", "subsidy"),
         ("硬化", "notice"),
         ("村道硬化工程", "notice"),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.config import parse_config
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.update_inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.services.people import ReplyTo
 from bot.web_render.language import choose_language, parse_accept_language

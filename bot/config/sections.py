@@ -56,10 +56,13 @@ class TelegramConfig:
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
-    """Where the SQLite database lives."""
+    """Where the SQLite database lives, and how long delivered messages stay in it."""
 
     path: str = setting(
         "data/village.db", "SQLite file, relative to the config file.", checks.non_empty
+    )
+    keep_delivered_days: int = setting(
+        7, "Days handled updates and sent messages are kept, then deleted.", between(1, 365)
     )
 
 
@@ -71,6 +74,12 @@ class WebConfig:
     port: int = setting(8080, "Port; 0 picks a free one.", between(0, 65535))
     public_url: str = setting(
         "", 'URL residents reach the pages at; empty = "http://<host>:<port>".', checks.optional_url
+    )
+    header_timeout_seconds: int = setting(
+        15, "Seconds a client has to send a request's headers.", between(1, 300)
+    )
+    body_timeout_seconds: int = setting(
+        30, "Seconds a client has to send a request's body.", between(1, 600)
     )
     finish: ClassVar[Rule] = rules.web
 
@@ -121,6 +130,18 @@ class OutboxConfig:
     )
     group_per_minute: int = setting(20, "Messages per minute to one group.", between(1, 20))
     max_attempts: int = setting(8, "Delivery attempts before giving up.", between(1, 100))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressConfig:
+    """Progress of long work (import, export): one message, edited as the work advances."""
+
+    after_seconds: float = setting(
+        3.0, "Seconds long work runs before its progress message appears.", between(0, 600)
+    )
+    every_seconds: float = setting(
+        2.0, "Seconds between edits of a progress message.", between(0.01, 600)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +232,7 @@ class Config:
     villages: tuple[VillageConfig, ...] = required("[[villages]], at least one.", unique=("code",))
     invites: InvitesConfig
     outbox: OutboxConfig
+    progress: ProgressConfig
     topics: TopicsConfig
     disclosure: DisclosureConfig
     source: str = derived("The file this configuration was read from.")

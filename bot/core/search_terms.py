@@ -1,12 +1,79 @@
-"""The words of a search box, split the same way for disclosures and topics."""
+"""The words of a search box, split the same way for disclosures and topics, and where they stand
+in a text found: Chinese typed without spaces is cut into words (jieba), so 光伏分红 looks for
+光伏 and 分红 wherever each stands (ARC-10)."""
 
 from __future__ import annotations
 
+import logging
+import re
+from functools import cache
+from types import ModuleType
+
 SEARCH_TERMS_MAX = 5
+SEARCH_WORDS_MAX = 10
 QUERY_MAX = 100
+EXCERPT_WIDTH = 60
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def search_terms(text: str) -> list[str]:
-    """The words of a search box, as the bot's /search splits them (at most five)."""
+    """The words to look for: at most five typed words (spaces or commas between them), each
+    cut into the words it holds, punctuation dropped."""
     text = text[:QUERY_MAX].replace("，", " ").replace(",", " ").replace("、", " ")
-    return [w for w in text.split() if w][:SEARCH_TERMS_MAX]
+    words: list[str] = []
+    for typed in text.split()[:SEARCH_TERMS_MAX]:
+        for word in _jieba().lcut(typed):
+            if _LETTER_OR_DIGIT.search(word) and word not in words:
+                words.append(word)
+    return words[:SEARCH_WORDS_MAX]
+
+
+@cache
+def _jieba() -> ModuleType:
+    """jieba, imported on the first search rather than at start (it is slow to import)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _pattern(words: list[str]) -> re.Pattern[str] | None:
+    wanted = sorted({w for w in words if w}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile("|".join(map(re.escape, wanted)), re.IGNORECASE)
+
+
+def marked_parts(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """The text in pieces, each with whether it is one of the words (for highlighting)."""
+    pattern = _pattern(words)
+    if pattern is None or not text:
+        return [(text, False)] if text else []
+    parts: list[tuple[str, bool]] = []
+    start = 0
+    for m in pattern.finditer(text):
+        if m.start() > start:
+            parts.append((text[start : m.start()], False))
+        parts.append((m.group(), True))
+        start = m.end()
+    if start < len(text):
+        parts.append((text[start:], False))
+    return parts
+
+
+def excerpt(texts: list[str], words: list[str], width: int = EXCERPT_WIDTH) -> str:
+    """About `width` characters around the first of the words in the first text holding one,
+    with … where the text was cut; empty when none holds any."""
+    pattern = _pattern(words)
+    if pattern is None:
+        return ""
+    for text in texts:
+        line = " ".join(text.split())
+        m = pattern.search(line)
+        if m is None:
+            continue
+        start = max(0, m.start() - width // 3)
+        end = min(len(line), start + width)
+        return ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+    return ""

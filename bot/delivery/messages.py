@@ -36,11 +36,13 @@ def rows_of(rows: Iterable[Iterable[Button]]) -> Rows:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A text in Telegram HTML; with `edit_message_id` it replaces that message's text."""
+    """A text in Telegram HTML; with `edit_message_id` it replaces that message's text, with
+    `edit_of_key` the text of the message queued under that key, once it has been sent."""
 
     text: str
     buttons: Rows = ()
     edit_message_id: int | None = None
+    edit_of_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,7 @@ def queue(db: Database, key: str, chat_id: int, message: Message, *, priority: i
                 text,
                 message.buttons if i == last else (),
                 message.edit_message_id if i == 0 else None,
+                message.edit_of_key if i == 0 else None,
             )
             for i, text in enumerate(texts)
         ]

@@ -7,13 +7,15 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import Bot, Message
+from telegram import Bot
+from telegram import Message as Sent
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
-from bot.delivery.messages import KINDS, decode
+from bot.delivery.messages import KINDS, Message, Text, decode
 from bot.delivery.pacing import Pacing
 from bot.delivery.wire import retry_seconds, send
 from storage import audit, outbox, users
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 30.0
 MAX_BACKOFF = 300.0
+EDIT_WAIT = 0.2  # seconds an edit waits for the message it edits to be sent
 # The kinds a person reads in a chat, kept in the order queued (a menu is not read in order).
 IN_ORDER = tuple(kind for kind in KINDS if kind != "menu")
 # Telegram's answer to an edit that changes nothing (the BadRequest text, lower case).
@@ -79,18 +82,28 @@ class OutboxWorker:
     async def send_due(self) -> float:
         """Send every message whose time has come and whose chat is free; return seconds to wait."""
         while not self._stopping:
-            now_wall = self.now()
-            due = outbox.due(self.store.db, now_wall, in_order=IN_ORDER)
-            if not due:
-                return self._idle_wait(now_wall)
+            due = outbox.next_due(self.store.db, self.now(), in_order=IN_ORDER)
+            if due is None:
+                return self._idle_wait(self.now())
+            if due.waiting_until is not None:
+                # A message awaiting its retry: the later ones to its chat wait for it, in order.
+                with self.store.transaction() as db:
+                    outbox.hold_behind(db, outbox.by_id(db, due.id), IN_ORDER)
+                continue
             now = self.monotonic()
-            ready = [(self.pacing.ready_at(m.chat_id, now), m) for m in due]
-            free = [m for at, m in ready if at <= now]
-            if not free:
-                return max(0.01, min(at for at, _ in ready) - now)
-            # One at a time, re-reading the queue after each: a reply someone waits for overtakes
-            # a broadcast queued before it.
-            await self._send(free[0])
+            overall_at = self.pacing.overall_ready_at(now)
+            if overall_at > now:
+                return overall_at - now
+            chat_at = self.pacing.chat_ready_at(due.chat_id, now)
+            if chat_at > now:
+                # The chat waits in the queue, so the next picks pass over it without reading it.
+                until = self.now() + timedelta(seconds=chat_at - now)
+                with self.store.transaction() as db:
+                    outbox.hold_chat(db, due.chat_id, until)
+                continue
+            # One at a time, picking again after each: a reply someone waits for overtakes a
+            # broadcast queued before it.
+            await self._send(outbox.by_id(self.store.db, due.id))
         return 0.0
 
     def _idle_wait(self, now: datetime) -> float:
@@ -99,10 +112,28 @@ class OutboxWorker:
             return IDLE_WAIT
         return min(IDLE_WAIT, max(0.01, (upcoming - now).total_seconds()))
 
+    def _edit_target(self, message: OutboxMessage, owed: Message) -> Message | None:
+        """An edit of a message queued under a key, pointed at the message Telegram sent; None
+        (and the row set aside) while that message is still waiting or when it never went."""
+        if not isinstance(owed, Text) or owed.edit_of_key is None:
+            return owed
+        target = outbox.get(self.store.db, owed.edit_of_key)
+        if target is not None and target.message_id is not None:
+            return replace(owed, edit_message_id=target.message_id, edit_of_key=None)
+        with self.store.transaction() as db:
+            if target is None or target.status != "pending":
+                outbox.mark_failed(db, message.id, "nothing to edit: its message was not sent")
+            else:  # wait for the message being edited, without counting an attempt
+                at = self.now() + timedelta(seconds=EDIT_WAIT)
+                outbox.postpone(db, message.id, at, "waiting for the message it edits")
+        return None
+
     async def _send(self, message: OutboxMessage) -> None:
+        owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
+        if owed is None:
+            return
         self.pacing.sent(message.chat_id, self.monotonic())
         try:
-            owed = decode(message.kind, message.payload, message.file)
             result = await send(self.bot, message.chat_id, owed)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
@@ -123,7 +154,7 @@ class OutboxWorker:
             backoff = min(self.max_backoff, 2.0**message.attempts)
             self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
         else:
-            message_id = result.message_id if isinstance(result, Message) else None
+            message_id = result.message_id if isinstance(result, Sent) else None
             with self.store.transaction() as db:
                 outbox.mark_sent(db, message.id, message_id)
 

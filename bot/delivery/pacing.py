@@ -16,14 +16,18 @@ class Pacing:
         self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
         self._paused_until: dict[int, float] = {}
 
-    def ready_at(self, chat_id: int, now: float) -> float:
-        """The earliest time a message to this chat may go, considering every limit."""
-        at = max(now, self._paused_until.get(chat_id, 0.0))
+    def overall_ready_at(self, now: float) -> float:
+        """The earliest time any message may go, under the limit across all chats."""
         recent = self._recent
         while recent and recent[0] <= now - 1.0:
             recent.popleft()
         if len(recent) >= self.limits.global_per_second:
-            at = max(at, recent[0] + 1.0)
+            return max(now, recent[0] + 1.0)
+        return now
+
+    def chat_ready_at(self, chat_id: int, now: float) -> float:
+        """The earliest time a message to this chat may go, under that chat's own limits."""
+        at = max(now, self._paused_until.get(chat_id, 0.0))
         sends = self._chat_sends.get(chat_id)
         if sends:
             if chat_id > 0:  # private chat: about one message a second

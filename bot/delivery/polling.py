@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.wire import retry_seconds
 from storage.db import disk_full
 
 log = logging.getLogger(__name__)
 MIN_EMPTY_POLL = 0.2
+
+MAX_BACKOFF = 30.0
 
 
 class Poller:
@@ -26,24 +27,18 @@ class Poller:
         self.inbox = inbox
         self.timeout = timeout
         self._stopping = False
+        self.offset: int | None = None
 
     def stop(self) -> None:
         """Stop after the current poll."""
         self._stopping = True
 
     async def run(self) -> None:
-        """Poll until stopped; network trouble backs off, it never ends the loop."""
-        offset: int | None = None
+        """Poll until stopped; network trouble and bad batches back off, they never end the loop."""
         backoff = 1.0
         while not self._stopping:
-            started = time.monotonic()
             try:
-                updates = await self.bot.get_updates(
-                    offset=offset,
-                    timeout=self.timeout,
-                    allowed_updates=Update.ALL_TYPES,
-                    read_timeout=10,
-                )
+                await self.poll_once()
             except InvalidToken:
                 raise
             except RetryAfter as exc:
@@ -51,23 +46,36 @@ class Poller:
                 continue
             except (Conflict, TimedOut, NetworkError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            backoff = 1.0
-            if not updates and time.monotonic() - started < MIN_EMPTY_POLL:
-                # A server that ignores the long-poll timeout would otherwise be asked in a tight
-                # loop; Telegram itself answers an empty poll only after the timeout.
-                await asyncio.sleep(MIN_EMPTY_POLL)
-            if updates:
-                # Stored first; only the next call, with the higher offset, confirms them.
-                try:
-                    self.inbox.accept([u.to_dict() for u in updates])
-                except sqlite3.OperationalError as error:
-                    if not disk_full(error):
-                        raise
+            except Exception as exc:
+                if disk_full(exc):
                     # Unconfirmed, Telegram keeps them: asked again once there is space.
                     log.error("the disk is full: updates left with Telegram for now")
-                    await asyncio.sleep(backoff)
-                    continue
-                offset = updates[-1].update_id + 1
+                else:
+                    log.exception(
+                        "a batch of updates could not be taken; retrying in %.0fs", backoff
+                    )
+            else:
+                backoff = 1.0
+                continue
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+
+    async def poll_once(self) -> None:
+        """One getUpdates call; its updates are stored before the next call confirms them."""
+        started = time.monotonic()
+        # An update the library cannot read comes as a stand-in (see UpdatesRequest).
+        updates = await self.bot.get_updates(
+            offset=self.offset,
+            timeout=self.timeout,
+            allowed_updates=Update.ALL_TYPES,
+            read_timeout=10,
+        )
+        if not updates and time.monotonic() - started < MIN_EMPTY_POLL:
+            # A server that ignores the long-poll timeout would otherwise be asked in a tight
+            # loop; Telegram itself answers an empty poll only after the timeout.
+            await asyncio.sleep(MIN_EMPTY_POLL)
+        if updates:
+            # Stored first; only the next call, with the higher offset, confirms them.
+            self.inbox.accept([u.to_dict() for u in updates])
+            ids = [u.update_id for u in updates if isinstance(u.update_id, int)]
+            self.offset = max(ids) + 1 if ids else self.offset

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from bot.config import Config
 from bot.core.clock import Clock
+from bot.heavy_work import HeavyWork
 from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.context import Context
@@ -26,6 +27,7 @@ class Services:
     topics: Topics
     topic_schedule: TopicSchedule
     disclosures: Disclosures
+    heavy: HeavyWork = field(default_factory=HeavyWork)  # closed by run.py when it stops
 
     @classmethod
     def build(cls, config: Config, store: Store, clock: Clock | None = None) -> Services:
@@ -39,7 +41,8 @@ class Services:
         ticker.register("disclosures.publish", disclosures.publishing.publish_due)  # SCH-01, 02
         ticker.register("disclosures.remind", disclosures.reminders.remind)  # SCH-01, SCH-09
         topic_schedule.sections.append(disclosures.reminders.digest_lines)
-        ticker.register("inbox.prune", partial(housekeeping.prune_inbox, store))
+        keep_days = config.storage.keep_delivered_days
+        ticker.register("delivery.prune", partial(housekeeping.prune_delivered, store, keep_days))
         return cls(ctx, MembershipService(ctx), ticker, topics, topic_schedule, disclosures)
 
     @property

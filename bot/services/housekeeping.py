@@ -1,18 +1,17 @@
-"""Routine upkeep the scheduler runs: forgetting handled updates once redelivery is impossible."""
+"""Routine upkeep the scheduler runs: forgetting handled updates and sent messages once the
+retention setting ([storage] keep_delivered_days) has passed."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from storage import inbox
+from storage import inbox, outbox
 from storage.db import Store
 
-# Telegram keeps an unconfirmed update for 24 hours; a week of handled ones is ample to recognise
-# any redelivery, and keeps the inbox small.
-KEEP_HANDLED = timedelta(days=7)
 
-
-def prune_inbox(store: Store, now: datetime) -> int:
-    """Delete handled and parked updates older than KEEP_HANDLED; pending ones always stay."""
+def prune_delivered(store: Store, keep_days: int, now: datetime) -> dict[str, int]:
+    """Delete handled or parked updates and sent or abandoned messages older than `keep_days`;
+    pending ones always stay. Returns how many of each went."""
+    before = now - timedelta(days=keep_days)
     with store.transaction() as db:
-        return inbox.prune(db, now - KEEP_HANDLED)
+        return {"inbox": inbox.prune(db, before), "outbox": outbox.prune(db, before)}

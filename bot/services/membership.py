@@ -7,11 +7,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.numbers import parse_number
+from bot.core.typed_text import clean
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import EXCLUSIVE_ROLES, allowed, require
+from bot.services.role_endings import end_role
 from storage import audit, invites, members, users, villages
+from storage.invites import Invite
 from storage.members import Member
 from storage.villages import Village
 
@@ -78,8 +83,7 @@ class MembershipService:
     def members(self, person: Person, village_code: str) -> tuple[Village, list[Member]]:
         """A village's members: for township staff, and for officials of that village."""
         village = self.village(village_code)
-        if not (person.is_township or person.has("official", village.code)):
-            raise Denied("denied.role", role=Term("roles.township"))
+        require(person, "members.list", village=village.code)
         return village, members.of_village(self.store.db, village.code)
 
     # -- start-up --------------------------------------------------------------------------
@@ -123,7 +127,7 @@ class MembershipService:
         self, person: Person, role: str, village_code: str | None, title: str | None
     ) -> IssuedInvite:
         """Township staff (ROLE-03) make a single-use invite link; only its hash is stored."""
-        person.require("township")
+        require(person, "invite.create")
         if role not in INVITABLE_ROLES:
             raise Denied("invite.bad_role", role=role)
         village = None
@@ -131,7 +135,7 @@ class MembershipService:
             if not village_code:
                 raise Denied("invite.usage")
             village = self.village(village_code)
-        title = (title or "").strip() or None
+        title = clean(title) or None
         if title and len(title) > TITLE_MAX:
             raise Denied("invite.title_too_long", limit=TITLE_MAX)
         # The link is answered directly, not through the outbox, so the plain code is never
@@ -160,19 +164,18 @@ class MembershipService:
 
     def accept_invite(self, person: Person, code: str, reply: ReplyTo) -> Member:
         """Bind the invite's role to the person who opened it; each code works once."""
-        db = self.store.db
-        invite = invites.by_hash(db, hash_code(code))
-        if invite is None:
-            raise Denied("invite.invalid")
-        if invite.used_by is not None:
-            raise Denied("invite.used")
-        if invite.expires_at <= self.now():
-            raise Denied("invite.expired")
+        invite = self._usable_invite(person, code)
         village = self.village(invite.village_code) if invite.village_code else None
         if village is not None:
             self._check_one_village(person, village)
         if person.has(invite.role, invite.village_code):
             raise Denied("invite.already_have", role=Term(f"roles.{invite.role}"))
+        for held in person.roles:
+            # One person is never both official and supervisor of a village (separation).
+            if held.village_code == invite.village_code and (
+                frozenset((held.role, invite.role)) in EXCLUSIVE_ROLES
+            ):
+                raise Denied("invite.conflict", role=Term(f"roles.{held.role}"))
         with self.store.transaction() as db:
             if not invites.mark_used(db, invite.id, person.user_id):
                 raise Denied("invite.used")
@@ -209,13 +212,59 @@ class MembershipService:
             )
         return members.get(self.store.db, member_id)
 
+    def _usable_invite(self, person: Person, code: str) -> Invite:
+        """The invite behind a code, unless it is spent, cancelled, expired or void."""
+        invite = invites.by_hash(self.store.db, hash_code(code))
+        if invite is None:
+            raise Denied("invite.invalid")
+        if invite.used_by is not None:
+            raise Denied("invite.used")
+        if invite.cancelled_at is not None:
+            raise Denied("invite.cancelled")
+        if invite.expires_at <= self.now():
+            raise Denied("invite.expired")
+        require(person, "invite.accept", owner=invite.created_by)
+        # An invite is only as good as its maker's role now: one made by someone since
+        # revoked is void.
+        if not allowed(self.person(invite.created_by), "invite.create"):
+            raise Denied("invite.void")
+        return invite
+
+    def open_invites(self, person: Person) -> list[Invite]:
+        """Invites nobody has used yet, for township staff (/invites)."""
+        require(person, "invite.list")
+        return invites.open_invites(self.store.db, self.now())
+
+    def cancel_invite(self, person: Person, ref: str, reply: ReplyTo) -> Invite:
+        """Township staff void an unused invite (/invites cancel N)."""
+        require(person, "invite.cancel")
+        number = parse_number(ref)
+        invite = invites.get(self.store.db, number) if number is not None else None
+        if invite is None:
+            raise Denied("invite.unknown", ref=ref)
+        with self.store.transaction() as db:
+            if not invites.cancel(db, invite.id, person.user_id):
+                raise Denied("invite.not_open", id=invite.id)
+            event = audit.record(
+                db,
+                person.user_id,
+                "invite.cancelled",
+                f"invite:{invite.id}",
+                village_code=invite.village_code,
+                before={"role": invite.role, "title": invite.title},
+            )
+            notify.answer(
+                db, f"a{event}:answer", reply, person.language, "invite.cancel_done", id=invite.id
+            )
+        return invite
+
     def revoke(self, person: Person, member_ref: str, reply: ReplyTo) -> Member:
         """Township staff take a role away; roles from the config file are changed there."""
-        person.require("township")
-        member_id = member_ref.strip().lstrip("#")
-        if not member_id.isdigit():
+        require(person, "member.revoke")
+        member_id = parse_number(member_ref)
+        if member_id is None:
             raise Denied("revoke.usage")
-        member = members.get(self.store.db, int(member_id))
+        member = members.get(self.store.db, member_id)
         if member is None:
             raise Denied("revoke.unknown", ref=member_ref)
         if member.from_config:
@@ -230,6 +279,7 @@ class MembershipService:
                 village_code=member.village_code,
                 before={"user_id": member.user_id, "role": member.role, "title": member.title},
             )
+            end_role(self.ctx, db, member, event)
             notify.refresh_menu(db, f"a{event}:menu", member.user_id, self.default_language)
             notify.message(
                 db,
@@ -267,6 +317,8 @@ class MembershipService:
                 village_code=village_roles[0].village_code,
                 before={"roles": [m.role for m in village_roles]},
             )
+            for member in village_roles:
+                end_role(self.ctx, db, member, event)
             notify.refresh_menu(db, f"a{event}:menu", person.user_id, self.default_language)
             notify.answer(db, f"a{event}:answer", reply, person.language, "leave.done")
         return village_roles

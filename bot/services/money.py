@@ -1,6 +1,8 @@
 """Money is integer fen (分) everywhere (DESIGN §3): parsing what accountants type, and display.
 
-Accepted: ``1,234.50``, ``1234.5``, ``¥1,234.50``, ``1234.50元``, ``RMB 12``, full-width digits.
+Accepted: ``1,234.50``, ``1234.5``, ``¥1,234.50``, ``1234.50元``, ``RMB 12``, full-width digits,
+``(1,200.00)`` and ``-1,200.00`` where negatives are allowed, and in a ledger's amount columns an
+empty cell or a dash for zero.
 Refused with a reason (a catalogue key under ``money.``): empty, more than two decimals, commas
 that are not thousands separators (``1,23`` could be 1.23 or 123), negative amounts where they are
 not allowed, and anything that is not a number. Never a float: text goes through ``Decimal``.
@@ -12,7 +14,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AmountError", "format_fen", "parse_amount", "parse_cell"]
+__all__ = ["DASHES", "AmountError", "format_fen", "parse_amount", "parse_cell"]
 
 _PREFIXES = ("人民币", "rmb", "cny", "¥", "￥")
 _SUFFIXES = ("元整", "元", "rmb", "cny")
@@ -71,8 +73,16 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> int:
     return fen
 
 
-def parse_cell(value: object, *, allow_negative: bool = False) -> int:
-    """An amount from a spreadsheet cell: text as typed, or a number openpyxl read."""
+DASHES = frozenset({"-", "－", "—", "——", "–", "/"})  # what accountants write for "nothing"
+
+
+def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool = False) -> int:
+    """An amount from a spreadsheet cell: text as typed, or a number openpyxl read.
+
+    With ``blank_zero`` an empty cell or a lone dash is zero, as in a ledger's amount columns.
+    """
+    if blank_zero and (value is None or str(value).strip() in DASHES | {""}):
+        return 0
     if isinstance(value, bool):
         raise AmountError("invalid", str(value))
     if isinstance(value, int):

@@ -12,13 +12,13 @@ QR codes are drawn as vector squares, sharp at any print size.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -40,6 +40,7 @@ from bot.i18n import t_plain
 from bot.services.disclosures.disclosure_pages import PublicDisclosure
 from bot.services.disclosures.public_tables import Ledger
 from bot.services.money import format_fen
+from bot.web_render.poster_qr import QrCode
 
 FONT_NAME = "VillageCJK"
 FONT_CANDIDATES = (
@@ -87,37 +88,6 @@ def missing_glyphs(text: str) -> set[str]:
     """Characters of `text` the poster font has no glyph for (tests use it)."""
     glyphs = font().face.charToGlyph
     return {c for c in text if ord(c) not in glyphs and c not in "\n\t"}
-
-
-class QrCode(Flowable):
-    """A QR code drawn as vector squares, with its quiet zone."""
-
-    def __init__(self, data: str, size: float) -> None:
-        super().__init__()
-        self.code = segno.make(data, error="m", micro=False)
-        self.size = size
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        matrix = self.code.matrix
-        border = 4
-        modules = len(matrix) + 2 * border
-        unit = self.size / modules
-        canvas = self.canv
-        canvas.setFillColor(colors.white)
-        canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
-        canvas.setFillColor(colors.black)
-        for y, row in enumerate(matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    canvas.rect(
-                        (x + border) * unit,
-                        self.size - (y + border + 1) * unit,
-                        unit,
-                        unit,
-                        stroke=0,
-                        fill=1,
-                    )
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -384,8 +354,17 @@ def _render(story: list[Flowable], d: PublicDisclosure, tr: Translate) -> bytes:
     return buffer.getvalue()
 
 
+# reportlab's font registry and a TrueType font's subsets are shared: one poster at a time.
+_LAYING_OUT = threading.Lock()
+
+
 def poster_pdf(d: PublicDisclosure, links: PosterLinks, *, language: str, when: When) -> bytes:
     """The poster as PDF bytes; PosterUnavailable without a CJK font."""
+    with _LAYING_OUT:
+        return _poster(d, links, language, when)
+
+
+def _poster(d: PublicDisclosure, links: PosterLinks, language: str, when: When) -> bytes:
     font()
     s = _styles()
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
-
 
 def join_link(bot_username: str, village_code: str) -> str:
     """The deep link that opens the bot and offers to join the village."""
@@ -14,6 +12,8 @@ def join_link(bot_username: str, village_code: str) -> str:
 
 def qr_svg(data: str, *, title: str = "") -> bytes:
     """A standalone SVG QR code: black on white, a quiet zone, crisp at any size."""
+    import segno  # imported on the first code drawn, not at start
+
     code = segno.make(data, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
+from bot.core.search_terms import marked_parts
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, t_plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -25,9 +27,18 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["marked"] = marked
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["LANGUAGES"] = LANGUAGES
     return env
+
+
+def marked(text: str, words: list[str]) -> Markup:
+    """`{{ text | marked(words) }}`: the text escaped, each of the search words in <mark>."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(part) if hit else escape(part)
+        for part, hit in marked_parts(text, words)
+    )
 
 
 def translator(language: str):

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.progress import progress_shown
 from bot.i18n import t
 from bot.services.disclosures.sheet_reading import ImportRejected
 from handlers.common import answer_here, person, refusals, reply, services
@@ -54,12 +55,20 @@ async def file_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """A CSV or XLSX for the draft in progress: checked, read, imported or refused whole."""
     who = person(update, context)
     document = update.message.document
-    importing = services(context).disclosures.importing
+    bundle = services(context)
+    importing = bundle.disclosures.importing
     importing.check_upload(who, document.file_size)
-    file = await document.get_file()
-    content = bytes(await file.download_as_bytearray())
-    name = document.file_name or "upload.csv"
-    importing.import_file(who, name, content, answer_here(update))
+    chat_id = update.effective_chat.id
+    limits = bundle.config.progress
+    async with progress_shown(bundle.store, limits, chat_id, who.language, "import") as progress:
+        file = await document.get_file()
+        content = bytes(await file.download_as_bytearray())
+        name = document.file_name or "upload.csv"
+        kind = importing.expected_kind(who)
+        # Reading a workbook takes seconds: off the loop, so everyone else is still answered.
+        sheet = await bundle.heavy.run(importing.read, kind, name, content)
+        progress.report(len(sheet.rows))
+        importing.import_sheet(who, name, sheet, answer_here(update))
 
 
 async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,8 +79,8 @@ async def stray_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @refusals
 async def template_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
     await send_template(update, context, button_data(update))
+    await update.callback_query.answer()
 
 
 @refusals

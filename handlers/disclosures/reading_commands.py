@@ -7,10 +7,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
+from bot.core.numbers import parse_number
 from bot.i18n import Term, t
-from bot.services.disclosures import disclosure_text
+from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.disclosures.browsing import View
-from handlers.common import buttons, person, refusals, reply, services
+from handlers.common import buttons, person, refusals, reply, services, written
 from handlers.disclosures.change_handlers import button_data, send_file
 
 LIST_LIMIT = 20
@@ -53,10 +54,11 @@ async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @refusals
 async def browse_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
+    # The press is answered once, after the work: a refusal on the way answers it instead.
     index = int(button_data(update))
     context.args = [str(index + 1)]
     await browse(update, context)
+    await update.callback_query.answer()
 
 
 def view_lines(language: str, view: View, tz) -> list[str]:
@@ -70,6 +72,7 @@ def view_lines(language: str, view: View, tz) -> list[str]:
         signoffs=view.signoffs,
         filing=view.filing,
         status=not view.disclosure.is_public,
+        cut=True,
     )
 
 
@@ -77,16 +80,19 @@ def view_lines(language: str, view: View, tz) -> list[str]:
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/show <number>`: one disclosure in full (names as this reader may see them)."""
     who = person(update, context)
-    if not context.args:
+    if len(context.args or []) != 1 or parse_number(context.args[0]) is None:
         reply(update, context, t(who.language, "disc.show_usage"))
         return
     disclosures = services(context).disclosures
     view = disclosures.browsing.view(who, context.args[0])
     d = view.disclosure
+    lines = view_lines(who.language, view, disclosures.ctx.tz)
+    if preview_table.is_cut(d, view.rows):  # the whole table is one button away
+        lines.append(t(who.language, "disc.table_by_button", rows=len(view.rows)))
     reply(
         update,
         context,
-        "\n".join(view_lines(who.language, view, disclosures.ctx.tz)),
+        "\n".join(lines),
         buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
     )
 
@@ -109,8 +115,9 @@ async def _send_export(
     update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str, fmt: str
 ) -> None:
     who = person(update, context)
-    filename, content = services(context).disclosures.exports.export(who, ref, fmt)
-    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
+    file = services(context).disclosures.exports.export(who, ref, fmt)
+    content = await written(update, context, file, "export")
+    send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))
 
 
 @refusals
@@ -127,8 +134,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @refusals
 async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, ref, fmt = update.callback_query.data.split(":")
-    await update.callback_query.answer()
     await _send_export(update, context, ref, fmt)
+    await update.callback_query.answer()
 
 
 @refusals
@@ -137,10 +144,11 @@ async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     who = person(update, context)
     who.require("township")
     args = context.args or []
-    if not args or not args[0].isdigit():
+    year = parse_number(args[0], largest=9999) if args else None
+    if year is None:
         reply(update, context, t(who.language, "disc.export_year_usage"))
         return
-    filename, content = services(context).disclosures.exports.export_year(
-        who, int(args[0]), args[1] if len(args) > 1 else None
-    )
-    send_file(update, context, filename, content, t(who.language, "disc.export_caption"))
+    bundle = services(context)
+    file = bundle.disclosures.exports.export_year(who, year, args[1] if len(args) > 1 else None)
+    content = await written(update, context, file, "export_year")  # seconds of work
+    send_file(update, context, file.name, content, t(who.language, "disc.export_caption"))

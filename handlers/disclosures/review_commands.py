@@ -6,9 +6,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.messages import Text
+from bot.delivery.messages import Message, Text
 from bot.i18n import t, t_plain
-from bot.services.disclosures import disclosure_text
+from bot.services.disclosures import disclosure_text, preview_table
 from handlers.common import buttons, owe, person, refusals, reply, services
 from handlers.disclosures.change_handlers import pressed
 
@@ -22,12 +22,22 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not waiting:
         reply(update, context, t(who.language, "disc.review_none"))
         return
-    messages = [Text(t(who.language, "disc.review_header", count=len(waiting)))]
+    messages: list[Message] = [Text(t(who.language, "disc.review_header", count=len(waiting)))]
     for d in waiting[:5]:
         view = disclosures.signoff.review_view(who, d.id)
         lines = disclosure_text.lines(
-            who.language, d, view.rows, village=view.village, names_full=True, tz=disclosures.ctx.tz
+            who.language,
+            d,
+            view.rows,
+            village=view.village,
+            names_full=True,
+            tz=disclosures.ctx.tz,
+            cut=True,
         )
+        table = preview_table.table_file(d, view.rows, who.language, names_full=True)
+        if table is not None:  # the whole table ahead of the text the buttons sign
+            lines.append(t(who.language, "disc.table_in_file", rows=len(view.rows)))
+            messages.append(table)
         decide = [
             (t_plain(who.language, "disc.approve"), f"dapp:{d.id}:{d.review_round}"),
             (t_plain(who.language, "disc.reject"), f"drej:{d.id}:{d.review_round}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.numbers import parse_number
 from bot.services.people import Denied
 from bot.services.topics.text import reason_from
 from handlers.common import answer_here, person, refusals, reply, services
@@ -55,10 +56,11 @@ async def extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(args) == 1:
         topics.extensions.start_extension(who, item, answer_here(update))
         return
-    if not args[1].isdigit():
+    days = parse_number(args[1], largest=10_000)
+    if days is None:
         maximum = services(context).config.topics.extension_max_working_days
         raise Denied("topics.extend_usage", maximum=maximum)
-    days, reason = int(args[1]), rest(update, 3)
+    reason = rest(update, 3)
     topics.extensions.request_extension(who, item, days, reason, answer_here(update))
 
 

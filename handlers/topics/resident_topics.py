@@ -10,7 +10,7 @@ from bot.core.timeline import TimelineEntry
 from bot.core.village_names import village_name
 from bot.delivery.messages import Document, Photo, Text, Voice
 from bot.i18n import Term, t
-from bot.services.topics.notices import category_term
+from bot.services.topics.notices import category_term, due_mark
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, owe, person, refusals, reply, services
 from handlers.topics.command_input import named_topic, rest
@@ -77,6 +77,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             category=category_term(item.category),
             status=Term(f"topics.status.{item.status}"),
             due=item.due_date.isoformat(),
+            provisional=due_mark(item.due_provisional),
             post=reading.assignee_post(item),
             supports=topics.supports.count(item),
             joint=Term("topics.history.joint" if item.joint else "topics.history.not_joint"),

@@ -11,7 +11,7 @@ from bot.delivery.messages import Document, Photo, Text
 from bot.i18n import Term, t
 from bot.services.people import Denied
 from bot.services.topics.stats import stats_lines
-from handlers.common import answer_here, owe, person, refusals, reply, services
+from handlers.common import answer_here, owe, person, refusals, reply, services, written
 from handlers.topics.command_input import args_of, named_topic, rest
 from handlers.topics.topic_replies import topic_list
 
@@ -52,9 +52,10 @@ async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/stats [village] [period]`: counts and rates as text, then the chart."""
     who = person(update, context)
-    reporting = services(context).topics.reporting
+    bundle = services(context)
+    reporting = bundle.topics.reporting
     period, rows, total = reporting.stats(who, args_of(context))
-    png = reporting.chart(period, rows, who.language)
+    png = await bundle.heavy.run(reporting.chart, period, rows, who.language)
     caption = t(who.language, "topics.chart.title", period=period.text)
     text = "\n".join(stats_lines(who.language, period, rows, total))
     owe(update, context, Text(text), Photo(content=png, caption=caption))
@@ -66,9 +67,11 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     who.require("township")
     period_text = (args_of(context) or [None])[0]
-    period, data = services(context).topics.reporting.report(who, period_text, who.language)
+    bundle = services(context)
+    period, file = bundle.topics.reporting.report(who, period_text, who.language)
+    data = await written(update, context, file, "report")
     caption = t(who.language, "topics.report.caption", period=period.text)
-    owe(update, context, Document(f"topics-{period.text}.xlsx", data, caption=caption))
+    owe(update, context, Document(file.name, data, caption=caption))
 
 
 @refusals
@@ -141,4 +144,5 @@ async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         raise Denied("topics.holiday.bad_date", text=args[0][:20]) from None
     kind = _KINDS[args[1].lower()]
-    calendar.set_override(who, day, kind, rest(update, 3), answer_here(update))
+    due_dates = services(context).topics.due_dates
+    due_dates.set_holiday(who, day, kind, rest(update, 3), answer_here(update))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.delivery.inbox import UpdateInbox
+from bot.delivery.update_inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.web_render.disclosure_sections import add_disclosure_sections
 from bot.web_render.page_sections import BoardSections, default_sections
@@ -16,6 +16,7 @@ from handlers.web import (
     board_routes,
     disclosure_routes,
     health,
+    metrics_page,
     sandbox_page,
     wall_routes,
     webhook,
@@ -54,6 +55,7 @@ def make_app(
     app.on_response_prepare.append(security_headers)
 
     app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/metrics", metrics_page.metrics_page)
     if services.config.telegram.mode == "webhook":
         app.router.add_post(services.config.telegram.webhook_path, webhook.telegram_webhook)
     app.router.add_get("/", board_routes.index)

@@ -5,7 +5,6 @@ Only published (and superseded) versions exist here: anything else is a 404 (DES
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from functools import partial
@@ -13,13 +12,14 @@ from functools import partial
 from aiohttp import web
 
 from bot.core.local_time import local_time
-from bot.core.search_terms import QUERY_MAX
+from bot.core.search_terms import QUERY_MAX, search_terms
+from bot.heavy_work import Busy
 from bot.i18n import t_plain
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.people import Denied
 from bot.web_render import feeds
 from bot.web_render.disclosure_sections import entries, yuan
-from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
+from bot.web_render.poster_cache import PosterCache, content_key
 from bot.web_render.qr import join_link
 from bot.web_render.topic_sections import newest, post_views, topic_board_of, wall_entries
 from handlers.web.keys import CONTEXT, SERVICES
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ID_ROUTE = r"{id:[1-9][0-9]{0,11}}"
 FEED_SIZE = 50
 ATOM = "application/atom+xml"
+POSTERS = web.AppKey("posters", PosterCache)
 
 
 def village_of(request: web.Request) -> Village | None:
@@ -101,6 +102,9 @@ async def disclosure(request: web.Request) -> web.Response:
 
 async def poster(request: web.Request) -> web.Response:
     """GET /d/<id>/poster.pdf: the A4 poster for the paper board."""
+    # reportlab is heavy: imported on the first poster, not at start.
+    from bot.web_render.poster import PosterLinks, PosterUnavailable, poster_pdf
+
     language = language_of(request)
     found = _found(request)
     services = request.app[SERVICES]
@@ -110,13 +114,18 @@ async def poster(request: web.Request) -> web.Response:
         join_url=join_link(username, found.village_code) if username else None,
         supervision_phone=services.config.township.supervision_phone,
     )
+    tz = services.config.township.tz
     render = partial(poster_pdf, found, links, language=language, when=when(request))
     try:
-        # A 200-row list takes a moment: keep the event loop (and the bot) responsive.
-        body = await asyncio.get_running_loop().run_in_executor(None, render)
+        # A 5,000-row list takes seconds: laid out off the event loop, once per content.
+        body = await request.app[POSTERS].get(
+            content_key(found, links, language, str(tz)), partial(services.heavy.run, render)
+        )
     except PosterUnavailable:
         log.exception("cannot render the poster of disclosure %s", found.id)
         raise web.HTTPServiceUnavailable(text="poster font missing") from None
+    except Busy:
+        raise web.HTTPServiceUnavailable(text="busy", headers={"Retry-After": "30"}) from None
     filename = f"disclosure-{found.id}-v{found.version}.pdf"
     return dated(
         request,
@@ -144,7 +153,9 @@ async def search(request: web.Request) -> web.Response:
         "search.html",
         language,
         query=query,
-        items=entries(disclosures, found),
+        words=search_terms(query),
+        items=entries(disclosures, [hit.item for hit in found]),
+        excerpts=[hit.excerpt for hit in found],
         posts=post_views(posts, topics.tz),
     )
 
@@ -195,6 +206,7 @@ async def village_feed(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    app[POSTERS] = PosterCache()
     app.router.add_get(f"/d/{ID_ROUTE}", disclosure)
     app.router.add_get(f"/d/{ID_ROUTE}/poster.pdf", poster)
     app.router.add_get("/search", search)

@@ -31,6 +31,7 @@ def topic(db: Database, receipt: str = "2026-0001", **fields: object) -> int:
         "assignee_id": None,
         "at": FILED,
         "due_date": DUE,
+        "due_provisional": False,
     }
     return topics.create(db, **values | fields)
 

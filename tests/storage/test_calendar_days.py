@@ -48,3 +48,10 @@ def test_a_year_is_warned_about_once(db):
     assert calendar_days.mark_warned(db, 2027, AT)
     assert not calendar_days.mark_warned(db, 2027, AT)
     assert calendar_days.mark_warned(db, 2028, AT)
+
+
+def test_a_year_has_overrides_only_when_a_day_of_it_is_entered(db):
+    assert not calendar_days.has_year(db, 2027)
+    calendar_days.put(db, date(2027, 12, 31), "holiday", None, STAFF, AT)
+    assert calendar_days.has_year(db, 2027)
+    assert not calendar_days.has_year(db, 2028) and not calendar_days.has_year(db, 2026)

@@ -73,7 +73,7 @@ def test_a_filing_can_be_neither_changed_nor_deleted(db):
 
 def test_the_migration_chains_the_records_filed_before_it_in_order(tmp_path):
     db = sqlite_utils.Database(tmp_path / "old.db")
-    migrations.apply(db, stop_before="m006_tamper_evidence")
+    migrations.apply(db, stop_before="m011_tamper_evidence")
     db.execute("INSERT INTO villages (code, name) VALUES ('qingshan', '青山村')")
     for n in (1, 2, 3):
         db.execute(

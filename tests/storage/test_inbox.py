@@ -66,12 +66,23 @@ def test_prune_forgets_only_handled_updates_older_than_the_time(db):
     assert (inbox.status(db, 1), inbox.status(db, 2)) == (None, "pending")
 
 
-def test_handled_updates_are_forgotten_after_a_week_pending_ones_never(store):
-    from bot.services.housekeeping import prune_inbox
+def test_a_handled_update_keeps_only_its_id(db):
+    """What a resident typed (a phone number, say) is not kept once the update is handled."""
+    text = {"message": {"text": "我的电话13812341234"}}
+    inbox.store(db, [{"update_id": 1, **text}, {"update_id": 2, **text}, {"update_id": 3, **text}])
+    inbox.mark_done(db, 1)
+    inbox.mark_failed(db, 2, "boom")
+    stored = {r["update_id"]: r["payload"] for r in db.query("SELECT * FROM inbox")}
+    assert "13812341234" not in stored[1] + stored[2] and "13812341234" in stored[3]
+    assert inbox.status(db, 1) == "done" and inbox.store(db, [{"update_id": 1, **text}]) == 0
+
+
+def test_handled_updates_are_forgotten_after_the_retention_pending_ones_never(store):
+    from bot.services.housekeeping import prune_delivered
 
     with store.transaction() as db:
         inbox.store(db, [{"update_id": 1}, {"update_id": 2}])
         inbox.mark_done(db, 1)
-    assert prune_inbox(store, utcnow()) == 0
-    assert prune_inbox(store, utcnow() + timedelta(days=8)) == 1
+    assert prune_delivered(store, 7, utcnow()) == {"inbox": 0, "outbox": 0}
+    assert prune_delivered(store, 7, utcnow() + timedelta(days=8)) == {"inbox": 1, "outbox": 0}
     assert inbox.status(store.db, 1) is None and inbox.status(store.db, 2) == "pending"

@@ -29,6 +29,7 @@ def test_a_new_topic_reads_back_with_every_field(db):
         filed_at=FILED,
         cycle_start=FILED,
         due_date=DUE,
+        due_provisional=False,
         extended=False,
         reopened=0,
         joint=False,
@@ -167,10 +168,19 @@ def test_set_category_and_joint(db):
 
 def test_set_due_never_clears_the_extended_mark(db):
     topic_id = topic(db)
-    topics.set_due(db, topic_id, date(2026, 3, 20), LATER, extended=True)
-    topics.set_due(db, topic_id, date(2026, 3, 21), LATER, extended=False)
+    topics.set_due(db, topic_id, date(2026, 3, 20), True, LATER, extended=True)
+    topics.set_due(db, topic_id, date(2026, 3, 21), False, LATER, extended=False)
     found = topics.get(db, topic_id)
-    assert (found.due_date, found.extended) == (date(2026, 3, 21), True)
+    assert (found.due_date, found.due_provisional, found.extended) == (
+        date(2026, 3, 21),
+        False,
+        True,
+    )
+
+
+def test_a_provisional_due_date_is_stored_with_the_topic(db):
+    topic_id = topic(db, due_date=date(2027, 1, 5), due_provisional=True)
+    assert topics.get(db, topic_id).due_provisional
 
 
 def test_rate_records_the_rating_and_its_time(db):
@@ -182,14 +192,14 @@ def test_rate_records_the_rating_and_its_time(db):
 
 def test_reopen_starts_a_new_cycle_and_keeps_the_first_response(db):
     topic_id = topic(db)
-    topics.set_due(db, topic_id, date(2026, 3, 20), FILED, extended=True)
+    topics.set_due(db, topic_id, date(2026, 3, 20), False, FILED, extended=True)
     topics.respond(db, topic_id, 1, "answered", LATER)
     again = LATER + timedelta(days=1)
-    topics.reopen(db, topic_id, date(2026, 3, 30), again)
+    topics.reopen(db, topic_id, date(2026, 3, 30), True, again)
     found = topics.get(db, topic_id)
     assert (found.status, found.reopened, found.cycle_start) == ("assigned", 1, again)
     assert (found.due_date, found.extended, found.responded_at) == (date(2026, 3, 30), False, None)
-    assert found.first_responded_at == LATER
+    assert found.first_responded_at == LATER and found.due_provisional
 
 
 def test_close_happens_once(db):

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.sandbox.emulator import actions
 from bot.sandbox.emulator.methods import call_method
+from bot.sandbox.emulator.raw_updates import dumps
 from bot.sandbox.emulator.state import (
     JSON,
     DropConnection,
@@ -84,7 +85,7 @@ async def _bot_api(request: web.Request) -> web.StreamResponse:
             request.transport.abort()
         # Nothing reaches the client once the transport is gone.
         return web.Response()
-    return web.json_response(body, status=status)
+    return web.json_response(body, status=status, dumps=dumps)
 
 
 async def _download(request: web.Request) -> web.StreamResponse:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import copy
-import random
 import time
 from collections.abc import Callable
 
 from aiohttp import web
 
 from bot.sandbox.emulator import actions
+from bot.sandbox.emulator.fault_control import FaultControl
 from bot.sandbox.emulator.http_app import create_app
 from bot.sandbox.emulator.methods import command_key
+from bot.sandbox.emulator.raw_updates import RawUpdate
 from bot.sandbox.emulator.state import (
-    FAULT_KINDS,
     JSON,
-    TRANSIENT_KINDS,
     ApiError,
     BotAccount,
+    CallbackRecord,
     EmulatorState,
-    Fault,
-    FaultKind,
     LoggedRequest,
-    RandomFaults,
     StoredMessage,
     is_valid_token,
 )
@@ -31,7 +28,7 @@ from bot.sandbox.emulator.webhook_push import start_delivery, wait_stopped
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-class BotApiEmulator:
+class BotApiEmulator(FaultControl):
     """The emulator's Python API: set up the world, serve it over HTTP, act as its users."""
 
     def __init__(
@@ -178,6 +175,30 @@ class BotApiEmulator:
         """The user writes text; returns the Update (None if group privacy hides it)."""
         bot = self._bot(token)
         return actions.send_text(self.state, bot, user_id, text, chat_id=chat_id, reply_to=reply_to)
+
+    def inject_update(self, update: JSON | str, *, token: str | None = None) -> int:
+        """Queue an update exactly as given, however malformed: a dict, or the raw JSON text of
+        an object. It gets the next update_id unless the dict brings its own. Returns the id."""
+        bot = self._bot(token)
+        if isinstance(update, dict) and "update_id" in update:
+            queued: JSON | RawUpdate = dict(update)
+        else:
+            queued = (
+                RawUpdate(bot.next_update_id, update)
+                if isinstance(update, str)
+                else {"update_id": bot.next_update_id, **update}
+            )
+            bot.next_update_id += 1
+        press = update.get("callback_query") if isinstance(update, dict) else None
+        if isinstance(press, dict) and "id" in press:
+            # So that the bot may answer it, as it may any press Telegram sends.
+            sender = press.get("from") or {}
+            bot.callback_queries[str(press["id"])] = CallbackRecord(
+                str(press["id"]), int(sender.get("id", 0)), 0, 0, str(press.get("data", ""))
+            )
+        bot.updates.append(queued)  # type: ignore[arg-type]
+        self.state.signal.fire()
+        return queued["update_id"]
 
     async def send_document(
         self,
@@ -332,61 +353,6 @@ class BotApiEmulator:
     def request_log(self) -> list[LoggedRequest]:
         """(method, params) of every bot request in arrival order; `.at` is a monotonic time."""
         return list(self.state.log)
-
-    # --- faults ------------------------------------------------------------------------------
-
-    def inject_fault(
-        self,
-        method: str,
-        *,
-        kind: FaultKind,
-        chat_id: int | None = None,
-        times: int = 1,
-        retry_after: int = 3,
-        delay: float = 1.0,
-    ) -> None:
-        """Make the next `times` requests to `method` ("*" = any) fail; -1 = until cleared.
-
-        "delay" answers after `delay` seconds and still takes effect if the client has timed out.
-        """
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"kind must be one of {FAULT_KINDS}")
-        if times == 0 or times < -1:
-            raise ValueError("times is a positive count or -1 for 'until cleared'")
-        self.state.faults.append(Fault(method.lower(), kind, chat_id, times, retry_after, delay))
-
-    def inject_random_faults(
-        self,
-        rate: float,
-        *,
-        seed: int,
-        method: str = "*",
-        kinds: tuple[FaultKind, ...] = TRANSIENT_KINDS,
-        retry_after: int = 1,
-        delay: float = 1.0,
-    ) -> None:
-        """Fail a `rate` share of requests to `method` ("*" = any), each with a kind drawn from
-        `kinds`; the same seed draws the same sequence. Faults given by inject_fault come first."""
-        if not 0 <= rate <= 1 or not kinds or set(kinds) - set(FAULT_KINDS):
-            raise ValueError(f"rate is within 0..1 and kinds are some of {FAULT_KINDS}")
-        rng = random.Random(seed)
-        self.state.random_faults = RandomFaults(
-            rate, tuple(kinds), rng, method.lower(), retry_after, delay
-        )
-
-    def injected_faults(self) -> list[tuple[str, object, FaultKind]]:
-        """(method, chat_id, kind) of every fault injected so far, in order."""
-        return list(self.state.injected)
-
-    def late_messages(self) -> list[tuple[int, int]]:
-        """(chat_id, message_id) of messages sent by requests answered late ("delay" faults):
-        a client that gave up on the answer may send them again."""
-        return list(self.state.late_messages)
-
-    def clear_faults(self) -> None:
-        """Remove all injected faults, random ones too (blocks by block() stay)."""
-        self.state.faults.clear()
-        self.state.random_faults = None
 
 
 def _message_ref(message: JSON | tuple[int, int]) -> tuple[int, int]:

@@ -7,6 +7,7 @@ import contextlib
 
 import aiohttp
 
+from bot.sandbox.emulator.raw_updates import dumps
 from bot.sandbox.emulator.state import BotAccount, EmulatorState, Webhook
 
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -67,7 +68,8 @@ async def _post(
 ) -> bool:
     """POST one update; whether the webhook confirmed it with a 2xx answer."""
     try:
-        async with session.post(url, json=update, headers=headers) as response:
+        headers = {**headers, "Content-Type": "application/json"}
+        async with session.post(url, data=dumps(update), headers=headers) as response:
             return 200 <= response.status < 300
     except (TimeoutError, aiohttp.ClientError):
         return False

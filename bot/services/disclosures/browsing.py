@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.numbers import parse_number
+from bot.core.search_terms import search_terms
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import item_access
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
-from storage import disclosure_filings, disclosure_rows, disclosure_search, villages
+from storage import disclosure_filings, disclosure_rows, search_index, villages
 from storage import disclosures as store_d
 from storage.disclosure_filings import Filing
 from storage.disclosure_rows import Row
@@ -71,8 +73,8 @@ class Browsing:
                 period = p.text
             elif person.is_township and villages.get(self.ctx.store.db, word.lower()):
                 village_code = word.lower()
-            elif word.isdigit() and 1 <= int(word) <= len(self.categories):
-                category = self.categories[int(word) - 1]
+            elif 1 <= (parse_number(word) or 0) <= len(self.categories):
+                category = self.categories[parse_number(word) - 1]
             else:
                 raise Denied("disc.browse_usage")
         db = self.ctx.store.db
@@ -87,10 +89,11 @@ class Browsing:
         return village_code, public, open_items
 
     def search(self, person: Person, text: str) -> list[Disclosure]:
-        """Published items matching every word (Chinese substrings match: ARC-10)."""
-        terms = [w for w in text.replace("，", " ").replace(",", " ").split() if w][:5]
-        if not terms:
+        """Published items holding every word wherever it stands, best match first (ARC-10)."""
+        words = search_terms(text)
+        if not words:
             raise Denied("disc.search_usage")
         village = None if person.is_township else person.village_code
-        ids = disclosure_search.search(self.ctx.store.db, terms, village, SEARCH_LIMIT)
-        return [d for d in (store_d.get(self.ctx.store.db, i) for i in ids) if d is not None]
+        db = self.ctx.store.db
+        hits = search_index.find_disclosures(db, words, village, SEARCH_LIMIT)
+        return [d for d in (store_d.get(db, h.id) for h in hits) if d is not None]

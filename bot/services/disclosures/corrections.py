@@ -9,6 +9,7 @@ from bot.services.disclosures import form_state, item_access
 from bot.services.disclosures.form_replies import answer_change
 from bot.services.disclosures.form_state import Step
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from storage import audit, disclosure_rows
 from storage import disclosures as store_d
 
@@ -24,7 +25,7 @@ class Corrections:
     ) -> Step:
         """Start a new version of a published item; it goes through the same sign-off."""
         old = item_access.get(self.ctx.store.db, disclosure_id)
-        person.require("official", old.village_code)
+        require(person, "disclosure.correct", village=old.village_code)
         if old.status != "published":
             raise Denied(
                 "disc.not_correctable", id=old.id, status=Term(f"disc.status.{old.status}")

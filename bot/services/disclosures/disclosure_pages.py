@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
-from bot.core.search_terms import search_terms
+from bot.core.search_terms import excerpt, search_terms
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures.public_tables import (
@@ -33,8 +33,8 @@ from storage import disclosure_board as board
 from storage import (
     disclosure_filings,
     disclosure_rows,
-    disclosure_search,
     disclosure_signoffs,
+    search_index,
     villages,
 )
 from storage import disclosures as store_d
@@ -45,6 +45,14 @@ from storage.times import from_text
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A published version found by search, with a piece of its text around a word found."""
+
+    item: PublicItem
+    excerpt: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,15 +273,20 @@ class DisclosureBoard:
 
     def search(
         self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
-    ) -> list[PublicItem]:
-        """Published versions matching every word: the disclosures' FTS5 trigram index, so
-        Chinese matches without spaces (ARC-10); one- and two-character words too."""
-        terms = search_terms(text)
-        if not terms:
+    ) -> list[SearchHit]:
+        """Published versions holding every word wherever it stands (ARC-10), best match first,
+        each with a masked piece of its body or table rows around a word."""
+        words = search_terms(text)
+        if not words:
             return []
         db = self.store.db
-        ids = disclosure_search.search(db, terms, village_code, max(1, min(limit, SEARCH_MAX)))
-        return [_masked_item(i) for i in (board.item(db, n) for n in ids) if i is not None]
+        limit = max(1, min(limit, SEARCH_MAX))
+        found = []
+        for hit in search_index.find_disclosures(db, words, village_code, limit):
+            if (item := board.item(db, hit.id)) is not None:
+                texts = [public_text(hit.body), public_text(hit.rows)]
+                found.append(SearchHit(_masked_item(item), excerpt(texts, words)))
+        return found
 
     # -- the quarterly schedule --------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.local_time import local_time
 from bot.i18n import Term, t
+from bot.services.disclosures.preview_table import shown
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
 from storage.disclosure_filings import Filing
@@ -45,8 +46,10 @@ def lines(
     signoffs: list[Signoff] | None = None,
     filing: Filing | None = None,
     status: bool = False,
+    cut: bool = False,
 ) -> list[str]:
-    """Every line of a disclosure, ready for split_message."""
+    """Every line of a disclosure, ready for split_message; with `cut`, a long table shows only
+    its first and last lines (a preview: the whole table goes as a file beside it)."""
     out = [header(language, d, village)]
     if status:
         out.append(t(language, "disc.status_line", status=Term(f"disc.status.{d.status}")))
@@ -57,9 +60,9 @@ def lines(
     if d.body:
         out.append(t(language, "disc.body", body=d.body))
     if d.kind == "finance":
-        out += finance_lines(language, d, rows)
+        out += finance_lines(language, d, rows, cut=cut)
     elif d.kind == "subsidy":
-        out += subsidy_lines(language, rows, names_full)
+        out += subsidy_lines(language, rows, names_full, cut=cut)
     elif rows:  # a notice's rows are its attachments
         names = "、".join(r.data.get("name", "") for r in rows)
         out.append(t(language, "disc.attachments", count=len(rows), names=names))
@@ -76,7 +79,16 @@ def lines(
     return out
 
 
-def finance_lines(language: str, d: Disclosure, rows: list[Row]) -> list[str]:
+def _cut(language: str, rows: list[Row], cut: bool, line) -> list[str]:
+    """Each row as a line, or with `cut` the first and last few and how many were left out."""
+    first, left_out, last = shown(rows) if cut else (rows, 0, [])
+    out = [line(r) for r in first]
+    if left_out:
+        out.append(t(language, "disc.rows_left_out", count=left_out))
+    return out + [line(r) for r in last]
+
+
+def finance_lines(language: str, d: Disclosure, rows: list[Row], *, cut: bool = False) -> list[str]:
     opening = d.opening_fen or 0
     closing = d.closing_fen or 0
     income = sum(r.amount_fen for r in rows if r.section == "income")
@@ -84,18 +96,8 @@ def finance_lines(language: str, d: Disclosure, rows: list[Row]) -> list[str]:
     out = [t(language, "disc.opening", amount=format_fen(opening))]
     for section, total in (("income", income), ("expense", expense)):
         out.append(t(language, f"disc.{section}_header", total=format_fen(total)))
-        for r in (r for r in rows if r.section == section):
-            ytd = "" if r.ytd_fen is None else t(language, "disc.ytd", amount=format_fen(r.ytd_fen))
-            out.append(
-                t(
-                    language,
-                    "disc.ledger_line",
-                    account=r.data.get("account", ""),
-                    description=r.data.get("description", "") or "",
-                    amount=format_fen(r.amount_fen),
-                    ytd=ytd,
-                )
-            )
+        section_rows = [r for r in rows if r.section == section]
+        out += _cut(language, section_rows, cut, lambda r: ledger_line(language, r))
     out.append(t(language, "disc.closing", amount=format_fen(closing)))
     difference = closing - (opening + income - expense)
     if difference:
@@ -112,27 +114,41 @@ def finance_lines(language: str, d: Disclosure, rows: list[Row]) -> list[str]:
     return out
 
 
-def subsidy_lines(language: str, rows: list[Row], names_full: bool) -> list[str]:
+def ledger_line(language: str, r: Row) -> str:
+    ytd = "" if r.ytd_fen is None else t(language, "disc.ytd", amount=format_fen(r.ytd_fen))
+    return t(
+        language,
+        "disc.ledger_line",
+        account=r.data.get("account", ""),
+        description=r.data.get("description", "") or "",
+        amount=format_fen(r.amount_fen),
+        ytd=ytd,
+    )
+
+
+def subsidy_lines(
+    language: str, rows: list[Row], names_full: bool, *, cut: bool = False
+) -> list[str]:
     total = sum(r.amount_fen for r in rows)
     out = [t(language, "disc.subsidy_header", count=len(rows), total=format_fen(total))]
-    for r in rows:
-        details = " ".join(
-            v for v in (r.data.get("quantity"), r.data.get("standard"), r.data.get("paid")) if v
-        )
-        out.append(
-            t(
-                language,
-                "disc.subsidy_line",
-                n=r.position,
-                group=r.data.get("group", "") or "",
-                name=subsidy_name(r, names_full),
-                item=r.data.get("item", ""),
-                details=details,
-                amount=format_fen(r.amount_fen),
-                note=r.data.get("note", "") or "",
-            )
-        )
-    return out
+    return out + _cut(language, rows, cut, lambda r: subsidy_line(language, r, names_full))
+
+
+def subsidy_line(language: str, r: Row, names_full: bool) -> str:
+    details = " ".join(
+        v for v in (r.data.get("quantity"), r.data.get("standard"), r.data.get("paid")) if v
+    )
+    return t(
+        language,
+        "disc.subsidy_line",
+        n=r.position,
+        group=r.data.get("group", "") or "",
+        name=subsidy_name(r, names_full),
+        item=r.data.get("item", ""),
+        details=details,
+        amount=format_fen(r.amount_fen),
+        note=r.data.get("note", "") or "",
+    )
 
 
 def change_line(language: str, change: dict) -> str:

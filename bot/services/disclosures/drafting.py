@@ -4,6 +4,7 @@ one-line quick notice), its attachments, reopening a draft and marking it major 
 from __future__ import annotations
 
 from bot.core.periods import previous_quarter
+from bot.core.typed_text import clean
 from bot.i18n import t_plain
 from bot.services.context import Context
 from bot.services.disclosures import form_replies, form_state, item_access
@@ -82,7 +83,7 @@ class Drafting:
         category = self.categories[-1]
         if len(words) == 2 and words[0] in self.categories:
             category, head = words
-        title = head.strip()
+        title = clean(head)
         if not title or len(title) > TITLE_MAX:
             raise Denied("disc.bad_title", limit=TITLE_MAX)
         data = {
@@ -92,7 +93,7 @@ class Drafting:
             "period": self.ctx.local_date(self.ctx.now()).isoformat(),
             "title": title,
         }
-        return self._save_notice(person, data, body.strip(), reply)
+        return self._save_notice(person, data, clean(body), reply)
 
     def _save_notice(self, person: Person, data: dict, body: str, reply: ReplyTo | None) -> Step:
         if not body or len(body) > BODY_MAX:

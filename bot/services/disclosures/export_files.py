@@ -6,15 +6,11 @@ beneficiaries' names are masked unless the reader may see them in full (DESIGN �
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from decimal import Decimal
 
-from openpyxl import Workbook
-
+from bot.core.safe_sheets import Cell, Sheet, to_xlsx
 from bot.services.disclosures.sheet_columns import FINANCE_COLUMNS, SUBSIDY_COLUMNS
 from bot.services.masking import mask_name
-from bot.services.money import format_fen
 from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
@@ -23,21 +19,26 @@ SUBSIDY_HEADER = [c.names[0] for c in SUBSIDY_COLUMNS]
 TYPE_NAMES = {"income": "收入", "expense": "支出"}
 
 
-def table(d: Disclosure, rows: list[Row], *, names_full: bool) -> list[list[str]]:
-    """The header and rows of one disclosure, as text (amounts in yuan with two decimals)."""
+def yuan(fen: int) -> Decimal:
+    """Fen as an amount cell in yuan (``123450`` → ``1234.50``), a number in every sheet."""
+    return Decimal(fen).scaleb(-2)
+
+
+def table(d: Disclosure, rows: list[Row], *, names_full: bool) -> list[list[Cell]]:
+    """The header and rows of one disclosure; amounts are numbers in yuan, the rest text."""
     if d.kind == "finance":
-        out = [FINANCE_HEADER, ["期初余额", "", "", format_fen(d.opening_fen or 0), ""]]
+        out = [FINANCE_HEADER, ["期初余额", "", "", yuan(d.opening_fen or 0), ""]]
         for r in rows:
             out.append(
                 [
                     TYPE_NAMES[r.section],
                     r.data.get("account", ""),
                     r.data.get("description", ""),
-                    format_fen(r.amount_fen),
-                    "" if r.ytd_fen is None else format_fen(r.ytd_fen),
+                    yuan(r.amount_fen),
+                    None if r.ytd_fen is None else yuan(r.ytd_fen),
                 ]
             )
-        out.append(["期末余额", "", "", format_fen(d.closing_fen or 0), ""])
+        out.append(["期末余额", "", "", yuan(d.closing_fen or 0), ""])
         return out
     if d.kind == "subsidy":
         out = [SUBSIDY_HEADER]
@@ -50,7 +51,7 @@ def table(d: Disclosure, rows: list[Row], *, names_full: bool) -> list[list[str]
                     r.data.get("item", ""),
                     r.data.get("quantity", ""),
                     r.data.get("standard", ""),
-                    format_fen(r.amount_fen),
+                    yuan(r.amount_fen),
                     r.data.get("paid", ""),
                     r.data.get("note", ""),
                 ]
@@ -60,51 +61,20 @@ def table(d: Disclosure, rows: list[Row], *, names_full: bool) -> list[list[str]
     return [["标题", "正文"], [d.title, d.body], *attachments]
 
 
-def to_csv(rows: Iterable[list[str]]) -> bytes:
-    """CSV in UTF-8 with BOM, so Excel on a village office PC shows the Chinese correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
-    """A workbook with one sheet per (title, rows); every cell is text, never a formula."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _safe(value: object) -> object:
-    # A cell starting with '=' would become a formula when opened: keep it text (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _number(value):
-        return "'" + value
-    return value
-
-
-def _number(value: str) -> bool:
-    return value.lstrip("+-").replace(",", "").replace(".", "", 1).isdigit()
-
-
 def template(kind: str) -> tuple[str, bytes]:
     """An XLSX to fill in, with the expected columns and example lines."""
     if kind == "finance":
         rows = [
             FINANCE_HEADER,
-            ["期初余额", "", "", "50,000.00", ""],
-            ["收入", "经营收入", "鱼塘承包费", "12,000.00", "36,000.00"],
-            ["收入", "补助收入", "村级组织运转经费", "30,000.00", "90,000.00"],
-            ["支出", "管理费用", "办公用品", "1,250.50", "3,100.00"],
-            ["支出", "公益支出", "村道修补", "20,000.00", "20,000.00"],
-            ["支出", "管理费用", "招待费", "0.00", "0.00"],
-            ["期末余额", "", "", "70,749.50", ""],
+            ["期初余额", "", "", yuan(5000000), ""],
+            ["收入", "经营收入", "鱼塘承包费", yuan(1200000), yuan(3600000)],
+            ["收入", "补助收入", "村级组织运转经费", yuan(3000000), yuan(9000000)],
+            ["支出", "管理费用", "办公用品", yuan(125050), yuan(310000)],
+            ["支出", "公益支出", "村道修补", yuan(2000000), yuan(2000000)],
+            ["支出", "管理费用", "招待费", yuan(0), yuan(0)],
+            ["期末余额", "", "", yuan(7074950), ""],
         ]
-        return "财务收支公开模板.xlsx", to_xlsx([("财务收支", rows)])
+        return "财务收支公开模板.xlsx", to_xlsx([Sheet("财务收支", rows)])
     rows = [
         SUBSIDY_HEADER,
         [
@@ -113,7 +83,7 @@ def template(kind: str) -> tuple[str, bytes]:
             "耕地地力保护补贴",
             "12.5亩",
             "131.42元/亩",
-            "1,642.75",
+            yuan(164275),
             "一卡通 2026-09-20",
             "",
         ],
@@ -123,12 +93,12 @@ def template(kind: str) -> tuple[str, bytes]:
             "耕地地力保护补贴",
             "8亩",
             "131.42元/亩",
-            "1,051.36",
+            yuan(105136),
             "一卡通 2026-09-20",
             "",
         ],
     ]
-    return "惠农补贴公示模板.xlsx", to_xlsx([("补贴名单", rows)])
+    return "惠农补贴公示模板.xlsx", to_xlsx([Sheet("补贴名单", rows)])
 
 
 def year_archive(items: list[tuple[Disclosure, str, list[Row], str]]) -> bytes:
@@ -143,15 +113,15 @@ def year_archive(items: list[tuple[Disclosure, str, list[Row], str]]) -> bytes:
     for d, village, rows, checksum in items:
         catalogue.append(
             [
-                str(d.id),
+                d.id,
                 village,
                 d.category,
                 d.period,
                 d.title,
-                str(d.version),
+                d.version,
                 d.status,
                 d.published_at.isoformat(timespec="minutes") if d.published_at else "",
-                str(d.superseded_by_id or ""),
+                d.superseded_by_id,
                 checksum,
             ]
         )
@@ -162,7 +132,5 @@ def year_archive(items: list[tuple[Disclosure, str, list[Row], str]]) -> bytes:
             else:
                 who, what = mask_name(r.data.get("head", "")), r.data.get("item", "")
                 section = r.data.get("group", "")
-            details.append(
-                [str(d.id), village, d.period, section, who, what, format_fen(r.amount_fen)]
-            )
-    return to_xlsx([("目录", catalogue), ("明细", details)])
+            details.append([d.id, village, d.period, section, who, what, yuan(r.amount_fen)])
+    return to_xlsx([Sheet("目录", catalogue), Sheet("明细", details)])

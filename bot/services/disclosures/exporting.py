@@ -3,11 +3,15 @@ yearly archive of every published item with its checksum."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from bot.core.safe_sheets import FileToWrite, Sheet, to_csv, to_xlsx
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import export_files
 from bot.services.disclosures.browsing import Browsing
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import disclosure_filings, disclosure_rows, villages
 from storage import disclosures as store_d
 
@@ -19,19 +23,19 @@ class Exports:
         self.ctx = ctx
         self.browsing = browsing
 
-    def export(self, person: Person, disclosure_id: int | str, fmt: str) -> tuple[str, bytes]:
+    def export(self, person: Person, disclosure_id: int | str, fmt: str) -> FileToWrite:
         """One disclosure as CSV or XLSX (masked as the person may see it)."""
         view = self.browsing.view(person, disclosure_id)
         d = view.disclosure
         table = export_files.table(d, view.rows, names_full=view.names_full)
         base = f"{view.village}-{d.period}-{d.id}-v{d.version}"
         if fmt == "csv":
-            return f"{base}.csv", export_files.to_csv(table)
-        return f"{base}.xlsx", export_files.to_xlsx([(d.category.replace("/", "-"), table)])
+            return FileToWrite(f"{base}.csv", partial(to_csv, table))
+        return FileToWrite(f"{base}.xlsx", partial(to_xlsx, [Sheet(d.category, table)]))
 
-    def export_year(self, person: Person, year: int, village_code: str | None) -> tuple[str, bytes]:
+    def export_year(self, person: Person, year: int, village_code: str | None) -> FileToWrite:
         """Township staff: a village's or every village's published disclosures of a year."""
-        person.require("township")
+        require(person, "disclosure.export")
         db = self.ctx.store.db
         if village_code is not None:
             village_code = village_code.lower()
@@ -51,4 +55,4 @@ class Exports:
         if not items:
             raise Denied("disc.export_empty", year=year)
         name = f"村务公开-{year}-{village_code or 'all'}.xlsx"
-        return name, export_files.year_archive(items)
+        return FileToWrite(name, partial(export_files.year_archive, items))

@@ -1,29 +1,33 @@
-"""A quarterly finance ledger read from a spreadsheet: opening and closing balance rows, income
-and expense lines; totals rows are recomputed, never trusted."""
+"""A quarterly finance ledger read from a spreadsheet: the bot's own template (a 类型 column) or
+the tables accountants keep (``ledger_layouts``); opening and closing balances, income and
+expense lines; totals rows are checked or recomputed, never imported."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.services.disclosures import ledger_labels as words
+from bot.services.disclosures.ledger_layouts import Accounts, LedgerRows
 from bot.services.disclosures.sheet_columns import (
     FINANCE_COLUMNS,
-    MAX_CELL,
-    amount_in,
+    LEDGER_EXTRA_COLUMNS,
+    Header,
     cell,
-    find_columns,
+    data_rows,
+    find_header,
+    missing_columns,
     normal,
     where,
 )
 from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table, cell_text
-from bot.services.masking import mask_text
 from storage.disclosure_rows import Row
 
-OPENING = ("期初余额", "上期结余", "季初结余", "期初", "opening")
-CLOSING = ("期末余额", "本期结余", "季末结余", "期末", "closing")
 INCOME = ("收入", "income")
 EXPENSE = ("支出", "expense")
 TOTALS = ("合计", "小计", "总计", "total")
 HOSPITALITY = "招待"  # CAT-11: hospitality expected to be 0 at village level
+LEDGER_COLUMNS = FINANCE_COLUMNS + LEDGER_EXTRA_COLUMNS
+ROLE_KEYS = ("income", "expense", "amount", "balance", "ytd")  # named in the reading line
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,8 @@ class FinanceSheet:
     closing_fen: int
     rows: list[Row]
     ignored_columns: list[str]
+    masked: int = 0  # ID, phone and card numbers masked in the kept text
+    reading: dict = field(default_factory=dict)  # how the file was read, when it was guessed
 
     @property
     def income_fen(self) -> int:
@@ -59,88 +65,110 @@ def balance_difference(opening: int, incomes: list[int], expenses: list[int], cl
     return closing - (opening + sum(incomes) - sum(expenses))
 
 
-def _kind_of(text: str, words: tuple[str, ...]) -> bool:
-    return text in {normal(w) for w in words}
+def _kind_of(text: str, words_: tuple[str, ...]) -> bool:
+    return text in {normal(w) for w in words_}
 
 
 @dataclass(slots=True)
-class _LedgerReading:
-    """The ledger gathered row by row, with every problem found on the way."""
+class _Template:
+    """The bot's own template read row by row: the 类型 column says what each row is."""
 
-    table: Table
-    columns: dict[str, int]
-    problems: list[Problem] = field(default_factory=list)
-    opening: int | None = None
-    closing: int | None = None
-    rows: list[Row] = field(default_factory=list)
+    ledger: LedgerRows
 
     def read(self, number: int, cells: list[object]) -> None:
         """One spreadsheet row: a totals row (skipped), a balance row or a ledger line."""
-        kind = normal(cell_text(cell(cells, self.columns["type"])))
+        header = self.ledger.header
+        kind = normal(cell_text(cell(cells, header.columns["type"])))
         if any(kind.startswith(normal(t)) or kind.endswith(normal(t)) for t in TOTALS):
             return  # totals rows are recomputed by the bot, never trusted
-        if _kind_of(kind, OPENING + CLOSING):
-            self._balance(number, cells, is_opening=_kind_of(kind, OPENING))
+        if balance := words.balance_kind(kind):
+            value = self.ledger.amount(number, cells, "amount", negative=True, blank_zero=False)
+            self.ledger.balance(number, value, balance, header.columns["type"])
         elif _kind_of(kind, INCOME):
             self._line(number, cells, "income")
         elif _kind_of(kind, EXPENSE):
             self._line(number, cells, "expense")
         else:
-            where_ = where(self.table, self.columns["type"])
-            self.problems.append(Problem(number, where_, "imp.bad_row_type", {"text": kind[:20]}))
-
-    def _amount(self, number: int, cells: list[object], key: str, *, negative: bool) -> int | None:
-        index = self.columns[key]
-        value = cell(cells, index)
-        return amount_in(self.problems, self.table, number, index, value, negative=negative)
-
-    def _balance(self, number: int, cells: list[object], *, is_opening: bool) -> None:
-        value = self._amount(number, cells, "amount", negative=True)
-        if (is_opening and self.opening is not None) or (
-            not is_opening and self.closing is not None
-        ):
-            where_ = where(self.table, self.columns["type"])
-            self.problems.append(Problem(number, where_, "imp.duplicate_balance"))
-        elif is_opening:
-            self.opening = value if value is not None else 0
-        else:
-            self.closing = value if value is not None else 0
+            where_ = where(header, header.columns["type"])
+            self.ledger.problems.append(
+                Problem(number, where_, "imp.bad_row_type", {"text": kind[:20]})
+            )
 
     def _line(self, number: int, cells: list[object], section: str) -> None:
-        account = mask_text(cell_text(cell(cells, self.columns["account"])))[:MAX_CELL]
-        description = mask_text(cell_text(cell(cells, self.columns.get("description"))))
+        ledger, columns = self.ledger, self.ledger.header.columns
+        account = ledger.masked_text(cell_text(cell(cells, columns["account"])))
+        description = ledger.masked_text(cell_text(cell(cells, columns.get("description"))))
         if not account:
-            where_ = where(self.table, self.columns["account"])
-            self.problems.append(Problem(number, where_, "imp.required"))
-        fen = self._amount(number, cells, "amount", negative=False)
+            where_ = where(ledger.header, columns["account"])
+            ledger.problems.append(Problem(number, where_, "imp.required"))
+        fen = ledger.amount(number, cells, "amount", negative=False, blank_zero=False)
         ytd = None
-        if "ytd" in self.columns and cell_text(cell(cells, self.columns["ytd"])):
-            ytd = self._amount(number, cells, "ytd", negative=False)
+        if "ytd" in columns and cell_text(cell(cells, columns["ytd"])):
+            ytd = ledger.amount(number, cells, "ytd", negative=False, blank_zero=False)
+        ledger.imported.append(number)
         if fen is not None:
-            data = {"account": account, "description": description[:MAX_CELL]}
-            self.rows.append(Row(len(self.rows) + 1, section, data, fen, ytd))
-
-    def sheet(self, ignored: list[str]) -> FinanceSheet:
-        """The ledger read, or every problem at once."""
-        if self.opening is None:
-            self.problems.append(Problem(None, None, "imp.no_opening"))
-        if self.closing is None:
-            self.problems.append(Problem(None, None, "imp.no_closing"))
-        if not self.rows and not self.problems:
-            self.problems.append(Problem(None, None, "imp.no_lines"))
-        if self.problems:
-            raise ImportRejected(self.problems)
-        assert self.opening is not None and self.closing is not None
-        return FinanceSheet(self.opening, self.closing, self.rows, ignored)
+            data = {"account": account, "description": description}
+            ledger.rows.append(Row(len(ledger.rows) + 1, section, data, fen, ytd))
 
 
 def parse_finance(table: Table) -> FinanceSheet:
-    """A quarterly ledger: opening and closing balance rows, income and expense lines."""
-    columns, ignored = find_columns(table, FINANCE_COLUMNS)
-    reading = _LedgerReading(table, columns)
-    for number, cells in table.rows:
-        reading.read(number, cells)
-    return reading.sheet(ignored)
+    """A quarterly ledger in any layout the bot knows, or every problem at once."""
+    header = find_header(table, LEDGER_COLUMNS)
+    ledger = LedgerRows(header)
+    reader = _reader(header, ledger)
+    for number, cells in data_rows(table, header):
+        reader.read(number, cells)
+    if isinstance(reader, Accounts):
+        reader.finish()
+    problems = [*table.problems, *ledger.problems, *_merged_on_rows(table, ledger.imported)]
+    if ledger.opening is None:
+        problems.append(Problem(None, None, "imp.no_opening"))
+    if ledger.closing is None:
+        problems.append(Problem(None, None, "imp.no_closing"))
+    if not ledger.rows and not problems:
+        problems.append(Problem(None, None, "imp.no_lines"))
+    if problems:
+        raise ImportRejected(problems)
+    assert ledger.opening is not None and ledger.closing is not None
+    reading = {} if isinstance(reader, _Template) and header.first else _reading(header, ledger)
+    return FinanceSheet(
+        ledger.opening, ledger.closing, ledger.rows, header.ignored, ledger.masked, reading
+    )
+
+
+def _reader(header: Header, ledger: LedgerRows) -> _Template | Accounts:
+    """The layout the header shows: the template (类型), the itemised table (收入 and 支出
+    columns) or the summary table (项目 and 本季金额), else the columns missing named."""
+    columns = header.columns
+    labelled = "account" in columns or "description" in columns
+    if "type" in columns and "account" in columns and "amount" in columns:
+        return _Template(ledger)
+    if "income" in columns and "expense" in columns and labelled:
+        return Accounts(ledger, itemised=True)
+    if "amount" in columns and labelled and "type" not in columns:
+        return Accounts(ledger, itemised=False)
+    missing = [c.key for c in FINANCE_COLUMNS if c.required and c.key not in columns]
+    raise ImportRejected([missing_columns(header, missing or ["type"], FINANCE_COLUMNS)])
+
+
+def _merged_on_rows(table: Table, imported: list[int]) -> list[Problem]:
+    """Merged cells are fine in titles, totals and footers, never on a row read as data."""
+    rows = set(imported)
+    return [
+        Problem(None, None, "imp.merged", {"cells": m.ref})
+        for m in table.merged
+        if any(r in rows for r in range(m.first_row, m.last_row + 1))
+    ]
+
+
+def _reading(header: Header, ledger: LedgerRows) -> dict:
+    """How the file was read, for the official to confirm (issue §1): the header's row, the
+    amount columns and what they were taken for, the totals rows found right."""
+    return {
+        "header": header.row,
+        "columns": [[header.title(k), k] for k in ROLE_KEYS if k in header.columns],
+        "checked": [[number, label] for number, label in ledger.checked],
+    }
 
 
 def hospitality_rows(rows: list[Row]) -> list[Row]:

@@ -3,6 +3,7 @@ typed answer to its current step, and dropping it (/cancel)."""
 
 from __future__ import annotations
 
+from bot.core.typed_text import clean
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures import form_state
@@ -44,7 +45,7 @@ class Form:
         if current is None:
             raise Denied("disc.form_expired")
         step, data = current
-        text = text.strip()
+        text = clean(text)
         if step == "reason":
             return self.signoff.reject(person, int(data["id"]), int(data["round"]), text, reply)
         return self.drafting.fill_in(person, step, data, text, reply)

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from bot.delivery.messages import Button, Rows, rows_of
+from bot.delivery.messages import Button, Document, Rows, rows_of
+from bot.delivery.messages import queue as queue_message
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
-from bot.services.disclosures import disclosure_text
+from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.people import Person, ReplyTo
+from storage import outbox
 from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
 
@@ -26,9 +28,18 @@ from storage.disclosures import Disclosure
 ATTACHMENTS_MAX = 10
 
 
-def queue(db: Database, key: str, reply: ReplyTo | None, lines: list[str], rows: Rows = ()):
+def queue(
+    db: Database,
+    key: str,
+    reply: ReplyTo | None,
+    lines: list[str],
+    rows: Rows = (),
+    file: Document | None = None,
+):
     """Queue rendered lines as the answer (split when long; the first part may edit the pressed
-    message). Nothing is queued without a ReplyTo."""
+    message), after the file it speaks of. Nothing is queued without a ReplyTo."""
+    if reply is not None and file is not None:
+        queue_message(db, f"{key}:table", reply.chat_id, file, priority=outbox.INTERACTIVE)
     notify.answer_text(db, key, reply, "\n".join(lines), buttons=rows)
 
 
@@ -75,6 +86,22 @@ def question(language: str, step: str, info: dict, categories: Sequence[str]):
     raise ValueError(f"no question for step {step!r}")
 
 
+def reading_line(language: str, reading: dict) -> str:
+    """How a file was read, in one line the official can confirm (第2行是表头；收入(元)→收入…)."""
+    parts = [t_plain(language, "imp.read.header", row=reading["header"])]
+    columns = [
+        t_plain(language, "imp.read.column", title=title, role=Term(f"imp.read.role.{role}"))
+        for title, role in reading["columns"]
+    ]
+    if columns:
+        parts.append(t_plain(language, "imp.read.joiner").join(columns))
+    parts += [
+        t_plain(language, "imp.read.checked", row=row, label=label)
+        for row, label in reading["checked"]
+    ]
+    return t(language, "imp.read.line", how=t_plain(language, "imp.read.separator").join(parts))
+
+
 def draft(
     language: str,
     d: Disclosure,
@@ -84,14 +111,19 @@ def draft(
     tz: ZoneInfo,
     info: dict,
 ):
-    """A saved draft as its official sees it, with Submit and Major buttons: (lines, buttons)."""
+    """A saved draft as its official sees it, with Submit and Major buttons: (lines, buttons).
+    A long table shows its first and last lines; `draft_file` carries the whole of it."""
     lines = disclosure_text.lines(
-        language, d, rows, village=village, names_full=True, tz=tz, status=True
+        language, d, rows, village=village, names_full=True, tz=tz, status=True, cut=True
     )
+    if preview_table.is_cut(d, rows):
+        lines.append(t(language, "disc.table_in_file", rows=len(rows)))
     if "rows" in info:
         lines.append(t(language, "disc.imported", rows=info["rows"], masked=info["masked"]))
         if info.get("ignored"):
             lines.append(t(language, "disc.ignored_columns", columns="、".join(info["ignored"])))
+        if info.get("reading"):
+            lines.append(reading_line(language, info["reading"]))
     lines.append(t(language, "disc.draft_next", id=d.id))
     if d.kind == "notice":
         lines.append(t(language, "disc.attach_hint", limit=ATTACHMENTS_MAX))
@@ -105,3 +137,10 @@ def draft(
         ]
     )
     return lines, buttons
+
+
+def draft_file(language: str, d: Disclosure, rows: list[Row], info: dict) -> Document | None:
+    """The whole table of a freshly imported long draft, sent once beside its preview."""
+    if "rows" not in info:
+        return None
+    return preview_table.table_file(d, rows, language, names_full=True)

@@ -84,17 +84,20 @@ def tell(
     if reply is None:
         return
     language = person.language
+    file = None
     if step.kind == "draft_ready":
         d = store_d.get(db, step.disclosure.id)
+        rows = disclosure_rows.rows_of(db, d.id)
         lines, buttons = form_replies.draft(
             language,
             d,
-            disclosure_rows.rows_of(db, d.id),
+            rows,
             village=village_name(ctx.store.db, d.village_code),
             tz=ctx.tz,
             info=step.info,
         )
+        file = form_replies.draft_file(language, d, rows, step.info)
     else:
         categories = ctx.config.disclosure.categories
         lines, buttons = form_replies.question(language, step.kind, step.info, categories)
-    form_replies.queue(db, key, reply, lines, buttons)
+    form_replies.queue(db, key, reply, lines, buttons, file)

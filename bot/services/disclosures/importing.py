@@ -3,7 +3,7 @@ check before download, and the import that saves every row or none."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -22,14 +22,16 @@ from storage.disclosure_rows import Row
 
 
 @dataclass(frozen=True, slots=True)
-class _Sheet:
+class Sheet:
     """What an imported file gives a draft, whichever kind it is."""
 
+    kind: str
     rows: list[Row]
     ignored: list[str]
     opening: int | None = None
     closing: int | None = None
     masked: int = 0
+    reading: dict = field(default_factory=dict)  # how the file was read, shown in the preview
 
 
 class Importing:
@@ -53,16 +55,27 @@ class Importing:
             sizes = {"size": size_text(size), "limit": size_text(limit)}
             raise ImportRejected([Problem(None, None, "imp.too_big", sizes)])
 
-    def import_file(
-        self, person: Person, filename: str, content: bytes, reply: ReplyTo | None = None
-    ) -> Step:
-        """Import a ledger or beneficiary list into the draft (new, or replacing its rows).
+    def expected_kind(self, person: Person) -> str:
+        """The kind of file the person's form waits for ("finance" or "subsidy")."""
+        item_access.official_village(person)
+        data = form_state.data_at(self.ctx.store.db, person, "file", "disc.no_file_expected")
+        return data["kind"]
 
-        Raises ImportRejected with every problem by row and column; nothing is saved then.
+    def read(self, kind: str, filename: str, content: bytes) -> Sheet:
+        """A ledger or beneficiary list read from the file, or ImportRejected with every problem.
+
+        Pure and CPU-heavy: the handler runs it off the event loop, then `import_sheet` saves it.
         """
+        return _read_sheet(kind, filename, content, self.settings)
+
+    def import_sheet(
+        self, person: Person, filename: str, sheet: Sheet, reply: ReplyTo | None = None
+    ) -> Step:
+        """Save a read file into the draft (new, or replacing its rows), in one transaction."""
         village = item_access.official_village(person)
         data = form_state.data_at(self.ctx.store.db, person, "file", "disc.no_file_expected")
-        sheet = _read_sheet(data["kind"], filename, content, self.settings)
+        if data["kind"] != sheet.kind:  # the form changed while the file was read
+            raise Denied("disc.no_file_expected")
         name = filename[-80:]
         with self.ctx.store.transaction() as db:
             if data.get("id"):
@@ -84,12 +97,13 @@ class Importing:
                 after={"file": name, "rows": len(sheet.rows), "masked": sheet.masked},
             )
             info = {"rows": len(sheet.rows), "masked": sheet.masked, "ignored": sheet.ignored}
+            info["reading"] = sheet.reading
             step = Step("draft_ready", store_d.get(db, disclosure_id), info)
             form_state.tell(self.ctx, db, f"a{event}:answer", reply, person, step)
         return step
 
     def _create(
-        self, db: Database, person: Person, village: str, data: dict, sheet: _Sheet, name: str
+        self, db: Database, person: Person, village: str, data: dict, sheet: Sheet, name: str
     ) -> int:
         """A new draft for the imported file, titled after its village, period and category."""
         kind = data["kind"]
@@ -110,18 +124,23 @@ class Importing:
         )
 
 
-def _read_sheet(kind: str, filename: str, content: bytes, settings: DisclosureConfig) -> _Sheet:
+def _read_sheet(kind: str, filename: str, content: bytes, settings: DisclosureConfig) -> Sheet:
     """A ledger or a beneficiary list read from the file, or ImportRejected with every problem."""
     table = read_table(
         filename, content, max_rows=settings.max_import_rows, max_bytes=settings.max_import_bytes
     )
     if kind == "finance":
         ledger = parse_finance(table)
-        return _Sheet(
+        return Sheet(
+            kind,
             ledger.rows,
             ledger.ignored_columns,
             opening=ledger.opening_fen,
             closing=ledger.closing_fen,
+            masked=ledger.masked,
+            reading=ledger.reading,
         )
     subsidy = parse_subsidy(table)
-    return _Sheet(subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked)
+    return Sheet(
+        kind, subsidy.rows, subsidy.ignored_columns, masked=subsidy.masked, reading=subsidy.reading
+    )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.config import DisclosureConfig
+from bot.core.numbers import parse_number
 from bot.i18n import Term
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import disclosure_signoffs, members
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
@@ -15,17 +17,18 @@ from storage.disclosures import Disclosure
 
 def get(db: Database, disclosure_id: int | str) -> Disclosure:
     """The item named by a number (`12` or `#12`); refused when there is none."""
-    text = str(disclosure_id).strip().lstrip("#")
-    d = store_d.get(db, int(text)) if text.isdigit() else None
+    number = parse_number(str(disclosure_id))
+    d = store_d.get(db, number) if number is not None else None
     if d is None:
         raise Denied("disc.unknown", ref=str(disclosure_id))
     return d
 
 
-def official_village(person: Person) -> str:
-    """The village this person drafts for (REV-05/06: the official in charge drafts)."""
-    person.require("official")
+def official_village(person: Person, action: str = "disclosure.draft") -> str:
+    """The village this person acts for as its official (REV-05/06: the official in charge
+    drafts)."""
     code = person.village_code
+    require(person, action, village=code)
     assert code is not None
     return code
 
@@ -33,7 +36,7 @@ def official_village(person: Person) -> str:
 def own_draft(db: Database, person: Person, disclosure_id: int | str) -> Disclosure:
     """A draft of the official's own village; refused once it has left the draft state."""
     d = get(db, disclosure_id)
-    person.require("official", d.village_code)
+    require(person, "disclosure.draft", village=d.village_code)
     if d.status != "draft":
         raise Denied("disc.not_draft", id=d.id, status=Term(f"disc.status.{d.status}"))
     return d

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.safe_sheets import Sheet, to_xlsx
 from bot.delivery.messages import Document, Photo, Text, queue, split_message
 from bot.i18n import t
 from bot.services import notify
@@ -16,11 +17,12 @@ from bot.services.disclosures.changes import changes as compute_changes
 from bot.services.disclosures.tamper_check import content_checksum
 from storage import (
     audit,
+    broadcasts,
     disclosure_filings,
     disclosure_rows,
-    disclosure_search,
     disclosure_subscriptions,
     outbox,
+    search_index,
     users,
     villages,
 )
@@ -92,7 +94,7 @@ class Publishing:
             now,
             checksum,
         )
-        disclosure_search.index(db, d.id, d.title, d.body, disclosure_text.rows_text(d, rows))
+        search_index.index_disclosure(db, d.id, d.title, d.body, disclosure_text.rows_text(d, rows))
         audit.record(
             db,
             None,
@@ -156,10 +158,16 @@ class Publishing:
     def _notify_readers(self, db: Database, d: Disclosure, village: str) -> None:
         """The notices to the category's subscribers and to the author."""
         language = self.ctx.default_language
-        for user_id in disclosure_subscriptions.subscribers(db, d.village_code, d.category):
+        subscribers = disclosure_subscriptions.subscribers(db, d.village_code, d.category)
+        # The author sees the sending's progress when it takes long (many subscribers).
+        author_language = notify.language_of(db, d.created_by, language)
+        prefix = f"publish:{d.id}:sub:"
+        total = len(subscribers)
+        broadcasts.start(db, prefix, d.created_by, author_language, total, self.ctx.now())
+        for user_id in subscribers:
             notify.message(
                 db,
-                f"publish:{d.id}:sub:{user_id}",
+                f"{prefix}{user_id}",
                 user_id,
                 language,
                 "disc.subscriber_notice",
@@ -182,10 +190,10 @@ class Publishing:
 
 def _table_file(d: Disclosure, rows: list[Row], language: str) -> Document:
     """A published table too long for the chat, as an XLSX file (names masked)."""
-    sheet = (d.category.replace("/", "-"), export_files.table(d, rows, names_full=False))
+    sheet = Sheet(d.category, export_files.table(d, rows, names_full=False))
     return Document(
         f"{d.period}-{d.id}.xlsx",
-        export_files.to_xlsx([sheet]),
+        to_xlsx([sheet]),
         caption=t(language, "disc.file_caption", id=d.id, title=d.title),
     )
 

@@ -1,14 +1,13 @@
-"""The columns the bot knows in a ledger or a beneficiary list, found by their usual titles, and
-reading one cell of a row: where it is, its text, its amount."""
+"""The columns the bot knows in a ledger or a beneficiary list, found by their usual titles in
+whichever row holds them, and reading one cell of a row: where it is, its text, its amount."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
-from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table
+from bot.services.disclosures.sheet_reading import Problem, Table, cell_text
 from bot.services.money import AmountError, parse_cell
 
 MAX_CELL = 500
@@ -21,23 +20,64 @@ class Column:
     required: bool
 
 
+# The bot's own ledger template, in its column order (the template is written from these).
 FINANCE_COLUMNS = (
     Column("type", ("类型", "收支类型", "项目类型", "收支", "type"), True),
-    Column("account", ("科目", "会计科目", "科目名称", "项目", "account"), True),
+    Column("account", ("科目", "会计科目", "科目名称", "项目", "收支项目", "account"), True),
     Column("description", ("摘要", "说明", "事由", "摘要/事由", "description"), False),
-    Column("amount", ("本期金额", "本季金额", "金额", "金额(元)", "金额（元）", "amount"), True),
-    Column("ytd", ("本年累计", "本年累计(元)", "本年累计（元）", "year_to_date", "ytd"), False),
+    Column(
+        "amount",
+        ("本期金额", "本季金额", "金额", "本月金额", "本期发生额", "发生额", "本期数", "amount"),
+        True,
+    ),
+    Column("ytd", ("本年累计", "本年累计数", "累计", "累计金额", "year_to_date", "ytd"), False),
+)
+# Columns of the layouts accountants keep (cn-practice §3.2): income and expense as two amount
+# columns, a running balance, the item number.
+LEDGER_EXTRA_COLUMNS = (
+    Column(
+        "income", ("收入", "收入金额", "本期收入", "收入额", "借方", "借方金额", "income"), False
+    ),
+    Column(
+        "expense", ("支出", "支出金额", "本期支出", "支出额", "贷方", "贷方金额", "expense"), False
+    ),
+    Column("balance", ("余额", "结余", "结存", "balance"), False),
+    Column("number", ("序号", "编号", "no", "no."), False),
 )
 SUBSIDY_COLUMNS = (
-    Column("group", ("村民小组", "组别", "小组", "group"), False),
-    Column("head", ("户主姓名", "户主", "姓名", "户主(申请人)姓名", "head"), True),
-    Column("item", ("补贴项目", "项目", "item"), True),
-    Column("quantity", ("数量", "计量依据", "面积", "quantity"), False),
+    Column("group", ("村民小组", "组别", "小组", "组", "group"), False),
+    Column("head", ("户主姓名", "户主", "姓名", "户主(申请人)姓名", "申请人姓名", "head"), True),
+    Column("item", ("补贴项目", "项目", "补贴类别", "类别", "类别/档次", "item"), True),
+    Column(
+        "quantity",
+        ("数量", "计量依据", "面积", "补贴面积", "计税面积", "保障人数", "人数", "quantity"),
+        False,
+    ),
     Column("standard", ("标准", "补贴标准", "standard"), False),
-    Column("amount", ("金额", "补贴金额", "补贴金额(元)", "补贴金额（元）", "amount"), True),
+    Column(
+        "amount",
+        ("金额", "补贴金额", "发放金额", "月保障金额", "保障金额", "应发金额", "amount"),
+        True,
+    ),
     Column("paid", ("发放日期", "发放方式", "发放日期/方式", "发放方式/日期", "paid"), False),
     Column("note", ("备注", "note"), False),
 )
+SUBSIDY_EXTRA_COLUMNS = (Column("number", ("序号", "编号", "no", "no."), False),)
+HEADER_SCAN = 15  # filled rows searched for the header: titles, a unit line, blank rows
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The header row found: its spreadsheet row, its titles, the known columns by key."""
+
+    row: int
+    titles: list[str]
+    columns: dict[str, int]
+    ignored: list[str]
+    first: bool  # the header is the sheet's first filled row (nothing had to be guessed)
+
+    def title(self, key: str) -> str:
+        return self.titles[self.columns[key]]
 
 
 def normal(name: str) -> str:
@@ -45,40 +85,68 @@ def normal(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "")
 
 
-def find_columns(table: Table, spec: tuple[Column, ...]) -> tuple[dict[str, int], list[str]]:
-    """Map column keys to indexes; refuse when a required column is missing."""
+_UNIT = re.compile(r"\((?:元|人民币元|人民币|单位:元|亩|人|户|头|元/亩)\)$")
+
+
+def _title_key(title: str) -> str:
+    """A header title as matched: width, case and a trailing unit such as (元) or (亩) ignored."""
+    return _UNIT.sub("", normal(title)).removesuffix("元") or normal(title)
+
+
+def _match(titles: list[str], spec: tuple[Column, ...]) -> tuple[dict[str, int], list[str]]:
     found: dict[str, int] = {}
     ignored: list[str] = []
-    for index, title in enumerate(table.header):
+    for index, title in enumerate(titles):
         if not title:
             continue
-        title_key = normal(title)
+        key = _title_key(title)
         column = next(
-            (c for c in spec if c.key not in found and title_key in {normal(n) for n in c.names}),
-            None,
+            (c for c in spec if c.key not in found and key in {normal(n) for n in c.names}), None
         )
         if column is None:
             ignored.append(title)
         else:
             found[column.key] = index
-    missing = [c.names[0] for c in spec if c.required and c.key not in found]
-    if missing:
-        expected = "、".join(c.names[0] for c in spec)
-        raise ImportRejected(
-            [
-                Problem(
-                    None,
-                    None,
-                    "imp.missing_columns",
-                    {
-                        "missing": "、".join(missing),
-                        "expected": expected,
-                        "found": "、".join(table.header),
-                    },
-                )
-            ]
-        )
     return found, ignored
+
+
+def find_header(table: Table, spec: tuple[Column, ...]) -> Header:
+    """The row among the first few that names the most known columns (titles, a unit line and
+    blank rows may stand above it), or the first filled row when none names two."""
+    best: Header | None = None
+    for position, (number, cells) in enumerate(table.rows[:HEADER_SCAN]):
+        titles = [cell_text(c) for c in cells]
+        while titles and not titles[-1]:
+            titles.pop()
+        columns, ignored = _match(titles, spec)
+        if len(columns) >= 2 and (best is None or len(columns) > len(best.columns)):
+            best = Header(number, titles, columns, ignored, position == 0)
+    if best is not None:
+        return best
+    number, cells = table.rows[0]
+    titles = [cell_text(c) for c in cells]
+    columns, ignored = _match(titles, spec)
+    return Header(number, titles, columns, ignored, True)
+
+
+def missing_columns(header: Header, keys: list[str], spec: tuple[Column, ...]) -> Problem:
+    """The refusal of a file without the columns a layout needs, naming what it has."""
+    names = {c.key: c.names[0] for c in spec}
+    return Problem(
+        None,
+        None,
+        "imp.missing_columns",
+        {
+            "missing": "、".join(names[k] for k in keys),
+            "expected": "、".join(c.names[0] for c in spec),
+            "found": "、".join(t for t in header.titles if t),
+        },
+    )
+
+
+def data_rows(table: Table, header: Header) -> list[tuple[int, list[object]]]:
+    """The rows below the header."""
+    return [(number, cells) for number, cells in table.rows if number > header.row]
 
 
 def cell(cells: list[object], index: int | None) -> object:
@@ -88,21 +156,32 @@ def cell(cells: list[object], index: int | None) -> object:
     return cells[index]
 
 
-def where(table: Table, index: int) -> str:
+def where(header: Header, index: int) -> str:
     """A column as a problem names it: its letter and its title."""
-    return f"{get_column_letter(index + 1)}（{table.header[index]}）"
+    from openpyxl.utils import get_column_letter  # heavy: only when a problem is named
+
+    return f"{get_column_letter(index + 1)}（{header.titles[index]}）"
 
 
 def amount_in(
-    problems: list[Problem], table: Table, row: int, index: int, value: object, *, negative: bool
+    problems: list[Problem],
+    header: Header,
+    row: int,
+    index: int,
+    value: object,
+    *,
+    negative: bool,
+    blank_zero: bool = False,
 ) -> int | None:
     """A cell's amount in fen, or None with the problem noted."""
     try:
         return parse_cell(
-            value if not isinstance(value, str) else value.strip(), allow_negative=negative
+            value if not isinstance(value, str) else value.strip(),
+            allow_negative=negative,
+            blank_zero=blank_zero,
         )
     except AmountError as error:
         problems.append(
-            Problem(row, where(table, index), f"money.{error.reason}", {"text": error.text[:40]})
+            Problem(row, where(header, index), f"money.{error.reason}", {"text": error.text[:40]})
         )
         return None

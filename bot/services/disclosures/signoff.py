@@ -17,6 +17,7 @@ from bot.services.disclosures.form_state import WING, Step
 from bot.services.disclosures.publication_calendar import publish_due
 from bot.services.disclosures.publishing import Publishing
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from storage import audit, disclosure_signoffs, forms, outbox
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
@@ -35,18 +36,20 @@ class Signoff:
 
     def awaiting_review(self, person: Person) -> list[Disclosure]:
         """What waits for this supervisor's decision (/review)."""
-        person.require("supervisor")
+        require(person, "disclosure.review", village=person.village_code)
         return store_d.awaiting(self.ctx.store.db, person.village_code, person.user_id)
 
     def review_view(self, person: Person, disclosure_id: int | str) -> View:
         """An item in review, as its supervisor sees it."""
         d = item_access.get(self.ctx.store.db, disclosure_id)
-        person.require("supervisor", d.village_code)
+        require(person, "disclosure.review", village=d.village_code)
         return self.browsing.view(person, d.id)
 
     def _check_review(self, person: Person, disclosure_id: int, round_: int) -> Disclosure:
         d = item_access.get(self.ctx.store.db, disclosure_id)
-        person.require("supervisor", d.village_code)
+        require(person, "disclosure.review", village=d.village_code)
+        # Separation of duties: nobody signs off a draft they wrote (REV-01).
+        require(person, "disclosure.signoff", village=d.village_code, owner=d.created_by, id=d.id)
         if d.status != "in_review" or d.review_round != round_:
             raise Denied("disc.review_closed", id=d.id)
         if any(

@@ -8,7 +8,7 @@ from bot.delivery.messages import Button, Text, queue
 from bot.i18n import Term, t, t_plain
 from bot.services import notify
 from bot.services.context import Context
-from bot.services.disclosures import disclosure_text, form_state, item_access
+from bot.services.disclosures import disclosure_text, form_state, item_access, preview_table
 from bot.services.disclosures.finance_ledger import balance_difference, hospitality_rows
 from bot.services.disclosures.form_replies import answer_change
 from bot.services.disclosures.form_state import WING
@@ -119,8 +119,11 @@ class Submission:
         language = notify.language_of(db, user_id, self.ctx.default_language)
         lines = [t(language, "disc.review_request", village=village)]
         lines += disclosure_text.lines(
-            language, d, rows, village=village, names_full=True, tz=self.ctx.tz
+            language, d, rows, village=village, names_full=True, tz=self.ctx.tz, cut=True
         )
+        table = preview_table.table_file(d, rows, language, names_full=True)
+        if table is not None:  # one message and one file, however long the list
+            lines.append(t(language, "disc.table_in_file", rows=len(rows)))
         for r in hospitality:  # CAT-11: hospitality expected 0
             lines.append(
                 t(
@@ -138,5 +141,7 @@ class Submission:
         )
         # The supervisor signs what will be published: the attachments too, ahead of the text.
         queue_attachments(db, key, user_id, d, rows, language, outbox.NORMAL)
+        if table is not None:
+            queue(db, f"{key}:table", user_id, table, priority=outbox.NORMAL)
         owed = Text("\n".join(lines), buttons)
         queue(db, f"{key}:0", user_id, owed, priority=outbox.NORMAL)

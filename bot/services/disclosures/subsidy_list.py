@@ -1,19 +1,29 @@
-"""A beneficiary list (惠农补贴) read from a spreadsheet: the kept columns, masked (SEC-03)."""
+"""A beneficiary list (惠农补贴, 低保) read from a spreadsheet: the kept columns, masked (SEC-03).
+
+Title rows above the header, a 序号 column, a 合计 row (checked against the lines, not imported)
+and the signatures under the table are read as accountants write them (cn-practice §3.3).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.services.disclosures import ledger_labels as words
 from bot.services.disclosures.sheet_columns import (
     MAX_CELL,
     SUBSIDY_COLUMNS,
+    SUBSIDY_EXTRA_COLUMNS,
+    Header,
     amount_in,
     cell,
-    find_columns,
+    data_rows,
+    find_header,
+    missing_columns,
     where,
 )
 from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Table, cell_text
-from bot.services.masking import mask_text
+from bot.services.money import format_fen
+from bot.services.redaction import redact
 from storage.disclosure_rows import Row
 
 
@@ -22,6 +32,7 @@ class SubsidySheet:
     rows: list[Row]
     masked: int
     ignored_columns: list[str]
+    reading: dict = field(default_factory=dict)  # how the file was read, when it was guessed
 
     @property
     def total_fen(self) -> int:
@@ -33,32 +44,91 @@ def parse_subsidy(table: Table) -> SubsidySheet:
 
     Columns the bot does not know (ID number, bank card, address, reasons…) are not kept at all.
     """
-    columns, ignored = find_columns(table, SUBSIDY_COLUMNS)
-    problems: list[Problem] = []
-    rows: list[Row] = []
-    masked = 0
-    for number, cells in table.rows:
+    header = find_header(table, SUBSIDY_COLUMNS + SUBSIDY_EXTRA_COLUMNS)
+    missing = [c.key for c in SUBSIDY_COLUMNS if c.required and c.key not in header.columns]
+    if missing:
+        raise ImportRejected([missing_columns(header, missing, SUBSIDY_COLUMNS)])
+    reading = _Beneficiaries(header)
+    for number, cells in data_rows(table, header):
+        reading.read(number, cells)
+    problems = [*table.problems, *reading.problems] + [
+        Problem(None, None, "imp.merged", {"cells": m.ref})
+        for m in table.merged
+        if any(r in reading.imported for r in range(m.first_row, m.last_row + 1))
+    ]
+    if problems:
+        raise ImportRejected(problems)
+    return SubsidySheet(reading.rows, reading.masked, header.ignored, reading.summary())
+
+
+@dataclass(slots=True)
+class _Beneficiaries:
+    """A beneficiary list gathered row by row, with every problem found on the way."""
+
+    header: Header
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    imported: set[int] = field(default_factory=set)
+    checked: list[tuple[int, str]] = field(default_factory=list)
+    masked: int = 0
+
+    def read(self, number: int, cells: list[object]) -> None:
+        """One row below the header: a totals row (checked), a footer (passed over) or a line."""
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        if not texts or words.is_footer(texts[0]):
+            return
+        amount_cell = cell(cells, self.header.columns["amount"])
+        for text in texts:
+            if words.total_kind(words.label_key(text)):
+                self._total(number, text, amount_cell)
+                return
+        if not cell_text(amount_cell) and not cell_text(cell(cells, self.header.columns["head"])):
+            return  # a remark under the table (公示期：…), neither a name nor an amount
+        self._line(number, cells, amount_cell)
+
+    def _total(self, number: int, text: str, value: object) -> None:
+        if not cell_text(value):
+            return
+        index = self.header.columns["amount"]
+        stated = amount_in(self.problems, self.header, number, index, value, negative=False)
+        computed = sum(r.amount_fen for r in self.rows)
+        label = words.without_number(text)[:20]
+        if stated is None:
+            return
+        if stated == computed:
+            self.checked.append((number, label))
+            return
+        figures = {"label": label, "stated": format_fen(stated), "computed": format_fen(computed)}
+        self.problems.append(
+            Problem(number, where(self.header, index), "imp.total_differs", figures)
+        )
+
+    def _line(self, number: int, cells: list[object], amount_cell: object) -> None:
         data: dict[str, str] = {}
         for column in SUBSIDY_COLUMNS:
             if column.key == "amount":
                 continue
-            raw = cell_text(cell(cells, columns.get(column.key)))[:MAX_CELL]
-            safe = mask_text(raw)
-            masked += safe != raw
-            data[column.key] = safe
+            # Masked before cut to size, so a cut cannot leave half a number unmasked.
+            safe = redact(cell_text(cell(cells, self.header.columns.get(column.key))))
+            self.masked += safe.count  # numbers, not cells: "已自动遮盖 N 处"
+            data[column.key] = safe.text[:MAX_CELL]
         for key in ("head", "item"):
             if not data[key]:
-                problems.append(Problem(number, where(table, columns[key]), "imp.required"))
-        fen = amount_in(
-            problems,
-            table,
-            number,
-            columns["amount"],
-            cell(cells, columns["amount"]),
-            negative=False,
-        )
+                self.problems.append(
+                    Problem(number, where(self.header, self.header.columns[key]), "imp.required")
+                )
+        index = self.header.columns["amount"]
+        fen = amount_in(self.problems, self.header, number, index, amount_cell, negative=False)
+        self.imported.add(number)
         if fen is not None:
-            rows.append(Row(len(rows) + 1, "subsidy", data, fen, None))
-    if problems:
-        raise ImportRejected(problems)
-    return SubsidySheet(rows, masked, ignored)
+            self.rows.append(Row(len(self.rows) + 1, "subsidy", data, fen, None))
+
+    def summary(self) -> dict:
+        """How the file was read, when anything had to be guessed (issue §1)."""
+        if self.header.first and not self.checked:
+            return {}
+        return {
+            "header": self.header.row,
+            "columns": [[self.header.title("amount"), "amount"]],
+            "checked": [[number, label] for number, label in self.checked],
+        }

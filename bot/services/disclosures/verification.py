@@ -3,6 +3,7 @@ beneficiary names in full in private chats (§6)."""
 
 from __future__ import annotations
 
+from bot.core.numbers import parse_number
 from bot.services.context import Context
 from bot.services.disclosures import item_access
 from bot.services.disclosures.form_replies import answer_change
@@ -24,9 +25,9 @@ class Verification:
         reply: ReplyTo | None = None,
     ) -> members.Member:
         """An official marks a resident of their village as verified (checked in person)."""
-        village = item_access.official_village(person)
-        ref = member_ref.strip().lstrip("#")
-        member = members.get(self.ctx.store.db, int(ref)) if ref.isdigit() else None
+        village = item_access.official_village(person, "member.verify")
+        number = parse_number(member_ref)
+        member = members.get(self.ctx.store.db, number) if number is not None else None
         if member is None or member.village_code != village or member.role != "resident":
             raise Denied("disc.verify_unknown", ref=member_ref)
         with self.ctx.store.transaction() as db:

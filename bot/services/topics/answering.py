@@ -11,14 +11,15 @@ from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.redaction import Redacted, redact
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
-from bot.services.topics.notices import button, category_term
+from bot.services.topics.notices import button, category_term, masked_note
 from bot.services.topics.text import ANSWER_MAX, ANSWER_MIN, DECLINE_REASONS, TEXT_MIN, find_link
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, claim, record
 from bot.services.topics.topic_rules import check_handler, checked_length
-from storage import forms, topic_answers, topics
+from storage import forms, search_index, topic_answers, topics
 from storage.forms import Form
 from storage.topic_answers import Answer
 from storage.topics import Topic
@@ -26,9 +27,10 @@ from storage.topics import Topic
 ATTACHMENT_KINDS = ("photo", "voice", "document")
 
 
-def check_answer_text(text: str) -> str:
-    """Answer and explanation limits (ANSWER_MIN–ANSWER_MAX characters)."""
-    return checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short")
+def check_answer_text(text: str) -> Redacted:
+    """An answer or explanation within its limits (ANSWER_MIN–ANSWER_MAX characters), personal
+    numbers masked: it is stored, sent and published (SEC-03)."""
+    return redact(checked_length(text, ANSWER_MIN, ANSWER_MAX, "topics.answer_too_short"))
 
 
 class TopicAnswering:
@@ -39,26 +41,28 @@ class TopicAnswering:
         self.drafts = drafts
 
     def start_answer(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.answer")
         result = Reply("topics.form.answer_text", {"receipt": topic.receipt, "text": topic.text})
         return self.drafts.put(person, "answer", topic.id, "text", {}, reply, result)
 
     def answer_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         text, media = given.text, given.media
         topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.answer")
         data = dict(draft.data)
         if draft.step == "text":
             if text is None:
                 raise Denied("topics.form.need_text")
-            data["text"] = check_answer_text(text)
+            typed = check_answer_text(text)
+            data["text"], data["masked"] = typed.text, typed.count
             data.setdefault("link", find_link(text))
         else:
             link = find_link(text) if text else None
             if text and link and text.strip() == link:
                 data["link"] = link
             elif text:
-                data["text"] = check_answer_text(text)
+                typed = check_answer_text(text)
+                data["text"], data["masked"] = typed.text, typed.count
                 data["link"] = find_link(text) or data.get("link")
             if media is not None:
                 if media[0] not in ATTACHMENT_KINDS:
@@ -69,6 +73,7 @@ class TopicAnswering:
             {
                 "receipt": topic.receipt,
                 "text": data["text"],
+                "masked": masked_note(person.language, data.get("masked", 0)),
                 "link": data.get("link") or "—",
                 "media": Term(f"topics.media.{data.get('attachment_kind') or 'none'}"),
             },
@@ -86,15 +91,15 @@ class TopicAnswering:
         reply: ReplyTo | None = None,
     ) -> Topic:
         """Answer a topic (PT-04, PT-11): requester told with rating buttons, wall post."""
-        check_handler(person, topic)
-        text = check_answer_text(text)
+        check_handler(person, topic, "topic.answer")
+        text = check_answer_text(text).text
         link = link or find_link(text)
         if topic.joint and not link:
             raise Denied("topics.joint_needs_link", receipt=topic.receipt)  # 联名点题
         return self._respond(person, topic, "answer", None, text, link, attachment, reply)
 
     def start_decline(self, person: Person, topic: Topic) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         rows = [
             [button(person.language, f"topics.reason.{r}", f"tp:dr:{topic.id}:{r}")]
             for r in DECLINE_REASONS
@@ -104,7 +109,7 @@ class TopicAnswering:
     def choose_reason(
         self, person: Person, topic: Topic, reason: str, reply: ReplyTo | None = None
     ) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         if reason not in DECLINE_REASONS:
             raise Denied("topics.stale")
         key = (
@@ -131,10 +136,10 @@ class TopicAnswering:
     ) -> Topic:
         """Refuse with a lawful reason and an explanation (PT-10, SEC-01..03, SEC-07, FCR-02).
         Refusals are public on the wall like answers."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.decline")
         if reason not in DECLINE_REASONS:
             raise Denied("topics.bad_reason")
-        explanation = check_answer_text(explanation)
+        explanation = check_answer_text(explanation).text
         if len(explanation) < TEXT_MIN:
             raise Denied("topics.answer_too_short", minimum=TEXT_MIN)
         link = find_link(explanation)
@@ -153,6 +158,7 @@ class TopicAnswering:
         attachment: tuple[str, str] | None,
         reply: ReplyTo | None,
     ) -> Topic:
+        link = mask_text(link) if link else None  # a link is stored and published too (SEC-03)
         now = self.ctx.now()
         on_time = self.ctx.local_date(now) <= topic.due_date
         status = "answered" if kind == "answer" else "declined"
@@ -180,6 +186,7 @@ class TopicAnswering:
             after = {"post": post, "on_time": on_time, "reason": reason, "link": link}
             event = record(db, person.user_id, f"topic.{status}", topic, after)
             answer = topic_answers.answer(db, answer_id)
+            search_index.index_wall_post(db, topic.id, topic.text, answer.text)
             self._tell_requester(db, event, topic, answer)
             self._post_to_wall(db, event, topic, answer)
             ack_key = "topics.answered_ack" if kind == "answer" else "topics.declined_ack"

@@ -22,7 +22,7 @@ class TopicCategories:
         self, person: Person, topic: Topic, word: str, reply: ReplyTo | None = None
     ) -> Topic:
         """Put the topic in the category it really belongs to; the owner and due date stay."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.categorize")
         category = category_from(word)
         if category is None:
             raise Denied("topics.bad_category", word=word[:20])

@@ -7,22 +7,30 @@ matplotlib runs headless (Agg). Chinese text needs a CJK font: Debian's `fonts-n
 from __future__ import annotations
 
 import io
+import threading
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+from types import ModuleType
 
 from bot.services.topics.stats import Counts
 
 _PREFERRED = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans", "WenQuanYi", "Droid Sans")
 
 
+# matplotlib's rc parameters and font cache are process-wide: one chart is drawn at a time
+# (charts are drawn off the event loop, in a pool of threads).
+_DRAWING = threading.Lock()
+
 _FILES = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy", "DroidSansFallback")
+
+
+@cache
+def _matplotlib() -> ModuleType:
+    """matplotlib, headless, imported on the first chart rather than at start (it is heavy)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
 
 
 @cache
@@ -31,6 +39,9 @@ def cjk_font() -> str | None:
 
     matplotlib's font cache may predate the font package, so known CJK font files are added.
     """
+    _matplotlib()
+    from matplotlib import font_manager
+
     found = _known_font()
     if found is None:
         for path in font_manager.findSystemFonts():
@@ -41,6 +52,8 @@ def cjk_font() -> str | None:
 
 
 def _known_font() -> str | None:
+    from matplotlib import font_manager
+
     names = sorted({f.name for f in font_manager.fontManager.ttflist})
     for wanted in _PREFERRED:
         for name in names:
@@ -51,9 +64,16 @@ def _known_font() -> str | None:
 
 def bar_chart(rows: list[Counts], title: str, labels: tuple[str, str, str], empty: str) -> bytes:
     """A PNG: per village, bars for filed / answered / overdue topics."""
+    with _DRAWING:
+        return _draw(rows, title, labels, empty)
+
+
+def _draw(rows: list[Counts], title: str, labels: tuple[str, str, str], empty: str) -> bytes:
     font = cjk_font()
+    from matplotlib.figure import Figure
+
     rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
-    with matplotlib.rc_context(rc):
+    with _matplotlib().rc_context(rc):
         figure = Figure(figsize=(max(4.0, 1.4 * len(rows) + 2), 3.6), dpi=110)
         axes = figure.subplots()
         names = [r.name for r in rows]

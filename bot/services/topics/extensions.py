@@ -3,9 +3,13 @@ township staff approve (within the hard cap, TL-02) or refuse."""
 
 from __future__ import annotations
 
+from bot.core.numbers import parse_number
+from bot.core.typed_text import clean
 from bot.core.village_names import village_name
 from bot.services.context import Context
+from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, TEXT_MIN
@@ -36,7 +40,7 @@ class TopicExtensions:
         return self.drafts.put(person, "extend", topic.id, "text", {}, reply, result)
 
     def _check_extension_allowed(self, person: Person, topic: Topic) -> None:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.extend")
         if topic.extended:
             raise Denied("topics.already_extended", receipt=topic.receipt)
         if any(
@@ -47,13 +51,14 @@ class TopicExtensions:
 
     def extend_input(self, person: Person, draft: Form, given: FormInput) -> Reply:
         parts = (given.text or "").split(maxsplit=1)
-        if len(parts) < 2 or not parts[0].isdigit():
+        days = parse_number(parts[0], largest=10_000) if len(parts) == 2 else None
+        if days is None:
             raise Denied(
                 "topics.extend_usage", maximum=self.ctx.config.topics.extension_max_working_days
             )
         topic = topic_lookup.get(self.ctx.store.db, draft.subject_id)
-        self.request_extension(person, topic, int(parts[0]), parts[1], given.reply)
-        return Reply("topics.extension_requested_ack", {"days": int(parts[0])})
+        self.request_extension(person, topic, days, parts[1], given.reply)
+        return Reply("topics.extension_requested_ack", {"days": days})
 
     def request_extension(
         self, person: Person, topic: Topic, days: int, reason: str, reply: ReplyTo | None = None
@@ -63,7 +68,7 @@ class TopicExtensions:
         maximum = self.ctx.config.topics.extension_max_working_days
         if not 1 <= days <= maximum:
             raise Denied("topics.extend_days", maximum=maximum)
-        reason = reason.strip()
+        reason = mask_text(clean(reason))  # stored and sent to the requester (SEC-03)
         if len(reason) < TEXT_MIN or len(reason) > NOTE_MAX:
             raise Denied("topics.extend_reason", minimum=TEXT_MIN, maximum=NOTE_MAX)
         now = self.ctx.now()
@@ -97,7 +102,7 @@ class TopicExtensions:
         self, person: Person, extension_id: int, approve: bool, reply: ReplyTo | None = None
     ) -> Reply:
         """Township staff approve (new due date, hard cap TL-02) or refuse an extension."""
-        person.require("township")
+        require(person, "topic.extension.decide")
         extension = topic_extensions.extension(self.ctx.store.db, extension_id)
         if extension is None or extension.status != "pending":
             raise Denied("topics.extension_decided")
@@ -109,14 +114,15 @@ class TopicExtensions:
             if approve:
                 cycle_start = self.ctx.local_date(topic.cycle_start)
                 due = deadline(self.ctx, db, topic.due_date, extension.days, now, cycle_start)
-                new_due = max(due, topic.due_date)
+                new_due = max(due.due, topic.due_date)
+                provisional = topic.due_provisional or due.provisional
             status = "approved" if approve else "refused"
             if not topic_extensions.decide_extension(
                 db, extension_id, status, person.user_id, now, new_due
             ):
                 raise Denied("topics.extension_decided")
             if new_due is not None:
-                topics.set_due(db, topic.id, new_due, now, extended=True)
+                topics.set_due(db, topic.id, new_due, provisional, now, extended=True)
             due = (new_due or topic.due_date).isoformat()
             event = record(
                 db,

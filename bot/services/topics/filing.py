@@ -12,9 +12,11 @@ from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
+from bot.services.redaction import redact
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
-from bot.services.topics.notices import button, category_term
+from bot.services.topics.notices import button, category_term, masked_note, masked_note_for
 from bot.services.topics.routing import Route, TopicRouting
 from bot.services.topics.text import TEXT_MAX, TEXT_MIN, classify, format_receipt
 from bot.services.topics.topic_posts import assignee_post
@@ -35,8 +37,7 @@ def check_text(text: str) -> str:
 def resident_village(person: Person) -> str:
     """The village a person files topics for, or a refusal when they are no resident."""
     code = next((m.village_code for m in person.roles if m.role == "resident"), None)
-    if code is None:
-        raise Denied("topics.not_resident")
+    require(person, "topic.file", village=code)
     return code
 
 
@@ -87,8 +88,10 @@ class TopicFiling:
         if media is not None and draft.step in ("media", "confirm"):
             text = None  # a caption on the added photo does not replace the request's text
         if text is not None:
-            data["text"] = check_text(text)
-            data.setdefault("category", classify(data["text"]))
+            # The draft is stored too: numbers are masked before it is (SEC-03).
+            typed = redact(check_text(text))
+            data["text"], data["masked"] = typed.text, typed.count
+            data.setdefault("category", classify(typed.text))
         if media is not None:
             if media[0] not in MEDIA_KINDS:
                 raise Denied("topics.form.media_kind")
@@ -104,6 +107,7 @@ class TopicFiling:
                 {
                     "category": category_term(data["category"]),
                     "text": data["text"],
+                    "masked": masked_note(person.language, data.get("masked", 0)),
                     "media": Term(f"topics.media.{data.get('media_kind') or 'none'}"),
                 },
                 rows_of([submit_row(person.language)]),
@@ -117,10 +121,14 @@ class TopicFiling:
         category: str | None = None,
         media: tuple[str, str] | None = None,
         reply: ReplyTo | None = None,
+        masked: int = 0,
     ) -> Topic:
-        """File a topic: receipt (PT-05), routing (PT-03, FCR-01), deadline (TL-01), notices."""
+        """File a topic: receipt (PT-05), routing (PT-03, FCR-01), deadline (TL-01), notices.
+        ID, phone and card numbers are masked before anything is stored (SEC-03); `masked`
+        counts those already masked in the draft."""
         village_code = resident_village(person)
-        text = check_text(text)
+        typed = redact(check_text(text))
+        text, masked = typed.text, masked + typed.count
         category = category if category in CATEGORIES else classify(text)
         limits = self.ctx.config.topics
         now = self.ctx.now()
@@ -142,20 +150,22 @@ class TopicFiling:
                 routed_to=route.kind,
                 assignee_id=route.assignee_id,
                 at=now,
-                due_date=due,
+                due_date=due.due,
+                due_provisional=due.provisional,
             )
             forms.delete(db, person.user_id, "topics")
             topic = topics.get(db, topic_id)
-            filed = {"receipt": receipt, "category": category, "due": due.isoformat()}
-            event = record(db, person.user_id, "topic.filed", topic, filed)
-            self._tell_filed(db, event, person, topic, route)
+            filed = {"receipt": receipt, "category": category, "due": due.due.isoformat()}
+            event = record(db, person.user_id, "topic.filed", topic, filed | {"masked": masked})
+            self._tell_filed(db, event, person, topic, route, masked)
             ack(db, event, reply, person, "topics.form.submitted", receipt=receipt)
         return topic
 
     def _tell_filed(
-        self, db: Database, event: int, person: Person, topic: Topic, route: Route
+        self, db: Database, event: int, person: Person, topic: Topic, route: Route, masked: int
     ) -> None:
-        """The routing event, the requester's receipt (回执) and each handler's notice."""
+        """The routing event, the requester's receipt (回执) and each handler's notice, each
+        noting how many numbers were masked."""
         language = self.ctx.default_language
         post = assignee_post(self.ctx, db, topic)
         record(db, None, "topic.routed", topic, {"post": post, "rule": route.kind})
@@ -170,9 +180,11 @@ class TopicFiling:
             category=category_term(topic.category),
             post=post,
             due=topic.due_date.isoformat(),
+            provisional=notices.due_mark(topic.due_provisional),
             days=self.ctx.config.topics.answer_working_days,
             text=topic.text,
+            masked=masked_note_for(db, person.user_id, language, masked),
         )
         for uid in route.recipients:
             key = f"a{event}:notice:{uid}"
-            notices.feedback_notice(db, key, uid, language, topic, "topics.notice")
+            notices.feedback_notice(db, key, uid, language, topic, "topics.notice", masked)

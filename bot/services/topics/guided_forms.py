@@ -3,6 +3,7 @@ the 提交 button means depends on the form open, and goes to the concern whose 
 
 from __future__ import annotations
 
+from bot.core.typed_text import clean
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.topics import topic_lookup
@@ -61,7 +62,7 @@ class TopicForms:
     ) -> Reply:
         """A message typed (or a photo/voice/file sent) while a guided form is open."""
         draft = self.drafts.current(person)
-        text = (text or "").strip() or None
+        text = clean(text) or None
         if draft.kind in TEXT_ONLY_FORMS and text is None:
             raise Denied("topics.form.need_text")
         step = {
@@ -79,7 +80,9 @@ class TopicForms:
         if draft.kind == "topic" and draft.step in ("media", "confirm"):
             media = stored_pair(draft.data, "media_kind", "media_file_id")
             data = draft.data
-            topic = self.filing.file(person, data["text"], data["category"], media, reply)
+            topic = self.filing.file(
+                person, data["text"], data["category"], media, reply, data.get("masked", 0)
+            )
             return Reply("topics.form.submitted", {"receipt": topic.receipt})
         if draft.kind == "answer" and draft.step == "extra":
             attachment = stored_pair(draft.data, "attachment_kind", "attachment_file_id")

@@ -30,6 +30,16 @@ def no_buttons(language: str) -> Rows:
     return ()
 
 
+def masked_note(language: str, count: int) -> str:
+    """The note that `count` personal numbers were masked in what someone typed (SEC-03)."""
+    return t_plain(language, "topics.masked_note", count=count) if count else ""
+
+
+def masked_note_for(db: Database, user_id: int, default_language: str, count: int) -> str:
+    """The masking note in the language one person reads."""
+    return masked_note(notify.language_of(db, user_id, default_language), count)
+
+
 def to_chat(
     db: Database,
     key: str,
@@ -100,6 +110,11 @@ def extension_buttons(extension_id: int) -> ButtonsFor:
     )
 
 
+def due_mark(provisional: bool) -> Term:
+    """What follows a due date: a note when it is provisional (no official schedule yet)."""
+    return Term("topics.due_mark.provisional" if provisional else "topics.due_mark.firm")
+
+
 def category_term(category: str) -> Term:
     return Term(f"topics.category.{category}")
 
@@ -128,9 +143,16 @@ def handler_notice(
 
 
 def feedback_notice(
-    db: Database, key: str, user_id: int, default_language: str, topic: Topic, text_key: str
+    db: Database,
+    key: str,
+    user_id: int,
+    default_language: str,
+    topic: Topic,
+    text_key: str,
+    masked: int = 0,
 ) -> None:
-    """限时反馈通知书 (PT-03): the topic, its due date and the handling buttons."""
+    """限时反馈通知书 (PT-03): the topic, its due date and the handling buttons; `masked` numbers
+    were removed from the text the resident typed (SEC-03)."""
     handler_notice(
         db,
         key,
@@ -141,5 +163,7 @@ def feedback_notice(
         village=village_name(db, topic.village_code),
         category=category_term(topic.category),
         due=topic.due_date.isoformat(),
+        provisional=due_mark(topic.due_provisional),
         media=Term(f"topics.media.{topic.media_kind or 'none'}"),
+        masked=masked_note_for(db, user_id, default_language, masked),
     )

@@ -10,14 +10,16 @@ from sqlite_utils import Database
 from bot.core.village_names import village_name
 from bot.i18n import Term
 from bot.services.context import Context
+from bot.services.masking import mask_text
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts
 from bot.services.topics.text import NOTE_MAX, RATINGS
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, record, tell
 from bot.services.topics.topic_rules import deadline, handlers_of
-from storage import forms, members, topics
+from storage import forms, members, topic_answers, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -33,10 +35,12 @@ class TopicRating:
         self, person: Person, topic: Topic, answer_id: int, code: str, reply: ReplyTo | None = None
     ) -> Reply:
         """满意/基本满意 close; 不满意 asks why and reopens once, a second one escalates."""
-        if person.user_id != topic.requester_id:
-            raise Denied("topics.not_requester")
+        require(person, "topic.rate", owner=topic.requester_id)
         if topic.status not in topics.RESPONDED or topic.answer_id != answer_id:
             raise Denied("topics.stale")
+        answer = topic_answers.answer(self.ctx.store.db, answer_id)
+        # Nobody rates their own answer, so it never counts in the satisfaction rate (STAT).
+        require(person, "answer.rate", owner=answer.by_user_id)
         rating = RATINGS.get(code)
         if rating is None:
             raise Denied("topics.stale")
@@ -82,13 +86,14 @@ class TopicRating:
             or topic.answer_id != draft.data.get("answer_id")
         ):
             raise Denied("topics.stale")
-        reason = given.text[:NOTE_MAX]
+        reason = mask_text(given.text)[:NOTE_MAX]  # stored and sent: numbers masked (SEC-03)
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             days = self.ctx.config.topics.answer_working_days
-            due = deadline(self.ctx, db, self.ctx.local_date(now), days, now)
+            computed = deadline(self.ctx, db, self.ctx.local_date(now), days, now)
+            due = computed.due
             topics.rate(db, topic.id, "unsatisfied", now)
-            topics.reopen(db, topic.id, due, now)
+            topics.reopen(db, topic.id, due, computed.provisional, now)
             forms.delete(db, person.user_id, "topics")
             after = {"rating": "unsatisfied", "reason": reason, "due": due.isoformat()}
             event = record(db, person.user_id, "topic.reopened", topic, after)

@@ -5,16 +5,14 @@ No requester names: a topic is identified by its receipt number only (DESIGN §6
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlite_utils import Database
 
 from bot.core.periods import Period
+from bot.core.safe_sheets import Cell, Sheet
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, days, percent
 from storage import topic_answers, topics
@@ -22,25 +20,25 @@ from storage import topic_answers, topics
 Label = Callable[[str], str]
 
 
-def workbook(
+def report_sheets(
     db: Database,
     period: Period,
     rows: list[Counts],
     total: Counts,
     tz: ZoneInfo,
     label: Label,
-) -> bytes:
-    """Build the XLSX; `label(key)` gives a column heading or term in the reader's language."""
-    book = Workbook()
-    summary = book.active
-    summary.title = label("topics.report.summary")[:31]
+) -> list[Sheet]:
+    """The workbook's sheets, read from the database; `label(key)` gives a column heading or
+    term in the reader's language. Writing the XLSX (`to_xlsx`) is left to a worker."""
     heads = [
         "village", "filed", "answered", "declined", "open", "overdue", "due", "on_time",
         "on_time_rate", "rated", "satisfied", "basic", "unsatisfied", "not_rated",
         "satisfaction_rate", "average_days", "urges",
     ]  # fmt: skip
-    summary.append([label("topics.report.period"), period.text])
-    summary.append([label(f"topics.report.col.{h}") for h in heads])
+    summary: list[list[Cell]] = [
+        [label("topics.report.period"), period.text],
+        [label(f"topics.report.col.{h}") for h in heads],
+    ]
     for c in [*rows, total]:
         summary.append(
             [
@@ -51,15 +49,11 @@ def workbook(
                 c.urges + c.auto_urges,
             ]
         )  # fmt: skip
-    for cell in summary[2]:
-        cell.font = Font(bold=True)
     start = datetime.combine(period.first, time(0), tz)
     end = datetime.combine(period.last + timedelta(days=1), time(0), tz)
-    for c in rows:
-        _village_sheet(book, db, c, (start, end), tz, label)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheets = [Sheet(label("topics.report.summary"), summary, bold_rows=(1,))]
+    sheets += [_village_sheet(db, c, (start, end), tz, label) for c in rows]
+    return sheets
 
 
 _COLUMNS = (
@@ -69,21 +63,17 @@ _COLUMNS = (
 
 
 def _village_sheet(
-    book: Workbook,
     db: Database,
     counts: Counts,
     between: tuple[datetime, datetime],
     tz: ZoneInfo,
     label: Label,
-) -> None:
+) -> Sheet:
     """One village's sheet: a row per topic filed in the period, by receipt only."""
-    sheet = book.create_sheet(counts.name[:31] or counts.code)
-    sheet.append([label(f"topics.report.col.{h}") for h in _COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    lines: list[list[Cell]] = [[label(f"topics.report.col.{h}") for h in _COLUMNS]]
     for topic in topics.filed_between(db, *between, counts.code):
         answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
-        sheet.append(
+        lines.append(
             [
                 topic.receipt,
                 label(f"topics.category.{topic.category}"),
@@ -99,3 +89,4 @@ def _village_sheet(
                 topics.supports(db, topic.id),
             ]
         )
+    return Sheet(counts.name or counts.code, lines, bold_rows=(0,))

@@ -3,12 +3,16 @@ figures, chart and workbook the pure `stats`, `chart` and `report_xlsx` modules 
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.core.periods import Period
-from bot.i18n import Term, t_plain
+from bot.core.safe_sheets import FileToWrite, to_xlsx
+from bot.i18n import t_plain
 from bot.services.context import Context
-from bot.services.people import Denied, Person
+from bot.services.people import Person
+from bot.services.permissions import require
 from bot.services.topics.chart import bar_chart
-from bot.services.topics.report_xlsx import workbook
+from bot.services.topics.report_xlsx import report_sheets
 from bot.services.topics.stats import Counts, compute, stats_period
 from storage import villages
 
@@ -30,8 +34,7 @@ class TopicReporting:
                 period_text = arg
         if not person.is_township:
             own = next((m.village_code for m in person.roles if m.role == "official"), None)
-            if own is None or village_code not in (None, own):
-                raise Denied("denied.role", role=Term("roles.township"))
+            require(person, "topic.stats", village=village_code or own)
             village_code = own
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
@@ -48,13 +51,14 @@ class TopicReporting:
 
     def report(
         self, person: Person, period_text: str | None, language: str
-    ) -> tuple[Period, bytes]:
-        """/report <period>: the XLSX workbook (township staff only)."""
-        person.require("township")
+    ) -> tuple[Period, FileToWrite]:
+        """/report <period>: the XLSX workbook (township staff only), read now, written by
+        whoever calls `write` (a worker thread: a county's report is seconds of work)."""
+        require(person, "topic.report")
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
         rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz)
-        data = workbook(
+        sheets = report_sheets(
             self.ctx.store.db,
             period,
             rows,
@@ -62,4 +66,4 @@ class TopicReporting:
             self.ctx.tz,
             lambda key: t_plain(language, key),
         )
-        return period, data
+        return period, FileToWrite(f"topics-{period.text}.xlsx", partial(to_xlsx, sheets))

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.core.numbers import parse_number
 from bot.core.village_names import village_name
 from bot.core.vocabulary import ROUTE_CATEGORIES
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import topic_lookup
 from bot.services.topics.notices import category_term
 from bot.services.topics.text import is_head_title
@@ -68,7 +70,7 @@ class TopicRouting:
         reply: ReplyTo | None = None,
     ) -> Route:
         """/route: township staff name the official for a village's category (or its head)."""
-        person.require("township")
+        require(person, "topic.route")
         code = topic_lookup.village_code(self.ctx.store.db, village)
         if category not in ROUTE_CATEGORIES:
             raise Denied("topics.route_usage")
@@ -79,7 +81,8 @@ class TopicRouting:
                 topic_routes.clear_route(db, code, category)
                 user_id = None
             else:
-                member = members.get(db, int(ref)) if ref.isdigit() else None
+                number = parse_number(ref)
+                member = members.get(db, number) if number is not None else None
                 if member is None or member.role != "official" or member.village_code != code:
                     raise Denied("topics.route_not_official", ref=member_ref)
                 user_id = member.user_id
@@ -108,7 +111,7 @@ class TopicRouting:
 
     def routes(self, person: Person, village: str) -> dict[str, str]:
         """category → post, for /route <village>."""
-        person.require("township")
+        require(person, "topic.route")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village)
         return {c: post_of(self.ctx, db, uid, code) for c, uid in self._rules(db, code).items()}

@@ -33,7 +33,7 @@ class TopicSchedule:
         self.ctx = ctx
         self.rating = rating
         self.tracking = tracking
-        self.sections: list[DigestSection] = []
+        self.sections: list[DigestSection] = [ctx.calendar.schedule_reminder]
 
     def register(self, ticker: Ticker) -> None:
         ticker.register("topics.auto_close", self.rating.auto_close)

@@ -11,10 +11,11 @@ from sqlite_utils import Database
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices
 from bot.services.topics.topic_records import Reply, record, tell
 from bot.services.topics.topic_rules import handlers_of, staff_ids
-from storage import members, topics
+from storage import members, topic_answers, topics
 from storage.topics import Topic
 
 
@@ -30,10 +31,11 @@ class TopicSupports:
 
     def support(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
         """附议: residents of the same village, once each; at the threshold → 联名点题."""
-        if not person.has("resident", topic.village_code):
-            raise Denied("topics.support_other_village")
         if person.user_id == topic.requester_id:
             raise Denied("topics.support_own")
+        require(person, "topic.support", village=topic.village_code, owner=topic.requester_id)
+        # An official who answered the topic does not second it as a resident (separation).
+        require(person, "answer.support", owner=self._answerer(topic))
         if topic.status == "closed":
             raise Denied("topics.not_open", receipt=topic.receipt)
         now = self.ctx.now()
@@ -49,6 +51,12 @@ class TopicSupports:
             result = Reply("topics.supported_ack", {"receipt": topic.receipt, "count": count})
             tell(db, f"a{event}:answer", reply, person, result)
         return result
+
+    def _answerer(self, topic: Topic) -> int | None:
+        answer = (
+            topic_answers.answer(self.ctx.store.db, topic.answer_id) if topic.answer_id else None
+        )
+        return answer.by_user_id if answer else None
 
     def _make_joint(
         self, db: Database, event: int, topic: Topic, count: int, now: datetime

@@ -4,9 +4,9 @@ attachments (issue 4 §8)."""
 from __future__ import annotations
 
 from bot.core.timeline import TimelineEntry
-from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person
+from bot.services.permissions import allowed, require
 from bot.services.topics import topic_lookup
 from bot.services.topics.topic_posts import assignee_post
 from storage import audit, topic_answers, topics
@@ -43,8 +43,7 @@ class TopicReading:
         if person.is_township:
             for topic in topics.open_for_township(db):
                 found[topic.id] = topic
-        if not any(m.role in ("official", "township") for m in person.roles):
-            raise Denied("denied.role", role=Term("roles.official"))
+        require(person, "topic.inbox")
         return sorted(found.values(), key=lambda x: (x.due_date, x.id))
 
     def assignee_post(self, topic: Topic) -> str:
@@ -56,11 +55,7 @@ class TopicReading:
 
     def can_view(self, person: Person, topic: Topic) -> bool:
         """The requester, the village's officials (assignee, first owner) and township staff."""
-        return (
-            person.user_id == topic.requester_id
-            or person.is_township
-            or person.has("official", topic.village_code)
-        )
+        return allowed(person, "topic.view", village=topic.village_code, owner=topic.requester_id)
 
     def _check_visible(self, person: Person, topic: Topic) -> None:
         if not self.can_view(person, topic):

@@ -7,8 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.core.typed_text import clean
+from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import members
 from storage.members import Member
 from storage.topics import Topic
@@ -16,7 +19,7 @@ from storage.topics import Topic
 
 def checked_length(text: str, minimum: int, maximum: int, too_short: str) -> str:
     """`text` stripped, or a refusal when it is shorter than `minimum` or longer than `maximum`."""
-    text = (text or "").strip()
+    text = clean(text)
     if len(text) < minimum:
         raise Denied(too_short, minimum=minimum)
     if len(text) > maximum:
@@ -31,13 +34,18 @@ def deadline(
     count: int,
     at: datetime,
     cap_from: date | None = None,
-) -> date:
+) -> Deadline:
     """`count` working days after `start`, capped at the hard limit counted from `cap_from`
-    (default `start`) (TL-01, TL-02)."""
-    cap = (cap_from or start) + timedelta(days=ctx.config.topics.hard_cap_calendar_days)
-    due = ctx.calendar.deadline(db, start, count, cap)
+    (default `start`) (TL-01, TL-02); provisional when it counted a year without its official
+    schedule."""
+    due = ctx.calendar.deadline(db, start, count, hard_cap(ctx, cap_from or start))
     ctx.calendar.warn_uncovered(db, due, at)
-    return due.due
+    return due
+
+
+def hard_cap(ctx: Context, cycle_start: date) -> date:
+    """The latest due date of a handling cycle begun on a local day (TL-02)."""
+    return cycle_start + timedelta(days=ctx.config.topics.hard_cap_calendar_days)
 
 
 def officials(db: Database, village_code: str) -> list[Member]:
@@ -55,20 +63,18 @@ def require_open(topic: Topic) -> None:
         raise Denied("topics.not_open", receipt=topic.receipt)
 
 
-def check_handler(person: Person, topic: Topic) -> None:
-    """Only the assignee acts; an unowned topic goes to the first official who acts (FCR-01),
-    a township-routed one to township staff; another village's topic never."""
+def check_handler(person: Person, topic: Topic, action: str) -> None:
+    """Only the assignee acts, while they still hold their role; an unowned topic goes to the
+    first official of its village who acts (FCR-01), a township-routed one to township staff."""
     require_open(topic)
+    require(person, action, village=topic.village_code, owner=holder(topic), receipt=topic.receipt)
+
+
+def holder(topic: Topic) -> int | str:
+    """Who holds a topic: its assignee, or the role whose pool it waits in."""
     if topic.assignee_id is not None:
-        if topic.assignee_id != person.user_id:
-            raise Denied("topics.not_yours", receipt=topic.receipt)
-        return
-    if topic.routed_to == "township":
-        if not person.is_township:
-            raise Denied("topics.not_yours", receipt=topic.receipt)
-        return
-    if not person.has("official", topic.village_code):
-        raise Denied("topics.not_yours", receipt=topic.receipt)
+        return topic.assignee_id
+    return "township" if topic.routed_to == "township" else "official"
 
 
 def handlers_of(db: Database, topic: Topic) -> list[int]:

@@ -14,6 +14,7 @@ from bot.services.context import Context
 from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.categories import TopicCategories
 from bot.services.topics.drafts import TopicDrafts
+from bot.services.topics.due_dates import TopicDueDates
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
 from bot.services.topics.guided_forms import TopicForms
@@ -28,7 +29,8 @@ from bot.services.topics.transfers import TopicTransfers
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    """Filing, routing, answering, rating, supporting, extending, transferring and urging."""
+    """Filing, routing, answering, rating, supporting, extending, transferring, urging and
+    following the working calendar."""
 
     routing: TopicRouting
     filing: TopicFiling
@@ -42,6 +44,7 @@ class Topics:
     reading: TopicReading
     reporting: TopicReporting
     forms: TopicForms
+    due_dates: TopicDueDates
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -65,4 +68,5 @@ class Topics:
             reading=TopicReading(ctx),
             reporting=TopicReporting(ctx),
             forms=TopicForms(ctx, drafts, filing, answering, extensions, rating),
+            due_dates=TopicDueDates(ctx),
         )

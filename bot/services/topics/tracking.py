@@ -7,8 +7,11 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.core.typed_text import clean
 from bot.services.context import Context
+from bot.services.masking import mask_text
 from bot.services.people import Person, ReplyTo
+from bot.services.permissions import require
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.text import NOTE_MAX
 from bot.services.topics.topic_records import ack, record
@@ -25,13 +28,13 @@ class TopicTracking:
 
     def pending(self, person: Person, village_code: str | None) -> list[Topic]:
         """Township tracking (URG-03): every open topic, or one village's."""
-        person.require("township")
+        require(person, "topic.track")
         db = self.ctx.store.db
         return topics.open_topics(db, topic_lookup.village_code(db, village_code))
 
     def overdue(self, person: Person, village_code: str | None) -> list[Topic]:
         """Open topics past their due date (STAT-05)."""
-        person.require("township")
+        require(person, "topic.track")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village_code)
         return topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
@@ -40,9 +43,9 @@ class TopicTracking:
         self, person: Person, topic: Topic, note: str | None, reply: ReplyTo | None = None
     ) -> Topic:
         """督办 by township staff (URG-01, URG-05): recorded and shown in the history."""
-        person.require("township")
+        require(person, "topic.urge", village=topic.village_code)
         require_open(topic)
-        note = (note or "").strip()[:NOTE_MAX] or None
+        note = mask_text(clean(note))[:NOTE_MAX] or None  # stored and sent (SEC-03)
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:
             topics.add_urge(db, topic.id, person.user_id, note, now)

@@ -3,6 +3,7 @@ first owner of record stays (FCR-01, FCR-04)."""
 
 from __future__ import annotations
 
+from bot.core.numbers import parse_number
 from bot.delivery.messages import Button, rows_of
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
@@ -21,7 +22,7 @@ class TopicTransfers:
         self.ctx = ctx
 
     def transfer_targets(self, person: Person, topic: Topic) -> Reply:
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.transfer")
         others = [
             m
             for m in officials(self.ctx.store.db, topic.village_code)
@@ -40,15 +41,15 @@ class TopicTransfers:
     ) -> Topic:
         """Hand over to another official of the village (FCR-02: transfer, never drop);
         the first owner of record stays (FCR-01, FCR-04)."""
-        check_handler(person, topic)
+        check_handler(person, topic, "topic.transfer")
         db = self.ctx.store.db
         pool = {m.user_id: m for m in officials(db, topic.village_code)}
         member = None
         ref = str(target).strip().lstrip("#")
         if isinstance(target, int):
             member = pool.get(target)
-        elif ref.isdigit():
-            found = members.get(db, int(ref))
+        elif (number := parse_number(ref)) is not None:
+            found = members.get(db, number)
             member = found if found and found.user_id in pool else None
             if found is not None and found.role != "official":
                 member = None

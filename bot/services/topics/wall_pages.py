@@ -124,6 +124,7 @@ class PublicTopic:
     status: str
     filed_at: datetime
     due_date: date
+    due_provisional: bool  # counted days of a year without its official schedule
     overdue: bool  # open and past its due date
     extended: bool
     reopened: int
@@ -256,16 +257,17 @@ class TopicBoard:
     def search(
         self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
     ) -> list[WallPost]:
-        """Wall posts whose masked question or answer contains every word (Chinese substrings).
-        The match is checked on the masked text, so a hidden number cannot be found by search."""
-        terms = search_terms(text)
-        if not terms:
+        """Wall posts whose masked question or answer holds every word wherever it stands (ARC-10),
+        best match first. The match is checked again on the masked text, so a hidden number
+        cannot be found by search."""
+        words = search_terms(text)
+        if not words:
             return []
         found = []
-        for row in board.search_candidates(self.store.db, terms, village_code):
+        for row in board.search_candidates(self.store.db, words, village_code):
             post = self._post(row)
             haystack = f"{post.question}\n{post.answer.text}".casefold()
-            if all(term.casefold() in haystack for term in terms):
+            if all(word.casefold() in haystack for word in words):
                 found.append(post)
                 if len(found) >= limit:
                     break
@@ -294,6 +296,7 @@ class TopicBoard:
             status=t.status,
             filed_at=t.filed_at,
             due_date=t.due_date,
+            due_provisional=t.due_provisional,
             overdue=t.status == "assigned" and t.due_date < self.today(),
             extended=t.extended,
             reopened=t.reopened,

@@ -1,0 +1,228 @@
+"""Incoming updates: stored before Telegram is told they arrived, then handled exactly once.
+
+Each update is stored and handled inside its own guard: one that cannot be stored, read or
+handled is parked as failed with its error (and logged), and the loop goes on with the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any
+
+from telegram import Bot, ChatMemberUpdated, Update
+
+from bot.delivery.update_json import ORIGINAL, UNREADABLE
+from storage import inbox, users
+from storage.db import Store, current_update_id, disk_full
+
+log = logging.getLogger(__name__)
+
+# An update that crashed the process this many times is parked instead of crashing it again.
+MAX_ATTEMPTS = 3
+# Set by the error handler while an update is handled, so the inbox can park it as failed.
+handling_error: ContextVar[BaseException | None] = ContextVar("handling_error", default=None)
+# Told (chat_id, user_id) when an update that came from a person could not even be read.
+Apology = Callable[[int, int], None]
+
+
+class UpdateInbox:
+    """Stores raw updates (polling or webhook) and feeds them one by one to the application."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        process: Callable[[Update], Awaitable[None]],
+        *,
+        apologise: Apology = lambda chat_id, user_id: None,
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.process = process
+        self.apologise = apologise
+        self._wake = asyncio.Event()
+        self._stopping = False
+        # Updates by outcome since start ("done", "failed"), for /metrics.
+        self.outcomes: Counter[str] = Counter()
+
+    def accept(self, raw_updates: list[Any]) -> int:
+        """Store updates and their senders in one transaction; returns how many were new.
+
+        Never raises for a bad update: Telegram would send the same batch again and again.
+        """
+        new = 0
+        with self.store.transaction(handling=False) as db:
+            for raw in raw_updates:
+                new += self._store_one(db, raw)
+        self._wake.set()
+        return new
+
+    def _store_one(self, db, raw: Any) -> int:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int) or not 0 <= update_id <= inbox.MAX_UPDATE_ID:
+            # No row can hold it; the log line is all that is left of it.
+            self._outcome(update_id, "failed", "update_id missing or out of range")
+            return 0
+        if isinstance(raw.get(ORIGINAL), dict):
+            raw = raw[ORIGINAL]  # stored as received: handling it parks it and tells the person
+        elif UNREADABLE in raw:
+            self._outcome(update_id, "failed", raw[UNREADABLE])
+            return inbox.park(db, update_id, {"update_id": update_id}, raw[UNREADABLE])
+        try:
+            new = inbox.store(db, [raw])
+        except (RecursionError, ValueError, OverflowError) as exc:
+            self._outcome(update_id, "failed", f"{type(exc).__name__}: {exc}")
+            return inbox.park(db, update_id, {"update_id": update_id}, _describe(exc))
+        try:
+            _remember_sender(db, Update.de_json(raw, self.bot))
+        except Exception:  # a malformed update is parked when handled, never lost here
+            log.warning("could not read the sender of update %s", update_id)
+        return new
+
+    async def run(self) -> None:
+        """Handle stored updates until stopped."""
+        while not self._stopping:
+            await self.handle_pending()
+            if self._stopping:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+
+    def stop(self) -> None:
+        """Stop after the update in hand."""
+        self._stopping = True
+        self._wake.set()
+
+    async def handle_pending(self) -> int:
+        """Handle every pending update in order; returns how many were handled."""
+        handled = 0
+        while not self._stopping:
+            batch = inbox.pending(self.store.db, limit=50)
+            if not batch:
+                break
+            for item in batch:
+                if self._stopping:
+                    break
+                if not await self._handle(item):
+                    return handled  # the disk is full: this update and the rest wait (run())
+                handled += 1
+        return handled
+
+    async def _handle(self, item: inbox.InboxItem) -> bool:
+        """Handle one update; False when the disk is full and it stays pending for later."""
+        try:
+            return await self._attempt(item)
+        except sqlite3.OperationalError as error:
+            if not disk_full(error):
+                raise
+            log.error("the disk is full: update %s waits for space", item.update_id)
+            return False
+
+    async def _attempt(self, item: inbox.InboxItem) -> bool:
+        started = time.monotonic()
+        if item.attempts >= MAX_ATTEMPTS:
+            error: BaseException | str | None = "crashed the bot repeatedly"
+        else:
+            with self.store.transaction() as db:
+                inbox.begin_attempt(db, item.update_id)
+            error = await self._process(item)
+        if not isinstance(error, str) and disk_full(error):
+            # Not the update's fault: it stays pending, this attempt uncounted (nothing lost).
+            with self.store.transaction(handling=False) as db:
+                inbox.end_attempt(db, item.update_id)
+            log.error("the disk is full: update %s waits for space", item.update_id)
+            return False
+        with self.store.transaction(handling=False) as db:
+            if error is None:
+                inbox.mark_done(db, item.update_id)
+            else:
+                inbox.mark_failed(db, item.update_id, _describe(error))
+        self._outcome(item.update_id, "done" if error is None else "failed", error, started)
+        return True
+
+    async def _process(self, item: inbox.InboxItem) -> BaseException | None:
+        """Handle one update; the error that stopped it, or None."""
+        try:
+            update = Update.de_json(item.payload, self.bot)
+        except Exception as exc:  # python-telegram-bot could not read it: nothing to run
+            self._apologise_raw(item.payload)
+            return exc
+        update_token = current_update_id.set(item.update_id)
+        error_token = handling_error.set(None)
+        try:
+            await self.process(update)
+            error = handling_error.get()
+        except Exception as exc:  # process() reports handler errors itself; this is a last resort
+            error = exc
+        finally:
+            current_update_id.reset(update_token)
+            handling_error.reset(error_token)
+        return error
+
+    def _apologise_raw(self, payload: Any) -> None:
+        person = _person_of(payload)
+        if person is None:
+            return
+        try:
+            self.apologise(*person)
+        except Exception:
+            log.exception("could not tell the person about update %s", payload.get("update_id"))
+
+    def _outcome(
+        self,
+        update_id: object,
+        outcome: str,
+        error: BaseException | str | None,
+        started: float | None = None,
+    ) -> None:
+        """Count the update and write its one log line: id, outcome, time taken, error."""
+        self.outcomes[outcome] += 1
+        took = f" ms={(time.monotonic() - started) * 1000:.0f}" if started is not None else ""
+        if error is None:
+            log.info("update=%s outcome=%s%s", update_id, outcome, took)
+        else:
+            reason = _describe(error)
+            log.warning("update=%s outcome=%s%s error=%r", update_id, outcome, took, reason)
+
+
+def _describe(error: BaseException | str) -> str:
+    if isinstance(error, str):
+        return error
+    if isinstance(error, RecursionError):
+        return "RecursionError: JSON nested too deeply"
+    return f"{type(error).__name__}: {error}"
+
+
+def _person_of(payload: Any) -> tuple[int, int] | None:
+    """(chat_id, user_id) of a private message in a raw update, when it has both."""
+    if not isinstance(payload, dict):
+        return None
+    for kind in ("message", "edited_message"):
+        fields = payload.get(kind)
+        if not isinstance(fields, dict):
+            continue
+        chat, sender = fields.get("chat"), fields.get("from")
+        if isinstance(chat, dict) and isinstance(sender, dict):
+            chat_id, user_id = chat.get("id"), sender.get("id")
+            if isinstance(chat_id, int) and isinstance(user_id, int) and chat_id == user_id:
+                return chat_id, user_id
+    return None
+
+
+def _remember_sender(db, update: Update) -> None:
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    users.seen(db, user.id, user.first_name, user.last_name, user.username, user.language_code)
+    member = update.my_chat_member
+    if isinstance(member, ChatMemberUpdated) and member.chat.type == "private":
+        # The person blocked (kicked) or unblocked the bot in their private chat.
+        users.set_active(db, user.id, member.new_chat_member.status != "kicked")

@@ -1,0 +1,109 @@
+"""Reading updates from JSON even when one of them is nested deeper than the parser goes.
+
+Telegram sends updates in order and holds the rest until one is confirmed, so an update that
+cannot be read must still be read far enough to be stored (by its update_id) and parked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+# The keys of a stand-in for an update that could not be read: the reason, and the update as
+# received when it could at least be parsed as JSON.
+UNREADABLE = "_unreadable"
+ORIGINAL = "_original"
+TOO_DEEP = "JSON nested too deeply"
+_UPDATE_ID = re.compile(r'"update_id"\s*:\s*(-?\d+)')
+
+
+def read_update(text: str) -> Any:
+    """One update's JSON; when nested too deeply, a stand-in with its update_id and the reason."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        found = _UPDATE_ID.search(text)
+        return {"update_id": int(found.group(1)) if found else None, UNREADABLE: TOO_DEEP}
+
+
+def read_batch(text: str) -> dict[str, Any]:
+    """A getUpdates answer; an update in it that is nested too deeply becomes a stand-in."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        pass
+    head = re.match(r'\s*\{\s*"ok"\s*:\s*true\s*,\s*"result"\s*:\s*\[', text)
+    if head is None:
+        raise ValueError("a getUpdates answer nested too deeply, and not in Telegram's shape")
+    updates = []
+    at = head.end()
+    while True:
+        at = _skip(text, at, " \t\r\n,")
+        if at >= len(text) or text[at] == "]":
+            break
+        end = _end_of_value(text, at)
+        updates.append(read_update(text[at:end]))
+        at = end
+    return {"ok": True, "result": updates}
+
+
+def _skip(text: str, at: int, characters: str) -> int:
+    while at < len(text) and text[at] in characters:
+        at += 1
+    return at
+
+
+def _end_of_value(text: str, at: int) -> int:
+    """Where the JSON object or array starting at `at` ends, found by counting brackets."""
+    depth = 0
+    in_string = False
+    i = at
+    while i < len(text):
+        char = text[i]
+        if in_string:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("a getUpdates answer ends inside an update")
+
+
+def stand_in(update: Any) -> Any:
+    """The update itself when python-telegram-bot can read it, else a stand-in keeping it."""
+    if not isinstance(update, dict) or UNREADABLE in update:
+        return update
+    try:
+        Update.de_json(update, None)
+    except Exception as exc:  # whatever the library trips on, the batch must go through
+        return {"update_id": update.get("update_id"), UNREADABLE: repr(exc), ORIGINAL: update}
+    return update
+
+
+class UpdatesRequest(HTTPXRequest):
+    """The connection getUpdates uses: a batch holding an update the library cannot read (too
+    deeply nested, a field missing) still arrives, with a stand-in for that update."""
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Parse like python-telegram-bot, then replace what it could not read."""
+        try:
+            answer = read_batch(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError("Invalid server response") from exc
+        if isinstance(answer, dict) and isinstance(answer.get("result"), list):
+            answer["result"] = [stand_in(update) for update in answer["result"]]
+        return answer

@@ -1,0 +1,149 @@
+"""Who may do what (DESIGN §2): one table of actions, each naming the roles that may take it,
+whether the village must be theirs and whether the item must (or must not) be theirs.
+
+Every command, button and web endpoint that changes or reveals something asks `require(...)`
+with the person as the server knows them now, so a role that ended stops working at once and
+forged button data can do nothing the presser's role does not allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.i18n import Term
+from bot.services.people import Denied, Person
+
+ANYONE = "anyone"  # a person with or without a role
+
+
+class Village(Enum):
+    OWN = "own"  # the role is held in the item's village
+    ANY = "any"
+
+
+class Item(Enum):
+    MINE = "mine"  # the item's holder is the person, or the pool of the role they act in
+    NOT_MINE = "not_mine"  # the item's holder is anyone but the person
+    ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One role's way to take an action."""
+
+    role: str
+    village: Village = Village.OWN
+    item: Item = Item.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The grants of one action and the refusal shown when none applies (None: `denied.role`)."""
+
+    grants: tuple[Grant, ...]
+    refusal: str | None = None
+
+
+def _rule(*grants: Grant, refusal: str | None = None) -> Rule:
+    return Rule(grants, refusal)
+
+
+_HANDLER = (
+    Grant("official", Village.OWN, Item.MINE),
+    Grant("township", Village.ANY, Item.MINE),
+)
+_TOWNSHIP = Grant("township", Village.ANY)
+
+# The item a row speaks of: for topic handling its assignee (or the pool it waits in), for
+# `topic.rate` / `topic.support` its requester, for `answer.*` the answer's author, for
+# `disclosure.signoff` the draft's author, for `invite.accept` the inviter.
+TABLE: dict[str, Rule] = {
+    "topic.file": _rule(Grant("resident"), refusal="topics.not_resident"),
+    "topic.answer": _rule(*_HANDLER, refusal="topics.not_yours"),
+    "topic.decline": _rule(*_HANDLER, refusal="topics.not_yours"),
+    "topic.extend": _rule(*_HANDLER, refusal="topics.not_yours"),
+    "topic.transfer": _rule(*_HANDLER, refusal="topics.not_yours"),
+    "topic.categorize": _rule(*_HANDLER, refusal="topics.not_yours"),
+    "topic.rate": _rule(Grant(ANYONE, Village.ANY, Item.MINE), refusal="topics.not_requester"),
+    # Nobody rates, nor supports, an answer they gave (separation of duties).
+    "answer.rate": _rule(Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="topics.rate_own"),
+    "topic.support": _rule(
+        Grant("resident", Village.OWN, Item.NOT_MINE), refusal="topics.support_other_village"
+    ),
+    "answer.support": _rule(
+        Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="topics.support_answered"
+    ),
+    "topic.urge": _rule(_TOWNSHIP),
+    "topic.extension.decide": _rule(_TOWNSHIP),
+    "topic.route": _rule(_TOWNSHIP),
+    "topic.view": _rule(_TOWNSHIP, Grant("official"), Grant(ANYONE, Village.ANY, Item.MINE)),
+    "topic.inbox": _rule(Grant("official", Village.ANY), _TOWNSHIP),
+    "topic.track": _rule(_TOWNSHIP),
+    "topic.stats": _rule(_TOWNSHIP, Grant("official")),
+    "topic.report": _rule(_TOWNSHIP),
+    "disclosure.draft": _rule(Grant("official")),
+    "disclosure.submit": _rule(Grant("official")),
+    "disclosure.correct": _rule(Grant("official")),
+    "disclosure.review": _rule(Grant("supervisor")),
+    "disclosure.signoff": _rule(
+        Grant("supervisor", Village.OWN, Item.NOT_MINE), refusal="disc.signoff_own"
+    ),
+    "disclosure.export": _rule(_TOWNSHIP),
+    "invite.create": _rule(_TOWNSHIP),
+    "invite.list": _rule(_TOWNSHIP),
+    "invite.cancel": _rule(_TOWNSHIP),
+    "invite.accept": _rule(Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="invite.own"),
+    "members.list": _rule(_TOWNSHIP, Grant("official")),
+    "member.revoke": _rule(_TOWNSHIP),
+    "member.verify": _rule(Grant("official")),
+}
+
+ACTIONS = tuple(TABLE)
+
+# Roles one person never holds together in one village: the supervisor checks the official's
+# drafts, so nobody signs off their own work (ROLE-05, REV-01).
+EXCLUSIVE_ROLES = frozenset({frozenset(("official", "supervisor"))})
+
+
+def _grants(person: Person, grant: Grant, village: str | None, owner: int | str | None) -> bool:
+    if grant.role == ANYONE:
+        held = True
+    else:
+        held = any(
+            m.role == grant.role and (grant.village is Village.ANY or m.village_code == village)
+            for m in person.roles
+        )
+    if not held:
+        return False
+    mine = owner == person.user_id or (owner is not None and owner == grant.role)
+    if grant.item is Item.MINE:
+        return mine
+    if grant.item is Item.NOT_MINE:
+        return owner != person.user_id
+    return True
+
+
+def allowed(
+    person: Person, action: str, *, village: str | None = None, owner: int | str | None = None
+) -> bool:
+    """Whether the person, with the roles they hold now, may take the action on an item of
+    `village` held by `owner` (a user id, or the role whose pool holds it)."""
+    return any(_grants(person, g, village, owner) for g in TABLE[action].grants)
+
+
+def require(
+    person: Person,
+    action: str,
+    *,
+    village: str | None = None,
+    owner: int | str | None = None,
+    **params: object,
+) -> None:
+    """Refuse with the action's message (and `params`) unless `allowed(...)`."""
+    if allowed(person, action, village=village, owner=owner):
+        return
+    rule = TABLE[action]
+    if rule.refusal is not None:
+        raise Denied(rule.refusal, **params)
+    raise Denied("denied.role", role=Term(f"roles.{rule.grants[0].role}"))

@@ -1,0 +1,110 @@
+"""The search index of what is public: published disclosures (`disclosure_search`) and the
+feedback wall's posts (`wall_search`), both FTS5 tables with the `unicode61` tokenizer over
+pre-tokenised text.
+
+Chinese (and numbers) are stored as overlapping two-character pairs plus each run's last
+character, so a word is found wherever it stands without spaces (光伏 and 分红 in 光伏电站分红,
+ARC-10); other words are tokens of their own, found by their beginning. Queries are index
+lookups, never a scan of the texts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese and numbers are cut into pairs (a part of either may be looked for: 5678 in a number
+# shown as 138****5678); other words stay whole.
+_RUN = re.compile(f"(?P<pairs>[{_HAN}]+|[0-9]+)|[^\\W_{_HAN}0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureHit:
+    """A published version matching a query, with the public texts it was indexed from."""
+
+    id: int
+    title: str
+    body: str
+    rows: str
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """The runs of Chinese characters, of digits and of other letters, each with "cut in pairs"."""
+    normal = unicodedata.normalize("NFKC", text).casefold()
+    return [(m.group(), m.group("pairs") is not None) for m in _RUN.finditer(normal)]
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_words(text: str) -> str:
+    """Text as the index stores it: space-separated tokens (pairs of Chinese characters or digits
+    and the last of each run, every other word whole)."""
+    tokens: list[str] = []
+    for run, paired in _runs(text):
+        tokens += [*_pairs(run), run[-1]] if paired else [run]
+    return " ".join(tokens)
+
+
+def match_expression(words: list[str]) -> str | None:
+    """An FTS5 query that every word must match: a run of two or more Chinese characters or digits
+    as the phrase of its pairs (the run itself, anywhere), a single one or other word as a prefix.
+    None when the words hold nothing to look up."""
+    parts: list[str] = []
+    for word in words:
+        for run, paired in _runs(word):
+            if paired and len(run) > 1:
+                parts.append('"' + " ".join(_pairs(run)) + '"')
+            else:
+                parts.append(f'"{run}" *')
+    return " AND ".join(parts) or None
+
+
+def index_disclosure(db: Database, disclosure_id: int, title: str, body: str, rows: str) -> None:
+    """Make a published version findable (its title, body and public table rows)."""
+    db.execute("DELETE FROM disclosure_search WHERE rowid = ?", [disclosure_id])
+    db.execute(
+        "INSERT INTO disclosure_search "
+        "(rowid, title, body, rows, title_words, body_words, rows_words) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [disclosure_id, title, body, rows, *map(index_words, (title, body, rows))],
+    )
+
+
+def index_wall_post(db: Database, topic_id: int, question: str, answer: str) -> None:
+    """Make a topic findable on the wall by its question and current answer (or refusal)."""
+    db.execute("DELETE FROM wall_search WHERE rowid = ?", [topic_id])
+    db.execute(
+        "INSERT INTO wall_search (rowid, question_words, answer_words) VALUES (?, ?, ?)",
+        [topic_id, index_words(question), index_words(answer)],
+    )
+
+
+# A word in a title weighs more than one in the body or a table row; the stored texts none.
+DISCLOSURE_RANK = "bm25(disclosure_search, 0, 0, 0, 4.0, 1.0, 1.0)"
+WALL_RANK = "bm25(wall_search, 1.0, 1.0)"
+
+
+def find_disclosures(
+    db: Database, words: list[str], village_code: str | None, limit: int
+) -> list[DisclosureHit]:
+    """Indexed versions matching every word, best match first (then the newest)."""
+    expression = match_expression(words)
+    if expression is None:
+        return []
+    sql = (
+        "SELECT disclosure_search.rowid AS id, disclosure_search.title, disclosure_search.body, "
+        "disclosure_search.rows FROM disclosure_search "
+        "JOIN disclosures d ON d.id = disclosure_search.rowid WHERE disclosure_search MATCH ?"
+    )
+    params: list[object] = [expression]
+    if village_code is not None:
+        sql += " AND d.village_code = ?"
+        params.append(village_code)
+    sql += f" ORDER BY {DISCLOSURE_RANK}, d.published_at DESC LIMIT ?"
+    return [DisclosureHit(**r) for r in db.query(sql, [*params, limit])]

@@ -1,0 +1,154 @@
+"""storage.search_index: published disclosures and wall posts found by words standing apart,
+best match first, by index lookups only (ARC-10)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from storage import search_index, topic_answers, topic_board, topics
+from storage.migrations import m007_search_words
+from tests.storage.factories import DUE, FILED, OFFICIAL, disclosure, topic
+
+
+def found(db: Database, words: list[str], village_code: str | None = None) -> list[int]:
+    return [hit.id for hit in search_index.find_disclosures(db, words, village_code, 10)]
+
+
+def test_chinese_and_numbers_are_stored_as_pairs_and_other_words_whole():
+    assert search_index.index_words("光伏电站，Road 国道") == "光伏 伏电 电站 站 road 国道 道"
+    assert search_index.index_words("２０２６年") == "20 02 26 6 年"
+
+
+def test_a_query_word_is_the_phrase_of_its_pairs_and_short_words_are_prefixes():
+    assert search_index.match_expression(["光伏电站", "村"]) == '"光伏 伏电 电站" AND "村" *'
+    assert search_index.match_expression(["G318国道"]) == '"g" * AND "31 18" AND "国道"'
+    assert search_index.match_expression(["%", '"']) is None
+
+
+def test_words_standing_apart_are_found_in_title_body_and_rows(db):
+    title = disclosure(db)
+    search_index.index_disclosure(db, title, "光伏电站分红公示", "", "")
+    body = disclosure(db)
+    search_index.index_disclosure(db, body, "三月村务", "村口修建道路，今年修路三公里", "")
+    rows = disclosure(db)
+    search_index.index_disclosure(db, rows, "低保名单", "", "张*三 低保对象 民主评议 通过")
+    assert found(db, ["光伏", "分红"]) == [title]
+    assert found(db, ["修路"]) == [body]
+    assert found(db, ["低保", "评议"]) == [rows]
+
+
+def test_sharing_a_character_is_not_sharing_a_word(db):
+    search_index.index_disclosure(db, disclosure(db), "修建水渠", "道路", "")
+    assert found(db, ["修路"]) == []
+    assert found(db, ["分红"]) == []
+
+
+def test_a_single_character_is_found_anywhere_in_a_run(db):
+    d = disclosure(db)
+    search_index.index_disclosure(db, d, "水渠", "", "")
+    assert found(db, ["水"]) == [d]
+    assert found(db, ["渠"]) == [d]
+
+
+def test_a_part_of_a_number_is_found(db):
+    d = disclosure(db)
+    search_index.index_disclosure(db, d, "电话", "13812345678", "")
+    assert found(db, ["5678"]) == [d]
+    assert found(db, ["5679"]) == []
+
+
+def test_every_word_must_match(db):
+    search_index.index_disclosure(db, disclosure(db), "三月村务", "村口修路工程", "")
+    assert found(db, ["修路", "桥梁"]) == []
+    assert found(db, []) == []
+
+
+def test_best_match_first(db):
+    once = disclosure(db)
+    body = "其中一项是修路，还有很多别的事项要公开"
+    search_index.index_disclosure(db, once, "三月村务", body, "")
+    titled = disclosure(db)
+    search_index.index_disclosure(db, titled, "修路工程公示", "修路款项", "")
+    assert found(db, ["修路"]) == [titled, once]
+
+
+def test_search_filters_by_village(db):
+    here, there = disclosure(db), disclosure(db, village_code="hexi")
+    search_index.index_disclosure(db, here, "修路", "", "")
+    search_index.index_disclosure(db, there, "修路", "", "")
+    assert found(db, ["修路"], "hexi") == [there]
+
+
+def test_indexing_again_replaces_the_entry(db):
+    disclosure_id = disclosure(db)
+    search_index.index_disclosure(db, disclosure_id, "旧标题", "", "")
+    search_index.index_disclosure(db, disclosure_id, "新标题", "", "")
+    assert found(db, ["旧标题"]) == []
+    assert found(db, ["新标题"]) == [disclosure_id]
+
+
+def test_hits_carry_the_indexed_texts(db):
+    d = disclosure(db)
+    search_index.index_disclosure(db, d, "修路", "正文", "张*三 100")
+    hit = search_index.find_disclosures(db, ["修路"], None, 10)[0]
+    assert (hit.title, hit.body, hit.rows) == ("修路", "正文", "张*三 100")
+
+
+def test_search_uses_the_full_text_index_and_scans_no_text(db):
+    expression = search_index.match_expression(["光伏", "分红"])
+    for table, rank, join in (
+        (
+            "disclosure_search",
+            search_index.DISCLOSURE_RANK,
+            "JOIN disclosures d ON d.id = disclosure_search.rowid",
+        ),
+        ("wall_search", search_index.WALL_RANK, "JOIN topics t ON t.id = wall_search.rowid"),
+    ):
+        plan = [
+            r["detail"]
+            for r in db.query(
+                f"EXPLAIN QUERY PLAN SELECT {table}.rowid FROM {table} {join} "
+                f"WHERE {table} MATCH ? ORDER BY {rank} LIMIT 10",
+                [expression],
+            )
+        ]
+        assert any(p.startswith(f"SCAN {table} VIRTUAL TABLE INDEX 0:M") for p in plan), plan
+        assert any("USING INTEGER PRIMARY KEY" in p for p in plan), plan
+
+
+def test_the_migration_rebuilds_the_index_from_what_was_public(db):
+    d = disclosure(db)
+    db.execute("DROP TABLE disclosure_search")
+    db.execute("DROP TABLE wall_search")
+    db.execute(
+        "CREATE VIRTUAL TABLE disclosure_search USING fts5(title, body, rows, tokenize = 'trigram')"
+    )
+    db.execute(
+        "INSERT INTO disclosure_search (rowid, title, body, rows) VALUES (?, ?, ?, ?)",
+        [d, "光伏电站分红", "正文", "张*三 低保"],
+    )
+    answered = topic(db, receipt="2026-0001", text="光伏分红什么时候发")
+    topic(db, receipt="2026-0002", text="光伏分红还没答复")  # never answered: not on the wall
+    answer_id = topic_answers.add_answer(
+        db,
+        topic_id=answered,
+        kind="answer",
+        reason=None,
+        text="月底发放",
+        link=None,
+        attachment_kind=None,
+        attachment_file_id=None,
+        by_user_id=OFFICIAL,
+        by_post="会计",
+        at=FILED,
+        due_date=DUE,
+        on_time=True,
+    )
+    topics.respond(db, answered, answer_id, "answered", FILED)
+    m007_search_words(db)
+    assert found(db, ["光伏", "分红"]) == [d]
+    hit = search_index.find_disclosures(db, ["低保"], None, 10)[0]
+    assert (hit.title, hit.body, hit.rows) == ("光伏电站分红", "正文", "张*三 低保")
+    on_wall = topic_board.search_candidates(db, ["光伏", "分红"])
+    assert [r.topic.id for r in on_wall] == [answered]
+    assert [r.topic.id for r in topic_board.search_candidates(db, ["月底"])] == [answered]
