@@ -1,4 +1,4 @@
-"""Command line and wiring: serve (default), sandbox, backup, restore, check-config."""
+"""Command line and wiring: serve (default), sandbox, backup, restore, verify, check-config."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from pathlib import Path
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.delivery.broadcast_progress import BroadcastProgress
+from bot.delivery.direct_calls import DirectCallRetry
 from bot.delivery.log_secrets import hide_secrets
 from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
@@ -24,17 +25,20 @@ from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.update_json import UpdatesRequest
 from bot.services import notify
 from bot.services.bundle import Services
+from bot.services.disclosures.tamper_check import first_break
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
 from handlers.registry import register
 from handlers.web.read_timeouts import body_read_timeout, runner_options
-from storage.db import Store
+from storage.db import CorruptDatabase, Store
 from storage.restore import BadBackup, restore
 from storage.times import utcnow
 
 log = logging.getLogger("village_bot")
 TICK_SECONDS = 60
+EXIT_CORRUPT = 3  # the database failed its integrity check at start
+EXIT_TAMPERED = 4  # `verify` found a published version or filing record changed
 ACCESS_LOG = 'request="%r" status=%s bytes=%b seconds=%Tf'
 
 
@@ -71,7 +75,7 @@ class Runtime:
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
             .get_updates_request(UpdatesRequest(connection_pool_size=1))
-            .rate_limiter(AIORateLimiter(max_retries=0))
+            .rate_limiter(DirectCallRetry())
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )
         if telegram.base_url:
@@ -232,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("destination")
     restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
     restore.add_argument("backup")
+    sub.add_parser("verify", help="re-hash every published version and the filing chain")
     check = sub.add_parser("check-config", help="validate a config file: exit 0 or 2")
     check.add_argument("path", nargs="?")
     args = parser.parse_args(argv)
@@ -254,20 +259,53 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error: {error}", file=sys.stderr)
         return 2
     hide_secrets(config.telegram.token, config.telegram.webhook_secret)
-    if args.command == "backup":
+    try:
+        return _run(args.command, args, config)
+    except CorruptDatabase as error:
+        print(
+            f"database check failed: {error}\n"
+            "The bot will not run on a damaged database. Restore the latest backup "
+            "(see README, Operations) and start again.",
+            file=sys.stderr,
+        )
+        return EXIT_CORRUPT
+
+
+def _run(command: str | None, args: argparse.Namespace, config: Config) -> int:
+    """Run a command that opens the database (CorruptDatabase when it fails its check)."""
+    if command == "backup":
         store = Store(config.storage.path)
         store.backup(args.destination)
         store.close()
         print(f"backup written to {args.destination}")
         return 0
-    if args.command == "restore":
+    if command == "restore":
         return restore_main(args.backup, config.storage.path)
-    if args.command == "sandbox" or not config.telegram.has_token:
+    if command == "verify":
+        return verify(config)
+    if command == "sandbox" or not config.telegram.has_token:
         log.info("starting the sandbox (no Telegram token configured, or asked for)")
         asyncio.run(serve_sandbox(config))
         return 0
     asyncio.run(serve(config))
     return 0
+
+
+def verify(config: Config) -> int:
+    """SEC-11: re-hash every published version and the filing chain; name the first break."""
+    store = Store(config.storage.path)
+    try:
+        found = first_break(store.db)
+    finally:
+        store.close()
+    if found is None:
+        print("verify: every published version and filing record is intact")
+        return 0
+    print(
+        f"verify: first break at disclosure {found.disclosure_id}: {found.explanation}",
+        file=sys.stderr,
+    )
+    return EXIT_TAMPERED
 
 
 if __name__ == "__main__":

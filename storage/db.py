@@ -27,6 +27,17 @@ STRICT_ENV = "VILLAGE_BOT_STRICT_ONCE"
 log = logging.getLogger(__name__)
 
 
+def disk_full(error: BaseException | None) -> bool:
+    """Whether SQLite refused a write because the disk (or the database's size limit) is full."""
+    return isinstance(error, sqlite3.Error) and (
+        getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    )
+
+
+class CorruptDatabase(RuntimeError):
+    """The database file failed SQLite's integrity check (or is not a database at all)."""
+
+
 def owner_only(path: str | Path, *, create: bool) -> None:
     """Make a database file readable by its owner only (0600), creating it empty if asked; SQLite
     gives the -wal and -shm files it creates the database file's mode (DESIGN §6)."""
@@ -51,6 +62,7 @@ class Store:
                 owner_only(name, create=name == self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
+        _quick_check(conn, self.path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -97,3 +109,15 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.db.conn.close()
+
+
+def _quick_check(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a damaged file before anything writes to it (SEC-11); CorruptDatabase says why."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:  # "file is not a database", a torn header…
+        conn.close()
+        raise CorruptDatabase(f"{path}: {error}") from error
+    if problems != ["ok"]:
+        conn.close()
+        raise CorruptDatabase(f"{path}: {'; '.join(problems[:5])}")

@@ -73,6 +73,11 @@ def begin_attempt(db: Database, update_id: int) -> None:
     db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", [update_id])
 
 
+def end_attempt(db: Database, update_id: int) -> None:
+    """Uncount an attempt that failed for want of disk space, not because of the update."""
+    db.execute("UPDATE inbox SET attempts = max(attempts - 1, 0) WHERE update_id = ?", [update_id])
+
+
 def _handled_payload(update_id: int) -> str:
     # Once handled, an update is kept only to recognise a redelivery: its id is all that needs,
     # and the text a resident typed (an ID or phone number, say) is not kept (DESIGN §6).

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import search_index
+from storage.disclosure_filings import GENESIS, chain_hash
 
 migrations = Migrations("village_bot")
 
@@ -548,5 +549,65 @@ def m012_board_photos(db: Database) -> None:
             sent_by INTEGER NOT NULL
         );
         CREATE INDEX board_photos_disclosure ON board_photos(disclosure_id, id);
+        """
+    )
+
+
+@migrations()
+def m013_tamper_evidence(db: Database) -> None:
+    """SEC-11: filing records chained by hash (backfilled in filing order); published versions,
+    their rows, filing records and audit events can be neither changed nor deleted."""
+    db.executescript(
+        """
+        ALTER TABLE disclosure_filings ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE disclosure_filings ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        DROP TRIGGER disclosure_filings_no_update;
+        """
+    )
+    prev_hash = GENESIS
+    for row in list(db.query("SELECT * FROM disclosure_filings ORDER BY id")):
+        record_hash = chain_hash(prev_hash, row)
+        db.execute(
+            "UPDATE disclosure_filings SET prev_hash = ?, hash = ? WHERE id = ?",
+            [prev_hash, record_hash, row["id"]],
+        )
+        prev_hash = record_hash
+    db.executescript(
+        """
+        CREATE TRIGGER disclosure_filings_no_update BEFORE UPDATE ON disclosure_filings
+            BEGIN SELECT RAISE(ABORT, 'filing records are immutable'); END;
+        -- A published version may only become superseded, once; its content never changes.
+        CREATE TRIGGER disclosures_published_frozen BEFORE UPDATE ON disclosures
+            WHEN OLD.status IN ('published', 'superseded') AND (
+                NEW.status NOT IN ('published', 'superseded')
+                OR (OLD.status = 'superseded' AND NEW.status != 'superseded')
+                OR (OLD.superseded_by_id IS NOT NULL
+                    AND NEW.superseded_by_id IS NOT OLD.superseded_by_id)
+                OR NEW.village_code IS NOT OLD.village_code OR NEW.kind IS NOT OLD.kind
+                OR NEW.category IS NOT OLD.category OR NEW.period IS NOT OLD.period
+                OR NEW.title IS NOT OLD.title OR NEW.body IS NOT OLD.body
+                OR NEW.version IS NOT OLD.version OR NEW.root_id IS NOT OLD.root_id
+                OR NEW.supersedes_id IS NOT OLD.supersedes_id
+                OR NEW.opening_fen IS NOT OLD.opening_fen
+                OR NEW.closing_fen IS NOT OLD.closing_fen
+                OR NEW.created_by IS NOT OLD.created_by
+                OR NEW.published_at IS NOT OLD.published_at
+                OR NEW.changes IS NOT OLD.changes)
+            BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
+        CREATE TRIGGER disclosures_published_no_delete BEFORE DELETE ON disclosures
+            WHEN OLD.status IN ('published', 'superseded')
+            BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
+        CREATE TRIGGER disclosure_rows_published_no_insert BEFORE INSERT ON disclosure_rows
+            WHEN (SELECT status FROM disclosures WHERE id = NEW.disclosure_id)
+                IN ('published', 'superseded')
+            BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
+        CREATE TRIGGER disclosure_rows_published_no_update BEFORE UPDATE ON disclosure_rows
+            WHEN (SELECT status FROM disclosures WHERE id = OLD.disclosure_id)
+                IN ('published', 'superseded')
+            BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
+        CREATE TRIGGER disclosure_rows_published_no_delete BEFORE DELETE ON disclosure_rows
+            WHEN (SELECT status FROM disclosures WHERE id = OLD.disclosure_id)
+                IN ('published', 'superseded')
+            BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
         """
     )

@@ -78,10 +78,15 @@ def enqueue(
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """The next message that may go, named by id and chat; its payload is read once chosen."""
+    """The next message that may go, named by id and chat; its payload is read once chosen.
+
+    With `waiting_until` set, the message named is waiting for a retry and nothing may go now:
+    the later messages it holds back in its chat are to wait until then (hold_behind).
+    """
 
     id: int
     chat_id: int
+    waiting_until: datetime | None = None
 
 
 # Picking walks the index outbox_due (status, priority, next_attempt_at, then id) one priority at
@@ -89,10 +94,21 @@ class Due:
 # are pushed later (hold_chat) instead of being read again on every pick.
 _NEXT_PRIORITY = "SELECT min(priority) FROM outbox WHERE status = 'pending' AND priority > ?"
 _FIRST_DUE = (
-    "SELECT id, chat_id FROM outbox WHERE status = 'pending' AND priority = ? "
+    "SELECT id, chat_id, kind FROM outbox WHERE status = 'pending' AND priority = ? "
     "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
 )
 _EARLIEST = "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = ?"
+# A message that failed and is still pending holds back the later ones to its chat that are no
+# more urgent (of the kinds a person reads in order): its chat's pending rows are few.
+_FAILED_AHEAD = (
+    "SELECT id, next_attempt_at FROM outbox WHERE chat_id = ? AND status = 'pending' "
+    "AND id < ? AND priority <= ? AND last_error IS NOT NULL AND kind IN ({kinds}) "
+    "ORDER BY id LIMIT 1"
+)
+_HOLD_BEHIND = (
+    "UPDATE outbox SET next_attempt_at = ? WHERE chat_id = ? AND status = 'pending' "
+    "AND id > ? AND priority >= ? AND kind IN ({kinds}) AND next_attempt_at < ?"
+)
 _HOLD_CHAT = (
     "UPDATE outbox SET next_attempt_at = ? "
     "WHERE chat_id = ? AND status = 'pending' AND next_attempt_at < ?"
@@ -107,14 +123,43 @@ def _pending_priorities(db: Database) -> Iterator[int]:
         level = db.execute(_NEXT_PRIORITY, [level]).fetchone()[0]
 
 
-def next_due(db: Database, now: datetime) -> Due | None:
-    """The pending message whose time has come, most urgent first, then the one due longest."""
+def next_due(db: Database, now: datetime, *, in_order: tuple[str, ...] = ()) -> Due | None:
+    """The pending message whose time has come, most urgent first, then the one due longest.
+
+    Of the kinds `in_order`, a message that failed and is still pending goes before the later
+    ones to its chat that are no more urgent, so a person reads them in the order queued: while
+    it waits for its retry, the answer names it with `waiting_until` instead.
+    """
     at = to_text(now)
     for level in _pending_priorities(db):
         row = db.execute(_FIRST_DUE, [level, at]).fetchone()
         if row:
-            return Due(*row)
+            message_id, chat_id, kind = row
+            if kind in in_order:
+                return _first_in_order(db, Due(message_id, chat_id), level, now, in_order)
+            return Due(message_id, chat_id)
     return None
+
+
+def _first_in_order(
+    db: Database, due: Due, priority: int, now: datetime, in_order: tuple[str, ...]
+) -> Due:
+    """The due message, or the failed one ahead of it in its chat that it must not overtake."""
+    sql = _FAILED_AHEAD.format(kinds=",".join("?" * len(in_order)))
+    ahead = db.execute(sql, [due.chat_id, due.id, priority, *in_order]).fetchone()
+    if ahead is None:
+        return due
+    waiting_until = from_text(ahead[1])
+    return Due(ahead[0], due.chat_id, waiting_until if waiting_until > now else None)
+
+
+def hold_behind(db: Database, waiting: OutboxMessage, kinds: tuple[str, ...]) -> int:
+    """Keep the later messages of the kinds to a chat, no more urgent than one waiting for its
+    retry, until that retry; returns how many were moved."""
+    sql = _HOLD_BEHIND.format(kinds=",".join("?" * len(kinds)))
+    at = to_text(waiting.next_attempt_at)
+    params = [at, waiting.chat_id, waiting.id, waiting.priority, *kinds, at]
+    return db.execute(sql, params).rowcount
 
 
 def next_due_at(db: Database) -> datetime | None:

@@ -20,6 +20,9 @@ from tests.botapi_schema import validate_result
 
 TOKEN = "424242:TEST-village-affairs"
 BOT_USERNAME = "village_test_bot"
+# How long a story step waits for the bot (seconds). Stories run under Telegram faults wait
+# longer: a step may meet several answers too slow for the client, each a 5 s timeout.
+PATIENCE = 10.0
 STAFF = 9001
 PEOPLE = {
     STAFF: "陈镇长",
@@ -113,13 +116,61 @@ class Chat:
 
     async def replies(self, count: int = 1) -> list[dict]:
         """Wait for new bot messages in this chat."""
-        found = await self.emulator.wait_for_messages(self.user_id, count, after=self.seen)
+        found = await self.emulator.wait_for_messages(
+            self.user_id, count, after=self.seen, timeout=PATIENCE
+        )
         self.seen = max(m["message_id"] for m in found)
         return found
 
     def last(self) -> dict:
         """The bot's newest message in this chat, as it stands now (after edits)."""
         return self.emulator.messages(self.user_id)[-1]
+
+    async def say_for(self, text: str, *needles: str, button: str = "") -> dict:
+        """Send text and wait for the answer that has every needle (see reply_with)."""
+        await self.emulator.send_text(self.user_id, text)
+        return await self.reply_with(*needles, button=button)
+
+    async def reply_with(self, *needles: str, button: str = "") -> dict:
+        """The bot's next message in this chat whose text has every needle (and a button whose
+        data starts with `button`), passing over the ones before it: a notice that a Telegram
+        fault delayed may arrive in between, and a story step must not take it for its answer."""
+
+        def wanted(m: dict) -> bool:
+            text = m.get("text") or m.get("caption") or ""
+            return all(n in text for n in needles) and (not button or button in _buttons(m))
+
+        def found() -> dict | None:
+            new = [m for m in self.emulator.messages(self.user_id) if m["message_id"] > self.seen]
+            return next((m for m in new if wanted(m)), None)
+
+        try:
+            message = await eventually(found)
+        except AssertionError:
+            texts = [m.get("text") for m in self.emulator.messages(self.user_id)]
+            raise AssertionError(f"no message with {needles} {button!r} in {texts}") from None
+        self.seen = message["message_id"]
+        return message
+
+    async def shows(self, needle: str, since: dict) -> dict:
+        """A message of this chat from `since` on that reads (maybe once edited) with the needle."""
+
+        def found() -> dict | None:
+            return next(
+                (
+                    m
+                    for m in self.emulator.messages(self.user_id)
+                    if m["message_id"] >= since["message_id"] and needle in (m.get("text") or "")
+                ),
+                None,
+            )
+
+        return await eventually(found)
+
+
+def _buttons(message: dict) -> str:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return " ".join(str(b.get("callback_data", "")) for row in rows for b in row)
 
 
 @pytest.fixture
@@ -128,8 +179,9 @@ def chat(emulator: BotApiEmulator):
     return lambda user_id: Chat(emulator, user_id)
 
 
-async def eventually(check, within: float = 10.0):
-    """Wait until check() returns something truthy, and return it."""
+async def eventually(check, within: float | None = None):
+    """Wait until check() returns something truthy, and return it (within PATIENCE seconds)."""
+    within = PATIENCE if within is None else within
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while True:

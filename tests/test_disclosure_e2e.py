@@ -49,18 +49,21 @@ async def edited(emulator, message: dict, needle: str) -> dict:
 
 
 async def draft_finance(emulator, official, period: str = "2026Q4") -> None:
-    (kinds,) = await official.say("/draft")
+    kinds = await official.say_for("/draft", button="dkind:")
     await official.press(kinds, "dkind:finance")
     # The kind decides the category (财务收支): the next question is the period.
     ask_period = await edited(emulator, kinds, "2026Q")
     assert "dcat:" not in str(ask_period["reply_markup"])
     assert ask_period["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("dper:")
-    (ask_file,) = await official.say(period)
+    ask_file = await official.say_for(period, "文件")
     assert "文件" in ask_file["text"] and "dtpl:finance" in str(ask_file["reply_markup"])
 
 
-async def send_file(emulator, official, name: str, content: bytes) -> dict:
+async def send_file(emulator, official, name: str, content: bytes, *, button: str = "") -> dict:
+    """Send a file; the answer (with a button whose data starts with `button`, when given)."""
     await emulator.send_document(official.user_id, name, content)
+    if button:
+        return await official.reply_with(button=button)
     (answer,) = await official.replies()
     return answer
 
@@ -93,19 +96,29 @@ async def review_messages(emulator, user_id: int, after: int = 0) -> dict:
 
 
 async def test_finance_ledger_from_import_to_publication_and_correction(village, emulator, chat):
+    await finance_ledger(village, emulator, chat)
+
+
+async def finance_ledger(village, emulator, chat) -> None:
+    """From import through sign-off to publication and correction (also run under Telegram
+    faults, tests/test_faults.py)."""
     runtime = village
     browsing = runtime.services.disclosures.browsing
     official = chat(OFFICIAL)
     resident = chat(RESIDENT)
-    (choices,) = await resident.say("/subscribe")
+    choices = await resident.say_for("/subscribe", button="dfol:")
     await resident.press(choices, "dfol:1")  # 财务收支
-    (subscribed,) = await resident.replies()
+    subscribed = await resident.reply_with("已订阅")
     assert "已订阅" in subscribed["text"]
 
     await draft_finance(emulator, official)
     # UTF-8 CSV that does not balance: saved as a draft, submission refused with the difference.
     answer = await send_file(
-        emulator, official, "账目.csv", (DATA / "ledger_unbalanced.csv").read_bytes()
+        emulator,
+        official,
+        "账目.csv",
+        (DATA / "ledger_unbalanced.csv").read_bytes(),
+        button="dsub:",
     )
     assert "已导入 5 行" in answer["text"] and "相差 +300.00" in answer["text"]
     disclosure_id = int(answer["text"].split("#", 1)[1].split(" ", 1)[0])
@@ -121,15 +134,23 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
 
     # The GBK file fixes it (same draft, rows replaced); XLSX reads the same.
     answer = await send_file(
-        emulator, official, "账目.csv", (DATA / "ledger_balanced_gbk.csv").read_bytes()
+        emulator,
+        official,
+        "账目.csv",
+        (DATA / "ledger_balanced_gbk.csv").read_bytes(),
+        button="dsub:",
     )
     assert "账目平衡" in answer["text"] and f"#{disclosure_id}" in answer["text"]
     answer = await send_file(
-        emulator, official, "账目.xlsx", (DATA / "ledger_balanced.xlsx").read_bytes()
+        emulator,
+        official,
+        "账目.xlsx",
+        (DATA / "ledger_balanced.xlsx").read_bytes(),
+        button="dsub:",
     )
     assert "账目平衡" in answer["text"] and "70,449.50" in answer["text"]
     await official.press(answer, f"dsub:{disclosure_id}")
-    (submitted,) = await official.replies()
+    submitted = await official.reply_with("已提交")
     assert "已提交" in submitted["text"]
 
     # Every supervisor gets the preview with buttons; hospitality (招待费) is flagged (CAT-11).
@@ -140,7 +161,7 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
     sup3 = chat(SUP3)
     sup3.seen = requests[SUP3]["message_id"]
     await sup3.press(requests[SUP3], f"drej:{disclosure_id}:1")
-    (ask_reason,) = await sup3.replies()
+    ask_reason = await sup3.reply_with("理由")
     assert "理由" in ask_reason["text"]
     await sup3.say("招待费不应列支，请核实")
     rejected = await eventually(
@@ -155,12 +176,16 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
     # The official edits (new file), resubmits; all three approve round 2 (REV-01: all).
     official.seen = rejected[-1]["message_id"]
     await official.press(rejected[-1], f"dedit:{disclosure_id}")
-    await official.replies()  # asks for the new file
+    await official.reply_with("文件")  # asks for the new file
     answer = await send_file(
-        emulator, official, "账目.xlsx", (DATA / "ledger_balanced.xlsx").read_bytes()
+        emulator,
+        official,
+        "账目.xlsx",
+        (DATA / "ledger_balanced.xlsx").read_bytes(),
+        button="dsub:",
     )
     await official.press(answer, f"dsub:{disclosure_id}")
-    await official.replies()
+    await official.reply_with("已提交")
     for sup in (SUP1, SUP2, SUP3):
         request = await review_messages(emulator, sup, after=requests[sup]["message_id"])
         await chat(sup).press(request, f"dapp:{disclosure_id}:2")
@@ -204,22 +229,27 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
 
     # Browse and search (Chinese substrings).
     resident.seen = notice[-1]["message_id"]
-    (listing,) = await resident.say("/disclosures")
+    listing = await resident.say_for("/disclosures", f"#{disclosure_id}")
     assert f"#{disclosure_id}" in listing["text"]
-    (found,) = await resident.say("/search 鱼塘")
+    found = await resident.say_for("/search 鱼塘", f"#{disclosure_id}")
     assert f"#{disclosure_id}" in found["text"]
-    (found,) = await resident.say("/search 村道修补")
+    found = await resident.say_for("/search 村道修补", f"#{disclosure_id}")
     assert f"#{disclosure_id}" in found["text"]
 
     # Correction: a second version through the same sign-off; the first is marked superseded.
     official.seen = max(m["message_id"] for m in emulator.messages(OFFICIAL))
-    (started, _ask_file) = await official.say(f"/correct {disclosure_id}", expect=2)
+    started = await official.say_for(f"/correct {disclosure_id}", "创建更正版本")
+    await official.reply_with("文件")
     new_id = int(re.search(r"#(\d+)", started["text"]).group(1))
     answer = await send_file(
-        emulator, official, "更正.xlsx", (DATA / "ledger_corrected.xlsx").read_bytes()
+        emulator,
+        official,
+        "更正.xlsx",
+        (DATA / "ledger_corrected.xlsx").read_bytes(),
+        button="dsub:",
     )
     await official.press(answer, f"dsub:{new_id}")
-    await official.replies()
+    await official.reply_with("已提交")
     for sup in (SUP1, SUP2, SUP3):
         request = await eventually(
             lambda s=sup: [
@@ -244,9 +274,9 @@ async def test_finance_ledger_from_import_to_publication_and_correction(village,
         ]
     )
     resident.seen = max(m["message_id"] for m in emulator.messages(RESIDENT))
-    (shown,) = await resident.say(f"/show {disclosure_id}")
+    shown = await resident.say_for(f"/show {disclosure_id}", f"/show {new_id}")
     assert f"/show {new_id}" in shown["text"]
-    (shown,) = await resident.say(f"/show {new_id}")
+    shown = await resident.say_for(f"/show {new_id}", "更正内容")
     assert "更正内容" in shown["text"] and "1,250.50 → 1,350.50" in shown["text"]
 
     # Export of the new version as XLSX.

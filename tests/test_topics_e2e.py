@@ -17,6 +17,7 @@ import pytest
 
 from run import Runtime
 from storage import members, topics, users
+from tests import conftest
 from tests.conftest import STAFF, eventually, make_config
 
 WALL = -1009000000001
@@ -105,113 +106,120 @@ def snapshot(runtime) -> tuple:
 
 
 async def test_the_four_topics_of_the_acceptance(town, emulator, chat):
+    await four_topics(town, emulator, chat)
+
+
+async def four_topics(town, emulator, chat) -> None:
+    """The acceptance story (also run under Telegram faults, tests/test_faults.py)."""
     resident, accountant, head, staff = chat(RES1), chat(ACCOUNTANT), chat(HEAD), chat(STAFF)
 
     # 1. Guided filing: category buttons, text, a photo, confirm.
-    (ask,) = await resident.say("/topic")
+    ask = await resident.say_for("/topic", button="tp:cat:")
     assert "类别" in ask["text"]
     await resident.press(ask, "tp:cat:finance")
-    await eventually(lambda: "请直接发送" in resident.last()["text"])
-    (media,) = await resident.say("请公开今年第三季度的财务收支明细")
+    await resident.shows("请直接发送", ask)
+    media = await resident.say_for("请公开今年第三季度的财务收支明细", "照片")
     assert "照片" in media["text"]
     await emulator.send_photo(RES1, tiny_png())
-    (confirm,) = await resident.replies()
+    confirm = await resident.reply_with("附件：照片")
     assert "附件：照片" in confirm["text"]
     await resident.press(confirm, "tp:ok")
-    (receipt,) = await resident.replies()
+    receipt = await resident.reply_with("DT-")
     first = receipt_in(receipt["text"])
     assert first == "DT-2026-0001" and "2026-10-19" in receipt["text"]
     assert "青山村 会计" in receipt["text"]
-    await eventually(lambda: "已提交" in emulator.messages(RES1)[-2]["text"])
+    await resident.shows("已提交", confirm)
 
     # Routed by category to the accountant, who answers with the guided form.
-    (notice,) = await accountant.replies()
+    notice = await accountant.reply_with("限时反馈通知书")
     assert "限时反馈通知书" in notice["text"] and first in notice["text"]
     await accountant.press(notice, button(notice, "tp:a:"))
-    (prompt,) = await accountant.replies()
+    prompt = await accountant.reply_with(first)
     assert first in prompt["text"]
-    (check,) = await accountant.say("第三季度收入 12.5 万元，支出 9.8 万元，明细已在公开栏张贴。")
+    check = await accountant.say_for(
+        "第三季度收入 12.5 万元，支出 9.8 万元，明细已在公开栏张贴。", button="tp:ok"
+    )
     await accountant.press(check, "tp:ok")
-    await eventually(lambda: "已答复" in accountant.last()["text"])
+    await accountant.shows("已答复", check)
 
     # Posted to the wall channel: no requester name; the resident rates it 满意.
-    (wall,) = await emulator.wait_for_messages(WALL, 1)
+    (wall,) = await emulator.wait_for_messages(WALL, 1, timeout=conftest.PATIENCE)
     assert first in wall["text"] and "✅ 按时" in wall["text"] and "王秀英" not in wall["text"]
-    (answered,) = await resident.replies()
+    answered = await resident.reply_with("您的点题有答复了")
     assert "您的点题有答复了" in answered["text"]
     await resident.press(answered, button(answered, "tp:r:")[:-1] + "s")
-    (thanks,) = await resident.replies()
+    thanks = await resident.reply_with("满意")
     assert "满意" in thanks["text"]
     assert topics.by_receipt(town.store.db, first).close_reason == "rated"
 
     # 2. One-shot filing, declined for privacy.
     neighbour = chat(RES2)
-    (receipt2,) = await neighbour.say("/topic 请公开张三家的低保申请材料")
+    receipt2 = await neighbour.say_for("/topic 请公开张三家的低保申请材料", "DT-")
     second = receipt_in(receipt2["text"])
     assert "低保" in receipt2["text"] and "村委会主任" in receipt2["text"]
-    await head.replies()
-    (ack,) = await head.say(f"/decline {second} 隐私 涉及个人隐私，依法不予公开。")
+    await head.reply_with(second)
+    ack = await head.say_for(f"/decline {second} 隐私 涉及个人隐私，依法不予公开。", "不予公开")
     assert "不予公开" in ack["text"]
-    walls = await emulator.wait_for_messages(WALL, 2)
+    walls = await emulator.wait_for_messages(WALL, 2, timeout=conftest.PATIENCE)
     assert second in walls[-1]["text"] and "涉及个人隐私" in walls[-1]["text"]
-    (declined,) = await neighbour.replies()
+    declined = await neighbour.reply_with("您问的事不能公开")
     assert "您问的事不能公开" in declined["text"]
 
     # 3. Extension approved, answered late, 不满意, reopened, answered again, 满意.
     third_resident = chat(RES3)
-    (receipt3,) = await third_resident.say("/topic 修路工程的钱花在哪里了？")
+    receipt3 = await third_resident.say_for("/topic 修路工程的钱花在哪里了？", "DT-")
     third = receipt_in(receipt3["text"])
-    (notice3,) = await head.replies()
+    notice3 = await head.reply_with(third, button="tp:x:")
     await head.press(notice3, button(notice3, "tp:x:"))
-    (how,) = await head.replies()
+    how = await head.reply_with("延期")
     assert "延期" in how["text"]
-    (asked,) = await head.say("5 需要查阅工程结算账目")
+    asked = await head.say_for("5 需要查阅工程结算账目", "等待乡镇审批")
     assert "等待乡镇审批" in asked["text"]
-    request = [m for m in await staff.replies() if "延期申请" in m["text"]][-1]
+    request = await staff.reply_with("延期申请", button="tp:xa:")
     await staff.press(request, button(request, "tp:xa:"))
-    await eventually(lambda: "已批准" in staff.last()["text"])
-    (approved,) = await head.replies()
+    await staff.shows("已批准", request)
+    approved = await head.reply_with("2026-10-26")
     assert "2026-10-26" in approved["text"]  # 19 Oct + 5 working days
-    (told,) = await third_resident.replies()
+    told = await third_resident.reply_with("需要查阅工程结算账目")
     assert "需要查阅工程结算账目" in told["text"]
     town.clock.set(datetime(2026, 10, 28, 2, 0, tzinfo=UTC))
-    (late,) = await head.say(f"/answer {third} 修路款 30 万元，结算单见村委会公开栏。")
+    late = await head.say_for(f"/answer {third} 修路款 30 万元，结算单见村委会公开栏。", "已答复")
     assert "已答复" in late["text"]
-    walls = await emulator.wait_for_messages(WALL, 3)
+    walls = await emulator.wait_for_messages(WALL, 3, timeout=conftest.PATIENCE)
     assert third in walls[-1]["text"] and "⚠️ 超期" in walls[-1]["text"]
-    (answer3,) = await third_resident.replies()
+    answer3 = await third_resident.reply_with("您的点题有答复了")
     await third_resident.press(answer3, button(answer3, "tp:r:")[:-1] + "u")
-    (why,) = await third_resident.replies()
+    why = await third_resident.reply_with("原因")
     assert "原因" in why["text"]
-    (reopened,) = await third_resident.say("没有说明每一段路各花了多少钱")
+    reopened = await third_resident.say_for("没有说明每一段路各花了多少钱", "重新办理")
     assert "重新办理" in reopened["text"]
-    (again,) = await head.replies()
+    again = await head.reply_with("没有说明每一段路各花了多少钱")
     assert "没有说明每一段路各花了多少钱" in again["text"]
-    await head.say(f"/answer {third} 三段路分别为 10、12、8 万元。")
-    (answer3b,) = await third_resident.replies()
+    await head.say_for(f"/answer {third} 三段路分别为 10、12、8 万元。", "已答复")
+    answer3b = await third_resident.reply_with("您的点题有答复了")
     await third_resident.press(answer3b, button(answer3b, "tp:r:")[:-1] + "s")
-    await third_resident.replies()
+    await third_resident.reply_with("满意")
     closed = topics.by_receipt(town.store.db, third)
     assert (closed.status, closed.reopened, closed.rating) == ("closed", 1, "satisfied")
 
     # 4. Never answered → overdue → automatic urge → /overdue and the digest.
     town.clock.set(datetime(2026, 10, 28, 3, 0, tzinfo=UTC))
-    (receipt4,) = await resident.say("/topic 请公开今年种粮补贴的发放名单")
+    receipt4 = await resident.say_for("/topic 请公开今年种粮补贴的发放名单", "DT-")
     fourth = receipt_in(receipt4["text"])
     assert "2026-11-11" in receipt4["text"]
-    await head.replies()
+    await head.reply_with(fourth)
     results = town.services.ticker.run(datetime(2026, 11, 12, 1, 0, tzinfo=UTC))
     assert results["topics.auto_urge"] == [fourth] and results["topics.digest"] == 1
-    (urged,) = await head.replies()
+    urged = await head.reply_with("督办通知")
     assert "督办通知" in urged["text"] and fourth in urged["text"]
-    (digest,) = await staff.replies()
+    digest = await staff.reply_with("点题日报", fourth)
     assert "点题日报" in digest["text"] and fourth in digest["text"]
     town.clock.set(datetime(2026, 11, 12, 2, 0, tzinfo=UTC))
-    (overdue,) = await staff.say("/overdue")
+    overdue = await staff.say_for("/overdue", "超期点题（共")
     assert fourth in overdue["text"] and "超期" in overdue["text"]
-    (history,) = await resident.say(f"/history {fourth}")
+    history = await resident.say_for(f"/history {fourth}", "办理经过")
     assert "到期没办，自动督办" in history["text"] and "提交点题" in history["text"]
-    (pending,) = await staff.say("/pending qingshan")
+    pending = await staff.say_for("/pending qingshan", "在办点题")
     assert fourth in pending["text"] and first not in pending["text"]
 
 

@@ -15,7 +15,7 @@ from telegram import Message as Sent
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
-from bot.delivery.messages import Message, Text, decode
+from bot.delivery.messages import KINDS, Message, Text, decode
 from bot.delivery.pacing import Pacing
 from bot.delivery.wire import retry_seconds, send
 from storage import audit, outbox, users
@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 IDLE_WAIT = 30.0
 MAX_BACKOFF = 300.0
 EDIT_WAIT = 0.2  # seconds an edit waits for the message it edits to be sent
+# The kinds a person reads in a chat, kept in the order queued (a menu is not read in order).
+IN_ORDER = tuple(kind for kind in KINDS if kind != "menu")
+# Telegram's answer to an edit that changes nothing (the BadRequest text, lower case).
+NOT_MODIFIED = "message is not modified"
 
 
 class OutboxWorker:
@@ -48,6 +52,7 @@ class OutboxWorker:
         self.now = now
         self.monotonic = monotonic
         self.pacing = Pacing(limits)
+        self.max_backoff = MAX_BACKOFF  # the longest wait before a retry (tests shorten it)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -77,9 +82,14 @@ class OutboxWorker:
     async def send_due(self) -> float:
         """Send every message whose time has come and whose chat is free; return seconds to wait."""
         while not self._stopping:
-            due = outbox.next_due(self.store.db, self.now())
+            due = outbox.next_due(self.store.db, self.now(), in_order=IN_ORDER)
             if due is None:
                 return self._idle_wait(self.now())
+            if due.waiting_until is not None:
+                # A message awaiting its retry: the later ones to its chat wait for it, in order.
+                with self.store.transaction() as db:
+                    outbox.hold_behind(db, outbox.by_id(db, due.id), IN_ORDER)
+                continue
             now = self.monotonic()
             overall_at = self.pacing.overall_ready_at(now)
             if overall_at > now:
@@ -132,11 +142,16 @@ class OutboxWorker:
         except Forbidden as exc:
             self._blocked(message, str(exc))
         except BadRequest as exc:
+            if NOT_MODIFIED in exc.message.lower():
+                # The message already reads so: an earlier attempt that timed out made the edit.
+                with self.store.transaction() as db:
+                    outbox.mark_sent(db, message.id, None)
+                return
             with self.store.transaction() as db:
                 outbox.mark_failed(db, message.id, f"400 {exc.message}")
             log.warning("outbox %s failed permanently: %s", message.idempotency_key, exc.message)
         except (NetworkError, TelegramError) as exc:
-            backoff = min(MAX_BACKOFF, 2.0**message.attempts)
+            backoff = min(self.max_backoff, 2.0**message.attempts)
             self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
         else:
             message_id = result.message_id if isinstance(result, Sent) else None

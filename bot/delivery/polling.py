@@ -11,6 +11,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 
 from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.wire import retry_seconds
+from storage.db import disk_full
 
 log = logging.getLogger(__name__)
 MIN_EMPTY_POLL = 0.2
@@ -45,8 +46,14 @@ class Poller:
                 continue
             except (Conflict, TimedOut, NetworkError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0fs", exc, backoff)
-            except Exception:
-                log.exception("a batch of updates could not be taken; retrying in %.0fs", backoff)
+            except Exception as exc:
+                if disk_full(exc):
+                    # Unconfirmed, Telegram keeps them: asked again once there is space.
+                    log.error("the disk is full: updates left with Telegram for now")
+                else:
+                    log.exception(
+                        "a batch of updates could not be taken; retrying in %.0fs", backoff
+                    )
             else:
                 backoff = 1.0
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ from telegram import Bot, ChatMemberUpdated, Update
 
 from bot.delivery.update_json import ORIGINAL, UNREADABLE
 from storage import inbox, users
-from storage.db import Store, current_update_id
+from storage.db import Store, current_update_id, disk_full
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,22 @@ class UpdateInbox:
             for item in batch:
                 if self._stopping:
                     break
-                await self._handle(item)
+                if not await self._handle(item):
+                    return handled  # the disk is full: this update and the rest wait (run())
                 handled += 1
         return handled
 
-    async def _handle(self, item: inbox.InboxItem) -> None:
+    async def _handle(self, item: inbox.InboxItem) -> bool:
+        """Handle one update; False when the disk is full and it stays pending for later."""
+        try:
+            return await self._attempt(item)
+        except sqlite3.OperationalError as error:
+            if not disk_full(error):
+                raise
+            log.error("the disk is full: update %s waits for space", item.update_id)
+            return False
+
+    async def _attempt(self, item: inbox.InboxItem) -> bool:
         started = time.monotonic()
         if item.attempts >= MAX_ATTEMPTS:
             error: BaseException | str | None = "crashed the bot repeatedly"
@@ -122,12 +134,19 @@ class UpdateInbox:
             with self.store.transaction() as db:
                 inbox.begin_attempt(db, item.update_id)
             error = await self._process(item)
+        if not isinstance(error, str) and disk_full(error):
+            # Not the update's fault: it stays pending, this attempt uncounted (nothing lost).
+            with self.store.transaction(handling=False) as db:
+                inbox.end_attempt(db, item.update_id)
+            log.error("the disk is full: update %s waits for space", item.update_id)
+            return False
         with self.store.transaction(handling=False) as db:
             if error is None:
                 inbox.mark_done(db, item.update_id)
             else:
                 inbox.mark_failed(db, item.update_id, _describe(error))
         self._outcome(item.update_id, "done" if error is None else "failed", error, started)
+        return True
 
     async def _process(self, item: inbox.InboxItem) -> BaseException | None:
         """Handle one update; the error that stopped it, or None."""

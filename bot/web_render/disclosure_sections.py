@@ -4,7 +4,8 @@
 - a figure on each village's row of the index and board: the quarterly disclosure status (on time,
   late, missing, or not yet due) for the quarter now being disclosed (SCH-01, SCH-09);
 - a block on the village board: the latest disclosures by category;
-- a block on the township index: the newest disclosures of every village.
+- blocks on the township index: the newest disclosures of every village, and the head of the
+  filing chain (SEC-11).
 """
 
 from __future__ import annotations
@@ -136,9 +137,20 @@ def township_section(services: Services, language: str) -> Section:
     )
 
 
+def chain_section(services: Services, language: str) -> Section | None:
+    """The filing chain's head (SEC-11), for anyone to note down and check later."""
+    head = services.disclosures.board.chain_head()
+    if head is None:
+        return None
+    return Section(
+        "sections/disclosures_chain.html", "web.disc.chain_heading", head, anchor="filing-chain"
+    )
+
+
 def add_disclosure_sections(sections: BoardSections) -> BoardSections:
     """Plug the disclosure parts into the pages (returns the same object)."""
     sections.village_stats.append(quarter_stats)
     sections.village_sections.insert(0, latest_section)
     sections.township_sections.insert(0, township_section)
+    sections.township_sections.insert(1, chain_section)
     return sections

@@ -29,6 +29,60 @@ def test_outbox_not_before_is_respected(store):
     assert outbox.next_due_at(store.db) == later
 
 
+def _queue_behind_a_retry(store):
+    now = utcnow()
+    with store.transaction() as db:
+        for key, chat in (("a", 5), ("b", 5), ("other", 6)):
+            outbox.enqueue(db, key, chat, "text", {"text": key})
+        outbox.enqueue(db, "reply", 5, "text", {"text": "r"}, priority=outbox.INTERACTIVE)
+        outbox.enqueue(db, "scheduled", 7, "text", {"text": "s"}, not_before=now + timedelta(1))
+        outbox.enqueue(db, "after-scheduled", 7, "text", {"text": "t"})
+        first = outbox.get(db, "a")
+        outbox.retry_later(db, first.id, now + timedelta(seconds=2), "500")
+    return now
+
+
+def _sent_in_turn(store, at, in_order=("text",)) -> list[str]:
+    """Pick and 'send' every message due at the time, as the worker does; their keys in order."""
+    keys = []
+    while (due := outbox.next_due(store.db, at, in_order=in_order)) is not None:
+        with store.transaction() as db:
+            message = outbox.by_id(db, due.id)
+            if due.waiting_until is not None:
+                assert due.waiting_until == message.next_attempt_at
+                assert outbox.hold_behind(db, message, in_order) >= 1
+                continue
+            outbox.mark_sent(db, due.id, 1)
+        keys.append(message.idempotency_key)
+    return keys
+
+
+def test_a_message_waiting_for_a_retry_holds_back_the_later_ones_to_its_chat(store):
+    now = _queue_behind_a_retry(store)
+    # b waits for a; a more urgent reply does not; a merely scheduled message holds nothing.
+    assert _sent_in_turn(store, utcnow()) == ["reply", "other", "after-scheduled"]
+    held = {m.idempotency_key: m.next_attempt_at for m in outbox.for_chat(store.db, 5)}
+    assert held["b"] == held["a"] == now + timedelta(seconds=2)
+    assert _sent_in_turn(store, now + timedelta(seconds=3)) == ["a", "b"]
+
+
+def test_once_due_the_message_that_failed_goes_before_the_ones_it_held_back(store):
+    now = _queue_behind_a_retry(store)
+    # b has been due longer than a, yet a goes first.
+    assert _sent_in_turn(store, now + timedelta(seconds=3)) == [
+        "reply",
+        "a",
+        "b",
+        "other",
+        "after-scheduled",
+    ]
+
+
+def test_kinds_not_kept_in_order_neither_wait_nor_hold_back(store):
+    _queue_behind_a_retry(store)  # a command menu, say
+    assert _sent_in_turn(store, utcnow(), in_order=()) == ["reply", "b", "other", "after-scheduled"]
+
+
 def test_prune_forgets_sent_and_abandoned_messages_older_than_the_time(store):
     with store.transaction() as db:
         for key in ("sent", "failed", "pending"):

@@ -18,8 +18,18 @@ def plan(db, sql: str, params: list) -> str:
         (outbox._FIRST_DUE, [0, "2026-01-01"], "outbox_due"),
         (outbox._EARLIEST, [0], "outbox_due"),
         (outbox._HOLD_CHAT, ["2026-01-01", 5, "2026-01-01"], "outbox_chat_pending"),
+        (
+            outbox._FAILED_AHEAD.format(kinds="?,?"),
+            [5, 40, 0, "text", "photo"],
+            "outbox_chat_pending",
+        ),
+        (
+            outbox._HOLD_BEHIND.format(kinds="?,?"),
+            ["2026-01-01", 5, 1, 0, "text", "photo", "2026-01-01"],
+            "outbox_chat_pending",
+        ),
     ],
-    ids=["next priority", "first due", "earliest", "hold chat"],
+    ids=["next priority", "first due", "earliest", "hold chat", "failed ahead", "hold behind"],
 )
 def test_picking_searches_an_index_and_never_scans_the_outbox(store, sql, params, index):
     with store.transaction() as db:

@@ -84,20 +84,24 @@ async def _call(
         state.log.append(LoggedRequest(method, logged, time.monotonic()))
         raise ApiError.bad_request(str(exc)) from None
     state.log.append(LoggedRequest(method, {**logged, **params}, time.monotonic()))
-    await _inject_fault(state, method, params.get("chat_id"))
+    late = await _inject_fault(state, method, params.get("chat_id"))
     handler = METHODS.get(method)
     if handler is None:
         raise ApiError(501, f"Not Implemented: the emulator does not support {method}")
     missing = missing_required(method, params, uploads)
     if missing:
         raise ApiError.bad_request(missing)
-    return method, await handler(state, bot, Call(params, uploads))
+    result = await handler(state, bot, Call(params, uploads))
+    if late and method.startswith("send") and isinstance(result, dict):
+        state.late_messages.append((int(result["chat"]["id"]), int(result["message_id"])))
+    return method, result
 
 
-async def _inject_fault(state: EmulatorState, method: str, chat_id: object) -> None:
+async def _inject_fault(state: EmulatorState, method: str, chat_id: object) -> bool:
+    """Fail the request as an injected fault says; True when it is only answered late."""
     fault = state.take_fault(method, chat_id)
     if fault is None:
-        return
+        return False
     if fault.kind == "blocked":
         raise ApiError(403, "Forbidden: bot was blocked by the user")
     if fault.kind == "retry_after":
@@ -112,6 +116,7 @@ async def _inject_fault(state: EmulatorState, method: str, chat_id: object) -> N
         raise DropConnection
     # A shutdown cuts the delay short so the server can close promptly.
     await state.signal.wait_for(lambda: state.closing, fault.delay)
+    return True
 
 
 # --- identity -----------------------------------------------------------------------------

@@ -9,19 +9,17 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.sandbox.emulator import actions
+from bot.sandbox.emulator.fault_control import FaultControl
 from bot.sandbox.emulator.http_app import create_app
 from bot.sandbox.emulator.methods import command_key
 from bot.sandbox.emulator.raw_updates import RawUpdate
 from bot.sandbox.emulator.samples import SAMPLE_OGG, SAMPLE_PNG, SAMPLE_VOICE_SECONDS
 from bot.sandbox.emulator.state import (
-    FAULT_KINDS,
     JSON,
     ApiError,
     BotAccount,
     CallbackRecord,
     EmulatorState,
-    Fault,
-    FaultKind,
     LoggedRequest,
     StoredMessage,
     is_valid_token,
@@ -31,7 +29,7 @@ from bot.sandbox.emulator.webhook_push import start_delivery, wait_stopped
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-class BotApiEmulator:
+class BotApiEmulator(FaultControl):
     """The emulator's Python API: set up the world, serve it over HTTP, act as its users."""
 
     def __init__(
@@ -358,32 +356,6 @@ class BotApiEmulator:
     def request_log(self) -> list[LoggedRequest]:
         """(method, params) of every bot request in arrival order; `.at` is a monotonic time."""
         return list(self.state.log)
-
-    # --- faults ------------------------------------------------------------------------------
-
-    def inject_fault(
-        self,
-        method: str,
-        *,
-        kind: FaultKind,
-        chat_id: int | None = None,
-        times: int = 1,
-        retry_after: int = 3,
-        delay: float = 1.0,
-    ) -> None:
-        """Make the next `times` requests to `method` ("*" = any) fail; -1 = until cleared.
-
-        "delay" answers after `delay` seconds and still takes effect if the client has timed out.
-        """
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"kind must be one of {FAULT_KINDS}")
-        if times == 0 or times < -1:
-            raise ValueError("times is a positive count or -1 for 'until cleared'")
-        self.state.faults.append(Fault(method.lower(), kind, chat_id, times, retry_after, delay))
-
-    def clear_faults(self) -> None:
-        """Remove all injected faults (blocks by block() stay)."""
-        self.state.faults.clear()
 
 
 def _message_ref(message: JSON | tuple[int, int]) -> tuple[int, int]:

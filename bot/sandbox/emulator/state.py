@@ -6,6 +6,7 @@ import asyncio
 import base64
 import copy
 import itertools
+import random
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,8 @@ from typing import Any, Literal
 JSON = dict[str, Any]
 FaultKind = Literal["blocked", "retry_after", "server_error", "delay", "network"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("blocked", "retry_after", "server_error", "delay", "network")
+# What a flaky Telegram does to any request now and then (a block is a person's choice, not this).
+TRANSIENT_KINDS: tuple[FaultKind, ...] = ("retry_after", "server_error", "delay", "network")
 
 _TOKEN_RE = re.compile(r"^(\d+):[A-Za-z0-9_-]+$")
 # Updates Telegram withholds unless the bot lists them in allowed_updates.
@@ -65,6 +68,24 @@ class Fault:
         if self.method not in ("*", method.lower()):
             return False
         return self.chat_id is None or self.chat_id == chat_id
+
+
+@dataclass
+class RandomFaults:
+    """A share of matching requests that fail, each with a kind drawn from a seeded generator."""
+
+    rate: float
+    kinds: tuple[FaultKind, ...]
+    rng: random.Random
+    method: str = "*"
+    retry_after: int = 1
+    delay: float = 1.0
+
+    def draw(self, method: str) -> Fault | None:
+        if self.method not in ("*", method.lower()) or self.rng.random() >= self.rate:
+            return None
+        kind = self.rng.choice(self.kinds)
+        return Fault(method.lower(), kind, None, 1, self.retry_after, self.delay)
 
 
 class LoggedRequest(tuple[str, JSON]):
@@ -250,6 +271,11 @@ class EmulatorState:
         self.files_by_path: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
         self.faults: list[Fault] = []
+        self.random_faults: RandomFaults | None = None
+        # (method, chat_id, kind) of every fault injected, in order.
+        self.injected: list[tuple[str, object, FaultKind]] = []
+        # (chat_id, message_id) of messages made by requests answered late ("delay" faults).
+        self.late_messages: list[tuple[int, int]] = []
         self.log: list[LoggedRequest] = []
         self.callback_answers: list[JSON] = []
         self.signal = ChangeSignal()
@@ -330,12 +356,14 @@ class EmulatorState:
         return stored
 
     def take_fault(self, method: str, chat_id: object) -> Fault | None:
-        """Consume and return the first fault matching this request."""
-        for fault in self.faults:
-            if fault.matches(method, chat_id):
-                if fault.times > 0:
-                    fault.times -= 1
-                    if fault.times == 0:
-                        self.faults.remove(fault)
-                return fault
-        return None
+        """Consume and return the first fault matching this request, else maybe a random one."""
+        taken = next((f for f in self.faults if f.matches(method, chat_id)), None)
+        if taken is not None and taken.times > 0:
+            taken.times -= 1
+            if taken.times == 0:
+                self.faults.remove(taken)
+        if taken is None and self.random_faults is not None:
+            taken = self.random_faults.draw(method)
+        if taken is not None:
+            self.injected.append((method, chat_id, taken.kind))
+        return taken

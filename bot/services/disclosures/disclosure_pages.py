@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlite_utils import Database
+
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.search_terms import excerpt, search_terms
@@ -26,6 +28,7 @@ from bot.services.disclosures.public_tables import (
     subsidy_of,
 )
 from bot.services.disclosures.publication_calendar import publication_month
+from bot.services.disclosures.tamper_check import content_intact
 from storage import disclosure_board as board
 from storage import (
     disclosure_filings,
@@ -36,6 +39,7 @@ from storage import (
 )
 from storage import disclosures as store_d
 from storage.disclosure_board import PublicItem
+from storage.disclosures import Disclosure
 from storage.keyset import Position
 from storage.times import from_text
 
@@ -59,12 +63,14 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class FilingRecord:
-    """备案: who drafted it, who signed it, when it was published, the content checksum."""
+    """备案: who drafted it, who signed it, when it was published, the content checksum, and
+    whether the content stored now still gives that checksum (SEC-11)."""
 
     drafted_by: str
     signed_by: tuple[Signature, ...]
     published_at: datetime
     checksum: str
+    intact: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,19 +172,7 @@ class DisclosureBoard:
         if d is None or not d.is_public or d.published_at is None:
             return None
         rows = disclosure_rows.rows_of(db, d.id)
-        filing = disclosure_filings.filing(db, d.id)
-        record = None
-        if filing is not None:
-            record = FilingRecord(
-                public_text(filing.drafted_by_name),
-                tuple(
-                    Signature(public_text(s.get("name", "")), from_text(s["at"]))
-                    for s in filing.signed_by
-                    if s.get("at")
-                ),
-                filing.published_at,
-                filing.checksum,
-            )
+        record = _filing_record(db, d)
         signatures = (
             record.signed_by
             if record is not None
@@ -270,6 +264,10 @@ class DisclosureBoard:
         found = board.listing(self.store.db, village_code=village_code, limit=limit)
         return [_masked_item(i) for i in found]
 
+    def chain_head(self) -> str | None:
+        """The newest filing record's hash: whoever notes it down can check the chain later."""
+        return disclosure_filings.head(self.store.db)
+
     def last_published(self, village_code: str | None = None) -> datetime | None:
         return board.last_published(self.store.db, village_code)
 
@@ -340,6 +338,24 @@ class DisclosureBoard:
                 )
             )
         return out
+
+
+def _filing_record(db: Database, d: Disclosure) -> FilingRecord | None:
+    """The version's filing record with its content re-hashed (SEC-11), names masked."""
+    filing = disclosure_filings.filing(db, d.id)
+    if filing is None:
+        return None
+    return FilingRecord(
+        public_text(filing.drafted_by_name),
+        tuple(
+            Signature(public_text(s.get("name", "")), from_text(s["at"]))
+            for s in filing.signed_by
+            if s.get("at")
+        ),
+        filing.published_at,
+        filing.checksum,
+        content_intact(db, d, filing),
+    )
 
 
 def _masked_item(item: PublicItem) -> PublicItem:

@@ -3,8 +3,6 @@ record, search index, village chat post and the notices to subscribers and autho
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -16,6 +14,7 @@ from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures import disclosure_text, export_files, item_access
 from bot.services.disclosures.changes import changes as compute_changes
+from bot.services.disclosures.tamper_check import content_checksum
 from storage import (
     audit,
     broadcasts,
@@ -220,22 +219,3 @@ def queue_attachments(
             else Document(file_id=file_id, caption=caption)
         )
         queue(db, f"{key}:att:{i}", chat_id, owed, priority=priority)
-
-
-def content_checksum(d: Disclosure, rows: list[Row]) -> str:
-    """SHA-256 of the published content, canonical JSON (ARC-01 filing, SEC-11 tamper check)."""
-    content = {
-        "village": d.village_code,
-        "kind": d.kind,
-        "category": d.category,
-        "period": d.period,
-        "title": d.title,
-        "body": d.body,
-        "version": d.version,
-        "supersedes": d.supersedes_id,
-        "opening_fen": d.opening_fen,
-        "closing_fen": d.closing_fen,
-        "rows": [[r.section, r.data, r.amount_fen, r.ytd_fen] for r in rows],
-    }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
