@@ -5,20 +5,19 @@ marked, on the web's /search and the bot's /search (ARC-10)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot.core.search_terms import excerpt, marked_parts, search_terms
 from bot.services.bundle import Services
 from storage import members, users
-from storage.db import Store
 from storage.disclosure_rows import Row
-from tests.test_web_disclosures import NOW, publish, text_of
-from tests.test_web_pages import assert_well_formed_page, build, outline, web_config
+from tests.test_web_disclosures import publish, services, text_of
+from tests.test_web_pages import assert_well_formed_page, build, outline
+
+__all__ = ["services"]  # a fixture, imported for pytest
 
 RESIDENT, HEAD = 1001, 2001
 HOSTILE = '<script>alert("光伏")</script><img src=x onerror=alert(1)>光伏电站分红'
@@ -91,16 +90,6 @@ def wall_answer(services: Services) -> str:
         "光伏电站今年的分红用来修路，低保户名单经村民代表民主评议后公示。",
     )
     return filed.receipt
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    store = Store(str(tmp_path / "village.db"))
-    built = Services.build(web_config(tmp_path, public_url="https://cwgk.example.cn"), store)
-    built.membership.sync_config()
-    built.clock.set(NOW)
-    yield built
-    store.close()
 
 
 @pytest.fixture
