@@ -65,6 +65,18 @@ def make_config(tmp_path: Path, emulator: BotApiEmulator, **sections: dict[str, 
     return parse_config(data, environ={})
 
 
+def webhook_config(tmp_path: Path, emulator: BotApiEmulator, secret: str) -> Config:
+    """A config for the bot under test in webhook mode, on a free loopback port."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    return make_config(
+        tmp_path,
+        emulator,
+        telegram={"mode": "webhook", "webhook_url": url, "webhook_secret": secret},
+        web={"port": port},
+    )
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotApiEmulator]:
     """The emulator with the test bot and people; fails the test on any answer off the schema."""

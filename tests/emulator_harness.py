@@ -11,6 +11,9 @@ import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import pytest
+from telegram import Bot
+
 from bot.sandbox.emulator import BotApiEmulator
 from tests.botapi_schema import validate_result
 
@@ -69,3 +72,15 @@ async def checked_emulator() -> AsyncIterator[BotApiEmulator]:
     yield emulator
     await emulator.stop()
     assert not problems, problems
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    async with checked_emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=emu.base_url, base_file_url=emu.base_file_url) as client:
+        yield client

@@ -11,7 +11,14 @@ import pytest
 from bot.sandbox.emulator import BotApiEmulator
 from run import Runtime
 from storage import inbox
-from tests.conftest import BOT_USERNAME, PEOPLE, TOKEN, eventually, free_port, make_config
+from tests.conftest import (
+    BOT_USERNAME,
+    PEOPLE,
+    TOKEN,
+    eventually,
+    make_config,
+    webhook_config,
+)
 
 USER = 1001
 SENDER = {"id": USER, "is_bot": False, "first_name": PEOPLE[USER], "language_code": "zh-hans"}
@@ -144,14 +151,7 @@ async def test_the_inbox_keeps_running_when_a_stored_update_cannot_be_read(
 
 
 async def test_the_webhook_parks_bad_updates_and_takes_the_next(tmp_path: Path, emulator):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    config = make_config(
-        tmp_path,
-        emulator,
-        telegram={"mode": "webhook", "webhook_url": url, "webhook_secret": "s3cret"},
-        web={"port": port},
-    )
+    config = webhook_config(tmp_path, emulator, "s3cret")
     rt = Runtime(config)
     await rt.start()
     try:

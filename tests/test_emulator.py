@@ -4,7 +4,6 @@ commands, driven by the real python-telegram-bot client."""
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -32,22 +31,13 @@ from tests.emulator_harness import (
     GROUP,
     TOKEN,
     USER,
-    checked_emulator,
+    bot,
+    emu,
     png,
     says,
 )
 
-
-@pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    async with checked_emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emu.base_url, base_file_url=emu.base_file_url) as client:
-        yield client
+__all__ = ["bot", "emu"]  # fixtures, imported for pytest
 
 
 # --- identity and errors of the transport ---------------------------------------------------

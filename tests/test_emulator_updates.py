@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -36,22 +35,13 @@ from tests.emulator_harness import (
     OTHER_TOKEN,
     TOKEN,
     USER,
-    checked_emulator,
+    bot,
+    emu,
     says,
     until,
 )
 
-
-@pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    async with checked_emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emu.base_url, base_file_url=emu.base_file_url) as client:
-        yield client
+__all__ = ["bot", "emu"]  # fixtures, imported for pytest
 
 
 # --- updates: polling, conflicts, webhooks --------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery.log_secrets import REDACTED, hide_secrets
 from run import Runtime
-from tests.conftest import TOKEN, eventually, free_port, make_config
+from tests.conftest import TOKEN, eventually, webhook_config
 
 SECRET = "webhook-secret-never-logged"
 
@@ -50,14 +50,7 @@ def test_secrets_are_redacted_from_messages_and_tracebacks(log_text):
 async def test_an_update_and_a_request_each_log_one_line_without_secrets(
     tmp_path, emulator, chat, log_text
 ):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    config = make_config(
-        tmp_path,
-        emulator,
-        telegram={"mode": "webhook", "webhook_url": url, "webhook_secret": SECRET},
-        web={"port": port},
-    )
+    config = webhook_config(tmp_path, emulator, SECRET)
     rt = Runtime(config)
     await rt.start()
     try:

@@ -6,20 +6,14 @@ import aiohttp
 
 from run import Runtime
 from storage import inbox
-from tests.conftest import eventually, free_port, make_config
+from tests.conftest import eventually, webhook_config
 
 SECRET = "s3cret_for-tests"
 
 
 async def test_webhook_mode_serves_and_checks_the_secret(tmp_path, emulator, chat):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    config = make_config(
-        tmp_path,
-        emulator,
-        telegram={"mode": "webhook", "webhook_url": url, "webhook_secret": SECRET},
-        web={"port": port},
-    )
+    config = webhook_config(tmp_path, emulator, SECRET)
+    url = config.telegram.webhook_url
     rt = Runtime(config)
     await rt.start()
     try:
