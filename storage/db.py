@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -51,6 +52,18 @@ class SecondCommit(RuntimeError):
     """A handler committed a second state change for an update already marked done."""
 
 
+class SharedTransaction(RuntimeError):
+    """A task entered a transaction another task holds open (one awaited inside it), so its
+    writes would commit or roll back with someone else's."""
+
+
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: the command line, a worker thread
+        return None
+
+
 class Store:
     """The project's one database connection with its transaction helper."""
 
@@ -71,6 +84,7 @@ class Store:
         # Called after each outermost commit, e.g. to wake the outbox worker.
         self.on_commit: list[Callable[[], None]] = []
         self.strict_once = os.environ.get(STRICT_ENV) == "1"
+        self._holder: asyncio.Task | None = None  # the task whose transaction is open
 
     @contextmanager
     def transaction(self, *, handling: bool = True) -> Iterator[sqlite_utils.Database]:
@@ -78,6 +92,11 @@ class Store:
         (unless `handling` is False: a note about the update, such as an apology, not its
         state change)."""
         outermost = not self.db.conn.in_transaction
+        task = _current_task()
+        if outermost:
+            self._holder = task
+        elif task is not self._holder:
+            raise SharedTransaction("a transaction was held open across an await")
         with self.db.atomic():
             yield self.db
             update_id = current_update_id.get()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import threading
 import zipfile
 
 import aiohttp
@@ -17,7 +18,7 @@ from openpyxl import Workbook
 from bot.services.disclosures.sheet_reading import ImportRejected, read_table
 from bot.web_render.poster_cache import PosterCache
 from handlers.web.disclosure_routes import POSTERS
-from tests.test_disclosure_e2e import OFFICIAL, draft_finance, village  # noqa: F401
+from tests.test_disclosure_e2e import OFFICIAL, RESIDENT, draft_finance, village  # noqa: F401
 from tests.test_web_disclosures import ledger_rows, publish
 from tests.test_web_pages import build
 from tests.test_web_poster import services  # noqa: F401
@@ -116,6 +117,35 @@ async def test_a_big_import_leaves_the_web_and_the_loop_answering(village, emula
     assert lag.worst < 1.0, f"the event loop was blocked for {lag.worst:.2f}s"
     (saved,) = village.store.db.execute("SELECT count(*) FROM disclosure_rows").fetchone()
     assert saved == 4900  # the draft's rows, saved once
+
+
+async def test_one_persons_import_never_holds_up_anyone_elses_message(
+    village,  # noqa: F811
+    emulator,
+    chat,
+    monkeypatch,
+):
+    official, resident = chat(OFFICIAL), chat(RESIDENT)
+    await draft_finance(emulator, official)
+    importing = village.services.disclosures.importing
+    read = type(importing).read
+    let_go = threading.Event()
+
+    def held_read(self, *args):
+        assert let_go.wait(30), "the import was never let go"
+        return read(self, *args)
+
+    monkeypatch.setattr(type(importing), "read", held_read)
+    await emulator.send_document(OFFICIAL, "账目.xlsx", ledger_xlsx(20))
+    # The official's import is held in the pool: a resident's message is still answered, and
+    # the official's own next message waits its turn behind the import (their lane's order).
+    await emulator.send_text(OFFICIAL, "/help")
+    (receipt,) = await resident.say("/topic 请公开村道修缮的费用明细")
+    assert "DT-" in receipt["text"]
+    assert not any("第1笔租金" in m.get("text", "") for m in emulator.messages(OFFICIAL))
+    let_go.set()
+    await official.reply_with("第1笔租金")
+    await official.reply_with("/draft")  # the menu /help shows, after the import's answer
 
 
 # -- limits checked while reading -------------------------------------------------------------

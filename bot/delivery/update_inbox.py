@@ -2,6 +2,9 @@
 
 Each update is stored and handled inside its own guard: one that cannot be stored, read or
 handled is parked as failed with its error (and logged), and the loop goes on with the next.
+Each person's updates are handled strictly in order, one at a time (a lane per person), while
+different people's lanes run side by side: one person's import waiting on the heavy-work pool
+never holds up anyone else's message.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -30,10 +33,15 @@ MAX_ATTEMPTS = 3
 handling_error: ContextVar[BaseException | None] = ContextVar("handling_error", default=None)
 # Told (chat_id, user_id) when an update that came from a person could not even be read.
 Apology = Callable[[int, int], None]
+# Updates taken from the table but not yet handled, at most (memory stays bounded in a flood).
+IN_HAND = 500
+# Lanes handling an update at the same moment, at most.
+SLOTS = 16
 
 
 class UpdateInbox:
-    """Stores raw updates (polling or webhook) and feeds them one by one to the application."""
+    """Stores raw updates (polling or webhook) and feeds them to the application, each person's
+    in order."""
 
     def __init__(
         self,
@@ -49,6 +57,13 @@ class UpdateInbox:
         self.apologise = apologise
         self._wake = asyncio.Event()
         self._stopping = False
+        self._disk_full = False  # set by a lane; run() tries again after the next wake
+        self._queues: dict[object, deque[inbox.InboxItem]] = {}
+        self._lanes: dict[object, asyncio.Task] = {}
+        self._in_hand: set[int] = set()
+        self._slots = asyncio.Semaphore(SLOTS)
+        self.handled = 0
+        self._crash: Exception | None = None  # what stopped a lane unexpectedly
         # Updates by outcome since start ("done", "failed"), for /metrics.
         self.outcomes: Counter[str] = Counter()
 
@@ -88,33 +103,69 @@ class UpdateInbox:
 
     async def run(self) -> None:
         """Handle stored updates until stopped."""
-        while not self._stopping:
-            await self.handle_pending()
-            if self._stopping:
-                break
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+        try:
+            while not self._stopping:
+                self._disk_full = False
+                await self.handle_pending()
+                if self._stopping:
+                    break
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+        finally:
+            await asyncio.gather(*self._lanes.values(), return_exceptions=True)
 
     def stop(self) -> None:
-        """Stop after the update in hand."""
+        """Stop after the updates in hand."""
         self._stopping = True
         self._wake.set()
 
     async def handle_pending(self) -> int:
-        """Handle every pending update in order; returns how many were handled."""
-        handled = 0
+        """Handle every pending update, each person's in order; returns how many were handled."""
+        before = self.handled
         while not self._stopping:
-            batch = inbox.pending(self.store.db, limit=50)
-            if not batch:
+            self._wake.clear()
+            self._dispatch()
+            if not self._lanes:
                 break
-            for item in batch:
-                if self._stopping:
-                    break
-                if not await self._handle(item):
-                    return handled  # the disk is full: this update and the rest wait (run())
-                handled += 1
-        return handled
+            woken = asyncio.ensure_future(self._wake.wait())
+            await asyncio.wait({*self._lanes.values(), woken}, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+            if self._crash is not None:
+                raise self._crash  # an unexpected database error: the loop stops, /healthz shows it
+        return self.handled - before
+
+    def _dispatch(self) -> None:
+        """Give each pending update not yet in hand to its person's lane, starting lanes."""
+        if self._disk_full or len(self._in_hand) >= IN_HAND:
+            return
+        # The oldest pending ones; those in hand are among them, so this many leaves room.
+        for item in inbox.pending(self.store.db, limit=len(self._in_hand) + 100):
+            if item.update_id in self._in_hand:
+                continue
+            self._in_hand.add(item.update_id)
+            key = _lane_of(item.payload, item.update_id)
+            self._queues.setdefault(key, deque()).append(item)
+            if key not in self._lanes:
+                self._lanes[key] = asyncio.create_task(self._run_lane(key))
+
+    async def _run_lane(self, key: object) -> None:
+        """Handle one person's updates in order until none is left (or the disk is full)."""
+        queue = self._queues[key]
+        try:
+            while queue and not self._stopping and not self._disk_full:
+                async with self._slots:
+                    if not await self._handle(queue[0]):
+                        self._disk_full = True  # this update and the rest wait (run())
+                        break
+                self._in_hand.discard(queue.popleft().update_id)
+                self.handled += 1
+        except Exception as error:  # not the update's fault (that is parked): stop handling
+            self._crash = error
+        finally:
+            # Whatever is left stays pending in the table and is taken again later.
+            self._in_hand.difference_update(item.update_id for item in queue)
+            del self._queues[key], self._lanes[key]
 
     async def _handle(self, item: inbox.InboxItem) -> bool:
         """Handle one update; False when the disk is full and it stays pending for later."""
@@ -215,6 +266,21 @@ def _person_of(payload: Any) -> tuple[int, int] | None:
             if isinstance(chat_id, int) and isinstance(user_id, int) and chat_id == user_id:
                 return chat_id, user_id
     return None
+
+
+def _lane_of(payload: Any, update_id: int) -> object:
+    """Whose update this is: updates of one person (or, without a sender, one chat) share a lane
+    and are handled in order; one that names neither has a lane of its own."""
+    for kind, fields in payload.items() if isinstance(payload, dict) else ():
+        if kind == "update_id" or not isinstance(fields, dict):
+            continue
+        sender = fields.get("from") or fields.get("user")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return ("person", sender["id"])
+        chat = fields.get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return ("chat", chat["id"])
+    return ("update", update_id)
 
 
 def _remember_sender(db, update: Update) -> None:
