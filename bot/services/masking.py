@@ -176,9 +176,9 @@ def _longest_number(run: list[_Group], i: int) -> tuple[int, str] | None:
 
 def _classify(digits: str, sizes: list[int]) -> str | None:
     """The mask of a number spelt by these digits, or None when it is no personal number."""
-    # Written in groups of four (6222 0202 …) it is a card, even when the digits could also
-    # read as an ID number; an ID is written whole or as 6-8-4.
-    card_groups = len(sizes) > 2 and all(size == 4 for size in sizes[:-1])
+    # Written in groups of four (6222 0202 … 123) it is a card, even when the digits could also
+    # read as an ID number; an ID is written whole, as 6-8-4, or cut anywhere else.
+    card_groups = len(sizes) > 2 and all(size == 4 for size in sizes[:-1]) and sizes[-1] <= 4
     if (_ID18.fullmatch(digits) or _ID15.fullmatch(digits)) and not card_groups:
         return mask_id(digits)
     if "X" in digits:
