@@ -16,7 +16,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "resident": ("topic", "mytopics", "support", "history", "subscribe", *_READING),
     "official": (
         *("inbox", "answer", "templates", "decline", "extend", "transfer", "category"),
-        "history",
+        *("history", "proxy", "receipt"),
         *("draft", "template", "edit", "submit", "correct", "verify", "members", "stats"),
         "photo",
         *_READING,
@@ -24,7 +24,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "supervisor": ("review", *_READING),
     "township": (
         *("pending", "overdue", "urge", "inbox", "answer", "decline", "transfer", "category"),
-        *("history", "stats", "report", "route", "holiday"),
+        *("history", "receipt", "stats", "report", "route", "holiday"),
         *("invite", "invites", "members", "revoke", "export_year", "photos", *_READING),
     ),
 }

@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from handlers import errors, everyone, township
 from handlers.buttons import ButtonRoute, ButtonRouter
 from handlers.disclosures import routes as disclosures
-from handlers.topics import topic_buttons, topic_commands
+from handlers.topics import proxy_topics, topic_buttons, topic_commands
 
 PRIVATE = filters.ChatType.PRIVATE
 # Every button: membership's, then each wing's; an unknown or malformed one is refused politely.
@@ -18,6 +18,7 @@ BUTTONS = ButtonRouter(
         ButtonRoute.of("leave", everyone.leave_pressed, r"leave:(yes|no)"),
         *disclosures.BUTTONS,
         *topic_buttons.BUTTONS,
+        *proxy_topics.BUTTONS,
     ),
     fallback=everyone.stale_button,
 )

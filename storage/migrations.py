@@ -611,3 +611,16 @@ def m013_tamper_evidence(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
         """
     )
+
+
+@migrations()
+def m014_proxy_filing(db: Database) -> None:
+    """A topic filed for a resident without a phone (代办): who filed it, for whom (a name kept
+    private: never published) and how the resident consented."""
+    db.executescript(
+        """
+        ALTER TABLE topics ADD COLUMN filed_by INTEGER REFERENCES users(user_id);
+        ALTER TABLE topics ADD COLUMN proxy_for_name TEXT;
+        ALTER TABLE topics ADD COLUMN proxy_consent TEXT;
+        """
+    )

@@ -47,10 +47,17 @@ class Topic:
     rated_at: datetime | None
     closed_at: datetime | None
     close_reason: str | None
+    # The official who filed it for a resident without a phone (代办), then also the requester;
+    # the resident's name is read only through `storage.topic_proxies`.
+    filed_by: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.filed_by is not None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config import Config, parse_config
 from bot.services.bundle import Services
 from bot.services.people import ReplyTo
-from storage import users
+from storage import topic_proxies, users
 
 TOKEN = "123456:SANDBOX-village-affairs-bot"
 BOT_USERNAME = "village_sandbox_bot"
@@ -65,3 +65,14 @@ def seed(services: Services) -> None:
         elif user.role in ("official", "supervisor") and not person.roles:
             issued = membership.create_invite(staff, user.role, user.village_code, user.title)
             membership.accept_invite(person, issued.code, ReplyTo(user.user_id))
+    _proxy_topic(services)
+
+
+def _proxy_topic(services: Services) -> None:
+    """A topic the accountant filed for a resident without a phone (代办), once."""
+    if topic_proxies.count(services.store.db):
+        return
+    official = services.membership.person(next(u.user_id for u in USERS if u.role == "official"))
+    text = "村东头那条路什么时候修？修路的钱从哪里来？"
+    data = {"name": "赵大爷", "consent": "in_person", "category": "project", "text": text}
+    services.topics.proxy.file(official, data)

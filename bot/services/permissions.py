@@ -60,6 +60,10 @@ _TOWNSHIP = Grant("township", Village.ANY)
 # `disclosure.signoff` the draft's author, for `invite.accept` the inviter.
 TABLE: dict[str, Rule] = {
     "topic.file": _rule(Grant("resident"), refusal="topics.not_resident"),
+    # 代办: the design has no clerk role; the village office's clerks (committee members, the
+    # accountant) are its officials (DESIGN §2), and township staff only read across villages.
+    "topic.file_for": _rule(Grant("official"), refusal="topics.proxy.not_official"),
+    "topic.receipt": _rule(_TOWNSHIP, Grant("official"), Grant(ANYONE, Village.ANY, Item.MINE)),
     "topic.answer": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.decline": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.extend": _rule(*_HANDLER, refusal="topics.not_yours"),

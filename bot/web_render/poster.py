@@ -355,12 +355,12 @@ def _render(story: list[Flowable], d: PublicDisclosure, tr: Translate) -> bytes:
 
 
 # reportlab's font registry and a TrueType font's subsets are shared: one poster at a time.
-_LAYING_OUT = threading.Lock()
+LAYING_OUT = threading.Lock()
 
 
 def poster_pdf(d: PublicDisclosure, links: PosterLinks, *, language: str, when: When) -> bytes:
     """The poster as PDF bytes; PosterUnavailable without a CJK font."""
-    with _LAYING_OUT:
+    with LAYING_OUT:
         return _poster(d, links, language, when)
 
 

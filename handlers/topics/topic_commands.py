@@ -15,6 +15,7 @@ from handlers.topics.official_topics import (
     templates,
     transfer,
 )
+from handlers.topics.proxy_topics import proxy, receipt
 from handlers.topics.resident_topics import history, mytopics, support, topic
 from handlers.topics.topic_buttons import HasTopicDraft, form_input
 from handlers.topics.township_topics import holiday, overdue, pending, report, route, stats, urge
@@ -38,6 +39,8 @@ COMMANDS = {
     "report": report,
     "route": route,
     "holiday": holiday,
+    "proxy": proxy,
+    "receipt": receipt,
 }
 
 

@@ -30,7 +30,8 @@ def topic_list(who: Person, ctx: Context, found: list[Topic], prefix: str):
             t(
                 who.language,
                 "topics.list_line",
-                receipt=item.receipt,
+                # 代办 topics are marked for the office, never named (issue 13 §3).
+                receipt=item.receipt + (t_plain(who.language, "topics.proxy.mark") * item.is_proxy),
                 village=village_name(ctx.store.db, item.village_code),
                 due=item.due_date.isoformat(),
                 age=(today - ctx.local_date(item.filed_at)).days,

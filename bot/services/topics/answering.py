@@ -29,7 +29,7 @@ from bot.services.topics.text import (
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, claim, record
 from bot.services.topics.topic_rules import check_handler, checked_length
-from storage import answer_templates, forms, search_index, topic_answers, topics
+from storage import answer_templates, forms, search_index, topic_answers, topic_proxies, topics
 from storage.forms import Form
 from storage.topic_answers import Answer
 from storage.topics import Topic
@@ -302,14 +302,25 @@ class TopicAnswering:
         }
 
     def _tell_requester(self, db: Database, event: int, topic: Topic, answer: Answer) -> None:
-        """The result notice (PT-05, PT-11) with the rating prompt (SAT-01)."""
+        """The result notice (PT-05, PT-11) with the rating prompt (SAT-01); for a topic filed
+        on a resident's behalf (代办) it goes to the filer, naming the resident to tell, and
+        asks for no rating: only the resident could give it (SAT-01)."""
+        proxy = topic_proxies.of(db, topic.id)
+        if proxy is not None:
+            kind = "answered" if answer.kind == "answer" else "declined"
+            key, buttons = f"topics.proxy.{kind}_notice", notices.no_buttons
+            extra = {"resident": proxy.resident_name}
+        else:
+            key, buttons = _requester_notice(answer), notices.rating_buttons(topic.id, answer.id)
+            extra = {}
         notices.to_person(
             db,
             f"a{event}:requester",
             topic.requester_id,
             self.ctx.default_language,
-            _requester_notice(answer),
-            buttons=notices.rating_buttons(topic.id, answer.id),
+            key,
+            buttons=buttons,
+            **extra,
             question=topic.text,
             days=self.ctx.config.topics.auto_close_days,
             **self._answer_params(db, topic, answer),

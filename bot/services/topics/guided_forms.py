@@ -11,6 +11,7 @@ from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.drafts import FormInput, TopicDrafts, stored_pair
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
+from bot.services.topics.proxy_filing import ProxyFiling
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.reusable_answers import AnswerTemplates
 from bot.services.topics.topic_records import Reply, ack
@@ -32,6 +33,7 @@ class TopicForms:
         extensions: TopicExtensions,
         rating: TopicRating,
         templates: AnswerTemplates,
+        proxy: ProxyFiling,
     ) -> None:
         self.ctx = ctx
         self.drafts = drafts
@@ -40,6 +42,7 @@ class TopicForms:
         self.extensions = extensions
         self.rating = rating
         self.templates = templates
+        self.proxy = proxy
 
     def has_draft(self, user_id: int) -> bool:
         return forms.exists(self.ctx.store.db, user_id, "topics")
@@ -74,6 +77,7 @@ class TopicForms:
             "decline": self.answering.decline_input,
             "extend": self.extensions.extend_input,
             "unsatisfied": self.rating.unsatisfied_input,
+            "proxy": self.proxy.proxy_input,
         }[draft.kind]
         return step(person, draft, FormInput(text, media, reply))
 
@@ -99,6 +103,9 @@ class TopicForms:
                 person, data["text"], data["category"], media, reply, data.get("masked", 0)
             )
             return Reply("topics.form.submitted", {"receipt": topic.receipt})
+        if draft.kind == "proxy" and draft.step == "confirm":
+            topic = self.proxy.file(person, draft.data, reply)
+            return Reply("topics.proxy.submitted", {"receipt": topic.receipt})
         if draft.kind == "answer" and draft.step == "extra":
             attachment = stored_pair(draft.data, "attachment_kind", "attachment_file_id")
             data = draft.data

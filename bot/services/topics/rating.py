@@ -36,6 +36,10 @@ class TopicRating:
     ) -> Reply:
         """满意/基本满意 close; 不满意 asks why and reopens once, a second one escalates."""
         require(person, "topic.rate", owner=topic.requester_id)
+        if topic.is_proxy:
+            # 代办: the filer is no resident evaluating the office (SAT-01, SAT-07); the topic
+            # counts in on-time answering but never in the satisfaction rate (STAT-01).
+            raise Denied("topics.proxy.no_rating")
         if topic.status not in topics.RESPONDED or topic.answer_id != answer_id:
             raise Denied("topics.stale")
         answer = topic_answers.answer(self.ctx.store.db, answer_id)

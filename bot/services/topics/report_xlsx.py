@@ -58,7 +58,7 @@ def report_sheets(
 
 _COLUMNS = (
     "receipt", "category", "text", "filed_at", "due_date", "status", "answered_at",
-    "on_time", "rating", "supports",
+    "on_time", "rating", "supports", "proxy",
 )  # fmt: skip
 
 
@@ -87,6 +87,7 @@ def _village_sheet(
                 else "",
                 label(f"topics.rating.{topic.rating}") if topic.rating else "",
                 topics.supports(db, topic.id),
+                label("topics.proxy.mark") if topic.is_proxy else "",  # never the name
             ]
         )
     return Sheet(counts.name or counts.code, lines, bold_rows=(0,))

@@ -18,7 +18,9 @@ from bot.services.topics.due_dates import TopicDueDates
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
 from bot.services.topics.guided_forms import TopicForms
+from bot.services.topics.proxy_filing import ProxyFiling
 from bot.services.topics.rating import TopicRating
+from bot.services.topics.receipts import TopicReceipts
 from bot.services.topics.reporting import TopicReporting
 from bot.services.topics.reusable_answers import AnswerTemplates
 from bot.services.topics.routing import TopicRouting
@@ -47,6 +49,8 @@ class Topics:
     forms: TopicForms
     due_dates: TopicDueDates
     templates: AnswerTemplates
+    proxy: ProxyFiling
+    receipts: TopicReceipts
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -58,6 +62,7 @@ class Topics:
         rating = TopicRating(ctx, drafts)
         extensions = TopicExtensions(ctx, drafts)
         templates = AnswerTemplates(ctx)
+        proxy = ProxyFiling(ctx, drafts, routing)
         return cls(
             routing=routing,
             filing=filing,
@@ -70,7 +75,9 @@ class Topics:
             tracking=TopicTracking(ctx),
             reading=TopicReading(ctx),
             reporting=TopicReporting(ctx),
-            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating, templates),
+            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating, templates, proxy),
             due_dates=TopicDueDates(ctx),
             templates=templates,
+            proxy=proxy,
+            receipts=TopicReceipts(ctx),
         )
