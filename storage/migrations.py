@@ -611,3 +611,15 @@ def m013_tamper_evidence(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'published disclosures are immutable'); END;
         """
     )
+
+
+@migrations()
+def m014_household_of_verified_residents(db: Database) -> None:
+    """The household (户主姓名) and village group (村民小组) an official records when verifying a
+    resident, so the resident can look up their own household's subsidy lines."""
+    db.executescript(
+        """
+        ALTER TABLE members ADD COLUMN household TEXT;
+        ALTER TABLE members ADD COLUMN village_group TEXT;
+        """
+    )
