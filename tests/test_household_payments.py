@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.sandbox.demo import seed
+from bot.sandbox.environment import sandbox
 from bot.services.disclosures import household_payments
 from bot.services.disclosures.household_names import group_key, household_key
+from run import Runtime
 from storage import disclosure_rows, members, users
 from storage import disclosures as store_d
 from storage.disclosure_rows import Row
@@ -226,3 +229,19 @@ async def test_only_a_current_verified_resident_looks_up(village, chat):
     refused = await hexi.say_for("/mypay", "只有本村村民")
     assert "¥" not in refused["text"]
     assert len(lookups(runtime, HEXI_RESIDENT)) == 1
+
+
+async def test_the_sandbox_demo_resident_finds_her_household_on_a_list():
+    async with sandbox(None) as (config, emulator):
+        runtime = Runtime(config, sandbox_api=emulator.url)
+        await runtime.start()
+        try:
+            seed(runtime.services)
+            seed(runtime.services)  # a second start seeds nothing twice
+            resident = runtime.services.membership.person(100001)
+            page = runtime.services.disclosures.household_payments.look_up(resident)
+        finally:
+            await runtime.stop()
+    assert [(line.row.data["head"], line.row.amount_fen) for line in page.items] == [
+        ("王秀英", 123456)
+    ]
