@@ -13,7 +13,7 @@ from bot.i18n import t_plain
 EVERYONE = ("start", "help", "whoami", "language", "leave", "cancel")
 _READING = ("disclosures", "show", "search", "export")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "resident": ("topic", "mytopics", "support", "history", "subscribe", *_READING),
+    "resident": ("topic", "mytopics", "support", "history", "subscribe", "mypay", *_READING),
     "official": (
         *("inbox", "answer", "templates", "decline", "extend", "transfer", "category"),
         *("history", "proxy", "receipt"),

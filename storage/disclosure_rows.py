@@ -52,3 +52,38 @@ def rows_of(db: Database, disclosure_id: int) -> list[Row]:
         "SELECT * FROM disclosure_rows WHERE disclosure_id = ? ORDER BY position", [disclosure_id]
     )
     return [Row.from_row(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedName:
+    """Who one line of a published subsidy list names: the household head and village group."""
+
+    disclosure_id: int
+    position: int
+    head: str
+    group: str
+    published_at: str
+
+
+def published_subsidy_names(db: Database, village_code: str) -> list[ListedName]:
+    """Each line of a village's current (published, not superseded) subsidy lists, newest
+    published first, in file order within a list."""
+    rows = db.query(
+        "SELECT r.disclosure_id, r.position, d.published_at, "
+        "coalesce(json_extract(r.data, '$.head'), '') AS head, "
+        "coalesce(json_extract(r.data, '$.group'), '') AS \"group\" "
+        "FROM disclosure_rows r JOIN disclosures d ON d.id = r.disclosure_id "
+        "WHERE d.village_code = ? AND d.kind = 'subsidy' AND d.status = 'published' "
+        "ORDER BY d.published_at DESC, d.id DESC, r.position",
+        [village_code],
+    )
+    return [ListedName(**pick(ListedName, r)) for r in rows]
+
+
+def row_at(db: Database, disclosure_id: int, position: int) -> Row | None:
+    """One row of a disclosure by its position."""
+    found = db.query(
+        "SELECT * FROM disclosure_rows WHERE disclosure_id = ? AND position = ?",
+        [disclosure_id, position],
+    )
+    return next((Row.from_row(r) for r in found), None)

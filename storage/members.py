@@ -23,6 +23,10 @@ class Member:
     from_config: bool
     display_name: str
     username: str | None
+    # The household (户主姓名) and village group (村民小组, normalised: "3") recorded on
+    # verification; a resident sees their own household's subsidy lines by them.
+    household: str | None = None
+    village_group: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -41,7 +45,7 @@ class Member:
 _SELECT = (
     "SELECT m.id, m.user_id, m.role, m.village_code, m.title, m.verified, m.from_config, "
     "trim(coalesce(u.first_name, '') || ' ' || coalesce(u.last_name, '')) AS display_name, "
-    "u.username "
+    "u.username, m.household, m.village_group "
     "FROM members m JOIN users u ON u.user_id = m.user_id "
 )
 _ORDER = (
@@ -132,6 +136,15 @@ def set_verified(db: Database, member_id: int, verified: bool) -> bool:
     cur = db.execute(
         "UPDATE members SET verified = ? WHERE id = ? AND role = 'resident'",
         [int(verified), member_id],
+    )
+    return cur.rowcount == 1
+
+
+def set_household(db: Database, member_id: int, household: str, village_group: str) -> bool:
+    """Record a resident's household and village group; False when it is not a resident role."""
+    cur = db.execute(
+        "UPDATE members SET household = ?, village_group = ? WHERE id = ? AND role = 'resident'",
+        [household, village_group, member_id],
     )
     return cur.rowcount == 1
 

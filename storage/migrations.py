@@ -624,3 +624,15 @@ def m014_proxy_filing(db: Database) -> None:
         ALTER TABLE topics ADD COLUMN proxy_consent TEXT;
         """
     )
+
+
+@migrations()
+def m015_household_of_verified_residents(db: Database) -> None:
+    """The household (户主姓名) and village group (村民小组) an official records when verifying a
+    resident, so the resident can look up their own household's subsidy lines."""
+    db.executescript(
+        """
+        ALTER TABLE members ADD COLUMN household TEXT;
+        ALTER TABLE members ADD COLUMN village_group TEXT;
+        """
+    )

@@ -1,4 +1,5 @@
-"""The sandbox's demo township: three villages and one person in each role."""
+"""The sandbox's demo township: three villages and one person in each role, the resident verified
+with her household, and one published subsidy list that names it (/mypay)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ from pathlib import Path
 
 from bot.config import Config, parse_config
 from bot.services.bundle import Services
+from bot.services.disclosures.form_state import data_at
 from bot.services.people import ReplyTo
-from storage import topic_proxies, users
+from storage import disclosures, topic_proxies, users
 
+# The demo resident's household: 王秀英 heads it, in 三组 (issue 13 §5, /mypay).
+HOUSEHOLD = ("王秀英", "三组")
+SUBSIDY_CSV = (
+    "村民小组,户主姓名,补贴项目,金额,发放日期\n"
+    "三组,王秀英,耕地地力保护补贴,1234.56,2026-06-30\n"
+    "三组,王秀兰,耕地地力保护补贴,980.00,2026-06-30\n"
+    "五组,王秀英,耕地地力保护补贴,410.00,2026-06-30\n"
+).encode()
 TOKEN = "123456:SANDBOX-village-affairs-bot"
 BOT_USERNAME = "village_sandbox_bot"
 
@@ -66,6 +76,7 @@ def seed(services: Services) -> None:
             issued = membership.create_invite(staff, user.role, user.village_code, user.title)
             membership.accept_invite(person, issued.code, ReplyTo(user.user_id))
     _proxy_topic(services)
+    _subsidy_list(services)
 
 
 def _proxy_topic(services: Services) -> None:
@@ -76,3 +87,24 @@ def _proxy_topic(services: Services) -> None:
     text = "村东头那条路什么时候修？修路的钱从哪里来？"
     data = {"name": "赵大爷", "consent": "in_person", "category": "project", "text": text}
     services.topics.proxy.file(official, data)
+
+
+def _subsidy_list(services: Services) -> None:
+    """The official verifies the resident with her household and publishes a subsidy list
+    naming it, through the steps people take (draft, import, major, sign-off)."""
+    membership, wing = services.membership, services.disclosures
+    by_role = {u.role: membership.person(u.user_id) for u in USERS}
+    official, resident = by_role["official"], by_role["resident"]
+    if disclosures.of_village(services.store.db, "qingshan", ("published",)):
+        return
+    member = next(m for m in resident.roles if m.role == "resident")
+    wing.verification.verify(official, str(member.id), True, None, HOUSEHOLD)
+    wing.drafting.start(official, "subsidy")
+    wing.drafting.choose_category(official, wing.categories.index("惠农补贴"))
+    form = data_at(services.store.db, official, "period", "disc.form_expired")
+    wing.drafting.fill_in(official, "period", form, "2026Q2", None)
+    sheet = wing.importing.read("subsidy", "补贴名单.csv", SUBSIDY_CSV)
+    draft = wing.importing.import_sheet(official, "补贴名单.csv", sheet).disclosure
+    wing.drafting.toggle_major(official, draft.id)
+    wing.submission.submit(official, draft.id)
+    wing.signoff.approve(by_role["supervisor"], draft.id, 1)

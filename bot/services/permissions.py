@@ -108,6 +108,9 @@ TABLE: dict[str, Rule] = {
     "members.list": _rule(_TOWNSHIP, Grant("official")),
     "member.revoke": _rule(_TOWNSHIP),
     "member.verify": _rule(Grant("official")),
+    # A resident's own household's subsidy lines (issue 13 §5); the service also asks that the
+    # role is verified with a household recorded.
+    "household.payments": _rule(Grant("resident"), refusal="hh.not_resident"),
 }
 
 ACTIONS = tuple(TABLE)

@@ -1,5 +1,5 @@
 """Residents and disclosures: /subscribe to categories of one's village, and /verify, an
-official's mark on a resident known in person (DESIGN §2)."""
+official's mark on a resident known in person with their household and group (DESIGN §2)."""
 
 from __future__ import annotations
 
@@ -59,11 +59,15 @@ async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 @refusals
 async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/verify <member number> [off]`: an official marks a resident as a known villager."""
+    """`/verify <member number> [户主 组 | off]`: an official marks a resident as a known
+    villager, recording their household and village group when given."""
     who = person(update, context)
     who.require("official")
-    if not context.args:
+    args = context.args or []
+    off = len(args) == 2 and args[1].lower() in ("off", "no", "取消")
+    if len(args) not in (1, 3) and not off:
         reply(update, context, t(who.language, "disc.verify_usage"))
         return
-    on = not (len(context.args) > 1 and context.args[1].lower() in ("off", "no", "取消"))
-    services(context).disclosures.verification.verify(who, context.args[0], on, answer_here(update))
+    household = (args[1], args[2]) if len(args) == 3 else None
+    verification = services(context).disclosures.verification
+    verification.verify(who, args[0], not off, answer_here(update), household)

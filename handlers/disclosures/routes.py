@@ -26,6 +26,7 @@ from handlers.disclosures.draft_commands import (
     submit,
     submit_pressed,
 )
+from handlers.disclosures.household_commands import ask_pressed, mypay, mypay_pressed
 from handlers.disclosures.import_commands import (
     file_received,
     stray_document,
@@ -74,6 +75,7 @@ COMMANDS = {
     "export": export,
     "export_year": export_year,
     "verify": verify,
+    "mypay": mypay,
     "photo": photo,
     "photos": photos,
 }
@@ -90,6 +92,8 @@ BUTTONS = (
     ButtonRoute.of("dlist", browse_pressed, r"dlist:\d{1,2}"),
     ButtonRoute.of("dfol", subscribe_pressed, r"dfol:\d{1,2}"),
     ButtonRoute.of("dexp", export_pressed, r"dexp:\d+:(csv|xlsx)"),
+    ButtonRoute.of("dpay", mypay_pressed, r"dpay:[A-Za-z0-9_-]{1,40}"),
+    ButtonRoute.of("dpayq", ask_pressed, r"dpayq"),
 )
 
 

@@ -87,3 +87,14 @@ def test_only_a_resident_role_can_be_verified(db):
     assert members.get(db, resident).verified and not members.get(db, official).verified
     assert members.set_verified(db, resident, False)
     assert not members.get(db, resident).verified
+
+
+def test_a_residents_household_and_group_are_recorded_on_resident_roles_only(db):
+    resident = members.add(db, RESIDENT, "resident", "qingshan")
+    official = members.add(db, OFFICIAL, "official", "qingshan")
+    assert members.get(db, resident).household is None
+    assert members.set_household(db, resident, "王大山", "3")
+    assert not members.set_household(db, official, "张会计", "1")
+    found = members.get(db, resident)
+    assert (found.household, found.village_group) == ("王大山", "3")
+    assert members.get(db, official).household is None

@@ -20,6 +20,7 @@ from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.disclosures.drafting import Drafting
 from bot.services.disclosures.exporting import Exports
 from bot.services.disclosures.form import Form
+from bot.services.disclosures.household_payments import HouseholdPayments
 from bot.services.disclosures.importing import Importing
 from bot.services.disclosures.publishing import Publishing
 from bot.services.disclosures.reminders import Reminders
@@ -47,6 +48,7 @@ class Disclosures:
     exports: Exports
     subscriptions: Subscriptions
     verification: Verification
+    household_payments: HouseholdPayments
     form: Form
     board: DisclosureBoard
     board_photos: BoardPhotos
@@ -71,6 +73,7 @@ class Disclosures:
             exports=Exports(ctx, browsing),
             subscriptions=Subscriptions(ctx),
             verification=Verification(ctx),
+            household_payments=HouseholdPayments(ctx),
             form=Form(ctx, drafting, signoff),
             board=DisclosureBoard(ctx),
             board_photos=BoardPhotos(ctx),
