@@ -32,6 +32,7 @@ from handlers.disclosures.import_commands import (
     template,
     template_pressed,
 )
+from handlers.disclosures.line_commands import board_photo_pressed, line_pressed, lines_pressed
 from handlers.disclosures.photo_commands import board_photo_received, photo, photos
 from handlers.disclosures.reading_commands import (
     browse,
@@ -90,6 +91,9 @@ BUTTONS = (
     ButtonRoute.of("dlist", browse_pressed, r"dlist:\d{1,2}"),
     ButtonRoute.of("dfol", subscribe_pressed, r"dfol:\d{1,2}"),
     ButtonRoute.of("dexp", export_pressed, r"dexp:\d+:(csv|xlsx)"),
+    ButtonRoute.of("dlq", lines_pressed, r"dlq:[1-9]\d{0,11}(:\d{1,6})?"),
+    ButtonRoute.of("dln", line_pressed, r"dln:[1-9]\d{0,11}:[1-9]\d{0,11}"),
+    ButtonRoute.of("dpho", board_photo_pressed, r"dpho:[1-9]\d{0,11}"),
 )
 
 

@@ -18,11 +18,10 @@ from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import require
 from bot.services.topics.drafts import TopicDrafts, submit_row
 from bot.services.topics.topic_records import Reply
-from storage import disclosure_rows, topic_disclosure_lines
+from storage import disclosure_rows, topic_disclosure_lines, topics
 from storage import disclosures as store_d
 from storage.disclosure_rows import Row
 from storage.disclosures import Disclosure
-from storage.topic_disclosure_lines import TopicLine
 
 # Telegram start payloads are 1-64 characters of A-Za-z0-9_-: "L<disclosure>_<row>".
 PAYLOAD = re.compile(r"L([1-9][0-9]{0,11})_([1-9][0-9]{0,11})")
@@ -47,6 +46,17 @@ class LineNote:
 
     answers: tuple[tuple[str, str], ...]  # (kind: answer | decline, masked text)
     waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskedLine:
+    """What a topic asks about: the disclosure, its line number (None: the item as a whole),
+    the page's path to that line, and whether it came within the objection window."""
+
+    disclosure_id: int
+    number: int | None
+    path: str
+    in_window: bool
 
 
 def start_payload(disclosure_id: int, row_id: int) -> str:
@@ -136,9 +146,24 @@ class LineQuestions:
         result = Reply("line.ask", {"quote": quote}, rows_of([[submit_row(person.language)[1]]]))
         return self.drafts.put(person, "topic", None, "text", data, reply, result)
 
-    def link_of(self, topic_id: int) -> TopicLine | None:
-        """What a topic asks about, for its page and /history."""
-        return topic_disclosure_lines.of_topic(self.ctx.store.db, topic_id)
+    def asked_about(self, receipt: str) -> AskedLine | None:
+        """The line a topic asks about, for its page and /history; None for other topics."""
+        db = self.ctx.store.db
+        topic = topics.by_receipt(db, receipt)
+        link = topic_disclosure_lines.of_topic(db, topic.id) if topic is not None else None
+        d = store_d.get(db, link.disclosure_id) if link is not None else None
+        if link is None or d is None:
+            return None
+        number = next(
+            (
+                x.number
+                for x in lines_of(d, disclosure_rows.rows_of(db, d.id))
+                if x.row_id == link.row_id
+            ),
+            None,
+        )
+        anchor = f"#row-{link.row_id}" if number is not None else ""
+        return AskedLine(d.id, number, f"/d/{d.id}{anchor}", link.in_window)
 
     def notes(self, disclosure_id: int) -> dict[int, LineNote]:
         """Per row id: the answers to questions about it and how many still wait (the page)."""

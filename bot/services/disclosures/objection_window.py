@@ -13,8 +13,8 @@ from bot.i18n import t_plain
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.masking import mask_text
+from storage import disclosures as store_d
 from storage import members, outbox, topic_disclosure_lines
-from storage.disclosures import Disclosure
 from storage.topics import Topic
 
 
@@ -34,11 +34,13 @@ def end_text(language: str, end: date) -> str:
 
 
 def link_topic(
-    ctx: Context, db: Database, event: int, topic: Topic, d: Disclosure, row_id: int | None
+    ctx: Context, db: Database, event: int, topic: Topic, disclosure_id: int, row_id: int | None
 ) -> bool:
     """Inside the filing's transaction: record what the topic asks about and, within the
     window, queue a notice to each supervisor of the village (STG-06); True when it was."""
-    assert d.published_at is not None
+    d = store_d.get(db, disclosure_id)
+    if d is None or d.published_at is None or d.village_code != topic.village_code:
+        return False  # checked when the form opened; gone or moved since: a plain topic
     end = window_end(ctx, d.published_at)
     inside = ctx.local_date(topic.filed_at) <= end
     topic_disclosure_lines.link(db, topic.id, d.id, row_id, in_window=inside, window_ends=end)
@@ -64,3 +66,8 @@ def link_topic(
             text=topic.text,
         )
     return True
+
+
+def marked(ctx: Context, topic_ids: list[int]) -> set[int]:
+    """Those of the topics filed within their disclosure's objection window (township lists)."""
+    return topic_disclosure_lines.in_window(ctx.store.db, topic_ids)
