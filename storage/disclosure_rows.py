@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 from sqlite_utils import Database
@@ -19,6 +19,8 @@ class Row:
     data: dict
     amount_fen: int
     ytd_fen: int | None
+    # The stored row's id (None before it is stored): a resident's question names its line by it.
+    id: int | None = field(default=None, compare=False)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -87,3 +89,10 @@ def row_at(db: Database, disclosure_id: int, position: int) -> Row | None:
         [disclosure_id, position],
     )
     return next((Row.from_row(r) for r in found), None)
+
+
+def row_of(db: Database, row_id: int) -> tuple[int, Row] | None:
+    """One stored row by id, with the id of the disclosure it belongs to."""
+    for found in db.query("SELECT * FROM disclosure_rows WHERE id = ?", [row_id]):
+        return found["disclosure_id"], Row.from_row(found)
+    return None

@@ -636,3 +636,21 @@ def m015_household_of_verified_residents(db: Database) -> None:
         ALTER TABLE members ADD COLUMN village_group TEXT;
         """
     )
+
+
+@migrations()
+def m016_topic_disclosure_lines(db: Database) -> None:
+    """A topic asked about a published disclosure (or one line of its table), and whether it
+    was filed within that disclosure's objection window (异议期)."""
+    db.executescript(
+        """
+        CREATE TABLE topic_disclosure_lines (
+            topic_id INTEGER PRIMARY KEY REFERENCES topics(id),
+            disclosure_id INTEGER NOT NULL REFERENCES disclosures(id),
+            row_id INTEGER REFERENCES disclosure_rows(id),
+            in_window INTEGER NOT NULL DEFAULT 0 CHECK (in_window IN (0, 1)),
+            window_ends TEXT NOT NULL
+        );
+        CREATE INDEX topic_disclosure_lines_of ON topic_disclosure_lines(disclosure_id, row_id);
+        """
+    )

@@ -212,6 +212,9 @@ class DisclosureConfig:
     board_photo_days: int = setting(
         3, "CH-01: days after publication to send the board photo.", between(1, 60)
     )
+    objection_days: int = setting(
+        7, "Days after publication residents' questions also go to supervision.", between(1, 60)
+    )
     finish: ClassVar[Rule] = rules.disclosure
 
     @property

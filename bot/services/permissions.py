@@ -101,6 +101,8 @@ TABLE: dict[str, Rule] = {
     # CH-01: the photo of the posted paper board comes from the village's own office.
     "disclosure.board_photo": _rule(Grant("official"), refusal="disc.photo.not_yours"),
     "disclosure.board_photo_list": _rule(_TOWNSHIP),
+    # STG-06: a resident asks about a line of their own village's published table.
+    "disclosure.line_question": _rule(Grant("resident"), refusal="line.not_resident"),
     "invite.create": _rule(_TOWNSHIP),
     "invite.list": _rule(_TOWNSHIP),
     "invite.cancel": _rule(_TOWNSHIP),

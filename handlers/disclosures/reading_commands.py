@@ -8,11 +8,16 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.core.numbers import parse_number
-from bot.i18n import Term, t
-from bot.services.disclosures import disclosure_text, preview_table
+from bot.i18n import Term, t, t_plain
+from bot.services.disclosures import disclosure_text, objection_window, preview_table
 from bot.services.disclosures.browsing import View
+from bot.services.disclosures.objection_window import window_end
+from bot.services.people import Person
+from bot.services.permissions import allowed
 from handlers.common import buttons, person, refusals, reply, services, written
 from handlers.disclosures.change_handlers import button_data, send_file
+from storage.disclosure_rows import Row
+from storage.disclosures import Disclosure
 
 LIST_LIMIT = 20
 
@@ -89,12 +94,24 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = view_lines(who.language, view, disclosures.ctx.tz)
     if preview_table.is_cut(d, view.rows):  # the whole table is one button away
         lines.append(t(who.language, "disc.table_by_button", rows=len(view.rows)))
-    reply(
-        update,
-        context,
-        "\n".join(lines),
-        buttons([("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]),
-    )
+    rows = [[("CSV", f"dexp:{d.id}:csv"), ("XLSX", f"dexp:{d.id}:xlsx")]]
+    if d.status == "published" and d.published_at is not None:
+        until = objection_window.end_text(who.language, window_end(disclosures.ctx, d.published_at))
+        lines.append(t(who.language, "line.window_note", until=until))
+        rows += _published_buttons(who, d, view.rows)
+    reply(update, context, "\n".join(lines), buttons(*rows))
+
+
+def _published_buttons(who: Person, d: Disclosure, table: list[Row]) -> list[list[tuple]]:
+    """Under a published item: a resident's "对某一行有疑问" (when it has a table) and the
+    village official's "发送张贴照片"; each press is checked again by its service."""
+    rows = []
+    has_lines = any(r.section != "attachment" for r in table)
+    if has_lines and allowed(who, "disclosure.line_question", village=d.village_code):
+        rows.append([(t_plain(who.language, "line.ask_button"), f"dlq:{d.id}")])
+    if allowed(who, "disclosure.board_photo", village=d.village_code):
+        rows.append([(t_plain(who.language, "line.photo_button"), f"dpho:{d.id}")])
+    return rows
 
 
 @refusals

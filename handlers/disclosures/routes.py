@@ -33,6 +33,7 @@ from handlers.disclosures.import_commands import (
     template,
     template_pressed,
 )
+from handlers.disclosures.line_commands import board_photo_pressed, line_pressed, lines_pressed
 from handlers.disclosures.photo_commands import board_photo_received, photo, photos
 from handlers.disclosures.reading_commands import (
     browse,
@@ -94,6 +95,9 @@ BUTTONS = (
     ButtonRoute.of("dexp", export_pressed, r"dexp:\d+:(csv|xlsx)"),
     ButtonRoute.of("dpay", mypay_pressed, r"dpay:[A-Za-z0-9_-]{1,40}"),
     ButtonRoute.of("dpayq", ask_pressed, r"dpayq"),
+    ButtonRoute.of("dlq", lines_pressed, r"dlq:[1-9]\d{0,11}(:\d{1,6})?"),
+    ButtonRoute.of("dln", line_pressed, r"dln:[1-9]\d{0,11}:[1-9]\d{0,11}"),
+    ButtonRoute.of("dpho", board_photo_pressed, r"dpho:[1-9]\d{0,11}"),
 )
 
 

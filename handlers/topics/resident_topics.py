@@ -84,6 +84,12 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text=item.text,
         )
     ]
+    asked = bundle.disclosures.line_questions.asked_about(item.receipt)
+    if asked is not None and asked.number is not None:
+        url = bundle.config.web.public_url.rstrip("/") + asked.path
+        lines.append(
+            t(who.language, "line.topic_link", id=asked.disclosure_id, n=asked.number, url=url)
+        )
     answer = reading.current_answer(item)
     if answer is not None:
         lines.append(

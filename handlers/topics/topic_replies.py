@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bot.core.village_names import village_name
 from bot.i18n import Term, t, t_plain
 from bot.services.context import Context
+from bot.services.disclosures.objection_window import marked
 from bot.services.people import Person
 from bot.services.topics.text import excerpt
 from bot.services.topics.topic_records import Reply
@@ -25,9 +26,12 @@ def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, answer:
 def topic_list(who: Person, ctx: Context, found: list[Topic], prefix: str):
     today = ctx.local_date(ctx.now())
     lines = [t(who.language, f"{prefix}.header", count=len(found))]
+    objections = marked(ctx, [i.id for i in found[:LIST_LIMIT]])  # STG-06
     for item in found[:LIST_LIMIT]:
+        mark = t(who.language, "line.in_window_mark") + " " if item.id in objections else ""
         lines.append(
-            t(
+            mark
+            + t(
                 who.language,
                 "topics.list_line",
                 # 代办 topics are marked for the office, never named (issue 13 §3).

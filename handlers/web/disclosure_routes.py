@@ -15,7 +15,9 @@ from bot.core.local_time import local_time
 from bot.core.search_terms import QUERY_MAX, search_terms
 from bot.heavy_work import Busy
 from bot.i18n import t_plain
-from bot.services.disclosures.disclosure_pages import DisclosureBoard
+from bot.services.disclosures.disclosure_pages import DisclosureBoard, PublicDisclosure
+from bot.services.disclosures.line_questions import start_payload
+from bot.services.disclosures.objection_window import is_open, window_end
 from bot.services.people import Denied
 from bot.web_render import feeds
 from bot.web_render.disclosure_sections import entries, yuan
@@ -99,8 +101,37 @@ async def disclosure(request: web.Request) -> web.Response:
     found = _found(request)
     photo = request.app[SERVICES].disclosures.board_photos.shown(found.id)
     return html_page(
-        request, "disclosure.html", language, d=found, photo=photo, when=when(request), yuan=yuan
+        request,
+        "disclosure.html",
+        language,
+        d=found,
+        photo=photo,
+        when=when(request),
+        yuan=yuan,
+        **_line_extras(request, found),
     )
+
+
+def _line_extras(request: web.Request, found: PublicDisclosure) -> dict:
+    """Per line the answers to questions about it and, on the current version, the "问这一行"
+    deep link (when the bot's username is known); the objection window's end (STG-06)."""
+    disclosures = request.app[SERVICES].disclosures
+    username = request.app[CONTEXT].bot_username
+    current = found.status == "published" and bool(username)
+
+    def ask(row_id: int | None) -> str | None:
+        if not current or row_id is None:
+            return None
+        return f"https://t.me/{username}?start={start_payload(found.id, row_id)}"
+
+    end = window_end(disclosures.ctx, found.published_at)
+    window_open = is_open(disclosures.ctx, found.published_at, disclosures.ctx.now())
+    return {
+        "notes": disclosures.line_questions.notes(found.id),
+        "ask": ask,
+        "window_end": end,
+        "window_open": window_open,
+    }
 
 
 async def board_photo(request: web.Request) -> web.Response:

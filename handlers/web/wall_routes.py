@@ -59,7 +59,10 @@ async def topic(request: web.Request) -> web.Response:
     found = topic_board(request).topic(request.match_info["receipt"])
     if found is None:
         raise web.HTTPNotFound()
-    return html_page(request, "topic.html", language, t=found, **helpers(request, language))
+    asked = request.app[SERVICES].disclosures.line_questions.asked_about(found.receipt)
+    return html_page(
+        request, "topic.html", language, t=found, asked=asked, **helpers(request, language)
+    )
 
 
 def _wall_link(code: str, **query: str | None) -> str:

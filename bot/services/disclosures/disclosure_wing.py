@@ -22,6 +22,7 @@ from bot.services.disclosures.exporting import Exports
 from bot.services.disclosures.form import Form
 from bot.services.disclosures.household_payments import HouseholdPayments
 from bot.services.disclosures.importing import Importing
+from bot.services.disclosures.line_questions import LineQuestions
 from bot.services.disclosures.publishing import Publishing
 from bot.services.disclosures.reminders import Reminders
 from bot.services.disclosures.signoff import Signoff
@@ -52,6 +53,7 @@ class Disclosures:
     form: Form
     board: DisclosureBoard
     board_photos: BoardPhotos
+    line_questions: LineQuestions
 
     @classmethod
     def build(cls, ctx: Context) -> Disclosures:
@@ -77,6 +79,7 @@ class Disclosures:
             form=Form(ctx, drafting, signoff),
             board=DisclosureBoard(ctx),
             board_photos=BoardPhotos(ctx),
+            line_questions=LineQuestions(ctx),
         )
 
     @property

@@ -16,6 +16,7 @@ class LedgerLine:
     description: str
     amount_fen: int
     ytd_fen: int | None
+    row_id: int | None = None  # the page's anchor and the line a question names
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class Beneficiary:
     amount_fen: int
     paid: str
     note: str
+    row_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ def ledger_of(d: Disclosure, rows: list[Row]) -> Ledger:
                 public_text(r.data.get("description", "")),
                 r.amount_fen,
                 r.ytd_fen,
+                r.id,
             )
             for r in rows
             if r.section == section
@@ -107,6 +110,7 @@ def subsidy_of(rows: list[Row]) -> SubsidyList:
             amount_fen=r.amount_fen,
             paid=public_text(r.data.get("paid", "")),
             note=public_text(r.data.get("note", "")),
+            row_id=r.id,
         )
         for r in rows
         if r.section != "attachment"

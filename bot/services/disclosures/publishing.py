@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.core.safe_sheets import Sheet, to_xlsx
-from bot.delivery.messages import Document, Photo, Text, queue, split_message
-from bot.i18n import t
+from bot.delivery.messages import Button, Document, Photo, Rows, Text, queue, rows_of, split_message
+from bot.i18n import t, t_plain
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures import disclosure_text, export_files, item_access
 from bot.services.disclosures.changes import changes as compute_changes
+from bot.services.disclosures.objection_window import end_text, window_end
 from bot.services.disclosures.tamper_check import content_checksum
 from storage import (
     audit,
@@ -165,27 +166,45 @@ class Publishing:
         total = len(subscribers)
         broadcasts.start(db, prefix, d.created_by, author_language, total, self.ctx.now())
         for user_id in subscribers:
-            notify.message(
+            self._notice(
                 db,
                 f"{prefix}{user_id}",
                 user_id,
-                language,
+                d,
                 "disc.subscriber_notice",
-                id=d.id,
-                title=d.title,
+                priority=outbox.BULK,
                 village=village,
                 category=d.category,
-                priority=outbox.BULK,
             )
-        notify.message(
+        photo = Button(t_plain(author_language, "line.photo_button"), f"dpho:{d.id}")
+        self._notice(
             db,
             f"publish:{d.id}:author",
             d.created_by,
-            language,
+            d,
             "disc.published_notice",
-            id=d.id,
-            title=d.title,
+            buttons=rows_of([[photo]]),  # CH-01: the board photo is one tap away
         )
+
+    def _notice(
+        self,
+        db: Database,
+        key: str,
+        user_id: int,
+        d: Disclosure,
+        text_key: str,
+        *,
+        buttons: Rows = (),
+        priority: int = outbox.NORMAL,
+        **params: object,
+    ) -> None:
+        """A publication notice in the reader's language, with the objection window's end."""
+        language = notify.language_of(db, user_id, self.ctx.default_language)
+        assert d.published_at is not None
+        until = end_text(language, window_end(self.ctx, d.published_at))
+        text = t(language, text_key, id=d.id, title=d.title, **params)
+        text += "\n" + t(language, "line.window_note", until=until)
+        queue(db, key, user_id, Text(text, buttons), priority=priority)
 
 
 def _table_file(d: Disclosure, rows: list[Row], language: str) -> Document:

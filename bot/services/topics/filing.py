@@ -3,6 +3,7 @@ filing itself with its receipt, routing, deadline and notices."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -11,6 +12,7 @@ from bot.core.vocabulary import CATEGORIES
 from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.context import Context
+from bot.services.disclosures.objection_window import link_topic
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import require
 from bot.services.redaction import redact
@@ -104,7 +106,8 @@ class TopicFiling:
             text = None  # a caption on the added photo does not replace the request's text
         if text is not None:
             # The draft is stored too: numbers are masked before it is (SEC-03).
-            typed = redact(check_text(text))
+            quoted = f"{data['quote']}\n{text}" if data.get("quote") else text  # a line asked about
+            typed = redact(check_text(quoted))
             data["text"], data["masked"] = typed.text, typed.count
             data.setdefault("category", classify(typed.text))
         if media is not None:
@@ -137,10 +140,12 @@ class TopicFiling:
         media: tuple[str, str] | None = None,
         reply: ReplyTo | None = None,
         masked: int = 0,
+        *,
+        line: Sequence[int | None] | None = None,
     ) -> Topic:
         """File a topic: receipt (PT-05), routing (PT-03, FCR-01), deadline (TL-01), notices.
         ID, phone and card numbers are masked before anything is stored (SEC-03); `masked`
-        counts those already masked in the draft."""
+        counts those already masked in the draft; `line` is the (disclosure, row) asked about."""
         village_code = resident_village(person)
         typed = redact(check_text(text))
         text, masked = typed.text, masked + typed.count
@@ -172,6 +177,8 @@ class TopicFiling:
             topic = topics.get(db, topic_id)
             filed = {"receipt": receipt, "category": category, "due": due.due.isoformat()}
             event = record(db, person.user_id, "topic.filed", topic, filed | {"masked": masked})
+            if line is not None:  # a question about a disclosure's line (STG-06)
+                link_topic(self.ctx, db, event, topic, line[0], line[1])
             self._tell_filed(db, event, person, topic, route, masked)
             ack(db, event, reply, person, "topics.form.submitted", receipt=receipt)
         return topic

@@ -100,7 +100,13 @@ class TopicForms:
             media = stored_pair(draft.data, "media_kind", "media_file_id")
             data = draft.data
             topic = self.filing.file(
-                person, data["text"], data["category"], media, reply, data.get("masked", 0)
+                person,
+                data["text"],
+                data["category"],
+                media,
+                reply,
+                data.get("masked", 0),
+                line=data.get("line"),
             )
             return Reply("topics.form.submitted", {"receipt": topic.receipt})
         if draft.kind == "proxy" and draft.step == "confirm":
