@@ -11,6 +11,7 @@ from bot.core.numbers import parse_number
 from bot.i18n import Term, t
 from bot.services.disclosures import disclosure_text, preview_table
 from bot.services.disclosures.browsing import View
+from bot.services.permissions import require
 from handlers.common import buttons, person, refusals, reply, services, written
 from handlers.disclosures.change_handlers import button_data, send_file
 
@@ -142,7 +143,7 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/export_year <year> [village]`: township staff download the year's archive."""
     who = person(update, context)
-    who.require("township")
+    require(who, "disclosure.export")
     args = context.args or []
     year = parse_number(args[0], largest=9999) if args else None
     if year is None:

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
 from bot.services.disclosures.disclosure_wing import Disclosures
+from bot.services.permissions import require
 from handlers.common import answer_here, buttons, person, refusals, reply, services
 from handlers.disclosures.change_handlers import button_data
 
@@ -61,7 +62,7 @@ async def subscribe_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/verify <member number> [off]`: an official marks a resident as a known villager."""
     who = person(update, context)
-    who.require("official")
+    require(who, "member.verify", village=who.village_code)
     if not context.args:
         reply(update, context, t(who.language, "disc.verify_usage"))
         return

@@ -8,6 +8,7 @@ from bot.services.context import Context
 from bot.services.disclosures import item_access
 from bot.services.disclosures.form_replies import answer_change
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import role_grants
 from storage import audit, members
 
 
@@ -28,7 +29,7 @@ class Verification:
         village = item_access.official_village(person, "member.verify")
         number = parse_number(member_ref)
         member = members.get(self.ctx.store.db, number) if number is not None else None
-        if member is None or member.village_code != village or member.role != "resident":
+        if member is None or not role_grants(member, "member.be_verified", village):
             raise Denied("disc.verify_unknown", ref=member_ref)
         with self.ctx.store.transaction() as db:
             members.set_verified(db, member.id, verified)
