@@ -12,7 +12,7 @@ from bot.core.local_time import local_time
 from bot.core.numbers import parse_number
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
-from bot.services.permissions import require
+from bot.services.permissions import allowed, require
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 # Member numbers are SQLite row ids: signed 64-bit.
@@ -87,10 +87,10 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/members <village>`: who holds which role, with the numbers /revoke takes."""
     who = person(update, context)
     if not context.args:
-        if who.village_code and who.has("official"):
+        if who.village_code and allowed(who, "members.list", village=who.village_code):
             context.args = [who.village_code]
         else:
-            who.require("township")
+            require(who, "members.list")
             reply(update, context, t(who.language, "members.usage"))
             return
     # A code typed with a Chinese input method may come in full-width letters.
@@ -118,7 +118,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke <member number>`: take a role away."""
     who = person(update, context)
-    who.require("township")
+    require(who, "member.revoke")
     number = parse_number(context.args[0]) if len(context.args or []) == 1 else None
     if number is None:
         reply(update, context, t(who.language, "revoke.usage"))

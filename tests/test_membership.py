@@ -108,4 +108,4 @@ def test_config_staff_no_longer_listed_lose_the_role(service):
 
     service.config = replace(service.config, township=replace(service.config.township, staff=()))
     service.sync_config()
-    assert not service.person(STAFF).is_township
+    assert not service.person(STAFF).has("township")

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from bot.services.people import Denied, Person
-from bot.services.permissions import ACTIONS, ANYONE, TABLE, Item, Village, allowed
+from bot.services.permissions import ACTIONS, ANYONE, TABLE, Item, Village, allowed, role_grants
 from storage import members, topics, users
 from storage.members import Member
 from tests.test_roles_end import (  # noqa: F401 (the fixture)
@@ -28,18 +28,23 @@ ROLES = ("resident", "official", "supervisor", "township")
 ME, SOMEONE = 7, 8
 
 
-def person_with(role: str | None, village: str = "qingshan") -> Person:
+def person_with(role: str | None, village: str = "qingshan", verified: bool = False) -> Person:
     """One person holding one role (None: no role left, as after a revocation)."""
     if role is None:
         return Person(ME, "x", "zh-CN", ())
     code = None if role == "township" else village
-    return Person(ME, "x", "zh-CN", (Member(1, ME, role, code, None, False, False, "x", None),))
+    member = Member(1, ME, role, code, None, verified, False, "x", None)
+    return Person(ME, "x", "zh-CN", (member,))
 
 
-def expected(action: str, role: str | None, own_village: bool, own_item: bool) -> bool:
+def expected(
+    action: str, role: str | None, own_village: bool, own_item: bool, verified: bool
+) -> bool:
     """The table read by hand: a grant applies when its role, village and item all fit."""
     for grant in TABLE[action].grants:
         if grant.role not in (ANYONE, role):
+            continue
+        if grant.verified and not verified:
             continue
         if grant.village is Village.OWN and not own_village:
             continue
@@ -53,15 +58,15 @@ def expected(action: str, role: str | None, own_village: bool, own_item: bool) -
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_cell_of_the_table(action):
-    for role, own_village, own_item in itertools.product(
-        (*ROLES, None), (True, False), (True, False)
+    for role, own_village, own_item, verified in itertools.product(
+        (*ROLES, None), (True, False), (True, False), (True, False)
     ):
-        person = person_with(role, "qingshan" if own_village else "hexi")
+        person = person_with(role, "qingshan" if own_village else "hexi", verified)
         village = "qingshan"
         owner = ME if own_item else SOMEONE
-        want = expected(action, role, own_village, own_item)
+        want = expected(action, role, own_village, own_item, verified)
         got = allowed(person, action, village=village, owner=owner)
-        assert got == want, (action, role, own_village, own_item)
+        assert got == want, (action, role, own_village, own_item, verified)
 
 
 def test_pools_belong_to_their_role_and_ended_roles_hold_nothing():
@@ -75,6 +80,22 @@ def test_pools_belong_to_their_role_and_ended_roles_hold_nothing():
         needs_role = all(g.role != ANYONE for g in TABLE[action].grants)
         if needs_role:
             assert not allowed(gone, action, village="qingshan", owner=ME), action
+
+
+def test_one_held_role_grants_what_the_table_says():
+    def member(role: str, village: str = "qingshan", verified: bool = False) -> Member:
+        return person_with(role, village, verified).roles[0]
+
+    assert role_grants(member("official"), "topic.answer", "qingshan")
+    assert not role_grants(member("official", "hexi"), "topic.answer", "qingshan")
+    assert not role_grants(member("resident"), "topic.answer", "qingshan")
+    assert role_grants(member("township"), "topic.answer", "qingshan")
+    assert role_grants(member("supervisor"), "disclosure.signoff", "qingshan")
+    assert not role_grants(member("official"), "disclosure.signoff", "qingshan")
+    assert role_grants(member("resident", verified=True), "disclosure.names_full", "qingshan")
+    assert not role_grants(member("resident"), "disclosure.names_full", "qingshan")
+    # A grant to anyone is no role's: nobody is a rater of answers by their role.
+    assert not any(role_grants(member(r), "answer.rate", "qingshan") for r in ROLES)
 
 
 # -- the same matrix against the real services ----------------------------------------------

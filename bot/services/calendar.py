@@ -25,6 +25,7 @@ from bot.core.clock import Clock
 from bot.i18n import Term
 from bot.services import notify
 from bot.services.people import Denied, Person
+from bot.services.permissions import require
 from storage import audit, calendar_days, members
 from storage.db import Store
 
@@ -212,7 +213,7 @@ class WorkCalendar:
         return [("topics.calendar.enter_schedule", {"year": year})]
 
     def upcoming_overrides(self, person: Person) -> list[calendar_days.Override]:
-        person.require("township")
+        require(person, "calendar.override")
         today = self.now().date() - timedelta(days=31)
         return calendar_days.upcoming(self.store.db, today)
 
@@ -221,7 +222,7 @@ class WorkCalendar:
     ) -> int:
         """/holiday: township staff mark a day as holiday or working day, or clear the mark,
         within two years of today; returns the audit event."""
-        person.require("township")
+        require(person, "calendar.override")
         today = self.now().date()
         if abs(day - today) > OVERRIDE_RANGE:
             first, last = today - OVERRIDE_RANGE, today + OVERRIDE_RANGE

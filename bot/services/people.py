@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import Term
 from storage.members import Member
 
 ROLES = ("resident", "official", "supervisor", "township")
@@ -44,10 +43,6 @@ class Person:
         return next((m.village_code for m in self.roles if m.village_code), None)
 
     @property
-    def is_township(self) -> bool:
-        return any(m.role == "township" for m in self.roles)
-
-    @property
     def role_names(self) -> tuple[str, ...]:
         return tuple(m.role for m in self.roles)
 
@@ -57,8 +52,3 @@ class Person:
             m.role == role and (village_code is None or m.village_code == village_code)
             for m in self.roles
         )
-
-    def require(self, role: str, village_code: str | None = None) -> None:
-        """Refuse unless the person holds the role; checked on every command and button."""
-        if not self.has(role, village_code):
-            raise Denied("denied.role", role=Term(f"roles.{role}"))

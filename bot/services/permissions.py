@@ -13,6 +13,7 @@ from enum import Enum
 
 from bot.i18n import Term
 from bot.services.people import Denied, Person
+from storage.members import Member
 
 ANYONE = "anyone"  # a person with or without a role
 
@@ -35,6 +36,7 @@ class Grant:
     role: str
     village: Village = Village.OWN
     item: Item = Item.ANY
+    verified: bool = False  # the role must have been checked in person (`/verify`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,18 @@ TABLE: dict[str, Rule] = {
     # A resident's own household's subsidy lines (issue 13 §5); the service also asks that the
     # role is verified with a household recorded.
     "household.payments": _rule(Grant("resident"), refusal="hh.not_resident"),
+    "calendar.override": _rule(_TOWNSHIP),
+    # Unpublished items, and full beneficiary names in private chats (§6): the office, and
+    # for names also the village's verified residents.
+    "disclosure.view_open": _rule(_TOWNSHIP, Grant("official"), Grant("supervisor")),
+    "disclosure.names_full": _rule(
+        _TOWNSHIP, Grant("official"), Grant("supervisor"), Grant("resident", verified=True)
+    ),
+    # Open items in the village's own /browse list (the township browses every village).
+    "disclosure.browse_open": _rule(Grant("official"), Grant("supervisor")),
+    "disclosure.browse_villages": _rule(_TOWNSHIP),
+    # Whom an action may aim at: `/verify` takes the village's residents.
+    "member.be_verified": _rule(Grant("resident")),
 }
 
 ACTIONS = tuple(TABLE)
@@ -122,14 +136,16 @@ ACTIONS = tuple(TABLE)
 EXCLUSIVE_ROLES = frozenset({frozenset(("official", "supervisor"))})
 
 
+def _fits(member: Member, grant: Grant, village: str | None) -> bool:
+    return (
+        member.role == grant.role
+        and (grant.village is Village.ANY or member.village_code == village)
+        and (member.verified or not grant.verified)
+    )
+
+
 def _grants(person: Person, grant: Grant, village: str | None, owner: int | str | None) -> bool:
-    if grant.role == ANYONE:
-        held = True
-    else:
-        held = any(
-            m.role == grant.role and (grant.village is Village.ANY or m.village_code == village)
-            for m in person.roles
-        )
+    held = grant.role == ANYONE or any(_fits(m, grant, village) for m in person.roles)
     if not held:
         return False
     mine = owner == person.user_id or (owner is not None and owner == grant.role)
@@ -146,6 +162,12 @@ def allowed(
     """Whether the person, with the roles they hold now, may take the action on an item of
     `village` held by `owner` (a user id, or the role whose pool holds it)."""
     return any(_grants(person, g, village, owner) for g in TABLE[action].grants)
+
+
+def role_grants(member: Member, action: str, village: str | None = None) -> bool:
+    """Whether one held role lets its holder take the action in `village`, whatever the item:
+    who answers a village's topics, who signs its items off, whom `/verify` may take."""
+    return any(g.role != ANYONE and _fits(member, g, village) for g in TABLE[action].grants)
 
 
 def require(

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
+from bot.services.permissions import require
 from handlers.common import answer_here, buttons, person, refusals, reply, services
 from handlers.disclosures.change_handlers import by_number, pressed, with_ref
 
@@ -16,7 +17,7 @@ async def draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/draft [finance|subsidy|notice]`, or `/draft notice [类别] 标题 | 正文` for a short notice
     in one line; without a kind, offer buttons."""
     who = person(update, context)
-    who.require("official")
+    require(who, "disclosure.draft", village=who.village_code)
     drafting = services(context).disclosures.drafting
     if context.args:
         kind = context.args[0].lower()

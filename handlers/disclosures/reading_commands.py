@@ -13,7 +13,7 @@ from bot.services.disclosures import disclosure_text, objection_window, preview_
 from bot.services.disclosures.browsing import View
 from bot.services.disclosures.objection_window import window_end
 from bot.services.people import Person
-from bot.services.permissions import allowed
+from bot.services.permissions import allowed, require
 from handlers.common import buttons, person, refusals, reply, services, written
 from handlers.disclosures.change_handlers import button_data, send_file
 from storage.disclosure_rows import Row
@@ -159,7 +159,7 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def export_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/export_year <year> [village]`: township staff download the year's archive."""
     who = person(update, context)
-    who.require("township")
+    require(who, "disclosure.export")
     args = context.args or []
     year = parse_number(args[0], largest=9999) if args else None
     if year is None:

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t, t_plain
 from bot.services.disclosures.disclosure_wing import Disclosures
+from bot.services.permissions import require
 from handlers.common import answer_here, buttons, person, refusals, reply, services
 from handlers.disclosures.change_handlers import button_data
 
@@ -62,7 +63,7 @@ async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/verify <member number> [户主 组 | off]`: an official marks a resident as a known
     villager, recording their household and village group when given."""
     who = person(update, context)
-    who.require("official")
+    require(who, "member.verify", village=who.village_code)
     args = context.args or []
     off = len(args) == 2 and args[1].lower() in ("off", "no", "取消")
     if len(args) not in (1, 3) and not off:

@@ -11,6 +11,7 @@ from bot.core.vocabulary import category_named
 from bot.delivery.messages import Document, Photo, Text
 from bot.i18n import Term, t
 from bot.services.people import Denied
+from bot.services.permissions import require
 from bot.services.topics.stats import stats_lines
 from handlers.common import answer_here, owe, person, refusals, reply, services, written
 from handlers.topics.command_input import args_of, named_topic, rest
@@ -48,7 +49,7 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def urge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/urge <receipt> [note]`: an urging notice (督办) to the assignee."""
     who = person(update, context)
-    who.require("township")
+    require(who, "topic.urge")
     topics, _, item = named_topic(context, "topics.usage.urge")
     topics.tracking.urge(who, item, rest(update, 2), answer_here(update))
 
@@ -70,7 +71,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/report <period>`: the XLSX workbook, one sheet per village and a summary."""
     who = person(update, context)
-    who.require("township")
+    require(who, "topic.report")
     period_text = (args_of(context) or [None])[0]
     bundle = services(context)
     period, file = bundle.topics.reporting.report(who, period_text, who.language)
@@ -83,7 +84,7 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/route <village>` lists rules; `/route <village> <category|head> <member #|->` sets one."""
     who = person(update, context)
-    who.require("township")
+    require(who, "topic.route")
     args = args_of(context)
     routing = services(context).topics.routing
     if not args:
@@ -121,7 +122,7 @@ _KINDS = {
 async def holiday(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/holiday` lists overrides; `/holiday 2027-02-10 休|班|clear [note]` sets one."""
     who = person(update, context)
-    who.require("township")
+    require(who, "calendar.override")
     args = args_of(context)
     calendar = services(context).calendar
     if not args:

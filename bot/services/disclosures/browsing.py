@@ -12,6 +12,7 @@ from bot.services.context import Context
 from bot.services.disclosures import item_access
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
+from bot.services.permissions import allowed
 from storage import disclosure_filings, disclosure_rows, search_index, villages
 from storage import disclosures as store_d
 from storage.disclosure_filings import Filing
@@ -71,7 +72,9 @@ class Browsing:
                 category = word
             elif (p := disclosure_period(word)) is not None:
                 period = p.text
-            elif person.is_township and villages.get(self.ctx.store.db, word.lower()):
+            elif allowed(person, "disclosure.browse_villages") and villages.get(
+                self.ctx.store.db, word.lower()
+            ):
                 village_code = word.lower()
             elif 1 <= (parse_number(word) or 0) <= len(self.categories):
                 category = self.categories[parse_number(word) - 1]
@@ -82,7 +85,7 @@ class Browsing:
             db, village_code, ("published", "superseded"), category=category, period=period
         )
         open_items: list[Disclosure] = []
-        if village_code and item_access.is_office(person, village_code) and not person.is_township:
+        if village_code and allowed(person, "disclosure.browse_open", village=village_code):
             open_items = store_d.of_village(
                 db, village_code, store_d.OPEN_STATUSES, category=category, period=period
             )
@@ -93,7 +96,7 @@ class Browsing:
         words = search_terms(text)
         if not words:
             raise Denied("disc.search_usage")
-        village = None if person.is_township else person.village_code
+        village = None if allowed(person, "disclosure.browse_villages") else person.village_code
         db = self.ctx.store.db
         hits = search_index.find_disclosures(db, words, village, SEARCH_LIMIT)
         return [d for d in (store_d.get(db, h.id) for h in hits) if d is not None]

@@ -9,7 +9,7 @@ from bot.config import DisclosureConfig
 from bot.core.numbers import parse_number
 from bot.i18n import Term
 from bot.services.people import Denied, Person
-from bot.services.permissions import require
+from bot.services.permissions import allowed, require, role_grants
 from storage import disclosure_signoffs, members
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
@@ -44,11 +44,7 @@ def own_draft(db: Database, person: Person, disclosure_id: int | str) -> Disclos
 
 def is_office(person: Person, village_code: str) -> bool:
     """The township, or an official or supervisor of the village."""
-    return (
-        person.is_township
-        or person.has("official", village_code)
-        or person.has("supervisor", village_code)
-    )
+    return allowed(person, "disclosure.view_open", village=village_code)
 
 
 def names_full(person: Person, village_code: str) -> bool:
@@ -56,16 +52,16 @@ def names_full(person: Person, village_code: str) -> bool:
 
     Callers only use this for private chats; the channel and the web always mask.
     """
-    if is_office(person, village_code):
-        return True
-    return any(
-        m.role == "resident" and m.village_code == village_code and m.verified for m in person.roles
-    )
+    return allowed(person, "disclosure.names_full", village=village_code)
 
 
 def supervisors(db: Database, village_code: str) -> list[members.Member]:
     """The village's supervision committee, who sign its disclosures off."""
-    return [m for m in members.of_village(db, village_code) if m.role == "supervisor"]
+    return [
+        m
+        for m in members.of_village(db, village_code)
+        if role_grants(m, "disclosure.signoff", village_code)
+    ]
 
 
 def approvals(db: Database, d: Disclosure) -> list[disclosure_signoffs.Signoff]:

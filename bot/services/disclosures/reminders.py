@@ -11,6 +11,7 @@ from bot.core.periods import is_first_month_of_quarter, previous_quarter
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures.publication_calendar import reminder_due, township_alert_due
+from bot.services.permissions import role_grants
 from storage import audit, members, villages
 from storage import disclosures as store_d
 from storage.villages import Village
@@ -74,7 +75,9 @@ class Reminders:
             if not store_d.claim_reminder(tx, key):
                 return 0
             for m in members.of_village(tx, village.code):
-                if m.role in ("official", "supervisor"):
+                if role_grants(m, "disclosure.draft", village.code) or role_grants(
+                    m, "disclosure.review", village.code
+                ):
                     notify.message(
                         tx,
                         f"{key}:{m.user_id}",

@@ -12,6 +12,7 @@ from bot.services.disclosures.form_replies import answer_change
 from bot.services.disclosures.household_names import GROUP_MAX, NAME_MAX, group_key
 from bot.services.disclosures.household_payments import group_label
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import role_grants
 from storage import audit, members
 
 
@@ -45,7 +46,7 @@ class Verification:
         village = item_access.official_village(person, "member.verify")
         number = parse_number(member_ref)
         member = members.get(self.ctx.store.db, number) if number is not None else None
-        if member is None or member.village_code != village or member.role != "resident":
+        if member is None or not role_grants(member, "member.be_verified", village):
             raise Denied("disc.verify_unknown", ref=member_ref)
         name, group = checked_household(*household) if household else (None, None)
         before, after = {"verified": member.verified}, {"verified": verified}

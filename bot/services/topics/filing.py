@@ -14,7 +14,7 @@ from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.disclosures.objection_window import link_topic
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.permissions import require
+from bot.services.permissions import allowed, require
 from bot.services.redaction import redact
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
@@ -38,7 +38,7 @@ def check_text(text: str) -> str:
 
 def resident_village(person: Person) -> str:
     """The village a person files topics for, or a refusal when they are no resident."""
-    code = next((m.village_code for m in person.roles if m.role == "resident"), None)
+    code = person.village_code
     require(person, "topic.file", village=code)
     return code
 
@@ -76,7 +76,9 @@ class TopicFiling:
     def offer(self, person: Person, text: str, reply: ReplyTo | None = None) -> bool:
         """Free text a resident wrote with no form open: kept as the form's draft, ready to
         file with one button (PT-01); False when it is no topic (no resident, or too short)."""
-        if not person.has("resident") or len(text.strip()) < TEXT_MIN:
+        if not allowed(person, "topic.file", village=person.village_code):
+            return False
+        if len(text.strip()) < TEXT_MIN:
             return False
         typed = redact(check_text(text))  # stored in the draft: numbers masked first (SEC-03)
         data = {"text": typed.text, "masked": typed.count, "category": classify(typed.text)}

@@ -10,7 +10,7 @@ from bot.core.safe_sheets import FileToWrite, to_xlsx
 from bot.i18n import t_plain
 from bot.services.context import Context
 from bot.services.people import Person
-from bot.services.permissions import require
+from bot.services.permissions import allowed, require
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import report_sheets
 from bot.services.topics.stats import Counts, compute, stats_period
@@ -32,8 +32,8 @@ class TopicReporting:
                 village_code = village.code
             else:
                 period_text = arg
-        if not person.is_township:
-            own = next((m.village_code for m in person.roles if m.role == "official"), None)
+        if not allowed(person, "topic.stats"):  # every village for the township, else one's own
+            own = person.village_code
             require(person, "topic.stats", village=village_code or own)
             village_code = own
         today = self.ctx.local_date(self.ctx.now())

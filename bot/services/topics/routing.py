@@ -13,7 +13,7 @@ from bot.core.vocabulary import HEAD, category_named
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.permissions import require
+from bot.services.permissions import require, role_grants
 from bot.services.topics import topic_lookup
 from bot.services.topics.notices import category_term
 from bot.services.topics.text import is_head_title
@@ -85,7 +85,7 @@ class TopicRouting:
             else:
                 number = parse_number(ref)
                 member = members.get(db, number) if number is not None else None
-                if member is None or member.role != "official" or member.village_code != code:
+                if member is None or not role_grants(member, "topic.answer", code):
                     raise Denied("topics.route_not_official", ref=member_ref)
                 user_id = member.user_id
                 topic_routes.set_route(db, code, category, user_id, person.user_id, now)

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from bot.core.village_names import village_name
 from bot.i18n import t_plain
 from bot.services.context import Context
+from bot.services.permissions import role_grants
 from storage import members
 from storage.topics import Topic
 
@@ -14,7 +15,7 @@ from storage.topics import Topic
 def post_of(ctx: Context, db: Database, user_id: int, village_code: str | None) -> str:
     """An official's post as residents see it (never their private account): 青山村 会计."""
     for m in members.roles_of(db, user_id):
-        if m.role == "official" and m.village_code == village_code:
+        if role_grants(m, "topic.answer", village_code):
             title = m.title or t_plain(ctx.default_language, "roles.official")
             return f"{village_name(db, village_code)} {title}"
     return township_post(ctx)

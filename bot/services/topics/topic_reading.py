@@ -35,15 +35,17 @@ class TopicReading:
     def inbox(self, person: Person) -> list[Topic]:
         """Open topics the person must act on, oldest due first (/inbox)."""
         db = self.ctx.store.db
+        require(person, "topic.inbox")
         found: dict[int, Topic] = {}
-        for m in person.roles:
-            if m.role == "official":
-                for topic in topics.open_for_official(db, person.user_id, m.village_code):
-                    found[topic.id] = topic
-        if person.is_township:
+        code = person.village_code
+        # The topics the person may answer: theirs and their village officials' pool ...
+        if code is not None and allowed(person, "topic.answer", village=code, owner="official"):
+            for topic in topics.open_for_official(db, person.user_id, code):
+                found[topic.id] = topic
+        # ... and the township's pool.
+        if allowed(person, "topic.answer", owner="township"):
             for topic in topics.open_for_township(db):
                 found[topic.id] = topic
-        require(person, "topic.inbox")
         return sorted(found.values(), key=lambda x: (x.due_date, x.id))
 
     def assignee_post(self, topic: Topic) -> str:

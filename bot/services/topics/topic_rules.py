@@ -11,7 +11,7 @@ from bot.core.typed_text import clean
 from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
-from bot.services.permissions import require
+from bot.services.permissions import require, role_grants
 from storage import members
 from storage.members import Member
 from storage.topics import Topic
@@ -49,8 +49,12 @@ def hard_cap(ctx: Context, cycle_start: date) -> date:
 
 
 def officials(db: Database, village_code: str) -> list[Member]:
-    """The officials of one village."""
-    return [m for m in members.of_village(db, village_code) if m.role == "official"]
+    """The officials of one village: who may answer its topics."""
+    return [
+        m
+        for m in members.of_village(db, village_code)
+        if role_grants(m, "topic.answer", village_code)
+    ]
 
 
 def staff_ids(db: Database) -> list[int]:

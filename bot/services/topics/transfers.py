@@ -7,6 +7,7 @@ from bot.core.numbers import parse_number
 from bot.delivery.messages import Button, rows_of
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
+from bot.services.permissions import role_grants
 from bot.services.topics.notices import feedback_notice
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, claim, record
@@ -51,7 +52,7 @@ class TopicTransfers:
         elif (number := parse_number(ref)) is not None:
             found = members.get(db, number)
             member = found if found and found.user_id in pool else None
-            if found is not None and found.role != "official":
+            if found is not None and not role_grants(found, "topic.answer", topic.village_code):
                 member = None
         if member is None or member.user_id == person.user_id:
             raise Denied("topics.bad_transfer_target")
