@@ -24,7 +24,7 @@ from bot.services.disclosures.household_names import group_key, household_key
 from bot.services.masking import mask_name
 from bot.services.money import format_fen
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.permissions import require
+from bot.services.permissions import require, role_grants
 from storage import audit, disclosure_rows
 from storage import disclosures as store_d
 from storage.disclosure_rows import ListedName, Row
@@ -91,7 +91,7 @@ class HouseholdPayments:
         tells them how to get there."""
         village = person.village_code
         require(person, "household.payments", village=village)
-        member = next(m for m in person.roles if m.role == "resident" and m.village_code == village)
+        member = next(m for m in person.roles if role_grants(m, "household.payments", village))
         if not member.verified:
             raise Denied("hh.not_verified")
         if not member.household or not member.village_group:

@@ -12,9 +12,10 @@ from bot.core.village_names import village_name
 from bot.i18n import t_plain
 from bot.services import notify
 from bot.services.context import Context
+from bot.services.disclosures.item_access import supervisors
 from bot.services.masking import mask_text
 from storage import disclosures as store_d
-from storage import members, outbox, topic_disclosure_lines
+from storage import outbox, topic_disclosure_lines
 from storage.topics import Topic
 
 
@@ -47,9 +48,7 @@ def link_topic(
     if not inside:
         return False
     village = village_name(db, d.village_code)
-    for member in members.of_village(db, d.village_code):
-        if member.role != "supervisor":
-            continue
+    for member in supervisors(db, d.village_code):
         language = notify.language_of(db, member.user_id, ctx.default_language)
         notify.message(
             db,

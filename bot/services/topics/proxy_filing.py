@@ -18,7 +18,7 @@ from bot.delivery.messages import rows_of
 from bot.i18n import Term
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.permissions import require
+from bot.services.permissions import require, role_grants
 from bot.services.redaction import redact
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
@@ -50,7 +50,10 @@ def check_name(text: str | None) -> str:
 
 def office_village(person: Person) -> str:
     """The village whose office the person works in, or the refusal."""
-    code = next((m.village_code for m in person.roles if m.role == "official"), None)
+    code = next(
+        (m.village_code for m in person.roles if role_grants(m, "topic.file_for", m.village_code)),
+        None,
+    )
     require(person, "topic.file_for", village=code)
     return code
 
