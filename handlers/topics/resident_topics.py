@@ -22,11 +22,13 @@ async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/topic <text>` files at once; `/topic` alone starts the guided form."""
     who = person(update, context)
     text = rest(update, 1)
-    filing = services(context).topics.filing
+    topics = services(context).topics
     if text.strip():
-        filing.file(who, text)  # the receipt (回执) is the answer, queued with the topic
+        # The receipt (回执) is the answer, queued with the topic; a similar recent topic of
+        # the village is offered first (follow it or file anyway).
+        topics.follows.file_or_offer(who, text, reply=answer_here(update), filed_reply=None)
         return
-    filing.start_filing(who, answer_here(update))
+    topics.filing.start_filing(who, answer_here(update))
 
 
 @refusals
@@ -84,6 +86,9 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text=item.text,
         )
     ]
+    asked = topics.follows.asked_same(item)
+    if asked > 1:  # a neighbour followed it or supported it: the officials see how many
+        lines.append(t(who.language, "topics.similar.asked_same", count=asked))
     answer = reading.current_answer(item)
     if answer is not None:
         lines.append(

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.context import Context
+from bot.services.topics.answer_selection import AnswerSelection
 from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.categories import TopicCategories
 from bot.services.topics.drafts import TopicDrafts
 from bot.services.topics.due_dates import TopicDueDates
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
+from bot.services.topics.follows import TopicFollows
 from bot.services.topics.guided_forms import TopicForms
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.reporting import TopicReporting
@@ -30,8 +32,9 @@ from bot.services.topics.transfers import TopicTransfers
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    """Filing, routing, answering (with the village's answer templates), rating, supporting,
-    extending, transferring, urging and following the working calendar."""
+    """Filing (a similar recent topic offered first), routing, answering (with the village's
+    answer templates, one text for several), rating, supporting, extending, transferring,
+    urging and following the working calendar."""
 
     routing: TopicRouting
     filing: TopicFiling
@@ -47,6 +50,8 @@ class Topics:
     forms: TopicForms
     due_dates: TopicDueDates
     templates: AnswerTemplates
+    follows: TopicFollows
+    selection: AnswerSelection
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -58,19 +63,26 @@ class Topics:
         rating = TopicRating(ctx, drafts)
         extensions = TopicExtensions(ctx, drafts)
         templates = AnswerTemplates(ctx)
+        supports = TopicSupports(ctx)
+        follows = TopicFollows(ctx, drafts, filing, supports)
+        selection = AnswerSelection(ctx, drafts, answering)
         return cls(
             routing=routing,
             filing=filing,
             answering=answering,
             rating=rating,
-            supports=TopicSupports(ctx),
+            supports=supports,
             extensions=extensions,
             transfers=TopicTransfers(ctx),
             categories=TopicCategories(ctx),
             tracking=TopicTracking(ctx),
             reading=TopicReading(ctx),
             reporting=TopicReporting(ctx),
-            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating, templates),
+            forms=TopicForms(
+                ctx, drafts, follows, answering, extensions, rating, templates, selection
+            ),
             due_dates=TopicDueDates(ctx),
             templates=templates,
+            follows=follows,
+            selection=selection,
         )
