@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.sandbox.demo import USERS, seed
+from bot.sandbox.environment import sandbox
 from bot.services.topics.similar_topics import content_words
+from run import Runtime
 from storage import topic_follows
-from tests.conftest import eventually
+from tests.conftest import Chat, eventually
 from tests.test_topics_e2e import (  # noqa: F401 (the fixture)
     HEAD,
     RES1,
@@ -159,3 +162,18 @@ async def test_the_guided_form_offers_the_similar_topic_too(town, emulator, chat
     await resident.press(ask, button(ask, "tp:ok"))
     offer = await resident.shows(OFFER, ask)
     assert receipt in offer["text"] and count(town, "topics") == 1
+
+
+async def test_the_sandbox_demo_offers_the_neighbours_topic(tmp_path):
+    """`python run.py` without a token: 王秀英 asking much the same as 刘大山 is offered his."""
+    async with sandbox(None) as (config, emulator):
+        runtime = Runtime(config, sandbox_api=emulator.url)
+        await runtime.start()
+        try:
+            seed(runtime.services)
+            resident = Chat(emulator, USERS[0].user_id)
+            resident.seen = max([0, *(m["message_id"] for m in emulator.messages(resident.user_id))])
+            offer = await resident.say_for("/topic 请公开修路的费用明细和施工队的合同", OFFER)
+            assert "村里修路的钱是怎么花的" in offer["text"]
+        finally:
+            await runtime.stop()

@@ -1,4 +1,5 @@
-"""The sandbox's demo township: three villages and one person in each role."""
+"""The sandbox's demo township: three villages, one person in each role, and a neighbour's
+topic to follow."""
 
 from __future__ import annotations
 
@@ -33,7 +34,11 @@ USERS = (
     DemoUser(100002, "李建国", "official", "qingshan", "会计"),
     DemoUser(100003, "张桂兰", "supervisor", "qingshan", "监督委员会主任"),
     DemoUser(100004, "陈明", "township", None, "镇纪委"),
+    DemoUser(100005, "刘大山", "resident", "qingshan"),
 )
+# 刘大山's open topic: 王秀英 filing much the same (e.g. /topic 请公开修路的费用明细和施工队的
+# 合同) is offered to follow it ("a neighbour already asked this").
+NEIGHBOUR_TOPIC = (100005, "村里修路的钱是怎么花的？请公开修路费用明细和施工队的合同。")
 
 
 def demo_config(base: Config | None, base_url: str, storage_path: Path) -> Config:
@@ -65,3 +70,6 @@ def seed(services: Services) -> None:
         elif user.role in ("official", "supervisor") and not person.roles:
             issued = membership.create_invite(staff, user.role, user.village_code, user.title)
             membership.accept_invite(person, issued.code, ReplyTo(user.user_id))
+    neighbour = membership.person(NEIGHBOUR_TOPIC[0])
+    if not services.topics.reading.mine(neighbour):
+        services.topics.filing.file(neighbour, NEIGHBOUR_TOPIC[1])
