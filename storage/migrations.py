@@ -654,3 +654,25 @@ def m016_topic_disclosure_lines(db: Database) -> None:
         CREATE INDEX topic_disclosure_lines_of ON topic_disclosure_lines(disclosure_id, row_id);
         """
     )
+
+
+@migrations()
+def m017_topic_followers(db: Database) -> None:
+    """A neighbour already asked this (issue 13 §2): every topic's words indexed (character
+    pairs) to find a similar one at filing, and the residents who follow another's topic."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE topic_words USING fts5(words, tokenize = 'unicode61');
+        CREATE TABLE topic_followers (
+            topic_id INTEGER NOT NULL REFERENCES topics(id),
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            at TEXT NOT NULL,
+            PRIMARY KEY (topic_id, user_id)
+        );
+        """
+    )
+    for topic_id, text in db.execute("SELECT id, text FROM topics").fetchall():
+        db.execute(
+            "INSERT INTO topic_words (rowid, words) VALUES (?, ?)",
+            [topic_id, search_index.index_words(text)],
+        )

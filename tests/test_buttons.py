@@ -34,6 +34,7 @@ def test_buttons_reach_their_handler(data, expected):
 TOPIC_BUTTONS = (
     *("tp:cat:road", "tp:ok", "tp:no", "tp:a:5", "tp:d:5", "tp:dr:5:privacy", "tp:x:5"),
     *("tp:t:5", "tp:tt:5:1001", "tp:xa:3", "tp:xr:3", "tp:r:5:2:s"),
+    *("tp:fw:5", "tp:fa:5", "tp:ms:5", "tp:mg"),
 )
 STALE = (
     *("", "join:Nowhere!", "leave:maybe", "dsub:x", "dexp:1:pdf", "dapp:1", "tp:abcd:1", "x" * 64),

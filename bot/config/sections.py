@@ -173,6 +173,9 @@ class TopicsConfig:
     joint_threshold_ratio: float = setting(
         0.1, "Share of residents whose support makes a joint request.", between(0.01, 1)
     )
+    similar_days: int = setting(
+        90, "Days a topic counts as recent when a similar one is filed.", between(1, 3650)
+    )
     routes: tuple[TopicRoute, ...] = setting(
         (), "Standing routing rules.", unique=("village", "category")
     )

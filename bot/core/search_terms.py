@@ -29,6 +29,11 @@ def search_terms(text: str) -> list[str]:
     return words[:SEARCH_WORDS_MAX]
 
 
+def words_in(text: str) -> set[str]:
+    """Every word a whole text holds (jieba), letters casefolded, punctuation dropped."""
+    return {w.casefold() for w in _jieba().lcut(text) if _LETTER_OR_DIGIT.search(w)}
+
+
 @cache
 def _jieba() -> ModuleType:
     """jieba, imported on the first search rather than at start (it is slow to import)."""

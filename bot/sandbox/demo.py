@@ -1,5 +1,6 @@
 """The sandbox's demo township: three villages and one person in each role, the resident verified
-with her household, and one published subsidy list that names it (/mypay)."""
+with her household, one published subsidy list that names it (/mypay), a topic filed for a
+resident without a phone, and a neighbour's topic to follow."""
 
 from __future__ import annotations
 
@@ -43,7 +44,11 @@ USERS = (
     DemoUser(100002, "李建国", "official", "qingshan", "会计"),
     DemoUser(100003, "张桂兰", "supervisor", "qingshan", "监督委员会主任"),
     DemoUser(100004, "陈明", "township", None, "镇纪委"),
+    DemoUser(100005, "刘大山", "resident", "qingshan"),
 )
+# 刘大山's open topic: 王秀英 filing much the same (e.g. /topic 请公开修路的费用明细和施工队的
+# 合同) is offered to follow it ("a neighbour already asked this").
+NEIGHBOUR_TOPIC = (100005, "村里修路的钱是怎么花的？请公开修路费用明细和施工队的合同。")
 
 
 def demo_config(base: Config | None, base_url: str, storage_path: Path) -> Config:
@@ -77,6 +82,7 @@ def seed(services: Services) -> None:
             membership.accept_invite(person, issued.code, ReplyTo(user.user_id))
     _proxy_topic(services)
     _subsidy_list(services)
+    _neighbour_topic(services)
 
 
 def _proxy_topic(services: Services) -> None:
@@ -108,3 +114,10 @@ def _subsidy_list(services: Services) -> None:
     wing.drafting.toggle_major(official, draft.id)
     wing.submission.submit(official, draft.id)
     wing.signoff.approve(by_role["supervisor"], draft.id, 1)
+
+
+def _neighbour_topic(services: Services) -> None:
+    """A neighbour's topic on road money, for the demo resident to be offered to follow."""
+    neighbour = services.membership.person(NEIGHBOUR_TOPIC[0])
+    if not services.topics.reading.mine(neighbour):
+        services.topics.filing.file(neighbour, NEIGHBOUR_TOPIC[1])

@@ -74,11 +74,19 @@ TABLE: dict[str, Rule] = {
     # One text for several topics: only an official, only their own village's topics; each
     # topic is also checked as `topic.answer`.
     "topic.answer_many": _rule(Grant("official"), refusal="topics.many.not_village"),
+    # The list of open topics to pick from for one answer (each picked topic checked as above).
+    "topic.answer_select": _rule(
+        Grant("official", Village.ANY), refusal="topics.select.not_official"
+    ),
     "template.manage": _rule(Grant("official")),
     "topic.rate": _rule(Grant(ANYONE, Village.ANY, Item.MINE), refusal="topics.not_requester"),
     # Nobody rates, nor supports, an answer they gave (separation of duties).
     "answer.rate": _rule(Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="topics.rate_own"),
     "topic.support": _rule(
+        Grant("resident", Village.OWN, Item.NOT_MINE), refusal="topics.support_other_village"
+    ),
+    # Following a neighbour's topic (a support, and its answer sent to them): same village.
+    "topic.follow": _rule(
         Grant("resident", Village.OWN, Item.NOT_MINE), refusal="topics.support_other_village"
     ),
     "answer.support": _rule(

@@ -26,8 +26,12 @@ async def inbox(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @refusals
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/answer <receipt> <text>`, `/answer <receipt>` for the guided form, or
-    `/answer <receipt> <receipt>… <text>` for one text answering several topics."""
+    `/answer <receipt> <receipt>… <text>` for one text answering several topics, `/answer`
+    alone for the list of open topics to pick several from."""
     who = person(update, context)
+    if not args_of(context):
+        services(context).topics.selection.start(who, answer_here(update))
+        return
     receipts = leading_receipts(args_of(context))
     if len(receipts) > 1:
         text = rest(update, 1 + len(receipts))

@@ -22,11 +22,13 @@ async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/topic <text>` files at once; `/topic` alone starts the guided form."""
     who = person(update, context)
     text = rest(update, 1)
-    filing = services(context).topics.filing
+    topics = services(context).topics
     if text.strip():
-        filing.file(who, text)  # the receipt (回执) is the answer, queued with the topic
+        # The receipt (回执) is the answer, queued with the topic; a similar recent topic of
+        # the village is offered first (follow it or file anyway).
+        topics.follows.file_or_offer(who, text, reply=answer_here(update), filed_reply=None)
         return
-    filing.start_filing(who, answer_here(update))
+    topics.filing.start_filing(who, answer_here(update))
 
 
 @refusals
@@ -84,12 +86,15 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text=item.text,
         )
     ]
-    asked = bundle.disclosures.line_questions.asked_about(item.receipt)
-    if asked is not None and asked.number is not None:
-        url = bundle.config.web.public_url.rstrip("/") + asked.path
+    line = bundle.disclosures.line_questions.asked_about(item.receipt)
+    if line is not None and line.number is not None:
+        url = bundle.config.web.public_url.rstrip("/") + line.path
         lines.append(
-            t(who.language, "line.topic_link", id=asked.disclosure_id, n=asked.number, url=url)
+            t(who.language, "line.topic_link", id=line.disclosure_id, n=line.number, url=url)
         )
+    asked = topics.follows.asked_same(item)
+    if asked > 1:  # a neighbour followed it or supported it: the officials see how many
+        lines.append(t(who.language, "topics.similar.asked_same", count=asked))
     answer = reading.current_answer(item)
     if answer is not None:
         lines.append(

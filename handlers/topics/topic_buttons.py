@@ -153,6 +153,12 @@ BUTTONS = (
         lambda p: len(p.numbers) == 2 and len(p.values) == 3,
         lambda who, s, p, u: s.rating.rate(who, _topic(s, p), p.numbers[1], p.values[2], _here(u)),
     ),
+    topic_button("fw", _one, lambda who, s, p, u: s.follows.follow(who, p.numbers[0], _edit(u))),
+    topic_button(
+        "fa", _one, lambda who, s, p, u: s.follows.file_anyway(who, p.numbers[0], _edit(u))
+    ),
+    topic_button("ms", _one, lambda who, s, p, u: s.selection.toggle(who, p.numbers[0], _edit(u))),
+    topic_button("mg", lambda p: True, lambda who, s, p, u: s.selection.go(who, _edit(u))),
     ButtonRoute.of("tp:s", support_pressed, rf"tp:s{_VALUES}"),
     # Any other `tp:` button of the right shape: refused as stale by the topics wing itself.
     ButtonRoute.of("tp", stale_pressed, rf"tp:[a-z]{{1,3}}{_VALUES}"),

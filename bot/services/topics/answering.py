@@ -17,6 +17,7 @@ from bot.services.permissions import require
 from bot.services.redaction import Redacted, redact
 from bot.services.topics import notices, topic_lookup
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
+from bot.services.topics.follows import tell_followers
 from bot.services.topics.notices import button, category_term, masked_note
 from bot.services.topics.text import (
     ANSWER_MAX,
@@ -284,6 +285,7 @@ class TopicAnswering:
         answer = topic_answers.answer(db, answer_id)
         search_index.index_wall_post(db, topic.id, topic.text, answer.text)
         self._tell_requester(db, event, topic, answer)
+        tell_followers(self.ctx, db, event, topic, answer)
         self._post_to_wall(db, event, topic, answer)
         return event
 

@@ -24,7 +24,7 @@ from bot.services.topics.text import TEXT_MAX, TEXT_MIN, classify, format_receip
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, ack, record
 from bot.services.topics.topic_rules import checked_length, deadline
-from storage import forms, outbox, topics
+from storage import forms, outbox, topic_follows, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -175,6 +175,7 @@ class TopicFiling:
                 due_date=due.due,
                 due_provisional=due.provisional,
             )
+            topic_follows.index_topic(db, topic_id, text)  # for the similarity check
             forms.delete(db, person.user_id, "topics")
             topic = topics.get(db, topic_id)
             filed = {"receipt": receipt, "category": category, "due": due.due.isoformat()}

@@ -6,11 +6,12 @@ from __future__ import annotations
 from bot.core.typed_text import clean
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.topics import topic_lookup
+from bot.services.topics import answer_selection, topic_lookup
+from bot.services.topics.answer_selection import AnswerSelection
 from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.drafts import FormInput, TopicDrafts, stored_pair
 from bot.services.topics.extensions import TopicExtensions
-from bot.services.topics.filing import TopicFiling
+from bot.services.topics.follows import TopicFollows
 from bot.services.topics.proxy_filing import ProxyFiling
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.reusable_answers import AnswerTemplates
@@ -18,7 +19,7 @@ from bot.services.topics.topic_records import Reply, ack
 from storage import audit, forms
 
 # Forms whose every step needs typed text; the others check per step.
-TEXT_ONLY_FORMS = ("decline", "unsatisfied")
+TEXT_ONLY_FORMS = ("decline", "unsatisfied", answer_selection.KIND)
 
 
 class TopicForms:
@@ -28,21 +29,24 @@ class TopicForms:
         self,
         ctx: Context,
         drafts: TopicDrafts,
-        filing: TopicFiling,
+        follows: TopicFollows,
         answering: TopicAnswering,
         extensions: TopicExtensions,
         rating: TopicRating,
         templates: AnswerTemplates,
         proxy: ProxyFiling,
+        selection: AnswerSelection,
     ) -> None:
         self.ctx = ctx
         self.drafts = drafts
-        self.filing = filing
+        self.follows = follows
+        self.filing = follows.filing
         self.answering = answering
         self.extensions = extensions
         self.rating = rating
         self.templates = templates
         self.proxy = proxy
+        self.selection = selection
 
     def has_draft(self, user_id: int) -> bool:
         return forms.exists(self.ctx.store.db, user_id, "topics")
@@ -78,6 +82,7 @@ class TopicForms:
             "extend": self.extensions.extend_input,
             "unsatisfied": self.rating.unsatisfied_input,
             "proxy": self.proxy.proxy_input,
+            answer_selection.KIND: self.selection.select_input,
         }[draft.kind]
         return step(person, draft, FormInput(text, media, reply))
 
@@ -99,16 +104,29 @@ class TopicForms:
         if draft.kind == "topic" and draft.step in ("media", "confirm"):
             media = stored_pair(draft.data, "media_kind", "media_file_id")
             data = draft.data
-            topic = self.filing.file(
+            if data.get("line"):  # a question on one line: filed with its link, no offer
+                topic = self.filing.file(
+                    person,
+                    data["text"],
+                    data["category"],
+                    media,
+                    reply,
+                    data.get("masked", 0),
+                    line=data["line"],
+                )
+                return Reply("topics.form.submitted", {"receipt": topic.receipt})
+            filed = self.follows.file_or_offer(
                 person,
                 data["text"],
-                data["category"],
-                media,
-                reply,
-                data.get("masked", 0),
-                line=data.get("line"),
+                reply=reply,
+                filed_reply=reply,
+                category=data["category"],
+                media=media,
+                masked=data.get("masked", 0),
             )
-            return Reply("topics.form.submitted", {"receipt": topic.receipt})
+            if isinstance(filed, Reply):
+                return filed  # a neighbour already asked this: follow it or file anyway
+            return Reply("topics.form.submitted", {"receipt": filed.receipt})
         if draft.kind == "proxy" and draft.step == "confirm":
             topic = self.proxy.file(person, draft.data, reply)
             return Reply("topics.proxy.submitted", {"receipt": topic.receipt})

@@ -31,6 +31,18 @@ class TopicSupports:
 
     def support(self, person: Person, topic: Topic, reply: ReplyTo | None = None) -> Reply:
         """附议: residents of the same village, once each; at the threshold → 联名点题."""
+        self.check(person, topic)
+        with self.ctx.store.transaction() as db:
+            added = self.add(db, person, topic)
+            if added is None:
+                raise Denied("topics.support_twice", receipt=topic.receipt)
+            event, count = added
+            result = Reply("topics.supported_ack", {"receipt": topic.receipt, "count": count})
+            tell(db, f"a{event}:answer", reply, person, result)
+        return result
+
+    def check(self, person: Person, topic: Topic) -> None:
+        """Whether the person may support the topic now, or the refusal."""
         if person.user_id == topic.requester_id:
             raise Denied("topics.support_own")
         require(person, "topic.support", village=topic.village_code, owner=topic.requester_id)
@@ -38,19 +50,20 @@ class TopicSupports:
         require(person, "answer.support", owner=self._answerer(topic))
         if topic.status == "closed":
             raise Denied("topics.not_open", receipt=topic.receipt)
+
+    def add(self, db: Database, person: Person, topic: Topic) -> tuple[int, int] | None:
+        """One checked support inside the caller's transaction: its audit event and the count
+        after it, or None when the person had already supported the topic."""
         now = self.ctx.now()
-        with self.ctx.store.transaction() as db:
-            if not topics.add_support(db, topic.id, person.user_id, now):
-                raise Denied("topics.support_twice", receipt=topic.receipt)
-            count = topics.supports(db, topic.id)
-            event = record(db, person.user_id, "topic.supported", topic, {"supports": count})
-            residents = members.residents_count(db, topic.village_code)
-            threshold = max(1, math.ceil(residents * self.ctx.config.topics.joint_threshold_ratio))
-            if count >= threshold and not topic.joint:
-                self._make_joint(db, event, topic, count, now)
-            result = Reply("topics.supported_ack", {"receipt": topic.receipt, "count": count})
-            tell(db, f"a{event}:answer", reply, person, result)
-        return result
+        if not topics.add_support(db, topic.id, person.user_id, now):
+            return None
+        count = topics.supports(db, topic.id)
+        event = record(db, person.user_id, "topic.supported", topic, {"supports": count})
+        residents = members.residents_count(db, topic.village_code)
+        threshold = max(1, math.ceil(residents * self.ctx.config.topics.joint_threshold_ratio))
+        if count >= threshold and not topic.joint:
+            self._make_joint(db, event, topic, count, now)
+        return event, count
 
     def _answerer(self, topic: Topic) -> int | None:
         answer = (

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.context import Context
+from bot.services.topics.answer_selection import AnswerSelection
 from bot.services.topics.answering import TopicAnswering
 from bot.services.topics.categories import TopicCategories
 from bot.services.topics.drafts import TopicDrafts
 from bot.services.topics.due_dates import TopicDueDates
 from bot.services.topics.extensions import TopicExtensions
 from bot.services.topics.filing import TopicFiling
+from bot.services.topics.follows import TopicFollows
 from bot.services.topics.guided_forms import TopicForms
 from bot.services.topics.proxy_filing import ProxyFiling
 from bot.services.topics.rating import TopicRating
@@ -32,8 +34,9 @@ from bot.services.topics.transfers import TopicTransfers
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    """Filing, routing, answering (with the village's answer templates), rating, supporting,
-    extending, transferring, urging and following the working calendar."""
+    """Filing (a similar recent topic offered first), routing, answering (with the village's
+    answer templates, one text for several), rating, supporting, extending, transferring,
+    urging and following the working calendar."""
 
     routing: TopicRouting
     filing: TopicFiling
@@ -51,6 +54,8 @@ class Topics:
     templates: AnswerTemplates
     proxy: ProxyFiling
     receipts: TopicReceipts
+    follows: TopicFollows
+    selection: AnswerSelection
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -63,21 +68,28 @@ class Topics:
         extensions = TopicExtensions(ctx, drafts)
         templates = AnswerTemplates(ctx)
         proxy = ProxyFiling(ctx, drafts, routing)
+        supports = TopicSupports(ctx)
+        follows = TopicFollows(ctx, drafts, filing, supports)
+        selection = AnswerSelection(ctx, drafts, answering)
         return cls(
             routing=routing,
             filing=filing,
             answering=answering,
             rating=rating,
-            supports=TopicSupports(ctx),
+            supports=supports,
             extensions=extensions,
             transfers=TopicTransfers(ctx),
             categories=TopicCategories(ctx),
             tracking=TopicTracking(ctx),
             reading=TopicReading(ctx),
             reporting=TopicReporting(ctx),
-            forms=TopicForms(ctx, drafts, filing, answering, extensions, rating, templates, proxy),
+            forms=TopicForms(
+                ctx, drafts, follows, answering, extensions, rating, templates, proxy, selection
+            ),
             due_dates=TopicDueDates(ctx),
             templates=templates,
             proxy=proxy,
             receipts=TopicReceipts(ctx),
+            follows=follows,
+            selection=selection,
         )

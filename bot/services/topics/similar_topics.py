@@ -1,0 +1,98 @@
+""" "A neighbour already asked this": the village's recent topic most like a new text, if any.
+
+Both texts are cut into words (jieba); each word weighs by how rare it is among the village's
+recent topics (IDF), one-character words weigh half, and the stock words of any request (请,
+公开, 村里, 费用…) weigh little, so two texts sharing only those never match. Similarity is the
+weighted Jaccard of the two word sets. Candidates come from the words index
+(storage.topic_follows), never a scan of the texts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.core.search_terms import words_in
+from storage import topic_follows
+from storage.topics import Topic
+
+# Weighted Jaccard at or above which two texts ask the same thing.
+THRESHOLD = 0.5
+# Candidates scored per new text (the best by the index's own ranking).
+CANDIDATES = 10
+# Words that carry no meaning of their own in a request: left out altogether.
+_FUNCTION_WORDS = (
+    "的 了 吗 呢 吧 啊 呀 是 和 与 及 或 在 有 我 你 他 她 们 我们 大家 也 都 就 还 又 把 被 给 "
+    "对 从 这 那 这个 那个 一下 一些 请 请问 能 能否 能不能 可以 是否 什么 怎么 怎么样 为什么 "
+    "多少 哪些 到底 一直 现在 已经 希望 麻烦 谢谢"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+# Words almost every request holds: they count, but little (a tenth of a word).
+_STOCK_WORDS = "公开 村里 村 村委 村委会 村民 费用 钱 问题 情况 明细 说明 事情 今年 去年 时候"
+STOCK_WORDS = frozenset(_STOCK_WORDS.split())
+STOCK_WEIGHT = 0.1
+# A one-character word (花, 路) says less than a longer one: half a word.
+SHORT_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    """The recent topic found and how alike the two texts are (0–1)."""
+
+    topic: Topic
+    score: float
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a text that can tell two requests apart."""
+    return {w for w in words_in(text) if w not in FUNCTION_WORDS}
+
+
+def _plain_weight(word: str) -> float:
+    """A word's weight before its rarity: stock words and one-character words count less."""
+    if word in STOCK_WORDS:
+        return STOCK_WEIGHT
+    return SHORT_WEIGHT if len(word) == 1 else 1.0
+
+
+class _Weights:
+    """IDF weights over the village's recent topics, the new text counted as one of them."""
+
+    def __init__(self, db: Database, village: str, since: datetime, new: set[str]) -> None:
+        self.db, self.village, self.since, self.new = db, village, since, new
+        self.total = topic_follows.recent_count(db, village, since) + 1
+        self.known: dict[str, float] = {}
+
+    def of(self, word: str) -> float:
+        if word not in self.known:
+            held = topic_follows.recent_holding(self.db, word, self.village, self.since)
+            held += word in self.new
+            idf = 1 + math.log((self.total + 1) / (held + 1))
+            self.known[word] = idf * _plain_weight(word)
+        return self.known[word]
+
+
+def likeness(mine: set[str], theirs: set[str], weight) -> float:
+    """Weighted Jaccard of two word sets: what they share over all they hold, by weight."""
+    union = sum(weight(w) for w in mine | theirs)
+    return sum(weight(w) for w in mine & theirs) / union if union else 0.0
+
+
+def find_similar(
+    db: Database, village: str, text: str, requester: int, now: datetime, days: int
+) -> Similar | None:
+    """The village's recent open or answered topic (not the requester's own) asking the same
+    as `text`, best first; None when none is alike enough."""
+    mine = content_words(text)
+    telling = sorted(w for w in mine if w not in STOCK_WORDS)
+    if not telling:
+        return None  # only stock words: nothing to recognise a request by
+    since = now - timedelta(days=days)
+    found = topic_follows.candidates(db, telling, village, since, requester, CANDIDATES)
+    weights = _Weights(db, village, since, mine)
+    scored = [Similar(t, likeness(mine, content_words(t.text), weights.of)) for t in found]
+    best = max(scored, key=lambda s: (s.score, s.topic.id), default=None)
+    return best if best is not None and best.score >= THRESHOLD else None
