@@ -99,7 +99,7 @@ def _subsidy_list(services: Services) -> None:
     """The official verifies the resident with her household and publishes a subsidy list
     naming it, through the steps people take (draft, import, major, sign-off)."""
     membership, wing = services.membership, services.disclosures
-    by_role = {u.role: membership.person(u.user_id) for u in USERS}
+    by_role = {u.role: membership.person(u.user_id) for u in reversed(USERS)}  # the first of each
     official, resident = by_role["official"], by_role["resident"]
     if disclosures.of_village(services.store.db, "qingshan", ("published",)):
         return

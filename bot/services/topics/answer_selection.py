@@ -8,7 +8,7 @@ from bot.delivery.messages import Button, Rows, rows_of
 from bot.i18n import t_plain
 from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
-from bot.services.permissions import allowed, require
+from bot.services.permissions import allowed, require, role_grants
 from bot.services.topics import topic_lookup
 from bot.services.topics.answering import MANY_MAX, TopicAnswering
 from bot.services.topics.drafts import FormInput, TopicDrafts
@@ -53,7 +53,7 @@ class AnswerSelection:
         found = {
             t.id: t
             for m in person.roles
-            if m.role == "official"
+            if role_grants(m, "topic.answer_select", m.village_code)
             for t in topics.open_for_official(db, person.user_id, m.village_code)
             if allowed(person, "topic.answer", village=t.village_code, owner=holder(t))
         }
