@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Term, catalogue, pick_language, placeholders, t, t_plain
 from bot.menus import BY_ROLE, EVERYONE
+from bot.sandbox.emulator.formatting import EntityParseError, parse_html
 
 
 def test_both_catalogues_have_the_same_keys_and_placeholders():
@@ -34,3 +35,15 @@ def test_language_is_picked_from_choice_then_telegram_then_default():
     assert pick_language(None, "en-GB", "zh-CN") == "en"
     assert pick_language(None, "zh-hant", "en") == "zh-CN"
     assert pick_language(None, "ru", "zh-CN") == "zh-CN"
+
+
+def test_every_text_is_valid_telegram_html():
+    # Texts go out in HTML parse mode: a bare "<number>" or "&" makes Telegram refuse the whole
+    # message (the emulator's parser is Telegram's rules).
+    for language in ("zh-CN", "en"):
+        for key, text in catalogue(language).items():
+            filled = t(language, key, **{name: "x" for name in placeholders(text)})
+            try:
+                parse_html(filled)
+            except EntityParseError as error:
+                raise AssertionError(f"{language} {key}: {error}: {text!r}") from None
