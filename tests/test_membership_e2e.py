@@ -206,6 +206,8 @@ PRIVILEGED_ARGS = {
     "holiday": "2026-12-01 休",
     "photo": "1",
     "photos": "",
+    "proxy": "赵大爷 | 村东头的路什么时候修",
+    "receipt": "DT-2026-0001",
 }
 
 

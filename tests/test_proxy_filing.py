@@ -142,7 +142,7 @@ async def test_names_with_numbers_and_wrong_lengths_are_refused(office, chat):
 
 async def test_residents_and_other_villages_are_refused(office, chat):
     resident, hexi = chat(RESIDENT), chat(HEXI_OFFICIAL)
-    refused = await resident.say_for(f"/proxy {NAME} | 村里修路的钱花在哪里了", "只有本村村干部")
+    refused = await resident.say_for(f"/proxy {NAME} | 村里修路的钱花在哪里了", "仅限本村村干部")
     assert "reply_markup" not in refused
     number = receipt_in((await _file_by_form(chat(HEAD)))["text"])
     # Another village's official may not print qingshan's receipt, nor may a resident.

@@ -65,7 +65,8 @@ TABLE: dict[str, Rule] = {
     # 代办: the design has no clerk role; the village office's clerks (committee members, the
     # accountant) are its officials (DESIGN §2), and township staff only read across villages.
     "topic.file_for": _rule(Grant("official"), refusal="topics.proxy.not_official"),
-    "topic.receipt": _rule(_TOWNSHIP, Grant("official"), Grant(ANYONE, Village.ANY, Item.MINE)),
+    # Printing a receipt again is the office's (the resident got theirs in chat or on paper).
+    "topic.receipt": _rule(_TOWNSHIP, Grant("official")),
     "topic.answer": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.decline": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.extend": _rule(*_HANDLER, refusal="topics.not_yours"),

@@ -10,7 +10,6 @@ from bot.delivery.messages import Document
 from bot.i18n import t
 from bot.services.people import Denied, Person
 from bot.services.topics.topic_wing import Topics
-from bot.web_render.receipt_pdf import receipt_pdf
 from handlers.buttons import ButtonRoute
 from handlers.common import answer_here, owe, person, refusals, services
 from handlers.topics.command_input import named_topic, rest
@@ -34,6 +33,9 @@ async def _send_receipt(
     update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, topic: Topic
 ) -> None:
     """The receipt of one topic as a PDF, drawn off the event loop."""
+    # reportlab and segno are heavy: imported on the first receipt, not at start.
+    from bot.web_render.receipt_pdf import receipt_pdf
+
     bundle = services(context)
     card = bundle.topics.receipts.card(who, topic, who.language)
     pdf = await bundle.heavy.run(receipt_pdf, card, who.language)
