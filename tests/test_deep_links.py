@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.sandbox.demo import BOT_USERNAME as DEMO_BOT
+from bot.sandbox.demo import USERS, seed
+from bot.sandbox.environment import sandbox
 from run import Runtime
 from storage import members, topic_follows, topics, users
-from tests.conftest import BOT_USERNAME, eventually, make_config
+from tests.conftest import BOT_USERNAME, Chat, eventually, make_config
 from tests.test_topics_e2e import button
 from tests.test_web_poster import qr_codes, render_pages
 
@@ -132,3 +135,25 @@ async def test_an_english_reader_gets_it_in_english(town, chat):
     assert shown["reply_markup"]["inline_keyboard"][0][0]["text"] == "👥 Follow that one"
     await alice.press(shown, f"tp:fl:{topic_id}")
     await alice.reply_with("You follow request", "2 residents asked the same")
+
+
+async def test_the_sandbox_demo_receipt_opens_in_the_bot(tmp_path):
+    """`python run.py` without a token: the proxy topic's receipt links to the sandbox bot, and
+    王秀英 follows it from there: two residents ask it now."""
+    async with sandbox(None) as (config, emulator):
+        runtime = Runtime(config, sandbox_api=emulator.url)
+        await runtime.start()
+        try:
+            seed(runtime.services)
+            official = next(u for u in USERS if u.role == "official")
+            (topic,) = topics.of_requester(runtime.store.db, official.user_id)
+            username = runtime.application.bot.username
+            assert username == DEMO_BOT  # the sandbox has no public address: the bot's link
+            url = runtime.services.topics.receipts.follow_url(topic, username)
+            assert url == f"https://t.me/{DEMO_BOT}?start={topic.receipt}"
+            resident = Chat(emulator, USERS[0].user_id)
+            shown = await resident.say_for(f"/start {topic.receipt}", "还在办理中")
+            await resident.press(shown, f"tp:fl:{topic.id}")
+            await resident.reply_with("已跟进点题", "2 位村民问了同样的问题")
+        finally:
+            await runtime.stop()
