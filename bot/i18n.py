@@ -63,6 +63,10 @@ class Term(str):
     """A parameter that is itself a catalogue key, rendered in the reader's language."""
 
 
+class Html(str):
+    """A parameter already escaped for Telegram's HTML (a search hit with its words in bold)."""
+
+
 def t_plain(language: str, key: str, /, **params: object) -> str:
     """Render one message as plain text (button labels, menus); an unknown key is a bug."""
     messages = catalogue(language if language in LANGUAGES else DEFAULT_LANGUAGE)
@@ -74,8 +78,9 @@ def t_plain(language: str, key: str, /, **params: object) -> str:
 
 def t(language: str, key: str, /, **params: object) -> str:
     """Render one message for Telegram's HTML parse mode: every parameter is escaped (DESIGN §6)."""
+    kept = (Term, Html)  # a catalogue key, or text escaped already
     safe = {
-        k: html.escape(v, quote=False) if isinstance(v, str) and not isinstance(v, Term) else v
+        k: html.escape(v, quote=False) if isinstance(v, str) and not isinstance(v, kept) else v
         for k, v in params.items()
     }
     return t_plain(language, key, **safe)

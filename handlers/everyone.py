@@ -9,12 +9,13 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, t, t_plain
 from bot.menus import commands_for
 from handlers.common import answer_here, buttons, person, refusals, replace_pressed, reply, services
 from handlers.disclosures.line_commands import ask_line
+from handlers.topics.resident_topics import receipt_link
 
 
 @refusals
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, or act on a deep link: `v_<village>` to join, `inv_<code>` to take up a role,
-    `L<id>_<row>` to ask about a line of a published table."""
+    `L<id>_<row>` to ask about a line of a published table, `DT-…` to see a topic (its receipt)."""
     who = person(update, context)
     payload = context.args[0] if context.args else ""
     if payload.startswith("v_"):
@@ -32,6 +33,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     elif payload.startswith("inv_"):
         services(context).membership.accept_invite(who, payload[4:], answer_here(update))
+    elif payload.startswith("DT-"):  # a topic's receipt, from its QR code (PT-05)
+        await receipt_link(update, context, payload)
     elif payload.startswith("L"):  # a line of a published table, from its web page
         await ask_line(update, context, payload)
     elif who.roles:

@@ -163,10 +163,10 @@ async def test_words_standing_apart_are_found_in_disclosures_and_wall_answers(
 def test_the_bot_search_finds_them_too_best_first(services, ledger):
     resident = services.membership.person(RESIDENT)
     search = services.disclosures.browsing.search
-    found = [d.id for d in search(resident, "光伏分红")]
+    found = [f.disclosure.id for f in search(resident, "光伏分红")]
     assert found[0] == ledger.titled and ledger.body in found and ledger.unrelated not in found
-    assert [d.id for d in search(resident, "修路")] == [ledger.body]
-    assert [d.id for d in search(resident, "低保评议")] == [ledger.table]
+    assert [f.disclosure.id for f in search(resident, "修路")] == [ledger.body]
+    assert [f.disclosure.id for f in search(resident, "低保评议")] == [ledger.table]
 
 
 async def test_two_character_words_are_found_wherever_they_stand(client, ledger):
@@ -201,7 +201,34 @@ async def test_hostile_markup_is_escaped_before_words_are_marked(client, ledger)
     html = await page(client, "光伏分红")
     assert ledger.hostile in found_ids(html)
     assert "<script>alert" not in html and "<img" not in html
-    assert "&lt;script&gt;alert(&#34;<mark>光伏</mark>&#34;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&quot;<mark>光伏</mark>&quot;)&lt;/script&gt;" in html
     assert outline(html).inline == []
     markup = await page(client, '<mark>光伏</mark><script>alert("x")</script>')
     assert "<script>alert" not in markup and outline(markup).inline == []
+
+
+# --------------------------------------------------------------------------- the bot's /search
+
+
+def bold_parts(message: dict) -> list[str]:
+    """The pieces of a message's text Telegram shows in bold (entity offsets are UTF-16)."""
+    text = message["text"].encode("utf-16-le")
+    return [
+        text[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in message.get("entities", [])
+        if e["type"] == "bold"
+    ]
+
+
+async def test_the_bots_search_marks_the_words_in_bold_and_escapes_the_rest(runtime, chat):
+    ledger = village_ledger(runtime.services)
+    resident = chat(RESIDENT)
+    found = await resident.say_for("/search 光伏分红", f"#{ledger.titled}", f"#{ledger.hostile}")
+    text = found["text"]
+    assert "2026年光伏电站分红公示" in text and HOSTILE in text  # markup shown as typed
+    assert "来自光伏电站的年度分红" in text  # the body's piece under its title
+    assert set(bold_parts(found)) == {"光伏", "分红"}
+    assert bold_parts(found).count("光伏") >= 4  # two titles, an excerpt, the hostile title
+    table = await resident.say_for("/search 低保评议", f"#{ledger.table}")
+    assert "低保户民主评议会务" in table["text"]
+    assert set(bold_parts(table)) == {"低保", "评议"}

@@ -217,3 +217,42 @@ async def test_lines_of_other_items_villages_and_drafts_are_refused(town, chat):
     await chat(HEXI_RESIDENT).say_for(f"/start L{item}_{rows[0]}", "只有本村村民")
     await chat(SUPERVISOR).say_for(f"/start L{item}_{rows[0]}", "只有本村村民")
     assert town.store.db.execute("SELECT count(*) FROM forms").fetchone()[0] == 0
+
+
+async def test_an_english_resident_asks_about_a_line_in_english_throughout(town, chat):
+    alice = 1005  # her Telegram speaks English and she chose no other language
+    with town.store.transaction() as db:
+        users.ensure(db, alice)
+        members.add(db, alice, "resident", "qingshan")
+    item = ledger(town)
+    rows = row_ids(town, item)
+    resident = chat(alice)
+    shown = await resident.say_for(f"/show {item}", "Open to objections until", button="dlq:")
+    assert "Question about a line" in str(shown["reply_markup"])
+    asked = await resident.say_for(f"/start L{item}_{rows[2]}", "You are asking about this line")
+    quoted = "About “2026年第三季度财务收支” line 3: 公益事业支出 修路第1段 1,200.00 yuan"
+    assert quoted in asked["text"]  # the line in her language; the office's words stay Chinese
+    assert "/cancel" in asked["text"]
+    confirm = await resident.say_for("Which company paved this road?", button="tp:ok")
+    assert "Submit" in str(confirm["reply_markup"])
+    await resident.press(confirm, "tp:ok")
+    filed = await resident.reply_with("Request receipt", "Answer due")
+    receipt = re.search(r"DT-\d{4}-\d{4,}", filed["text"]).group(0)
+    assert "Which company paved this road?" in filed["text"]
+    # The topic itself quotes the line in the township's language: officials and the wall read it.
+    topic = topics.by_receipt(town.store.db, receipt)
+    assert topic.text.startswith("关于《2026年第三季度财务收支》第3行")
+
+    history = await resident.say_for(f"/history {receipt}", "About disclosure")
+    assert f"/d/{item}#row-{rows[2]}" in history["text"] and "line 3" in history["text"]
+    accountant = chat(OFFICIAL)
+    feedback = await accountant.reply_with("限时反馈通知书", receipt)  # the office reads Chinese
+    await accountant.press(feedback, button(feedback, "tp:a:"))
+    await accountant.reply_with(receipt)
+    check = await accountant.say_for("由县交通公司施工，合同在村委会可查。", button="tp:ok")
+    await accountant.press(check, "tp:ok")
+    told = await resident.reply_with("Your request has been answered", receipt, "由县交通公司施工")
+    assert "Please rate the answer" in told["text"]
+    html = await page(town, f"/d/{item}?lang=en")
+    row_html = html[html.index(f'id="row-{rows[2]}"') :]
+    assert "Answer: " in row_html[: row_html.index("</tr>")]

@@ -4,6 +4,7 @@ in a text found: Chinese typed without spaces is cut into words (jieba), so å…‰ä
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from functools import cache
@@ -65,6 +66,15 @@ def marked_parts(text: str, words: list[str]) -> list[tuple[str, bool]]:
     if start < len(text):
         parts.append((text[start:], False))
     return parts
+
+
+def marked_html(text: str, words: list[str], tag: str) -> str:
+    """The text escaped for HTML with each of the words in `<tag>`: the one highlighter of the
+    web's search (`mark`) and the bot's /search (`b`, Telegram's HTML)."""
+    return "".join(
+        f"<{tag}>{html.escape(part)}</{tag}>" if hit else html.escape(part)
+        for part, hit in marked_parts(text, words)
+    )
 
 
 def excerpt(texts: list[str], words: list[str], width: int = EXCERPT_WIDTH) -> str:

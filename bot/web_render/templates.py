@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from bot.core.search_terms import marked_parts
+from bot.core.search_terms import marked_html
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, t_plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,10 +35,7 @@ def environment() -> Environment:
 
 def marked(text: str, words: list[str]) -> Markup:
     """`{{ text | marked(words) }}`: the text escaped, each of the search words in <mark>."""
-    return Markup("").join(
-        Markup("<mark>{}</mark>").format(part) if hit else escape(part)
-        for part, hit in marked_parts(text, words)
-    )
+    return Markup(marked_html(text, words, "mark"))  # escaped there, then marked
 
 
 def translator(language: str):

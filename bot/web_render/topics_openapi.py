@@ -32,11 +32,16 @@ from bot.web_render.openapi_schema import (
 TOPIC_STATUSES = ("assigned", "answered", "declined", "closed")
 STEP_ACTIONS = (
     "filed", "routed", "claimed", "transferred", "urged", "extension_requested", "extended",
-    "extension_refused", "answered", "declined", "rated", "reopened", "closed", "escalated",
-    "joint",
+    "extension_refused", "due_moved", "answered", "declined", "rated", "reopened", "closed",
+    "escalated", "joint",
 )  # fmt: skip
 RECEIPT_PATTERN = "^DT-[0-9]{4}-[0-9]{4,8}$"
 _RECEIPT = {"type": "string", "pattern": RECEIPT_PATTERN}
+PROVISIONAL = {
+    **BOOL,
+    "description": "The due date counts days of a year whose official holiday schedule is "
+    "not out yet: it may move later, never earlier.",
+}
 _RATE = {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]}
 _COUNTS = {
     "filed": COUNT,
@@ -80,6 +85,7 @@ def _wall_schemas() -> dict[str, Any]:
                 "status": enum(TOPIC_STATUSES),
                 "filed_at": TIME,
                 "due_date": DATE,
+                "due_date_provisional": PROVISIONAL,
                 "supports": COUNT,
                 "joint": BOOL,
                 "reopened": COUNT,
@@ -122,10 +128,15 @@ def _topic_schema() -> dict[str, Any]:
             "status": enum(TOPIC_STATUSES),
             "filed_at": TIME,
             "due_date": DATE,
+            "due_date_provisional": PROVISIONAL,
             "overdue": BOOL,
             "extended": BOOL,
             "reopened": COUNT,
             "supports": COUNT,
+            "asked_same": {
+                **COUNT,
+                "description": "Residents asking it: the requester, supporters and followers.",
+            },
             "joint": BOOL,
             "rating": nullable(enum(RATINGS)),
             "question": nullable(STR),

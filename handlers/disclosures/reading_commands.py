@@ -8,7 +8,8 @@ from telegram.ext import ContextTypes
 
 from bot.core.local_time import local_time
 from bot.core.numbers import parse_number
-from bot.i18n import Term, t, t_plain
+from bot.core.search_terms import marked_html
+from bot.i18n import Html, Term, t, t_plain
 from bot.services.disclosures import disclosure_text, objection_window, preview_table
 from bot.services.disclosures.browsing import View
 from bot.services.disclosures.objection_window import window_end
@@ -22,13 +23,13 @@ from storage.disclosures import Disclosure
 LIST_LIMIT = 20
 
 
-def _status_line(language: str, d, tz) -> str:
+def _status_line(language: str, d, tz, title: Html | None = None) -> str:
     when = local_time(d.published_at, tz) if d.published_at else ""
     return t(
         language,
         "disc.list_line",
         id=d.id,
-        title=d.title,
+        title=d.title if title is None else title,
         period=d.period,
         version=d.version,
         status=Term(f"disc.status.{d.status}"),
@@ -124,7 +125,11 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply(update, context, t(who.language, "disc.search_none"))
         return
     lines = [t(who.language, "disc.search_header", count=len(found))]
-    lines += [_status_line(who.language, d, disclosures.ctx.tz) for d in found]
+    for hit in found:  # the words looked for in bold, everything else escaped (ARC-10)
+        title = Html(marked_html(hit.disclosure.title, hit.words, "b"))
+        lines.append(_status_line(who.language, hit.disclosure, disclosures.ctx.tz, title))
+        if hit.excerpt:
+            lines.append("    " + marked_html(hit.excerpt, hit.words, "b"))
     reply(update, context, "\n".join(lines))
 
 

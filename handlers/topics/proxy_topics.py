@@ -37,7 +37,7 @@ async def _send_receipt(
     from bot.web_render.receipt_pdf import receipt_pdf
 
     bundle = services(context)
-    card = bundle.topics.receipts.card(who, topic, who.language)
+    card = bundle.topics.receipts.card(who, topic, who.language, context.bot.username or "")
     pdf = await bundle.heavy.run(receipt_pdf, card, who.language)
     caption = t(who.language, "topics.proxy.receipt_caption", receipt=topic.receipt)
     owe(update, context, Document(f"{topic.receipt}.pdf", pdf, caption=caption))

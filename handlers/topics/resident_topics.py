@@ -1,4 +1,5 @@
-"""Resident topic commands: /topic, /mytopics, /support and /history."""
+"""Resident topic commands: /topic, /mytopics, /support, /history, and a topic opened from its
+receipt's link (`/start DT-…`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.services.topics.notices import category_term, due_mark
 from bot.services.topics.text import excerpt
 from handlers.common import answer_here, owe, person, refusals, reply, services
 from handlers.topics.command_input import named_topic, rest
-from handlers.topics.topic_replies import LIST_LIMIT
+from handlers.topics.topic_replies import LIST_LIMIT, say
 
 
 @refusals
@@ -59,6 +60,13 @@ async def support(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = person(update, context)
     topics, _, item = named_topic(context, "topics.usage.support")
     topics.supports.support(who, item, answer_here(update))
+
+
+async def receipt_link(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
+    """`/start DT-…` (a receipt's QR code): the topic's public state, and the follow button for
+    a resident of its village."""
+    who = person(update, context)
+    say(update, context, who, services(context).topics.links.show(who, payload))
 
 
 @refusals

@@ -155,6 +155,9 @@ BUTTONS = (
     ),
     topic_button("fw", _one, lambda who, s, p, u: s.follows.follow(who, p.numbers[0], _edit(u))),
     topic_button(
+        "fl", _one, lambda who, s, p, u: s.follows.follow_linked(who, p.numbers[0], _here(u))
+    ),
+    topic_button(
         "fa", _one, lambda who, s, p, u: s.follows.file_anyway(who, p.numbers[0], _edit(u))
     ),
     topic_button("ms", _one, lambda who, s, p, u: s.selection.toggle(who, p.numbers[0], _edit(u))),

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.numbers import parse_number
-from bot.core.search_terms import search_terms
+from bot.core.search_terms import excerpt, search_terms
 from bot.core.village_names import village_name
 from bot.services.context import Context
 from bot.services.disclosures import item_access
+from bot.services.disclosures.public_tables import public_text
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed
@@ -33,6 +34,16 @@ class View:
     names_full: bool
     signoffs: list[Signoff]
     filing: Filing | None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search's result: the item, a masked piece of its text around a word (may be empty),
+    and the words looked for (to mark them)."""
+
+    disclosure: Disclosure
+    excerpt: str
+    words: list[str]
 
 
 class Browsing:
@@ -91,12 +102,17 @@ class Browsing:
             )
         return village_code, public, open_items
 
-    def search(self, person: Person, text: str) -> list[Disclosure]:
-        """Published items holding every word wherever it stands, best match first (ARC-10)."""
+    def search(self, person: Person, text: str) -> list[Found]:
+        """Published items holding every word wherever it stands, best match first (ARC-10),
+        each with the piece of its body or table rows around a word, names masked (§6)."""
         words = search_terms(text)
         if not words:
             raise Denied("disc.search_usage")
         village = None if allowed(person, "disclosure.browse_villages") else person.village_code
         db = self.ctx.store.db
-        hits = search_index.find_disclosures(db, words, village, SEARCH_LIMIT)
-        return [d for d in (store_d.get(db, h.id) for h in hits) if d is not None]
+        found = []
+        for hit in search_index.find_disclosures(db, words, village, SEARCH_LIMIT):
+            if (d := store_d.get(db, hit.id)) is not None:
+                piece = excerpt([public_text(hit.body), public_text(hit.rows)], words)
+                found.append(Found(d, piece, words))
+        return found

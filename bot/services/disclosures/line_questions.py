@@ -130,20 +130,22 @@ class LineQuestions:
         if line is None:
             raise Denied("line.no_such_line", id=d.id)
         title = mask_text(d.title)
-        quote = t_plain(
-            self.ctx.default_language,  # the topic's text is read by officials and on the wall
-            "line.quote",
-            title=title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…",
-            n=line.number,
-            summary=line.summary,
-            amount=format_fen(line.amount_fen),
-        )
+        values = {
+            "title": title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…",
+            "n": line.number,
+            "summary": line.summary,
+            "amount": format_fen(line.amount_fen),
+        }
+        # The topic's text is read by officials and on the wall: quoted in the township's
+        # language; the resident is shown the same line in theirs.
+        quote = t_plain(self.ctx.default_language, "line.quote", **values)
         data = {
             "category": TOPIC_CATEGORY.get(d.kind, "finance"),
             "quote": quote,
             "line": [d.id, row_id],
         }
-        result = Reply("line.ask", {"quote": quote}, rows_of([[submit_row(person.language)[1]]]))
+        shown = t_plain(person.language, "line.quote", **values)
+        result = Reply("line.ask", {"quote": shown}, rows_of([[submit_row(person.language)[1]]]))
         return self.drafts.put(person, "topic", None, "text", data, reply, result)
 
     def asked_about(self, receipt: str) -> AskedLine | None:

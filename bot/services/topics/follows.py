@@ -141,18 +141,42 @@ class TopicFollows:
         )
 
     def follow(self, person: Person, topic_id: int, reply: ReplyTo | None = None) -> Reply:
-        """跟进这一条: a support (once) and the topic's answer, now if it has one, else when it
-        comes; its handlers hear how many residents asked the same."""
+        """跟进这一条 under the offer at filing: a support (once) and the topic's answer, now if
+        it has one, else when it comes; its handlers hear how many residents asked the same."""
         self._pending(person, topic_id)
         topic = topic_lookup.get(self.ctx.store.db, topic_id)
+        return self._follow(person, topic, reply, drop_form=True)
+
+    def follow_linked(self, person: Person, topic_id: int, reply: ReplyTo | None = None) -> Reply:
+        """跟进这一条 from the topic's receipt link (`/start DT-…`): the same, no offer waiting."""
+        topic = topic_lookup.get(self.ctx.store.db, topic_id)
+        if person.user_id in topic_follows.followers(self.ctx.store.db, topic.id):
+            raise Denied("topics.link.already", receipt=topic.receipt)
+        return self._follow(person, topic, reply, drop_form=False)
+
+    def may_follow(self, person: Person, topic: Topic) -> bool:
+        """Whether the follow button is offered: allowed now and not followed already."""
+        try:
+            self._check(person, topic)
+        except Denied:
+            return False
+        return person.user_id not in topic_follows.followers(self.ctx.store.db, topic.id)
+
+    def _check(self, person: Person, topic: Topic) -> None:
         require(person, "topic.follow", village=topic.village_code, owner=topic.requester_id)
         if topic.status not in ("assigned", "answered"):
             raise Denied("topics.not_open", receipt=topic.receipt)
         self.supports.check(person, topic)
+
+    def _follow(
+        self, person: Person, topic: Topic, reply: ReplyTo | None, *, drop_form: bool
+    ) -> Reply:
+        self._check(person, topic)
         with self.ctx.store.transaction() as db:
             self.supports.add(db, person, topic)
             topic_follows.follow(db, topic.id, person.user_id, self.ctx.now())
-            forms.delete(db, person.user_id, "topics")
+            if drop_form:  # the offer's form; a link leaves any other form as it is
+                forms.delete(db, person.user_id, "topics")
             count = topic_follows.asked_same(db, topic.id) + 1
             event = record(db, person.user_id, "topic.followed", topic, {"supports": count})
             answered = topic.answer_id is not None and topic.status == "answered"

@@ -1,7 +1,8 @@
 """The printable receipt (回执, PT-05) of a topic: what is printed, and who may print it.
 
 Built for topics filed on a resident's behalf (代办), whose resident has no phone to follow the
-topic in: the paper carries the receipt number, the due date and a QR code to the topic's page.
+topic in: the paper carries the receipt number, the due date and a QR code to the topic's page
+(or to the bot's link to it when the township has no public web address).
 The resident's name is not printed: the paper goes home with them and may be left anywhere.
 """
 
@@ -39,11 +40,16 @@ class TopicReceipts:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def follow_url(self, topic: Topic) -> str:
-        """The topic's public page, where its state and answer show without any name."""
-        return f"{self.ctx.config.web.public_url}/t/{topic.receipt}"
+    def follow_url(self, topic: Topic, bot_username: str) -> str:
+        """The topic's public page, where its state and answer show without any name; with no
+        public address configured (the server's own one is useless on paper), the bot's deep
+        link to the same state (`/start DT-…`) when the bot's username is known."""
+        web = self.ctx.config.web
+        if bot_username and web.public_url == _own_address(web.host, web.port):
+            return f"https://t.me/{bot_username}?start={topic.receipt}"
+        return f"{web.public_url}/t/{topic.receipt}"
 
-    def card(self, person: Person, topic: Topic, language: str) -> ReceiptCard:
+    def card(self, person: Person, topic: Topic, language: str, bot_username: str) -> ReceiptCard:
         """The receipt of a topic the person filed (for themselves or for a resident), or of
         their village's topic when they work in its office, or any for township staff."""
         require(person, "topic.receipt", village=topic.village_code, owner=topic.requester_id)
@@ -58,5 +64,10 @@ class TopicReceipts:
             category=t_plain(language, f"topics.category.{topic.category}"),
             text=topic.text,
             office=office,
-            follow_url=self.follow_url(topic),
+            follow_url=self.follow_url(topic, bot_username),
         )
+
+
+def _own_address(host: str, port: int) -> str:
+    """The address an empty `web.public_url` stands for (see the config's web rule)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

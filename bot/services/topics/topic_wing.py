@@ -27,6 +27,7 @@ from bot.services.topics.reporting import TopicReporting
 from bot.services.topics.reusable_answers import AnswerTemplates
 from bot.services.topics.routing import TopicRouting
 from bot.services.topics.supports import TopicSupports
+from bot.services.topics.topic_links import TopicLinks
 from bot.services.topics.topic_reading import TopicReading
 from bot.services.topics.tracking import TopicTracking
 from bot.services.topics.transfers import TopicTransfers
@@ -56,6 +57,7 @@ class Topics:
     receipts: TopicReceipts
     follows: TopicFollows
     selection: AnswerSelection
+    links: TopicLinks
 
     @classmethod
     def build(cls, ctx: Context) -> Topics:
@@ -92,4 +94,5 @@ class Topics:
             receipts=TopicReceipts(ctx),
             follows=follows,
             selection=selection,
+            links=TopicLinks(ctx, follows),
         )

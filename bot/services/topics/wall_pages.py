@@ -39,7 +39,7 @@ from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
-from storage import audit, topic_answers
+from storage import audit, topic_answers, topic_follows
 from storage import topic_board as board
 from storage import topics as store_t
 from storage.db import Store
@@ -62,6 +62,7 @@ TIMELINE = {
     "topic.extension_requested": ("days",),
     "topic.extended": ("due",),
     "topic.extension_refused": (),
+    "topic.due_moved": ("due",),  # the new date (PT-09)
     "topic.answered": ("post", "on_time"),
     "topic.declined": ("post", "reason", "on_time"),
     "topic.rated": ("rating",),
@@ -97,6 +98,7 @@ class WallPost:
     status: str  # assigned (reopened) | answered | declined | closed
     filed_at: datetime
     due_date: date
+    due_provisional: bool
     supports: int
     joint: bool
     reopened: int
@@ -129,6 +131,7 @@ class PublicTopic:
     extended: bool
     reopened: int
     supports: int
+    asked_same: int  # residents asking it: the requester, supporters and followers, once each
     joint: bool
     rating: str | None
     question: str | None
@@ -210,6 +213,7 @@ class TopicBoard:
             status=t.status,
             filed_at=t.filed_at,
             due_date=t.due_date,
+            due_provisional=t.due_provisional,
             supports=t.supports,
             joint=t.joint,
             reopened=t.reopened,
@@ -301,6 +305,7 @@ class TopicBoard:
             extended=t.extended,
             reopened=t.reopened,
             supports=t.supports,
+            asked_same=topic_follows.asked_same(db, t.id) + 1,
             joint=t.joint,
             rating=t.rating if public else None,
             question=_clean(t.text) if public else None,
