@@ -7,6 +7,10 @@ from datetime import date
 
 import pytest
 
+from bot.sandbox.demo import seed
+from bot.sandbox.environment import sandbox
+from bot.services.scores.scoring import Scores
+from run import Runtime
 from storage import members, users
 from tests.conftest import STAFF
 from tests.test_web_disclosures import publish
@@ -66,3 +70,20 @@ async def test_residents_and_supervisors_are_refused(town, chat):
     for user_id in (RESIDENT, SUPERVISOR):
         (refused,) = await chat(user_id).say("/score")
         assert "得分只发给乡镇工作人员和本村村干部" in refused["text"]
+
+
+async def test_the_sandbox_demo_has_a_village_with_a_score():
+    async with sandbox(None) as (config, emulator):
+        runtime = Runtime(config, sandbox_api=emulator.url)
+        await runtime.start()
+        try:
+            seed(runtime.services)
+            seed(runtime.services)  # a second start publishes nothing twice
+            scores = Scores(runtime.services.ctx)
+            first, *others = scores.ranking(None, scores.default_period())
+        finally:
+            await runtime.stop()
+    assert (first.rank, first.village.code) == (1, "qingshan") and first.village.score is not None
+    on_time, signed = first.village.inputs[:2]
+    assert on_time.counted == 1 and (signed.good, signed.counted) == (1, 1)
+    assert [(r.rank, r.village.score) for r in others] == [(None, None), (None, None)]
