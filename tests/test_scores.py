@@ -191,6 +191,8 @@ async def test_the_formula_page_shows_the_codes_weights_and_example(aiohttp_clie
         assert all(rule in row for rule in w.rules)
     assert f"少于 {MIN_TOPICS} 条" in html and f"不到 {MIN_WEIGHT} 分" in html
     assert "加权平均得 92.4 分" in html  # (3000 + 1500 + 1600 + 750 + 1000) / 85
+    index = await (await client.get("/")).text()  # no village has a score: no table of dashes
+    assert "还没有哪个村的数据够算得分" in index and 'id="score-qingshan"' not in index
     english = await (await client.get("/score/formula?lang=en")).text()
     assert "How the transparency score is counted" in english
 
