@@ -206,6 +206,7 @@ PRIVILEGED_ARGS = {
     "holiday": "2026-12-01 休",
     "photo": "1",
     "photos": "",
+    "score": "2026Q3",
 }
 
 

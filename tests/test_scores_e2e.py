@@ -69,7 +69,7 @@ async def test_an_official_sees_their_own_village_only(town, chat):
 async def test_residents_and_supervisors_are_refused(town, chat):
     for user_id in (RESIDENT, SUPERVISOR):
         (refused,) = await chat(user_id).say("/score")
-        assert "得分只发给乡镇工作人员和本村村干部" in refused["text"]
+        assert "得分仅限乡镇工作人员和本村村干部" in refused["text"]
 
 
 async def test_the_sandbox_demo_has_a_village_with_a_score():
