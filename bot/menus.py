@@ -19,13 +19,14 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         *("history", "proxy", "receipt"),
         *("draft", "template", "edit", "submit", "correct", "verify", "members", "stats"),
         "photo",
+        "score",
         *_READING,
     ),
     "supervisor": ("review", *_READING),
     "township": (
         *("pending", "overdue", "urge", "inbox", "answer", "decline", "transfer", "category"),
         *("history", "receipt", "stats", "report", "route", "holiday"),
-        *("invite", "invites", "members", "revoke", "export_year", "photos", *_READING),
+        *("invite", "invites", "members", "revoke", "export_year", "photos", "score", *_READING),
     ),
 }
 

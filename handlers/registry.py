@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from handlers import errors, everyone, township
+from handlers import errors, everyone, score_commands, township
 from handlers.buttons import ButtonRoute, ButtonRouter
 from handlers.disclosures import routes as disclosures
 from handlers.topics import proxy_topics, topic_buttons, topic_commands
@@ -42,6 +42,7 @@ def register(application: Application) -> None:
         "invites": township.invites,
         "members": township.members,
         "revoke": township.revoke,
+        "score": score_commands.score,  # the service refuses residents and supervisors
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))

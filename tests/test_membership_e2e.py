@@ -208,6 +208,7 @@ PRIVILEGED_ARGS = {
     "photos": "",
     "proxy": "赵大爷 | 村东头的路什么时候修",
     "receipt": "DT-2026-0001",
+    "score": "2026Q3",
 }
 
 

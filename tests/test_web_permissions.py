@@ -79,6 +79,11 @@ ROUTES: dict[str, Entry] = {
     ),
     "GET /v/{code}/wall": Entry(shown=("/v/qingshan/wall",), refused=(("/v/nowhere/wall", 404),)),
     "GET /stats": Entry(shown=("/stats",)),
+    "GET /score": Entry(shown=("/score", "/score?period=2026Q3")),  # counts of published facts
+    "GET /score/formula": Entry(shown=("/score/formula",)),
+    "GET /api/v1/scores": Entry(
+        shown=("/api/v1/scores",), refused=(("/api/v1/scores?period=x", 400),)
+    ),
     "GET /favicon.ico": Entry(shown=("/favicon.ico",)),
     "GET /api/v1/villages/{code}/topics": Entry(
         shown=("/api/v1/villages/qingshan/topics",),

@@ -1,6 +1,7 @@
 """The sandbox's demo township: three villages and one person in each role, the resident verified
 with her household, one published subsidy list that names it (/mypay), a topic filed for a
-resident without a phone, and a neighbour's topic to follow."""
+resident without a phone, a neighbour's topic to follow, and a finance ledger of the last complete
+quarter so the transparency score (/score) has a village to rank."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.config import Config, parse_config
 from bot.services.bundle import Services
 from bot.services.disclosures.form_state import data_at
 from bot.services.people import ReplyTo
+from bot.services.scores.scoring import Scores
 from storage import disclosures, topic_proxies, users
 
 # The demo resident's household: 王秀英 heads it, in 三组 (issue 13 §5, /mypay).
@@ -20,6 +22,11 @@ SUBSIDY_CSV = (
     "三组,王秀英,耕地地力保护补贴,1234.56,2026-06-30\n"
     "三组,王秀兰,耕地地力保护补贴,980.00,2026-06-30\n"
     "五组,王秀英,耕地地力保护补贴,410.00,2026-06-30\n"
+).encode()
+LEDGER_CSV = (
+    "类型,科目,摘要,本期金额,本年累计\n期初余额,,,52000.00,\n"
+    "收入,租金,鱼塘承包费,12000.00,36000.00\n支出,办公,办公用品,800.00,2400.00\n"
+    "期末余额,,,63200.00,\n"
 ).encode()
 TOKEN = "123456:SANDBOX-village-affairs-bot"
 BOT_USERNAME = "village_sandbox_bot"
@@ -83,6 +90,7 @@ def seed(services: Services) -> None:
     _proxy_topic(services)
     _subsidy_list(services)
     _neighbour_topic(services)
+    _quarter_ledger(services)
 
 
 def _proxy_topic(services: Services) -> None:
@@ -121,3 +129,22 @@ def _neighbour_topic(services: Services) -> None:
     neighbour = services.membership.person(NEIGHBOUR_TOPIC[0])
     if not services.topics.reading.mine(neighbour):
         services.topics.filing.file(neighbour, NEIGHBOUR_TOPIC[1])
+
+
+def _quarter_ledger(services: Services) -> None:
+    """青山村's finance ledger of the last complete quarter, signed off and published at once
+    (on time or late by the day the sandbox starts), so /score ranks it with its inputs."""
+    membership, wing = services.membership, services.disclosures
+    by_role = {u.role: membership.person(u.user_id) for u in reversed(USERS)}
+    period = Scores(services.ctx).default_period().text
+    if disclosures.of_village(services.store.db, "qingshan", ("published",), period=period):
+        return
+    official = by_role["official"]
+    wing.drafting.start(official, "finance")
+    form = data_at(services.store.db, official, "period", "disc.form_expired")
+    wing.drafting.fill_in(official, "period", form, period, None)
+    sheet = wing.importing.read("finance", "财务公开.csv", LEDGER_CSV)
+    draft = wing.importing.import_sheet(official, "财务公开.csv", sheet).disclosure
+    wing.drafting.toggle_major(official, draft.id)
+    wing.submission.submit(official, draft.id)
+    wing.signoff.approve(by_role["supervisor"], draft.id, 1)

@@ -134,6 +134,10 @@ TABLE: dict[str, Rule] = {
     # Open items in the village's own /browse list (the township browses every village).
     "disclosure.browse_open": _rule(Grant("official"), Grant("supervisor")),
     "disclosure.browse_villages": _rule(_TOWNSHIP),
+    # The transparency score (issue 13 §8, PERF-02): township staff rank every village; a
+    # village's officials see their own village's score and its inputs.
+    "score.ranking": _rule(_TOWNSHIP),
+    "score.own": _rule(Grant("official"), refusal="score.not_staff"),
     # Whom an action may aim at: `/verify` takes the village's residents.
     "member.be_verified": _rule(Grant("resident")),
 }

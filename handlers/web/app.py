@@ -18,6 +18,7 @@ from handlers.web import (
     health,
     metrics_page,
     sandbox_page,
+    score_routes,
     wall_routes,
     webhook,
 )
@@ -64,6 +65,7 @@ def make_app(
     disclosure_routes.add_routes(app)
     wall_routes.add_routes(app)
     api_topics.add_routes(app)  # before the API's catch-all 404
+    score_routes.add_routes(app)  # likewise
     api.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=False)
     if sandbox:

@@ -7,6 +7,7 @@ from aiohttp import web
 from bot.services.people import Denied
 from bot.web_render.page_sections import township_index, village_board
 from bot.web_render.qr import join_link, qr_svg
+from bot.web_render.score_view import index_ranking
 from handlers.web.keys import CONTEXT, SECTIONS, SERVICES
 from handlers.web.respond import conditional, html_page, language_of
 from storage.villages import Village
@@ -16,7 +17,8 @@ async def index(request: web.Request) -> web.Response:
     """GET /: every village with what is known about it."""
     language = language_of(request)
     view = township_index(request.app[SERVICES], request.app[SECTIONS], language)
-    return html_page(request, "index.html", language, index=view)
+    score_ranking = index_ranking(request.app[SERVICES].ctx)
+    return html_page(request, "index.html", language, index=view, score_ranking=score_ranking)
 
 
 def _village(request: web.Request) -> Village | None:

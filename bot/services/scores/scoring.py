@@ -1,0 +1,65 @@
+"""Scores of villages for a quarter, for the web (public: published facts only) and for chat
+(township staff see the ranking, a village's officials their own village's score)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.core.periods import Period, parse_period, previous_quarter, quarter_of
+from bot.services.context import Context
+from bot.services.people import Denied, Person
+from bot.services.permissions import allowed, require
+from bot.services.scores.formula import WEIGHTS, combine
+from bot.services.scores.inputs import village_inputs
+from bot.services.scores.ranking import Ranked, VillageScore, rank
+from storage import villages
+
+
+class Scores:
+    """The transparency score (issue 13 §8) of villages for one quarter, and their ranking."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def today(self) -> date:
+        return self.ctx.local_date(self.ctx.now())
+
+    def default_period(self) -> Period:
+        """The last complete quarter."""
+        return previous_quarter(self.today())
+
+    def period(self, text: str | None) -> Period:
+        """A quarter as people write it (2026Q3, 2026年第三季度); default: the last complete one.
+        A quarter that has not begun yet has nothing to count."""
+        text = (text or "").strip()
+        if not text:
+            return self.default_period()
+        period = parse_period(text)
+        if period is None or period.kind != "quarter":
+            raise Denied("score.bad_period", text=text[:20])
+        if period.first > quarter_of(self.today()).first:
+            raise Denied("score.future_period", period=period.text)
+        return period
+
+    def village(self, code: str, name: str, period: Period) -> VillageScore:
+        """One village's score and the inputs it came from."""
+        inputs = village_inputs(self.ctx, code, period)
+        ordered = tuple(inputs[w.key] for w in WEIGHTS)
+        return VillageScore(code, name, period.text, combine(inputs), ordered)
+
+    def ranking(self, codes: Sequence[str] | None, period: Period) -> list[Ranked]:
+        """The given active villages (None: every one) ranked for the quarter; the county page
+        ranks each township's villages with this."""
+        active = villages.all_active(self.ctx.store.db)
+        chosen = active if codes is None else [v for v in active if v.code in set(codes)]
+        return rank(self.village(v.code, v.name, period) for v in chosen)
+
+    def for_person(self, person: Person, text: str | None) -> tuple[Period, list[Ranked]]:
+        """`/score [quarter]`: every village for township staff, the own village for officials."""
+        if allowed(person, "score.ranking"):
+            period = self.period(text)
+            return period, self.ranking(None, period)
+        require(person, "score.own", village=person.village_code)
+        period = self.period(text)
+        return period, self.ranking([person.village_code or ""], period)
