@@ -257,14 +257,17 @@ class Accounts:
         key = "amount" if not self.itemised else row.section
         blank = key not in filled_amounts(self.header, cells)
         level = cell_text(cell(cells, columns.get("level")))
+        # Vouchers in an itemised table are never nested by their wording (摘要 "1. 办公用品"),
+        # only by a level or code column.
+        shaped = not self.itemised
         item = Item(
             number,
             cell_text(raw),
             key,
             None if blank else row.amount_fen,
             row,
-            rank=rank(cell_text(raw)),
-            indent=indent(raw),
+            rank=rank(cell_text(raw)) if shaped else None,
+            indent=indent(raw) if shaped else 0,
             level=int(level) if level.isdigit() else None,
             code=cell_text(cell(cells, columns.get("code"))),
         )
