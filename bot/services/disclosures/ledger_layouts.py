@@ -3,7 +3,8 @@ as two amount columns, and the summary table with numbered items under 收入 an
 
 Balance rows are found by their usual names in whichever amount column they stand; 合计 and 小计
 rows are checked against the sum of their lines and never imported as lines; titles, a unit line
-and the signatures under the table are passed over.
+and the signatures under the table are passed over. Items nested under items (``ledger_levels``)
+keep their detail lines, each parent checked like a 小计.
 """
 
 from __future__ import annotations
