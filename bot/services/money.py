@@ -6,6 +6,8 @@ empty cell or a dash for zero.
 Refused with a reason (a catalogue key under ``money.``): empty, more than two decimals, commas
 that are not thousands separators (``1,23`` could be 1.23 or 123), negative amounts where they are
 not allowed, and anything that is not a number. Never a float: text goes through ``Decimal``.
+An amount written in 千元 or 万元 (``unit`` 3 or 4, the power of ten) is scaled exactly: it may
+carry as many more decimals as the unit has zeros, never a part of a fen.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["DASHES", "AmountError", "format_fen", "parse_amount", "parse_cell"]
+__all__ = ["DASHES", "UNIT_NAMES", "AmountError", "format_fen", "parse_amount", "parse_cell"]
 
 _PREFIXES = ("人民币", "rmb", "cny", "¥", "￥")
 _SUFFIXES = ("元整", "元", "rmb", "cny")
@@ -32,8 +34,12 @@ class AmountError(ValueError):
         self.text = text
 
 
-def parse_amount(text: str, *, allow_negative: bool = False) -> int:
-    """Parse an amount in yuan as written by people into integer fen."""
+UNIT_NAMES = {0: "元", 3: "千元", 4: "万元"}  # the units ledgers are written in, by power of ten
+
+
+def parse_amount(text: str, *, allow_negative: bool = False, unit: int = 0) -> int:
+    """Parse an amount as written by people into integer fen: in yuan, or in 千元/万元 when
+    ``unit`` (the power of ten) says so."""
     raw = text
     s = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
     s = s.replace("−", "-").replace("－", "-")
@@ -60,10 +66,13 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> int:
         s = s.replace(",", "")
     if not _PLAIN.fullmatch(s):
         raise AmountError("invalid", raw)
-    if "." in s and len(s.split(".", 1)[1]) > 2:
+    if not unit and "." in s and len(s.split(".", 1)[1]) > 2:
         # 1.234 may be a thousands separator (European style) or a third decimal: ambiguous.
         raise AmountError("ambiguous", raw)
-    fen = int(Decimal(s) * 100)
+    exact = Decimal(s).scaleb(unit + 2)  # moves the point only: no rounding, ever
+    if exact != exact.to_integral_value():  # 1.2345678 万元 = 12,345.678 元: part of a fen
+        raise AmountError("too_precise", f"{raw}{UNIT_NAMES[unit]}")
+    fen = int(exact)
     if fen >= MAX_FEN:
         raise AmountError("too_large", raw)
     if negative and fen:
@@ -76,8 +85,11 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> int:
 DASHES = frozenset({"-", "－", "—", "——", "–", "/"})  # what accountants write for "nothing"
 
 
-def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool = False) -> int:
-    """An amount from a spreadsheet cell: text as typed, or a number openpyxl read.
+def parse_cell(
+    value: object, *, allow_negative: bool = False, blank_zero: bool = False, unit: int = 0
+) -> int:
+    """An amount from a spreadsheet cell: text as typed, or a number openpyxl read; in yuan,
+    or in 千元/万元 when ``unit`` says so.
 
     With ``blank_zero`` an empty cell or a lone dash is zero, as in a ledger's amount columns.
     """
@@ -86,7 +98,7 @@ def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool 
     if isinstance(value, bool):
         raise AmountError("invalid", str(value))
     if isinstance(value, int):
-        return parse_amount(str(value), allow_negative=allow_negative)
+        return parse_amount(str(value), allow_negative=allow_negative, unit=unit)
     if isinstance(value, float):
         # repr() is the shortest text that reads back as the same float: 1234.5 -> "1234.5"
         try:
@@ -96,10 +108,10 @@ def parse_cell(value: object, *, allow_negative: bool = False, blank_zero: bool 
         if not exact.is_finite():
             raise AmountError("invalid", repr(value))
         text = format(exact, "f")
-        return parse_amount(text, allow_negative=allow_negative)
+        return parse_amount(text, allow_negative=allow_negative, unit=unit)
     if value is None:
         raise AmountError("empty", "")
-    return parse_amount(str(value), allow_negative=allow_negative)
+    return parse_amount(str(value), allow_negative=allow_negative, unit=unit)
 
 
 def format_fen(fen: int, *, sign: bool = False) -> str:

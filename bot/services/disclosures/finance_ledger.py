@@ -4,10 +4,11 @@ expense lines; totals rows are checked or recomputed, never imported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.services.disclosures import ledger_labels as words
 from bot.services.disclosures.ledger_layouts import Accounts, LedgerRows
+from bot.services.disclosures.ledger_sides import SideBySide, halves
 from bot.services.disclosures.sheet_columns import (
     FINANCE_COLUMNS,
     LEDGER_EXTRA_COLUMNS,
@@ -15,6 +16,7 @@ from bot.services.disclosures.sheet_columns import (
     cell,
     data_rows,
     find_header,
+    header_reading,
     missing_columns,
     normal,
     where,
@@ -118,7 +120,7 @@ def parse_finance(table: Table) -> FinanceSheet:
     reader = _reader(header, ledger)
     for number, cells in data_rows(table, header):
         reader.read(number, cells)
-    if isinstance(reader, Accounts):
+    if not isinstance(reader, _Template):
         reader.finish()
     problems = [*table.problems, *ledger.problems, *_merged_on_rows(table, ledger.imported)]
     if ledger.opening is None:
@@ -130,15 +132,20 @@ def parse_finance(table: Table) -> FinanceSheet:
     if problems:
         raise ImportRejected(problems)
     assert ledger.opening is not None and ledger.closing is not None
-    reading = {} if isinstance(reader, _Template) and header.first else _reading(header, ledger)
-    return FinanceSheet(
-        ledger.opening, ledger.closing, ledger.rows, header.ignored, ledger.masked, reading
-    )
+    plain = isinstance(reader, _Template) and header.first and not header.unit()
+    reading = {} if plain else _reading(header, ledger, reader)
+    ignored = reader.ignored() if isinstance(reader, SideBySide) else header.ignored
+    # Parents (一级科目) left the list once their children showed: number the lines again.
+    rows = [replace(r, position=i) for i, r in enumerate(ledger.rows, 1)]
+    return FinanceSheet(ledger.opening, ledger.closing, rows, ignored, ledger.masked, reading)
 
 
-def _reader(header: Header, ledger: LedgerRows) -> _Template | Accounts:
-    """The layout the header shows: the template (类型), the itemised table (收入 and 支出
-    columns) or the summary table (项目 and 本季金额), else the columns missing named."""
+def _reader(header: Header, ledger: LedgerRows) -> _Template | Accounts | SideBySide:
+    """The layout the header shows: the template (类型), income and expense side by side under a
+    two-row header, the itemised table (收入 and 支出 columns) or the summary table (项目 and
+    本季金额), else the columns missing named."""
+    if sides := halves(header):
+        return SideBySide(ledger, sides)
     columns = header.columns
     labelled = "account" in columns or "description" in columns
     if "type" in columns and "account" in columns and "amount" in columns:
@@ -161,14 +168,19 @@ def _merged_on_rows(table: Table, imported: list[int]) -> list[Problem]:
     ]
 
 
-def _reading(header: Header, ledger: LedgerRows) -> dict:
+def _reading(header: Header, ledger: LedgerRows, reader: object) -> dict:
     """How the file was read, for the official to confirm (issue §1): the header's row, the
     amount columns and what they were taken for, the totals rows found right."""
-    return {
+    reading = {
         "header": header.row,
-        "columns": [[header.title(k), k] for k in ROLE_KEYS if k in header.columns],
-        "checked": [[number, label] for number, label in ledger.checked],
+        "columns": reader.columns()
+        if isinstance(reader, SideBySide)
+        else [[header.title(k), k] for k in ROLE_KEYS if k in header.columns],
+        "checked": [
+            [number, label] for number, label in sorted(ledger.checked, key=lambda c: c[0])
+        ],
     }
+    return reading | header_reading(header)
 
 
 def hospitality_rows(rows: list[Row]) -> list[Row]:

@@ -87,8 +87,16 @@ def question(language: str, step: str, info: dict, categories: Sequence[str]):
 
 
 def reading_line(language: str, reading: dict) -> str:
-    """How a file was read, in one line the official can confirm (第2行是表头；收入(元)→收入…)."""
-    parts = [t_plain(language, "imp.read.header", row=reading["header"])]
+    """How a file was read, in one line the official can confirm (第2行是表头；收入(元)→收入…;
+    按第3、4行两行表头读取；单位万元已换算为元)."""
+    if "top" in reading:
+        parts = [t_plain(language, "imp.read.two_rows", top=reading["top"], row=reading["header"])]
+    else:
+        parts = [t_plain(language, "imp.read.header", row=reading["header"])]
+    if "unit" in reading:
+        parts.append(t_plain(language, "imp.read.unit", unit=reading["unit"]))
+    if "groups" in reading:
+        parts.append(t_plain(language, "imp.read.groups", count=reading["groups"]))
     columns = [
         t_plain(language, "imp.read.column", title=title, role=Term(f"imp.read.role.{role}"))
         for title, role in reading["columns"]

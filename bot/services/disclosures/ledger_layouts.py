@@ -3,7 +3,8 @@ as two amount columns, and the summary table with numbered items under 收入 an
 
 Balance rows are found by their usual names in whichever amount column they stand; 合计 and 小计
 rows are checked against the sum of their lines and never imported as lines; titles, a unit line
-and the signatures under the table are passed over.
+and the signatures under the table are passed over. Items nested under items (``ledger_levels``)
+keep their detail lines, each parent checked like a 小计.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.services.disclosures import ledger_labels as words
+from bot.services.disclosures.ledger_levels import Item, Levels, indent, rank
 from bot.services.disclosures.sheet_columns import (
     MAX_CELL,
     Header,
@@ -85,6 +87,23 @@ class LedgerRows:
         column = where(self.header, self.header.columns[key])
         self.problems.append(Problem(number, column, "imp.total_differs", figures))
 
+    def check_parent(self, parent: Item) -> None:
+        """An item over others (一级科目) against the sum of its children, like 小计 (a blank
+        one is a heading)."""
+        if parent.stated is None:
+            return
+        label = words.without_number(parent.label)[:20]
+        if parent.stated == parent.children_fen:
+            self.checked.append((parent.number, label))
+            return
+        figures = {
+            "label": label,
+            "stated": format_fen(parent.stated),
+            "computed": format_fen(parent.children_fen),
+        }
+        column = where(self.header, self.header.columns[parent.key])
+        self.problems.append(Problem(parent.number, column, "imp.parent_differs", figures))
+
 
 def filled_amounts(header: Header, cells: list[object]) -> list[str]:
     """The amount columns of a row that hold something."""
@@ -112,6 +131,8 @@ class Accounts:
     done: bool = False  # past an appendix (附：…): nothing more is the ledger
     since_subtotal: dict[str, int] = field(default_factory=lambda: {"income": 0, "expense": 0})
     stated: list[tuple[int, str, str, int]] = field(default_factory=list)  # summary totals
+    levels: Levels = field(default_factory=Levels)  # items nested under items
+    side: str | None = None  # the one side a half of a 收支对照表 holds
 
     @property
     def header(self) -> Header:
@@ -129,10 +150,16 @@ class Accounts:
         for text in texts:
             key = words.label_key(text)
             if kind := words.balance_kind(key):
+                self._close_levels()
                 self._balance(number, cells, kind)
                 return
             if kind := words.total_kind(key):
+                self._close_levels()
                 self._total(number, cells, text, key, kind)
+                return
+            if filled and not self.itemised and words.heading_section(key):
+                self._close_levels()  # 一、收入 80,000: the side's heading with its total
+                self._total(number, cells, text, key, "total")
                 return
             if key.endswith("累计"):
                 return  # a year-to-date row: its figures are not this period's lines
@@ -146,6 +173,7 @@ class Accounts:
         summary, a missing amount in an itemised table), else a note passed over."""
         for text in texts:
             if section := words.heading_section(words.label_key(text)):
+                self._close_levels()
                 self.section = section
                 return
         if self._numbered(cells):
@@ -168,7 +196,7 @@ class Accounts:
 
     def _total(self, number: int, cells: list[object], text: str, key: str, kind: str) -> None:
         label = words.without_number(text).split("=", 1)[0].strip()[:20]
-        side = words.section_of(key)
+        side = words.section_of(key) or self.side
         if not self.itemised:
             if side is None:
                 return  # a 合计 naming neither side cannot be checked in a summary
@@ -215,9 +243,44 @@ class Accounts:
             "account": self.ledger.masked_text(account),
             "description": self.ledger.masked_text(description),
         }
-        self.ledger.rows.append(Row(len(self.ledger.rows) + 1, section, data, fen, ytd))
+        row = Row(len(self.ledger.rows) + 1, section, data, fen, ytd)
+        self.ledger.rows.append(row)
         self.ledger.imported.append(number)
         self.since_subtotal[section] += fen
+        self._place(number, cells, row)
+
+    def _place(self, number: int, cells: list[object], row: Row) -> None:
+        """Put a line in the hierarchy: the item it sits under stops being a line (its figure
+        is then a subtotal, checked when its last child is read)."""
+        columns = self.header.columns
+        label_index = columns.get("account", columns.get("description"))
+        raw = cell(cells, label_index)
+        key = "amount" if not self.itemised else row.section
+        blank = key not in filled_amounts(self.header, cells)
+        level = cell_text(cell(cells, columns.get("level")))
+        # Vouchers in an itemised table are never nested by their wording (摘要 "1. 办公用品"),
+        # only by a level or code column.
+        shaped = not self.itemised
+        item = Item(
+            number,
+            cell_text(raw),
+            key,
+            None if blank else row.amount_fen,
+            row,
+            rank=rank(cell_text(raw)) if shaped else None,
+            indent=indent(raw) if shaped else 0,
+            level=int(level) if level.isdigit() else None,
+            code=cell_text(cell(cells, columns.get("code"))),
+        )
+        if (parent := self.levels.add(item)) is not None and parent.row is not None:
+            self.ledger.rows[:] = [r for r in self.ledger.rows if r is not parent.row]
+            self.since_subtotal[parent.row.section] -= parent.row.amount_fen
+        for closed in self.levels.finished():
+            self.ledger.check_parent(closed)
+
+    def _close_levels(self) -> None:
+        for parent in self.levels.close_all():
+            self.ledger.check_parent(parent)
 
     def _side_and_amount(self, number: int, cells: list[object]) -> tuple[str | None, int | None]:
         if not self.itemised:
@@ -241,6 +304,7 @@ class Accounts:
     def finish(self) -> None:
         """Check the summary's 本期收入合计 and 本期支出合计 against their items; a side with a
         total and no items is imported as that one line."""
+        self._close_levels()
         sums = self._sums()
         for number, label, side, stated in self.stated:
             if not any(r.section == side for r in self.ledger.rows):

@@ -154,7 +154,8 @@ def _read_csv(content: bytes, rows: _Rows) -> None:
     except csv.Error:
         delimiter = ","
     for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
-        rows.add(number, [cell.strip() for cell in cells[:MAX_COLUMNS]])
+        # Leading blanks stay: an indented item name sits under the one above it.
+        rows.add(number, [cell.rstrip() for cell in cells[:MAX_COLUMNS]])
 
 
 def cell_text(value: object) -> str:
@@ -190,9 +191,9 @@ def _read_xlsx(content: bytes, rows: _Rows) -> None:
 def _saved_values(
     number: int, values: list[object], formulas: dict[str, bool], problems: list[Problem]
 ) -> list[object]:
-    """A row's values, read as saved: a formula gives the value Excel or WPS saved beside it,
-    to the fen as the sheet shows it (=B4*C4 saves 683.384, the sheet shows 683.38); one saved
-    without its value is a problem at its cell (the bot never computes a formula)."""
+    """A row's values, read as saved: a formula gives the value Excel or WPS saved beside it
+    (:class:`Saved`); one saved without its value is a problem at its cell (the bot never
+    computes a formula)."""
     if not formulas:
         return values
     from openpyxl.utils import get_column_letter  # heavy: only for a sheet with formulas
@@ -206,8 +207,18 @@ def _saved_values(
             )
             values[index] = None
         elif saved and isinstance(value, float) and math.isfinite(value):
-            values[index] = Decimal(repr(value)).quantize(FEN, ROUND_HALF_UP)
+            values[index] = Saved(repr(value))
     return values
+
+
+class Saved(Decimal):
+    """A formula's value as saved (=B4*C4 saves 683.384): rounded to the fen as the sheet shows
+    it only once its unit is known (in 万元, 0.0683384 is 683.38 元)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str(self.quantize(FEN, ROUND_HALF_UP))
 
 
 def _refuse_bombs(archive: zipfile.ZipFile) -> None:

@@ -6,9 +6,11 @@ and the signatures under the table are read as accountants write them (cn-practi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.services.disclosures import ledger_labels as words
+from bot.services.disclosures.household_names import group_key
 from bot.services.disclosures.sheet_columns import (
     MAX_CELL,
     SUBSIDY_COLUMNS,
@@ -18,6 +20,7 @@ from bot.services.disclosures.sheet_columns import (
     cell,
     data_rows,
     find_header,
+    header_reading,
     missing_columns,
     where,
 )
@@ -25,6 +28,22 @@ from bot.services.disclosures.sheet_reading import ImportRejected, Problem, Tabl
 from bot.services.money import format_fen
 from bot.services.redaction import redact
 from storage.disclosure_rows import Row
+
+_GROUP = r"第?[0-9０-９一二两三四五六七八九十]{1,4}(?:村民小组|村民组|小组|组|生产队|队|社)"
+# The group written in the 户主 cell: "三组 王秀英", "王秀英（3组）", "王秀英 第三村民小组".
+_HEAD_WITH_GROUP = (
+    re.compile(rf"^(?P<group>{_GROUP})[\s:：、]*(?P<name>\S.*)$"),
+    re.compile(rf"^(?P<name>.*\S)\s*[(（]\s*(?P<group>{_GROUP})\s*[)）]$"),
+    re.compile(rf"^(?P<name>.*\S)\s+(?P<group>{_GROUP})$"),
+)
+
+
+def split_head(text: str) -> tuple[str, str]:
+    """A 户主 cell as (name, group): the group when written with the name, else ""."""
+    for pattern in _HEAD_WITH_GROUP:
+        if found := pattern.match(text.strip()):
+            return found["name"].strip(), found["group"]
+    return text, ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +90,7 @@ class _Beneficiaries:
     imported: set[int] = field(default_factory=set)
     checked: list[tuple[int, str]] = field(default_factory=list)
     masked: int = 0
+    split: int = 0  # 户主 cells that also held the group
 
     def read(self, number: int, cells: list[object]) -> None:
         """One row below the header: a totals row (checked), a footer (passed over) or a line."""
@@ -112,6 +132,7 @@ class _Beneficiaries:
             safe = redact(cell_text(cell(cells, self.header.columns.get(column.key))))
             self.masked += safe.count  # numbers, not cells: "已自动遮盖 N 处"
             data[column.key] = safe.text[:MAX_CELL]
+        self._group_from_head(number, data)
         for key in ("head", "item"):
             if not data[key]:
                 self.problems.append(
@@ -123,12 +144,27 @@ class _Beneficiaries:
         if fen is not None:
             self.rows.append(Row(len(self.rows) + 1, "subsidy", data, fen, None))
 
+    def _group_from_head(self, number: int, data: dict[str, str]) -> None:
+        """Split "三组 王秀英" into name and group: look-ups match a household by both (issue 13
+        §5); a group that disagrees with the 村民小组 column is refused."""
+        name, group = split_head(data["head"])
+        if not group:
+            return
+        self.split += 1
+        if data["group"] and group_key(data["group"]) != group_key(group):
+            figures = {"head": data["head"][:40], "group": data["group"][:20]}
+            column = where(self.header, self.header.columns["head"])
+            self.problems.append(Problem(number, column, "imp.group_differs", figures))
+        data["head"], data["group"] = name, data["group"] or group
+
     def summary(self) -> dict:
         """How the file was read, when anything had to be guessed (issue §1)."""
-        if self.header.first and not self.checked:
+        said = header_reading(self.header)
+        if self.header.first and not self.checked and not said and not self.split:
             return {}
-        return {
+        reading = {
             "header": self.header.row,
             "columns": [[self.header.title("amount"), "amount"]],
             "checked": [[number, label] for number, label in self.checked],
         }
+        return reading | said | ({"groups": self.split} if self.split else {})
