@@ -25,6 +25,7 @@ from bot.services.scores.formula import (
 from bot.services.scores.ranking import VillageScore, rank
 from bot.services.scores.scoring import Scores
 from storage import board_photos, topics, users
+from tests.test_web_api import check
 from tests.test_web_disclosures import publish
 from tests.test_web_pages import build, services  # noqa: F401 (the fixture)
 from tests.test_web_topics import at
@@ -212,6 +213,8 @@ async def test_the_ranking_page_index_and_api(aiohttp_client, services):  # noqa
     index = await (await client.get("/")).text()
     assert 'id="score-ranking"' in index and "93.7" in index and 'href="/score"' in index
     body = await (await client.get("/api/v1/scores?period=2026Q3")).json()
+    spec = await (await client.get("/api/v1/openapi.json")).json()
+    check(spec, "Scores", body)  # the body is what the OpenAPI document says
     assert body["weights"] == {w.key: w.weight for w in WEIGHTS}
     first, second, third = body["villages"]
     assert (second["code"], second["rank"], second["score"]) == ("hexi", 2, 61.5)

@@ -91,6 +91,7 @@ async def test_the_openapi_document_validates(client):
         "/villages/{code}/topics",
         "/topics/{receipt}",
         "/stats",
+        "/scores",
     }
 
 

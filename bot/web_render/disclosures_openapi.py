@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.web_render import topics_openapi
+from bot.web_render import scores_openapi, topics_openapi
 from bot.web_render.openapi_schema import (
     BOOL,
     CODE,
@@ -198,6 +198,7 @@ def schemas() -> dict[str, Any]:
         "DisclosurePage": page("DisclosureSummary"),
         "Stats": _stats_schema(),
         **topics_openapi.schemas(),
+        **scores_openapi.schemas(),
     }
 
 
@@ -246,6 +247,8 @@ def paths() -> dict[str, Any]:
             {"200": json_response(ref("Disclosure"), "The disclosure."), **ERRORS},
         ),
         **topics_openapi.paths(),
+        **scores_openapi.paths(),
+        **scores_openapi.paths(),
         "/stats": _get(
             "getStats",
             "Counts of published disclosures and of the quarter's statuses, "
