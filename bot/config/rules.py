@@ -21,12 +21,15 @@ def telegram(values: dict[str, Any], path: str) -> dict[str, Any]:
     return values
 
 
+def own_address(host: str, port: int) -> str:
+    """The web server's own address, which an empty ``public_url`` stands for."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def web(values: dict[str, Any], path: str) -> dict[str, Any]:
     """An empty ``public_url`` means the server's own address; no trailing slash either way."""
     if not values["public_url"]:
-        host = values["host"]
-        host = f"[{host}]" if ":" in host else host
-        values["public_url"] = f"http://{host}:{values['port']}"
+        values["public_url"] = own_address(values["host"], values["port"])
     values["public_url"] = values["public_url"].rstrip("/")
     return values
 

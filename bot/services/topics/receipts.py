@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.config.rules import own_address
 from bot.core.village_names import village_name
 from bot.i18n import t_plain
 from bot.services.context import Context
@@ -45,13 +46,13 @@ class TopicReceipts:
         public address configured (the server's own one is useless on paper), the bot's deep
         link to the same state (`/start DT-…`) when the bot's username is known."""
         web = self.ctx.config.web
-        if bot_username and web.public_url == _own_address(web.host, web.port):
+        if bot_username and web.public_url == own_address(web.host, web.port):
             return f"https://t.me/{bot_username}?start={topic.receipt}"
         return f"{web.public_url}/t/{topic.receipt}"
 
     def card(self, person: Person, topic: Topic, language: str, bot_username: str) -> ReceiptCard:
-        """The receipt of a topic the person filed (for themselves or for a resident), or of
-        their village's topic when they work in its office, or any for township staff."""
+        """The receipt of a topic of the person's village when they work in its office, or of
+        any topic for township staff."""
         require(person, "topic.receipt", village=topic.village_code, owner=topic.requester_id)
         db = self.ctx.store.db
         office = post_of(self.ctx, db, topic.filed_by, topic.village_code) if topic.is_proxy else ""
@@ -66,8 +67,3 @@ class TopicReceipts:
             office=office,
             follow_url=self.follow_url(topic, bot_username),
         )
-
-
-def _own_address(host: str, port: int) -> str:
-    """The address an empty `web.public_url` stands for (see the config's web rule)."""
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
