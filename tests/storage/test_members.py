@@ -87,3 +87,11 @@ def test_only_a_resident_role_can_be_verified(db):
     assert members.get(db, resident).verified and not members.get(db, official).verified
     assert members.set_verified(db, resident, False)
     assert not members.get(db, resident).verified
+
+
+def test_one_role_of_one_village_is_read_alone(db):
+    members.add(db, OFFICIAL, "official", "qingshan", "会计")
+    members.add(db, RESIDENT, "resident", "qingshan")
+    members.add(db, NEIGHBOUR, "supervisor", "qingshan")
+    found = members.of_village_in_role(db, "qingshan", "official")
+    assert [m.user_id for m in found] == [OFFICIAL]

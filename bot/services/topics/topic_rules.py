@@ -50,7 +50,7 @@ def hard_cap(ctx: Context, cycle_start: date) -> date:
 
 def officials(db: Database, village_code: str) -> list[Member]:
     """The officials of one village."""
-    return [m for m in members.of_village(db, village_code) if m.role == "official"]
+    return members.of_village_in_role(db, village_code, "official")
 
 
 def staff_ids(db: Database) -> list[int]:
