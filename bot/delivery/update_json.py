@@ -137,10 +137,15 @@ def stand_in(update: Any) -> Any:
 
 class UpdatesRequest(HTTPXRequest):
     """The connection getUpdates uses: a batch holding an update the library cannot read (too
-    deeply nested, a field missing) still arrives, with a stand-in for that update."""
+    deeply nested, a field missing) still arrives, with a stand-in for that update. The updates
+    of the latest answer are kept as read (`last_batch`): stored as they came, they need not be
+    written back from the library's objects."""
 
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_batch: list[Any] = []
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:
         """Parse like python-telegram-bot, then replace what it could not read."""
         try:
             answer = read_batch(payload.decode("utf-8", "replace"))
@@ -148,4 +153,5 @@ class UpdatesRequest(HTTPXRequest):
             raise TelegramError("Invalid server response") from exc
         if isinstance(answer, dict) and isinstance(answer.get("result"), list):
             answer["result"] = [stand_in(update) for update in answer["result"]]
+            self.last_batch = answer["result"]
         return answer
