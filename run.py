@@ -63,18 +63,21 @@ class Runtime:
         self.outbox = OutboxWorker(self.store, bot, config.outbox)
         self.broadcasts = BroadcastProgress(self.store, config.progress)
         self.store.on_commit.append(self.outbox.wake)
-        self.poller = Poller(bot, self.inbox, timeout=config.telegram.poll_timeout)
+        self.poller = Poller(
+            bot, self.inbox, self._updates_request, timeout=config.telegram.poll_timeout
+        )
         self.web_runner: web.AppRunner | None = None
         self.web_port: int | None = None
         self._tasks: list[asyncio.Task] = []
 
     def _build_application(self) -> Application:
         telegram = self.config.telegram
+        self._updates_request = UpdatesRequest(connection_pool_size=1)
         builder = (
             ApplicationBuilder()
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
-            .get_updates_request(UpdatesRequest(connection_pool_size=1))
+            .get_updates_request(self._updates_request)
             .rate_limiter(DirectCallRetry())
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
         )

@@ -3,10 +3,16 @@ one message at a time, for the project bot and a bare python-telegram-bot echo b
 process on the same Bot API emulator (run here, on loopback). CPU is read from /proc.
 
 Targets (the performance issue): CPU per update ≤ 2.5x echo; latency p50 ≤ 2x echo, p99 ≤ 3x.
+
+The latency is of one message at a time, with at least `SPACING` between one person's message and
+the next: answered back to back, 60 people a second would ask the project bot for more than its
+configured 30 messages a second, and its pacing would rightly hold every thirtieth answer back
+for the rest of the second (the echo bot has no limit). Both bots get the same spacing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ ECHO_TOKEN = "778:ECHO"
 RESIDENTS = range(20_000, 20_100)
 EACH = 4
 VILLAGE = "qingshan"
+SPACING = 0.05  # seconds from one message to the next: 20 a second, under the cap of 30
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ async def _latency(emulator: BotApiEmulator, token: str, text: str) -> list[floa
         await emulator.send_text(uid, text, token=token)
         await emulator.wait_for_messages(uid, before + 1, timeout=30)
         times.append(time.perf_counter() - start)
+        await asyncio.sleep(start + SPACING - time.perf_counter())
     return times
 
 

@@ -10,7 +10,9 @@ from collections.abc import Callable
 import aiohttp
 from aiohttp import web
 
-_SENDS = ("/send", "/copy", "/forward")
+# The calls the cap counts: those that put or change a message in a chat (the bot paces edits as
+# sends too, so a broadcast's progress edits take places under the cap on both sides).
+_SENDS = ("/send", "/copy", "/forward", "/edit")
 
 
 class RateCap:

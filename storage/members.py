@@ -69,6 +69,11 @@ def of_village(db: Database, village_code: str) -> list[Member]:
     return _select(db, "WHERE m.village_code = ?", [village_code])
 
 
+def of_village_in_role(db: Database, village_code: str, role: str) -> list[Member]:
+    """Everyone holding one role in one village (without reading the village's residents)."""
+    return _select(db, "WHERE m.village_code = ? AND m.role = ?", [village_code, role])
+
+
 def township_staff(db: Database) -> list[Member]:
     """Everyone with the township role."""
     return _select(db, "WHERE m.role = 'township'")

@@ -87,6 +87,7 @@ class Due:
     id: int
     chat_id: int
     waiting_until: datetime | None = None
+    priority: int = NORMAL
 
 
 # Picking walks the index outbox_due (status, priority, next_attempt_at, then id) one priority at
@@ -136,8 +137,9 @@ def next_due(db: Database, now: datetime, *, in_order: tuple[str, ...] = ()) -> 
         if row:
             message_id, chat_id, kind = row
             if kind in in_order:
-                return _first_in_order(db, Due(message_id, chat_id), level, now, in_order)
-            return Due(message_id, chat_id)
+                due = Due(message_id, chat_id, priority=level)
+                return _first_in_order(db, due, level, now, in_order)
+            return Due(message_id, chat_id, priority=level)
     return None
 
 
@@ -150,7 +152,7 @@ def _first_in_order(
     if ahead is None:
         return due
     waiting_until = from_text(ahead[1])
-    return Due(ahead[0], due.chat_id, waiting_until if waiting_until > now else None)
+    return Due(ahead[0], due.chat_id, waiting_until if waiting_until > now else None, priority)
 
 
 def hold_behind(db: Database, waiting: OutboxMessage, kinds: tuple[str, ...]) -> int:

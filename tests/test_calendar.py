@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.clock import Clock
+from bot.services import calendar as calendar_module
 from bot.services.calendar import (
     HOLIDAY,
     WORKDAY,
@@ -171,3 +173,16 @@ def test_holiday_overrides_stay_within_two_years(calendar):
     with calendar.store.transaction() as db:
         calendar.apply_override(db, staff, date(2028, 12, 1), HOLIDAY, None)
     assert calendar_days.has_year(calendar.store.db, 2028)
+
+
+def test_the_official_schedule_is_asked_once_per_day(monkeypatch):
+    # Every topic's deadline asks about a fortnight of days; the package scans its table each time.
+    asked = []
+    monkeypatch.setattr(chinese_calendar, "is_workday", lambda day: asked.append(day) or True)
+    calendar_module._statutory_answer.cache_clear()
+    try:
+        for _ in range(3):
+            calendar_module.add_working_days(date(2031, 5, 1), 5, {})
+        assert len(asked) == 5
+    finally:
+        calendar_module._statutory_answer.cache_clear()

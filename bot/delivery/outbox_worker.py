@@ -91,7 +91,9 @@ class OutboxWorker:
                     outbox.hold_behind(db, outbox.by_id(db, due.id), IN_ORDER)
                 continue
             now = self.monotonic()
-            overall_at = self.pacing.overall_ready_at(now)
+            # What nobody waits for is spread over the second, leaving room for replies.
+            spread = due.priority > outbox.INTERACTIVE
+            overall_at = self.pacing.overall_ready_at(now, spread=spread)
             if overall_at > now:
                 return overall_at - now
             chat_at = self.pacing.chat_ready_at(due.chat_id, now)
@@ -132,9 +134,8 @@ class OutboxWorker:
         owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
         if owed is None:
             return
-        self.pacing.sent(message.chat_id, self.monotonic())
         try:
-            result = await send(self.bot, message.chat_id, owed)
+            result = await self._paced_send(message.chat_id, owed)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self.pacing.pause(message.chat_id, self.monotonic() + seconds)
@@ -157,6 +158,14 @@ class OutboxWorker:
             message_id = result.message_id if isinstance(result, Sent) else None
             with self.store.transaction() as db:
                 outbox.mark_sent(db, message.id, message_id)
+
+    async def _paced_send(self, chat_id: int, owed: Message) -> object:
+        """Send, holding the send's place under the overall limit from its start to its answer."""
+        self.pacing.started(chat_id, self.monotonic())
+        try:
+            return await send(self.bot, chat_id, owed)
+        finally:
+            self.pacing.finished(self.monotonic())
 
     def _retry(self, message: OutboxMessage, seconds: float, error: str, *, count_attempt=True):
         with self.store.transaction() as db:

@@ -1,4 +1,13 @@
-"""Telegram's sending limits as a small clock-driven model: overall, per private chat, per group."""
+"""Telegram's sending limits as a small clock-driven model: overall, per private chat, per group.
+
+A send counts against the overall limit from the moment it starts (so a send in flight holds its
+place) until one second after it finished, plus a small margin: Telegram may count it at any
+moment in between, and counting it from its start alone lets the next second's sends overlap it.
+Messages that nobody is waiting for are also spread evenly over the second, so a reply someone
+waits for finds a free place within one spacing instead of behind a whole second's burst: each
+send takes the next slot, one even share of the second after the previous slot, and may go up to
+half a slot early, so the time spent picking each message does not add up into a slower rate.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +15,35 @@ from collections import defaultdict, deque
 
 from bot.config import OutboxConfig
 
+WINDOW = 1.0  # seconds the overall limit counts over
+MARGIN = 0.002  # seconds added to the window, so rounding never puts one send too many in it
+
 
 class Pacing:
     """Answers "when may the next message to this chat go?" from the times of earlier sends."""
 
     def __init__(self, limits: OutboxConfig) -> None:
         self.limits = limits
-        self._recent: deque[float] = deque()  # send times inside the last second, all chats
+        self._finished: deque[float] = deque()  # when recent sends finished, all chats, in order
+        self._in_flight = 0
+        self._next_slot = float("-inf")  # when the next spread send is due
         self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
         self._paused_until: dict[int, float] = {}
 
-    def overall_ready_at(self, now: float) -> float:
-        """The earliest time any message may go, under the limit across all chats."""
-        recent = self._recent
-        while recent and recent[0] <= now - 1.0:
-            recent.popleft()
-        if len(recent) >= self.limits.global_per_second:
-            return max(now, recent[0] + 1.0)
-        return now
+    def overall_ready_at(self, now: float, *, spread: bool = False) -> float:
+        """The earliest time any message may go, under the limit across all chats; `spread` also
+        keeps it to its slot (see above)."""
+        finished = self._finished
+        while finished and finished[0] <= now - WINDOW - MARGIN:
+            finished.popleft()
+        at = now
+        if spread:
+            at = max(at, self._next_slot - 0.5 / self.limits.global_per_second)
+        if len(finished) + self._in_flight >= self.limits.global_per_second:
+            # Sends still in flight finish later than any that finished already.
+            oldest = finished[0] if finished else now
+            at = max(at, oldest + WINDOW + MARGIN)
+        return at
 
     def chat_ready_at(self, chat_id: int, now: float) -> float:
         """The earliest time a message to this chat may go, under that chat's own limits."""
@@ -39,13 +59,19 @@ class Pacing:
                     at = max(at, sends[0] + 60.0)
         return at
 
-    def sent(self, chat_id: int, now: float) -> None:
-        """Record a send."""
-        self._recent.append(now)
+    def started(self, chat_id: int, now: float) -> None:
+        """Record a send that is starting; it holds its place until finished() is called."""
+        self._in_flight += 1
+        self._next_slot = max(self._next_slot, now) + 1.0 / self.limits.global_per_second
         sends = self._chat_sends[chat_id]
         sends.append(now)
         if chat_id > 0 and len(sends) > 1:
             sends.popleft()
+
+    def finished(self, now: float) -> None:
+        """Record that a send got its answer (or failed): from now on it counts from here."""
+        self._in_flight -= 1
+        self._finished.append(now)
 
     def pause(self, chat_id: int, until: float) -> None:
         """Hold a chat back, as Telegram asked with retry_after."""

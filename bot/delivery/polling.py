@@ -10,6 +10,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.update_inbox import UpdateInbox
+from bot.delivery.update_json import UpdatesRequest
 from bot.delivery.wire import retry_seconds
 from storage.db import disk_full
 
@@ -22,8 +23,11 @@ MAX_BACKOFF = 30.0
 class Poller:
     """Asks getUpdates for the next offset only once the previous batch is safely stored."""
 
-    def __init__(self, bot: Bot, inbox: UpdateInbox, *, timeout: int = 30) -> None:
+    def __init__(
+        self, bot: Bot, inbox: UpdateInbox, request: UpdatesRequest, *, timeout: int = 30
+    ) -> None:
         self.bot = bot
+        self.request = request  # the bot's connection for getUpdates
         self.inbox = inbox
         self.timeout = timeout
         self._stopping = False
@@ -75,7 +79,7 @@ class Poller:
             # loop; Telegram itself answers an empty poll only after the timeout.
             await asyncio.sleep(MIN_EMPTY_POLL)
         if updates:
-            # Stored first; only the next call, with the higher offset, confirms them.
-            self.inbox.accept([u.to_dict() for u in updates])
+            # Stored first, as received; only the next call, with the higher offset, confirms them.
+            self.inbox.accept(self.request.last_batch)
             ids = [u.update_id for u in updates if isinstance(u.update_id, int)]
             self.offset = max(ids) + 1 if ids else self.offset

@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
-from telegram import Bot, ChatMemberUpdated, Update
+from telegram import Bot, Update
 
-from bot.delivery.update_json import ORIGINAL, UNREADABLE
+from bot.delivery.update_json import ORIGINAL, UNREADABLE, blocked_change, sender_of
 from storage import inbox, users
 from storage.db import Store, current_update_id, disk_full
 
@@ -95,10 +95,7 @@ class UpdateInbox:
         except (RecursionError, ValueError, OverflowError) as exc:
             self._outcome(update_id, "failed", f"{type(exc).__name__}: {exc}")
             return inbox.park(db, update_id, {"update_id": update_id}, _describe(exc))
-        try:
-            _remember_sender(db, Update.de_json(raw, self.bot))
-        except Exception:  # a malformed update is parked when handled, never lost here
-            log.warning("could not read the sender of update %s", update_id)
+        _remember_sender(db, raw)
         return new
 
     async def run(self) -> None:
@@ -283,12 +280,14 @@ def _lane_of(payload: Any, update_id: int) -> object:
     return ("update", update_id)
 
 
-def _remember_sender(db, update: Update) -> None:
-    user = update.effective_user
-    if user is None or user.is_bot:
+def _remember_sender(db, raw: dict) -> None:
+    # Read from the JSON: building the update's objects here as well would double their cost.
+    # A malformed update is parked when handled, never lost here.
+    user = sender_of(raw)
+    if user is None:
         return
     users.seen(db, user.id, user.first_name, user.last_name, user.username, user.language_code)
-    member = update.my_chat_member
-    if isinstance(member, ChatMemberUpdated) and member.chat.type == "private":
+    blocked = blocked_change(raw)
+    if blocked is not None:
         # The person blocked (kicked) or unblocked the bot in their private chat.
-        users.set_active(db, user.id, member.new_chat_member.status != "kicked")
+        users.set_active(db, user.id, not blocked)

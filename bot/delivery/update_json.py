@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -82,6 +83,47 @@ def _end_of_value(text: str, at: int) -> int:
     raise ValueError("a getUpdates answer ends inside an update")
 
 
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The person an update came from, read straight from its JSON."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+
+
+def sender_of(update: dict) -> Sender | None:
+    """The person (not a bot) an update came from, as python-telegram-bot's `effective_user`
+    would name them, without building the update's objects; None when it names nobody."""
+    for kind, fields in update.items():
+        if kind == "update_id" or not isinstance(fields, dict):
+            continue
+        user = fields.get("from") or fields.get("user")
+        if not isinstance(user, dict) or user.get("is_bot") is not False:
+            return None
+        names = [user.get(key) for key in ("last_name", "username", "language_code")]
+        if type(user.get("id")) is not int or not isinstance(user.get("first_name"), str):
+            return None
+        if not all(name is None or isinstance(name, str) for name in names):
+            return None
+        return Sender(user["id"], user["first_name"], *names)
+    return None
+
+
+def blocked_change(update: dict) -> bool | None:
+    """For a change of the bot's own membership in a private chat, whether the person blocked it
+    (True) or unblocked it (False); None for any other update."""
+    change = update.get("my_chat_member")
+    if not isinstance(change, dict):
+        return None
+    chat, member = change.get("chat"), change.get("new_chat_member")
+    if not isinstance(chat, dict) or chat.get("type") != "private" or not isinstance(member, dict):
+        return None
+    return member.get("status") == "kicked"
+
+
 def stand_in(update: Any) -> Any:
     """The update itself when python-telegram-bot can read it, else a stand-in keeping it."""
     if not isinstance(update, dict) or UNREADABLE in update:
@@ -95,10 +137,15 @@ def stand_in(update: Any) -> Any:
 
 class UpdatesRequest(HTTPXRequest):
     """The connection getUpdates uses: a batch holding an update the library cannot read (too
-    deeply nested, a field missing) still arrives, with a stand-in for that update."""
+    deeply nested, a field missing) still arrives, with a stand-in for that update. The updates
+    of the latest answer are kept as read (`last_batch`): stored as they came, they need not be
+    written back from the library's objects."""
 
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_batch: list[Any] = []
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:
         """Parse like python-telegram-bot, then replace what it could not read."""
         try:
             answer = read_batch(payload.decode("utf-8", "replace"))
@@ -106,4 +153,5 @@ class UpdatesRequest(HTTPXRequest):
             raise TelegramError("Invalid server response") from exc
         if isinstance(answer, dict) and isinstance(answer.get("result"), list):
             answer["result"] = [stand_in(update) for update in answer["result"]]
+            self.last_batch = answer["result"]
         return answer

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 import holidays
@@ -54,7 +54,20 @@ class Deadline:
 
 def statutory_workday(day: date) -> bool:
     """The package's answer; raises NotImplementedError for years it does not cover."""
-    return chinese_calendar.is_workday(day)
+    working = _statutory_answer(day)
+    if working is None:
+        raise NotImplementedError(f"no official schedule for {day.year}")
+    return working
+
+
+@lru_cache(maxsize=4096)
+def _statutory_answer(day: date) -> bool | None:
+    # The package scans its whole table on every question (a quarter of a millisecond), and
+    # every topic's deadline asks about a fortnight of days.
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
 
 
 @cache

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from sqlite_utils import Database
+
 from bot.i18n import Term
 from bot.services.people import Denied, Person
+from storage import members
 from storage.members import Member
 
 ANYONE = "anyone"  # a person with or without a role
@@ -181,6 +184,20 @@ def role_grants(member: Member, action: str, village: str | None = None) -> bool
     """Whether one held role lets its holder take the action in `village`, whatever the item:
     who answers a village's topics, who signs its items off, whom `/verify` may take."""
     return any(g.role != ANYONE and _fits(member, g, village) for g in TABLE[action].grants)
+
+
+def granted_in_village(db: Database, village_code: str, action: str) -> list[Member]:
+    """The village's people whose role lets them take the action there (officials who answer
+    its topics, supervisors who sign its items off), read role by role through the index."""
+    roles = dict.fromkeys(
+        g.role for g in TABLE[action].grants if g.role != ANYONE and g.village is Village.OWN
+    )
+    return [
+        m
+        for role in roles
+        for m in members.of_village_in_role(db, village_code, role)
+        if role_grants(m, action, village_code)
+    ]
 
 
 def require(

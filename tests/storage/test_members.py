@@ -98,3 +98,11 @@ def test_a_residents_household_and_group_are_recorded_on_resident_roles_only(db)
     found = members.get(db, resident)
     assert (found.household, found.village_group) == ("王大山", "3")
     assert members.get(db, official).household is None
+
+
+def test_one_role_of_one_village_is_read_alone(db):
+    members.add(db, OFFICIAL, "official", "qingshan", "会计")
+    members.add(db, RESIDENT, "resident", "qingshan")
+    members.add(db, NEIGHBOUR, "supervisor", "qingshan")
+    found = members.of_village_in_role(db, "qingshan", "official")
+    assert [m.user_id for m in found] == [OFFICIAL]

@@ -15,10 +15,12 @@ def test_outbox_enqueue_is_idempotent_and_ordered_by_priority(store):
         assert not outbox.enqueue(db, "reply:1", 6, "text", {"text": "c"})
     first = outbox.next_due(store.db, utcnow())
     assert outbox.by_id(store.db, first.id).idempotency_key == "reply:1"
+    assert first.priority == outbox.INTERACTIVE  # pacing lets a reply skip the even spread
     with store.transaction() as db:
         outbox.mark_sent(db, first.id, 1)
     second = outbox.next_due(store.db, utcnow())
     assert outbox.by_id(store.db, second.id).idempotency_key == "bulk:1"
+    assert second.priority == outbox.BULK
 
 
 def test_outbox_not_before_is_respected(store):

@@ -9,7 +9,7 @@ from bot.config import DisclosureConfig
 from bot.core.numbers import parse_number
 from bot.i18n import Term
 from bot.services.people import Denied, Person
-from bot.services.permissions import allowed, require, role_grants
+from bot.services.permissions import allowed, granted_in_village, require
 from storage import disclosure_signoffs, members
 from storage import disclosures as store_d
 from storage.disclosures import Disclosure
@@ -57,11 +57,7 @@ def names_full(person: Person, village_code: str) -> bool:
 
 def supervisors(db: Database, village_code: str) -> list[members.Member]:
     """The village's supervision committee, who sign its disclosures off."""
-    return [
-        m
-        for m in members.of_village(db, village_code)
-        if role_grants(m, "disclosure.signoff", village_code)
-    ]
+    return granted_in_village(db, village_code, "disclosure.signoff")
 
 
 def approvals(db: Database, d: Disclosure) -> list[disclosure_signoffs.Signoff]:

@@ -11,7 +11,7 @@ from bot.core.typed_text import clean
 from bot.services.calendar import Deadline
 from bot.services.context import Context
 from bot.services.people import Denied, Person
-from bot.services.permissions import require, role_grants
+from bot.services.permissions import granted_in_village, require
 from storage import members
 from storage.members import Member
 from storage.topics import Topic
@@ -50,11 +50,7 @@ def hard_cap(ctx: Context, cycle_start: date) -> date:
 
 def officials(db: Database, village_code: str) -> list[Member]:
     """The officials of one village: who may answer its topics."""
-    return [
-        m
-        for m in members.of_village(db, village_code)
-        if role_grants(m, "topic.answer", village_code)
-    ]
+    return granted_in_village(db, village_code, "topic.answer")
 
 
 def staff_ids(db: Database) -> list[int]:
