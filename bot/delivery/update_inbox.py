@@ -188,11 +188,13 @@ class UpdateInbox:
                 inbox.end_attempt(db, item.update_id)
             log.error("the disk is full: update %s waits for space", item.update_id)
             return False
-        with self.store.transaction(handling=False) as db:
-            if error is None:
-                inbox.mark_done(db, item.update_id)
-            else:
+        if error is not None:
+            with self.store.transaction(handling=False) as db:
                 inbox.mark_failed(db, item.update_id, _describe(error))
+        elif inbox.status(self.store.db, item.update_id) != "done":
+            # A handler that changed nothing; one that did was marked done with its change.
+            with self.store.transaction(handling=False) as db:
+                inbox.mark_done(db, item.update_id)
         self._outcome(item.update_id, "done" if error is None else "failed", error, started)
         return True
 
