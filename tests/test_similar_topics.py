@@ -176,3 +176,12 @@ async def test_the_sandbox_demo_offers_the_neighbours_topic(tmp_path):
             assert "村里修路的钱是怎么花的" in offer["text"]
         finally:
             await runtime.stop()
+
+
+async def test_a_topic_filed_for_a_resident_is_offered_like_any_other(town, chat):  # noqa: F811
+    official = town.services.membership.person(HEAD)
+    data = {"name": "赵大爷", "consent": "in_person", "category": "project", "text": ASKED}
+    filed = town.services.topics.proxy.file(official, data)
+    (offer,) = await chat(RES2).say(f"/topic {REORDERED}")
+    assert OFFER in offer["text"] and filed.receipt in offer["text"]
+    assert "赵大爷" not in offer["text"]  # the resident's name stays private

@@ -18,13 +18,14 @@ from bot.services.permissions import allowed, require
 from bot.services.redaction import redact
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
+from bot.services.topics.new_topics import create_topic
 from bot.services.topics.notices import button, category_term, masked_note, masked_note_for
 from bot.services.topics.routing import Route, TopicRouting
-from bot.services.topics.text import TEXT_MAX, TEXT_MIN, classify, format_receipt
+from bot.services.topics.text import TEXT_MAX, TEXT_MIN, classify
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, ack, record
-from bot.services.topics.topic_rules import checked_length, deadline
-from storage import forms, outbox, topic_follows, topics
+from bot.services.topics.topic_rules import checked_length
+from storage import forms, outbox, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -152,33 +153,23 @@ class TopicFiling:
         typed = redact(check_text(text))
         text, masked = typed.text, masked + typed.count
         category = category if category in CATEGORIES else classify(text)
-        limits = self.ctx.config.topics
         now = self.ctx.now()
-        today = self.ctx.local_date(now)
         with self.ctx.store.transaction() as db:
             self._check_daily_limit(db, person, now)
-            receipt = format_receipt(today.year, topics.next_number(db, today.year))
-            route = self.routing.route(db, village_code, category)
-            due = deadline(self.ctx, db, today, limits.answer_working_days, now)
-            topic_id = topics.create(
+            topic, route = create_topic(
+                self.ctx,
+                self.routing,
                 db,
-                receipt=receipt,
-                village_code=village_code,
                 requester_id=person.user_id,
+                village_code=village_code,
                 category=category,
                 text=text,
-                media_kind=media[0] if media else None,
-                media_file_id=media[1] if media else None,
-                routed_to=route.kind,
-                assignee_id=route.assignee_id,
-                at=now,
-                due_date=due.due,
-                due_provisional=due.provisional,
+                media=media,
+                now=now,
             )
-            topic_follows.index_topic(db, topic_id, text)  # for the similarity check
             forms.delete(db, person.user_id, "topics")
-            topic = topics.get(db, topic_id)
-            filed = {"receipt": receipt, "category": category, "due": due.due.isoformat()}
+            receipt = topic.receipt
+            filed = {"receipt": receipt, "category": category, "due": topic.due_date.isoformat()}
             event = record(db, person.user_id, "topic.filed", topic, filed | {"masked": masked})
             if line is not None:  # a question about a disclosure's line (STG-06)
                 link_topic(self.ctx, db, event, topic, line[0], line[1])

@@ -23,13 +23,13 @@ from bot.services.redaction import redact
 from bot.services.topics import notices
 from bot.services.topics.drafts import FormInput, TopicDrafts, submit_row
 from bot.services.topics.filing import check_text
+from bot.services.topics.new_topics import create_topic
 from bot.services.topics.notices import ButtonsFor, button, category_term, masked_note
 from bot.services.topics.routing import TopicRouting
-from bot.services.topics.text import classify, format_receipt
+from bot.services.topics.text import classify
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, ack, record
-from bot.services.topics.topic_rules import deadline
-from storage import forms, topic_proxies, topics
+from storage import forms, topic_proxies
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -160,32 +160,23 @@ class ProxyFiling:
             raise Denied("topics.stale")
         typed = redact(check_text(data.get("text") or ""))
         category = data["category"] if data.get("category") in CATEGORIES else classify(typed.text)
-        now = self.ctx.now()
-        today = self.ctx.local_date(now)
         with self.ctx.store.transaction() as db:
-            receipt = format_receipt(today.year, topics.next_number(db, today.year))
-            route = self.routing.route(db, village_code, category)
-            due = deadline(self.ctx, db, today, self.ctx.config.topics.answer_working_days, now)
-            topic_id = topics.create(
+            topic, route = create_topic(
+                self.ctx,
+                self.routing,
                 db,
-                receipt=receipt,
-                village_code=village_code,
                 requester_id=person.user_id,
+                village_code=village_code,
                 category=category,
                 text=typed.text,
-                media_kind=None,
-                media_file_id=None,
-                routed_to=route.kind,
-                assignee_id=route.assignee_id,
-                at=now,
-                due_date=due.due,
-                due_provisional=due.provisional,
+                media=None,
+                now=self.ctx.now(),
             )
-            topic_proxies.mark(db, topic_id, name, consent, person.user_id)
+            topic_proxies.mark(db, topic.id, name, consent, person.user_id)
             forms.delete(db, person.user_id, "topics")
-            topic = topics.get(db, topic_id)
+            receipt = topic.receipt
             # The audit trail keeps the consent; the name stays in the topic's private columns.
-            after = {"receipt": receipt, "category": category, "due": due.due.isoformat()}
+            after = {"receipt": receipt, "category": category, "due": topic.due_date.isoformat()}
             event = record(db, person.user_id, "topic.filed", topic, after | {"proxy": consent})
             masked = data.get("masked", 0) + typed.count
             self._tell_filed(db, event, person, topic, name, route.recipients, masked)
