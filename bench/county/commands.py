@@ -34,7 +34,7 @@ class _SlowCallbacks(logging.Handler):
             self.count += 1
 
 
-def _calls(services: Services) -> dict[str, Callable[[], object]]:
+def calls(services: Services) -> dict[str, Callable[[], object]]:
     """What each command does before its reply is queued, as township staff (and a resident)."""
     ctx = services.ctx
     staff = services.membership.person(STAFF[0])
@@ -65,7 +65,7 @@ class _RolledBack(Exception):
     pass
 
 
-def _timed(store: Store, call: Callable[[], object]) -> float:
+def timed(store: Store, call: Callable[[], object]) -> float:
     """Seconds one call takes; whatever it writes is rolled back (the digest marks its day)."""
     began = time.perf_counter()
     try:
@@ -84,13 +84,13 @@ async def _measure(store: Store, services: Services) -> tuple[dict[str, float], 
     logging.getLogger("asyncio").addHandler(slow)
     medians: dict[str, float] = {}
     try:
-        for name, call in _calls(services).items():
+        for name, call in calls(services).items():
             runs = []
             for _ in range(REPEAT):
                 if "off the loop" in name:
-                    runs.append(await asyncio.to_thread(_timed, store, call))
+                    runs.append(await asyncio.to_thread(timed, store, call))
                 else:
-                    runs.append(_timed(store, call))
+                    runs.append(timed(store, call))
                 await asyncio.sleep(0)  # let the loop see the callback end
             medians[name] = statistics.median(runs) * 1000
     finally:

@@ -40,7 +40,7 @@ class Figures:
     slow_commands: int
 
 
-def _paths(db: Path) -> dict[str, str]:
+def route_paths(db: Path) -> dict[str, str]:
     """The routes, on the first village's newest published item and an answered topic."""
     code = village_codes(1)[0]
     conn = sqlite3.connect(db)
@@ -72,7 +72,7 @@ async def _serve(
 async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Path | None) -> Served:
     db = tmp / f"{shape.name}.db"
     shutil.copy(database(shape), db)
-    paths = _paths(db)
+    paths = route_paths(db)
     process, started = await _serve(emulator, shape, db, tmp)
     try:
         result = Served(start_s=started)
@@ -93,7 +93,7 @@ async def _blocking(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> int:
     db = tmp / f"{shape.name}.db"
     process, _ = await _serve(emulator, shape, db, tmp, debug=True)
     try:
-        await web.touch(process.base, _paths(db), 5)
+        await web.touch(process.base, route_paths(db), 5)
     finally:
         await process.stop()
     return process.slow_callbacks()
