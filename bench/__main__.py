@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from bench import burst_rate, inbox_throughput, interactive, outbox_picking
-from bench.county import run as county
+from bench.county import county_bench as county
 from bot.sandbox.emulator import BotApiEmulator
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.county import commands
-from bench.county.generate import Shape, config_data, database
-from bench.county.run import route_paths
+from bench.county import township_commands as commands
+from bench.county.county_bench import route_paths
+from bench.county.county_db import Shape, config_data, database
 from bot.config import parse_config
 from bot.services.bundle import Services
 from storage import inbox, outbox

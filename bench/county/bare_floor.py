@@ -1,7 +1,7 @@
 """The floor: a bare aiohttp process answering every GET with the same bytes (the project's
 board page, fetched once), so the web figures are held to what aiohttp alone can serve.
 
-Run: python -m bench.county.floor <port> <file>
+Run: python -m bench.county.bare_floor <port> <file>
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from datetime import datetime
 from datetime import time as clock_time
 from pathlib import Path
 
-from bench.county.generate import STAFF, USER_BASE, Shape, config_data
+from bench.county.county_db import STAFF, USER_BASE, Shape, config_data
 from bot.config import parse_config
 from bot.services.bundle import Services
 from handlers.topics.topic_replies import topic_list

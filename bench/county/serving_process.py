@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.bot_process import ROOT, write_config
-from bench.county.generate import Shape, config_data
+from bench.county.county_db import Shape, config_data
 
 TOKEN = "779:COUNTY"
 
@@ -102,4 +102,5 @@ def project(config: Path, port: int, log: Path, *, debug: bool = False) -> Serve
 
 def floor(body: Path, port: int, log: Path) -> Served:
     """The bare aiohttp process serving `body`."""
-    return Served([sys.executable, "-m", "bench.county.floor", str(port), str(body)], port, log)
+    command = [sys.executable, "-m", "bench.county.bare_floor", str(port), str(body)]
+    return Served(command, port, log)

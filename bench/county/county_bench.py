@@ -11,8 +11,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.county import commands, serving, web
-from bench.county.generate import Shape, database, village_codes
+from bench.county import serving_process as serving
+from bench.county import township_commands as commands
+from bench.county import web_rates as web
+from bench.county.county_db import Shape, database, village_codes
 from bot.sandbox.emulator import BotApiEmulator
 
 SECONDS = 2.0  # per route
