@@ -20,7 +20,7 @@ from bot.services.bundle import Services
 from handlers.topics.topic_replies import topic_list
 from storage.db import Store
 
-REPEAT = 5
+REPEAT = 3
 SLOW = 0.1  # asyncio's slow-callback threshold, seconds
 
 
