@@ -135,12 +135,18 @@ def topic(db: Database, receipt: str) -> BoardTopic | None:
     return BoardTopic.from_row(row) if row else None
 
 
-def open_counts(db: Database, today: date) -> dict[str, OpenCounts]:
-    """Per village: topics being handled now, and those past their due date."""
+def open_counts(
+    db: Database, today: date, village_code: str | None = None
+) -> dict[str, OpenCounts]:
+    """Per village (or for one): topics being handled now, and those past their due date."""
+    where, params = "status = 'assigned'", [today.isoformat()]
+    if village_code is not None:
+        where += " AND village_code = ?"
+        params.append(village_code)
     rows = db.query(
         "SELECT village_code, count(*) AS open, coalesce(sum(due_date < ?), 0) AS overdue "
-        "FROM topics WHERE status = 'assigned' GROUP BY village_code",
-        [today.isoformat()],
+        f"FROM topics WHERE {where} GROUP BY village_code",
+        params,
     )
     return {r["village_code"]: OpenCounts(**r) for r in rows}
 

@@ -21,7 +21,7 @@ from storage.disclosure_rows import Row, rows_of
 from storage.search_index import index_words
 from storage.times import to_text
 
-VERSION = 1  # bump when what is generated changes: cached files of older versions are rebuilt
+VERSION = 2  # bump when what is generated changes: cached files of older versions are rebuilt
 CACHE = Path(__file__).resolve().parents[2] / "data" / "bench-county"
 
 # The county of issue 12 §3; one village keeps the same density per village.
@@ -173,19 +173,20 @@ def _topics(
     years: dict[int, int] = {}
     for t in range(shape.topics):
         vi = t % len(codes)
-        requester = USER_BASE + vi + len(codes) * ((t // len(codes) * 13) % per_village)
-        official = officials(vi)[t % 2]
-        state = t % 20
-        age = (t * 37) % 30 if state < 4 else 2 + t % 4 if state < 6 else 10 + (t * 53) % 720
-        filed = now - timedelta(days=age, minutes=t % 600)
+        k = t // len(codes)  # its number in its village: each village has topics in every state
+        requester = USER_BASE + vi + len(codes) * ((k * 13) % per_village)
+        official = officials(vi)[k % 2]
+        state = k % 20
+        age = (k * 37) % 30 if state < 4 else 2 + k % 4 if state < 6 else 10 + (k * 53) % 720
+        filed = now - timedelta(days=age, minutes=k % 600)
         due = (filed + timedelta(hours=8)).date() + timedelta(days=14)
         status = "assigned" if state < 4 else "answered" if state < 6 else "declined"
         if state >= 7:
             status = "closed"
-        text = f"{ASKS[t % len(ASKS)]}，第{t % 9 + 1}组{name_of(t)[:1]}家反映"
+        text = f"{ASKS[k % len(ASKS)]}，第{k % 9 + 1}组{name_of(t)[:1]}家反映"
         answer_id = responded = rating = rated = closed = reason = None
         extended = False
-        if (t % 25 == 0 and status != "assigned") or (state == 1 and t % 3 == 0):
+        if (k % 25 == 0 and status != "assigned") or (state == 1 and k % 3 == 0):
             pending = status == "assigned"
             extended = not pending
             new_due = None if pending else (due + timedelta(days=7)).isoformat()
@@ -206,7 +207,7 @@ def _topics(
             answer_id = len(answers) + 1
             at = filed + timedelta(days=min(age, 3))
             kind = "decline" if status == "declined" else "answer"
-            words = "涉及个人隐私，不予公开" if kind == "decline" else ANSWERS[t % len(ANSWERS)]
+            words = "涉及个人隐私，不予公开" if kind == "decline" else ANSWERS[k % len(ANSWERS)]
             answers.append(
                 (
                     answer_id,
@@ -224,12 +225,12 @@ def _topics(
             responded = to_text(at)
             wall.append((t + 1, index_words(text), index_words(words)))
         if status == "closed":
-            rated = t % 5 != 0
-            rating = ("satisfied", "basic", "unsatisfied")[t % 3] if rated else None
+            rated = k % 5 != 0
+            rating = ("satisfied", "basic", "unsatisfied")[k % 3] if rated else None
             closed = to_text(filed + timedelta(days=9))
             reason = "rated" if rated else "not_rated"
             rated = closed if rated else None
-        if t % 10 == 0:
+        if k % 10 == 0:
             supports += [(t + 1, requester + len(codes) * k, to_text(filed)) for k in (1, 2, 3)]
         years[filed.year] = t + 1  # receipts are numbered by t, so none repeats
         topics.append(
@@ -238,7 +239,7 @@ def _topics(
                 f"DT-{filed.year}-{t + 1:06d}",
                 codes[vi],
                 requester,
-                CATEGORIES[t % len(CATEGORIES)],
+                CATEGORIES[k % len(CATEGORIES)],
                 text,
                 status,
                 "officials",
