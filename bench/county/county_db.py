@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.core.vocabulary import CATEGORIES
 from bot.services.disclosures.disclosure_text import rows_text
 from bot.services.disclosures.tamper_check import content_checksum
+from bot.services.topics.text import format_receipt
 from storage import disclosures as store_d
 from storage.db import Store
 from storage.disclosure_filings import GENESIS, chain_hash
@@ -21,7 +22,7 @@ from storage.disclosure_rows import Row, rows_of
 from storage.search_index import index_words
 from storage.times import to_text
 
-VERSION = 2  # bump when what is generated changes: cached files of older versions are rebuilt
+VERSION = 3  # bump when what is generated changes: cached files of older versions are rebuilt
 CACHE = Path(__file__).resolve().parents[2] / "data" / "bench-county"
 
 # The county of issue 12 §3; one village keeps the same density per village.
@@ -236,7 +237,7 @@ def _topics(
         topics.append(
             (
                 t + 1,
-                f"DT-{filed.year}-{t + 1:06d}",
+                format_receipt(filed.year, t + 1),
                 codes[vi],
                 requester,
                 CATEGORIES[k % len(CATEGORIES)],
