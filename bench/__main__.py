@@ -1,5 +1,6 @@
 """Run every benchmark: `make bench` (or `python -m bench`). Each part prints its figures and its
-ratio to the baseline measured in the same run; together they take about five minutes.
+ratio to the baseline measured in the same run. The others take about two and a half minutes;
+the county part about ten more (and a minute or two the first time, to write its database).
 `python -m bench county [--scale 0.01]` runs the county part alone."""
 
 import argparse
