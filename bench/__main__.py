@@ -1,13 +1,16 @@
 """Run the benchmarks: `make bench` (or `python -m bench`) runs every part, `python -m bench
-interactive|burst|broadcast|outbox|inbox` one of them. Each part prints its figures and its ratio
-to the baseline measured in the same run; together they take about four minutes."""
+interactive|burst|broadcast|outbox|inbox|county` the ones named (`--scale 0.01` makes the county
+small). Each part prints its figures and its ratio to the baseline measured in the same run; the
+others take about four minutes, the county part about ten more (and a minute or two the first
+time, to write its database)."""
 
+import argparse
 import asyncio
-import sys
 import tempfile
 from pathlib import Path
 
 from bench import broadcast, burst_rate, inbox_throughput, interactive, outbox_picking
+from bench.county import county_bench as county
 from bot.sandbox.emulator import BotApiEmulator
 
 
@@ -25,6 +28,7 @@ async def _broadcast(emulator: BotApiEmulator, tmp: Path) -> list[str]:
 
 # The parts that run bots as their own processes on one emulator.
 PROCESSES = {"interactive": _interactive, "burst": _burst, "broadcast": _broadcast}
+PARTS = ["outbox", *PROCESSES, "inbox", "county"]
 
 
 async def _processes(parts: list[str]) -> None:
@@ -40,21 +44,29 @@ async def _processes(parts: list[str]) -> None:
         await emulator.stop()
 
 
-def main(argv: list[str]) -> int:
+def _county(scale: float) -> None:
+    """County scale against one village (its database generated once and cached)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = county.measure(scale, Path(tmp))
+    print("\n".join(county.report(figures)), flush=True)
+
+
+def main() -> None:
     """Run the parts named (all when none is)."""
-    known = ["outbox", *PROCESSES, "inbox"]
-    parts = argv or known
-    if unknown := [part for part in parts if part not in known]:
-        print(f"unknown part {', '.join(unknown)}; the parts: {' '.join(known)}", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("parts", nargs="*", choices=PARTS, help="run these parts (default: all)")
+    parser.add_argument("--scale", type=float, default=1.0, help="county size (1 = 300 villages)")
+    args = parser.parse_args()
+    parts = args.parts or PARTS
     if "outbox" in parts:
         print("\n".join(outbox_picking.report(outbox_picking.measure())), flush=True)
     if processes := [part for part in parts if part in PROCESSES]:
         asyncio.run(_processes(processes))
     if "inbox" in parts:
         asyncio.run(inbox_throughput.main())
-    return 0
+    if "county" in parts:
+        _county(args.scale)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main()

@@ -111,14 +111,18 @@ def status(db: Database, update_id: int) -> str | None:
 
 def counts(db: Database) -> dict[str, int]:
     """How many updates are in each state."""
-    rows = db.query("SELECT status, count(*) AS n FROM inbox GROUP BY status")
+    # Naming every state (the CHECK allows no other) makes it an index search, not a scan.
+    rows = db.query(
+        "SELECT status, count(*) AS n FROM inbox "
+        "WHERE status IN ('pending', 'done', 'failed') GROUP BY status"
+    )
     return {r["status"]: r["n"] for r in rows}
 
 
 def prune(db: Database, older_than: datetime) -> int:
     """Forget handled updates older than the given time (they only guard against redelivery)."""
     cur = db.execute(
-        "DELETE FROM inbox WHERE status != 'pending' AND done_at < ?",
+        "DELETE FROM inbox WHERE status IN ('done', 'failed') AND done_at < ?",  # not pending
         [to_text(older_than)],
     )
     return cur.rowcount

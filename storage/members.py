@@ -76,7 +76,8 @@ def of_village_in_role(db: Database, village_code: str, role: str) -> list[Membe
 
 def township_staff(db: Database) -> list[Member]:
     """Everyone with the township role."""
-    return _select(db, "WHERE m.role = 'township'")
+    # Township roles have no village (the table's CHECK): the village index finds them.
+    return _select(db, "WHERE m.village_code IS NULL AND m.role = 'township'")
 
 
 def get(db: Database, member_id: int) -> Member | None:
@@ -152,6 +153,15 @@ def set_household(db: Database, member_id: int, household: str, village_group: s
         [household, village_group, member_id],
     )
     return cur.rowcount == 1
+
+
+def people_count(db: Database, village_code: str, roles: tuple[str, ...]) -> int:
+    """How many people hold one of these roles in a village (one holding two counts once)."""
+    marks = ", ".join("?" * len(roles))
+    return db.execute(
+        f"SELECT count(DISTINCT user_id) FROM members WHERE village_code = ? AND role IN ({marks})",
+        [village_code, *roles],
+    ).fetchone()[0]
 
 
 def residents_count(db: Database, village_code: str) -> int:

@@ -24,7 +24,7 @@ def topic_counts(db: Database, today: date) -> tuple[int, int]:
     """(open, overdue) topics: not closed; and awaiting an answer past their due date."""
     row = db.execute(
         "SELECT count(*), coalesce(sum(status = 'assigned' AND due_date < ?), 0) "
-        "FROM topics WHERE status != 'closed'",
+        "FROM topics WHERE status IN ('assigned', 'answered', 'declined')",  # not closed
         [today.isoformat()],
     ).fetchone()
     return row[0], row[1]
@@ -34,7 +34,9 @@ def publication_delays(db: Database) -> list[float]:
     """Seconds each published disclosure went out after it was due (negative when early)."""
     rows = db.execute(
         "SELECT publish_due_at, published_at FROM disclosures "
-        "WHERE published_at IS NOT NULL AND publish_due_at IS NOT NULL"
+        # Only published versions (and those since superseded) have a publication time.
+        "WHERE status IN ('published', 'superseded') "
+        "AND published_at IS NOT NULL AND publish_due_at IS NOT NULL"
     ).fetchall()
     return [(from_text(published) - from_text(due)).total_seconds() for due, published in rows]
 

@@ -676,3 +676,25 @@ def m017_topic_followers(db: Database) -> None:
             "INSERT INTO topic_words (rowid, words) VALUES (?, ?)",
             [topic_id, search_index.index_words(text)],
         )
+
+
+@migrations()
+def m018_county_read_indexes(db: Database) -> None:
+    """Reads that stay index lookups at county scale (issue 12 §3): topics by filing time and
+    due date, open topics and public disclosures counted per village from one index, the wall
+    newest answer first, and a village's people counted by role."""
+    db.executescript(
+        """
+        CREATE INDEX topics_filed ON topics(filed_at);
+        CREATE INDEX topics_village_filed ON topics(village_code, filed_at);
+        CREATE INDEX topics_due ON topics(due_date);
+        CREATE INDEX topics_village_due ON topics(village_code, due_date);
+        CREATE INDEX topics_status ON topics(status, village_code, due_date);
+        CREATE INDEX topics_responded ON topics(status, responded_at);
+        CREATE INDEX topics_closed ON topics(close_reason, closed_at);
+        CREATE INDEX topic_answers_newest ON topic_answers(at, id);
+        CREATE INDEX disclosures_public ON disclosures(status, village_code, kind, published_at);
+        CREATE INDEX members_village_people ON members(village_code, role, user_id);
+        CREATE INDEX topic_urges_auto_day ON topic_urges(auto_day);
+        """
+    )

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 
-@cache  # read for every row: a class's fields never change
+@cache  # read for every row of every query: a county page reads thousands
 def field_names(cls: type) -> tuple[str, ...]:
     """The names of a dataclass's fields, in order."""
     return tuple(f.name for f in fields(cls))

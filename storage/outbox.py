@@ -234,7 +234,13 @@ def for_chat(db: Database, chat_id: int) -> list[OutboxMessage]:
 
 def counts(db: Database) -> dict[str, int]:
     """How many messages are in each state."""
-    return dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+    # Naming every state (the CHECK allows no other) makes it an index search, not a scan.
+    return dict(
+        db.execute(
+            "SELECT status, count(*) FROM outbox "
+            "WHERE status IN ('pending', 'sent', 'failed') GROUP BY status"
+        ).fetchall()
+    )
 
 
 def postpone(db: Database, message_id: int, at: datetime, error: str) -> None:
@@ -249,7 +255,8 @@ def prune(db: Database, older_than: datetime) -> int:
     """Forget messages sent, or given up on, before the given time: their text is no longer
     owed to anyone; pending ones always stay."""
     cur = db.execute(
-        "DELETE FROM outbox WHERE status != 'pending' AND coalesce(sent_at, created_at) < ?",
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed') "  # never a pending one
+        "AND coalesce(sent_at, created_at) < ?",
         [to_text(older_than)],
     )
     return cur.rowcount

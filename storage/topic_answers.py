@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -84,6 +85,15 @@ def answer(db: Database, answer_id: int) -> Answer | None:
     """One answer by id."""
     row = next(db.query("SELECT * FROM topic_answers WHERE id = ?", [answer_id]), None)
     return Answer.from_row(row) if row else None
+
+
+def kinds(db: Database, answer_ids: list[int]) -> dict[int, str]:
+    """Each answer's kind (answer or decline), read in one query for many answers."""
+    rows = db.execute(
+        "SELECT id, kind FROM topic_answers WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(answer_ids)],
+    )
+    return dict(rows.fetchall())
 
 
 def answers_of(db: Database, topic_id: int) -> list[Answer]:

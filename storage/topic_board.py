@@ -88,6 +88,12 @@ _TOPIC = (
 _ANSWER_PREFIX = "answer__"
 _ANSWER = aliased("a", Answer, _ANSWER_PREFIX)
 _WALL_FROM = "FROM topics t JOIN topic_answers a ON a.id = t.answer_id"
+# The whole township's wall, newest first: walk the answers by time and stop at the page's end
+# (CROSS JOIN keeps that order) instead of sorting every topic of the county; a current answer
+# always belongs to its topic, so the rows are the same.
+_WALL_BY_TIME = (
+    "FROM topic_answers a CROSS JOIN topics t ON t.id = a.topic_id AND t.answer_id = a.id"
+)
 
 
 def wall(
@@ -114,8 +120,9 @@ def wall(
         condition, values = keyset.after(after, "a.at", "a.id")
         where.append(condition)
         params += values
+    source = _WALL_FROM if village_code is not None else _WALL_BY_TIME
     rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE {' AND '.join(where)} "
+        f"SELECT {_TOPIC}, {_ANSWER} {source} WHERE {' AND '.join(where)} "
         "ORDER BY a.at DESC, a.id DESC LIMIT ?",
         [*params, limit],
     )
@@ -128,12 +135,18 @@ def topic(db: Database, receipt: str) -> BoardTopic | None:
     return BoardTopic.from_row(row) if row else None
 
 
-def open_counts(db: Database, today: date) -> dict[str, OpenCounts]:
-    """Per village: topics being handled now, and those past their due date."""
+def open_counts(
+    db: Database, today: date, village_code: str | None = None
+) -> dict[str, OpenCounts]:
+    """Per village (or for one): topics being handled now, and those past their due date."""
+    where, params = "status = 'assigned'", [today.isoformat()]
+    if village_code is not None:
+        where += " AND village_code = ?"
+        params.append(village_code)
     rows = db.query(
         "SELECT village_code, count(*) AS open, coalesce(sum(due_date < ?), 0) AS overdue "
-        "FROM topics WHERE status = 'assigned' GROUP BY village_code",
-        [today.isoformat()],
+        f"FROM topics WHERE {where} GROUP BY village_code",
+        params,
     )
     return {r["village_code"]: OpenCounts(**r) for r in rows}
 

@@ -94,9 +94,9 @@ class VillageBoard:
 
 def member_stats(services: Services, village: Village) -> list[Stat]:
     """How many residents have joined the village in the bot, and how many staff it has."""
-    people = members.of_village(services.store.db, village.code)
-    residents = len({m.user_id for m in people if m.role == "resident"})
-    staff = len({m.user_id for m in people if m.role in ("official", "supervisor")})
+    db = services.store.db
+    residents = members.people_count(db, village.code, ("resident",))
+    staff = members.people_count(db, village.code, ("official", "supervisor"))
     return [Stat("web.stats.residents", residents), Stat("web.stats.staff", staff)]
 
 

@@ -92,7 +92,7 @@ def _rate_tone(rate: float | None) -> Tone:
 def topic_stats(services: Services, village: Village) -> list[Stat]:
     """Open and overdue topics now; this year's rates only when something was counted (a page
     never shows a placeholder figure)."""
-    figures = topic_board_of(services).figures().get(village.code)
+    figures = topic_board_of(services).figures(village_code=village.code).get(village.code)
     if figures is None:
         return []
     c = figures.counts

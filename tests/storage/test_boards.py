@@ -111,6 +111,13 @@ def test_open_counts_per_village_with_overdue(db):
     assert found == {"qingshan": topic_board.OpenCounts("qingshan", 2, 1)}
 
 
+def test_open_counts_of_one_village(db):
+    topic(db, receipt="2026-0001", due_date=date(2026, 3, 1))
+    topic(db, receipt="2026-0002", due_date=date(2026, 3, 1), village_code="hexi")
+    found = topic_board.open_counts(db, date(2026, 4, 1), "hexi")
+    assert found == {"hexi": topic_board.OpenCounts("hexi", 1, 1)}
+
+
 def indexed(db, receipt: str, at: datetime, **fields: object) -> int:
     """An answered topic, indexed for search as answering does; returns its id."""
     topic_id, answer_id = answered(db, receipt, at, **fields)

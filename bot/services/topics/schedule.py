@@ -88,14 +88,17 @@ class TopicSchedule:
         due_today = [t for t in open_topics if t.due_date == today]
         late = [t for t in open_topics if t.due_date < today]
         escalated = topics.escalated_since(db, since)
+        # Only the first MAX_LINES lines are sent: a section's items past that many are never
+        # shown (the message says there is more), so a county's thousands are not built.
+        shown = slice(MAX_LINES)
         lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
-        lines += [("topics.digest.item", _item(db, t, today)) for t in new]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in new[shown]]
         lines.append(("topics.digest.due_today", {"count": len(due_today)}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in due_today]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in due_today[shown]]
         lines.append(("topics.digest.overdue", {"count": len(late)}))
-        lines += [("topics.digest.late_item", _item(db, t, today)) for t in late]
+        lines += [("topics.digest.late_item", _item(db, t, today)) for t in late[shown]]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in escalated]
+        lines += [("topics.digest.item", _item(db, t, today)) for t in escalated[shown]]
         extra = [line for section in self.sections for line in section(db, today)]
         news = bool(new or due_today or late or escalated or extra)
         return lines + extra, news

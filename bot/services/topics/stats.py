@@ -96,23 +96,24 @@ def compute(
     chosen = [v for v in villages.all_active(db) if village_code in (None, v.code)]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
 
-    for topic in topics.filed_between(db, start, end, village_code):
+    filed = topics.filed_between(db, start, end, village_code)
+    # One query for the answers' kinds, and each span of days counted once: a county's year
+    # is tens of thousands of topics over a few hundred distinct spans.
+    kinds = topic_answers.kinds(db, [t.answer_id for t in filed if t.answer_id])
+    spans: dict[tuple[date, date], int] = {}
+    for topic in filed:
         c = per.get(topic.village_code)
         if c is None:
             continue
         c.filed += 1
-        answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
         if topic.first_responded_at is not None:
             c.answered += 1
-            if answer is not None and answer.kind == "decline":
+            if kinds.get(topic.answer_id) == "decline":
                 c.declined += 1
-            c.answer_days.append(
-                working_days_between(
-                    local_date(topic.filed_at, tz),
-                    local_date(topic.first_responded_at, tz),
-                    overrides,
-                )
-            )
+            span = (local_date(topic.filed_at, tz), local_date(topic.first_responded_at, tz))
+            if span not in spans:
+                spans[span] = working_days_between(*span, overrides)
+            c.answer_days.append(spans[span])
         if topic.is_open:
             c.open += 1
             if topic.due_date < today:

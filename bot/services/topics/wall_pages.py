@@ -355,13 +355,17 @@ class TopicBoard:
         """A quarter, month or year; default the current quarter. Denied for bad text."""
         return stats_period(text, self.today())
 
-    def figures(self, period: Period | None = None) -> dict[str, VillageTopicFigures]:
-        """Per active village: open and overdue now, and the period's counts (default: the
-        current year, so early in a quarter the rates are not all empty)."""
+    def figures(
+        self, period: Period | None = None, village_code: str | None = None
+    ) -> dict[str, VillageTopicFigures]:
+        """Per active village (or for the one named): open and overdue now, and the period's
+        counts (default: the current year, so early in a quarter the rates are not all empty).
+        A page showing one village's figures names it: computing every village's for each of
+        them made the township index read the county once per village."""
         today = self.today()
         period = period or Period.whole_year(today.year)
-        rows, _ = compute(self.store.db, period, today, self.tz)
-        now_open = board.open_counts(self.store.db, today)
+        rows, _ = compute(self.store.db, period, today, self.tz, village_code)
+        now_open = board.open_counts(self.store.db, today, village_code)
         out = {}
         for c in rows:
             current = now_open.get(c.code)

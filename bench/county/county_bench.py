@@ -1,0 +1,205 @@
+"""The county part of the bench: web against the floor, county against one village, commands,
+memory, start and blocking. `python -m bench county [--scale 0.01]`."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bench.county import serving_process as serving
+from bench.county import township_commands as commands
+from bench.county import web_rates as web
+from bench.county.county_db import Shape, database, village_codes
+from bot.sandbox.emulator import BotApiEmulator
+
+SECONDS = 2.0  # per route
+
+
+@dataclass
+class Served:
+    """What one serving process showed: start, memory and each route's rate."""
+
+    start_s: float = 0.0
+    rss_mb: float = 0.0
+    peak_mb: float = 0.0
+    rates: dict[str, web.Rate] = field(default_factory=dict)
+
+
+@dataclass
+class Figures:
+    village: Served
+    county: Served
+    empty_start_s: float
+    floor: web.Rate
+    slow_web: int
+    commands_village: dict[str, float]
+    commands_county: dict[str, float]
+    slow_commands: int
+
+
+def route_paths(db: Path) -> dict[str, str]:
+    """The routes, on the first village's newest published item and an answered topic."""
+    code = village_codes(1)[0]
+    conn = sqlite3.connect(db)
+    try:
+        (item,) = conn.execute(
+            "SELECT max(id) FROM disclosures WHERE village_code = ? AND kind = 'finance'", [code]
+        ).fetchone()
+        (receipt,) = conn.execute(
+            "SELECT receipt FROM topics WHERE village_code = ? AND answer_id IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1",
+            [code],
+        ).fetchone()
+    finally:
+        conn.close()
+    return web.routes(code, item, receipt)
+
+
+async def _serve(
+    emulator: BotApiEmulator, shape: Shape, db: Path, tmp: Path, *, debug: bool = False
+) -> tuple[serving.Served, float]:
+    port = serving.free_port()
+    config = serving.project_config(tmp / f"{db.stem}.toml", shape, db, emulator.base_url, port)
+    served = serving.project(
+        config, port, tmp / f"{db.stem}{'-debug' if debug else ''}.log", debug=debug
+    )
+    return served, await served.start("/healthz")
+
+
+async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Path | None) -> Served:
+    db = tmp / f"{shape.name}.db"
+    shutil.copy(database(shape), db)
+    paths = route_paths(db)
+    process, started = await _serve(emulator, shape, db, tmp)
+    try:
+        result = Served(start_s=started)
+        result.rates = await web.rates(process.base, paths, SECONDS)
+        result.rss_mb, result.peak_mb = process.rss_mb()
+        if board is not None:
+            async with aiohttp.ClientSession() as client, client.get(process.base + "/") as r:
+                body = await r.read()
+            await asyncio.to_thread(board.write_bytes, body)
+    finally:
+        await process.stop()
+    return result
+
+
+async def _blocking(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> int:
+    """Slow callbacks (over 100 ms) logged by the county process in asyncio's debug mode while
+    every route is asked five times."""
+    db = tmp / f"{shape.name}.db"
+    process, _ = await _serve(emulator, shape, db, tmp, debug=True)
+    try:
+        await web.touch(process.base, route_paths(db), 5)
+    finally:
+        await process.stop()
+    return process.slow_callbacks()
+
+
+async def _empty_start(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> float:
+    process, started = await _serve(emulator, shape, tmp / "empty.db", tmp)
+    await process.stop()
+    return started
+
+
+async def _floor(board: Path, tmp: Path) -> web.Rate:
+    port = serving.free_port()
+    process = serving.floor(board, port, tmp / "floor.log")
+    await process.start("/")
+    try:
+        async with web.session() as client:
+            return await web.rate(client, process.base + "/", SECONDS)
+    finally:
+        await process.stop()
+
+
+async def _web(scale: float, tmp: Path) -> tuple[Served, Served, float, web.Rate, int]:
+    county, village = Shape.county(scale), Shape.village()
+    emulator = BotApiEmulator()
+    emulator.add_bot(serving.TOKEN, "county_bench_bot")
+    await emulator.start()
+    try:
+        board = tmp / "board.html"
+        one = await _measure(emulator, village, tmp, None)
+        many = await _measure(emulator, county, tmp, board)
+        empty = await _empty_start(emulator, county, tmp)
+        slow = await _blocking(emulator, county, tmp)
+    finally:
+        await emulator.stop()
+    return one, many, empty, await _floor(board, tmp), slow
+
+
+def measure(scale: float, tmp: Path) -> Figures:
+    """Every county figure, in one run."""
+    one, many, empty, floor, slow = asyncio.run(_web(scale, tmp))
+    county, village = Shape.county(scale), Shape.village()
+    cmd_village, _ = commands.measure(village, _copy(village, tmp, "cmd"))
+    cmd_county, slow_cmd = commands.measure(county, _copy(county, tmp, "cmd"))
+    return Figures(one, many, empty, floor, slow, cmd_village, cmd_county, slow_cmd)
+
+
+def _copy(shape: Shape, tmp: Path, tag: str) -> Path:
+    target = tmp / f"{tag}-{shape.name}.db"
+    shutil.copy(database(shape), target)
+    return target
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "not met"
+
+
+def _web_rows(f: Figures) -> list[str]:
+    rows = []
+    floor = f.floor.per_second
+    for name, rate in f.county.rates.items():
+        one = f.village.rates[name]
+        to_floor = rate.per_second / floor
+        slower = rate.median_ms / one.median_ms
+        status = "" if rate.status == 200 else f" (HTTP {rate.status})"
+        rows.append(
+            f"| web `{name}`{status} | floor {floor:,.0f} req/s; one village "
+            f"{one.per_second:,.0f} req/s, {one.median_ms:.1f} ms | county {rate.per_second:,.0f} "
+            f"req/s, {rate.median_ms:.1f} ms | {to_floor:.2f}x floor; {slower:.2f}x village time "
+            f"| ≥ 0.3x, ≤ 1.5x: {_met(to_floor >= 0.3 and slower <= 1.5)} |"
+        )
+    return rows
+
+
+def _command_rows(f: Figures) -> list[str]:
+    rows = []
+    for name, county in f.commands_county.items():
+        one = f.commands_village[name]
+        ratio = county / one
+        target = "≤ 50 ms" if name.startswith("/search") else "≤ 1.5x"
+        ok = county <= 50 if name.startswith("/search") else ratio <= 1.5
+        rows.append(
+            f"| {name}, median of {commands.REPEAT} | one village {one:.1f} ms | county "
+            f"{county:.1f} ms | {ratio:.2f}x | {target}: {_met(ok)} |"
+        )
+    return rows
+
+
+def report(f: Figures) -> list[str]:
+    """The README's rows: figure, baseline, project, ratio, target met or not."""
+    search = f.county.rates["/search?q="].median_ms
+    start = f.county.start_s / f.empty_start_s
+    return [
+        "county: figure | baseline | project | ratio | target",
+        *_web_rows(f),
+        *_command_rows(f),
+        f"| web `/search?q=` median, county | — | {search:.1f} ms | — "
+        f"| ≤ 50 ms: {_met(search <= 50)} |",
+        f"| RSS of the serving process after the web run | one village {f.village.rss_mb:.0f} MB "
+        f"(peak {f.village.peak_mb:.0f}) | county {f.county.rss_mb:.0f} MB (peak "
+        f"{f.county.peak_mb:.0f}) | — | ≤ 150 MB: {_met(f.county.peak_mb <= 150)} |",
+        f"| start to ready (`/healthz` 200) | empty database {f.empty_start_s:.2f} s | county "
+        f"{f.county.start_s:.2f} s (one village {f.village.start_s:.2f} s) | {start:.2f}x "
+        f"| ≤ 2x: {_met(start <= 2)} |",
+        f"| callbacks blocking the loop > 100 ms (asyncio debug) | — | web {f.slow_web}, "
+        f"commands {f.slow_commands} | — | 0: {_met(f.slow_web + f.slow_commands == 0)} |",
+    ]

@@ -1,0 +1,112 @@
+"""The township commands at county scale against one village, in-process on a copy of each
+database: the service calls that build /pending, /overdue, /stats, /report and the daily digest,
+and the chat /search; each inside an asyncio loop in debug mode, so a call that would hold the
+loop more than 100 ms is counted as a slow callback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+from bench.county.county_db import STAFF, USER_BASE, Shape, config_data
+from bot.config import parse_config
+from bot.services.bundle import Services
+from handlers.topics.topic_replies import topic_list
+from storage.db import Store
+
+REPEAT = 3
+SLOW = 0.1  # asyncio's slow-callback threshold, seconds
+
+
+class _SlowCallbacks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Executing"):
+            self.count += 1
+
+
+def calls(services: Services) -> dict[str, Callable[[], object]]:
+    """What each command does before its reply is queued, as township staff (and a resident)."""
+    ctx = services.ctx
+    staff = services.membership.person(STAFF[0])
+    resident = services.membership.person(USER_BASE)
+    topics = services.topics
+    digest_at = datetime.combine(ctx.local_date(ctx.now()), clock_time(10, 0), tzinfo=ctx.tz)
+
+    def listing(name: str) -> Callable[[], object]:
+        return lambda: topic_list(
+            staff, ctx, getattr(topics.tracking, name)(staff, None, None), f"topics.{name}"
+        )
+
+    return {
+        "/pending": listing("pending"),
+        "/overdue": listing("overdue"),
+        "/stats": lambda: topics.reporting.stats(staff, []),
+        "/report (read)": lambda: topics.reporting.report(staff, None, "zh-hans"),
+        "/report (xlsx, off the loop)": lambda: topics.reporting.report(staff, None, "zh-hans")[
+            1
+        ].write(),
+        "daily digest": lambda: services.topic_schedule.digest(digest_at),
+        "/search 分红 (township)": lambda: services.disclosures.browsing.search(staff, "分红"),
+        "/search 分红 (resident)": lambda: services.disclosures.browsing.search(resident, "分红"),
+    }
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def timed(store: Store, call: Callable[[], object]) -> float:
+    """Seconds one call takes; whatever it writes is rolled back (the digest marks its day)."""
+    began = time.perf_counter()
+    try:
+        with store.transaction(handling=False):
+            call()
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return time.perf_counter() - began
+
+
+async def _measure(store: Store, services: Services) -> tuple[dict[str, float], int]:
+    loop = asyncio.get_running_loop()
+    loop.slow_callback_duration = SLOW
+    slow = _SlowCallbacks()
+    logging.getLogger("asyncio").addHandler(slow)
+    medians: dict[str, float] = {}
+    try:
+        for name, call in calls(services).items():
+            runs = []
+            for _ in range(REPEAT):
+                if "off the loop" in name:
+                    runs.append(await asyncio.to_thread(timed, store, call))
+                else:
+                    runs.append(timed(store, call))
+                await asyncio.sleep(0)  # let the loop see the callback end
+            medians[name] = statistics.median(runs) * 1000
+    finally:
+        logging.getLogger("asyncio").removeHandler(slow)
+    return medians, slow.count
+
+
+def measure(shape: Shape, database: Path) -> tuple[dict[str, float], int]:
+    """(median ms per command, slow callbacks counted) on this database."""
+    data = {"telegram": {"token": "1:BENCH"}, **config_data(shape, database)}
+    config = parse_config(data, source="<bench>", environ={})
+    store = Store(database)
+    services = Services.build(config, store)
+    try:
+        services.membership.sync_config()
+        return asyncio.run(_measure(store, services), debug=True)
+    finally:
+        services.heavy.close()
+        store.close()

@@ -1,0 +1,129 @@
+"""Every query on a hot path uses an index (issue 12 §3): the web routes, the township commands,
+search, the scheduler's checks, outbox and inbox run on a small generated county while the
+connection's trace callback records each statement; each is then run under EXPLAIN QUERY PLAN
+and none may SCAN a big table. A new query on these paths is covered without naming it here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.county import township_commands as commands
+from bench.county.county_bench import route_paths
+from bench.county.county_db import Shape, config_data, database
+from bot.config import parse_config
+from bot.services.bundle import Services
+from storage import inbox, outbox
+from storage.db import Store
+from tests.test_web_pages import build
+
+# Tables of at most a few hundred rows whatever the county's size (a village per row, a setting,
+# a calendar day, a year's counter…): reading them whole costs nothing.
+SMALL = {
+    "villages",
+    "settings",
+    "calendar_overrides",
+    "topic_counters",
+    "topic_routes",
+    "once_marks",
+    "broadcasts",
+    "disclosure_reminders",
+    "answer_templates",
+    "migrations",
+    "_sqlite_migrations",
+    "sqlite_master",
+    "json_each",  # the list of ids a query was given
+    "disclosure_search_config",  # FTS5's own settings, read when the index opens
+    "wall_search_config",
+}
+SCAN = re.compile(r"\bSCAN (?:main\.)?(\w+)(.*)")
+LIMITED = re.compile(r"\bORDER BY [^()]*\bLIMIT \d+\s*$", re.IGNORECASE)
+STATEMENT = re.compile(r"^\s*(SELECT|WITH|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Shape, Path]:
+    shape = Shape.county(0.01)
+    cache = tmp_path_factory.mktemp("cache")
+    path = tmp_path_factory.mktemp("county") / "county.db"
+    shutil.copy(database(shape, cache=cache), path)
+    return shape, path
+
+
+@pytest.fixture
+def traced(county: tuple[Shape, Path]):
+    shape, path = county
+    data = {"telegram": {"token": "1:TEST"}, **config_data(shape, path)}
+    store = Store(path)
+    services = Services.build(parse_config(data, source="<test>", environ={}), store)
+    services.membership.sync_config()
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    yield services, seen
+    store.db.conn.set_trace_callback(None)
+    services.heavy.close()
+    store.close()
+
+
+def _walks_in_order(sql: str, plan: list[str]) -> bool:
+    """A scan in the order asked for, stopped by the LIMIT (the newest twenty, the last one):
+    it reads as many rows as it returns (with the rows its filter skips), never sorts them all."""
+    return bool(LIMITED.search(sql)) and not any("TEMP B-TREE" in line for line in plan)
+
+
+def full_scans(store: Store, statements: list[str]) -> dict[str, list[str]]:
+    """Each statement that reads a big table whole, with the plan lines saying so."""
+    found: dict[str, list[str]] = {}
+    for sql in dict.fromkeys(s for s in statements if STATEMENT.match(s)):
+        # The traced text spells an infinite bound as Inf, which SQL reads as a column name.
+        runnable = re.sub(r"\bInf\b", "1e999", sql)
+        plan = [row[3] for row in store.db.conn.execute(f"EXPLAIN QUERY PLAN {runnable}")]
+        if _walks_in_order(sql, plan):
+            continue
+        bad = [
+            line
+            for line in plan
+            if (m := SCAN.search(line))
+            and m.group(1) not in SMALL
+            and not m.group(1).startswith("sqlite_")
+            and not (" VIRTUAL TABLE INDEX" in line and ":M" in line)  # an FTS5 MATCH lookup
+        ]
+        if bad:
+            found[sql[:300]] = bad
+    return found
+
+
+async def test_web_routes_read_by_index(aiohttp_client, traced, county):
+    services, seen = traced
+    client = await aiohttp_client(build(services))
+    paths = [*route_paths(county[1]).values(), "/healthz", "/metrics", "/v/v001", "/search"]
+    for path in paths:
+        response = await client.get(path)
+        assert response.status == 200, path  # the page itself, not a 404 of a wrong id
+    assert seen, "the trace callback saw no statement"
+    assert full_scans(services.store, seen) == {}
+
+
+def test_commands_search_scheduler_outbox_and_inbox_read_by_index(traced):
+    services, seen = traced
+    store = services.store
+    for call in commands.calls(services).values():
+        commands.timed(store, call)
+    now = services.ctx.now()
+    for moment in (now, now + timedelta(hours=12)):
+        services.ticker.run(moment)
+    outbox.next_due(store.db, now)
+    outbox.counts(store.db)
+    inbox.pending(store.db)
+    inbox.counts(store.db)
+    assert full_scans(store, seen) == {}
+
+
+def test_a_full_scan_is_caught(traced):
+    services, _ = traced
+    scans = full_scans(services.store, ["SELECT count(*) FROM topics WHERE text LIKE '%路灯%'"])
+    assert list(scans.values()) == [["SCAN topics"]]
