@@ -15,7 +15,7 @@ from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import EXCLUSIVE_ROLES, allowed, require
 from bot.services.role_endings import end_role
-from storage import audit, invites, members, users, villages
+from storage import audit, invites, members, townships, users, villages
 from storage.invites import Invite
 from storage.members import Member
 from storage.villages import Village
@@ -89,15 +89,33 @@ class MembershipService:
     # -- start-up --------------------------------------------------------------------------
 
     def sync_config(self) -> None:
-        """Mirror the config's villages and township staff into the database."""
-        staff = list(self.config.township.staff)
+        """Mirror the config's townships, villages, township and county staff into the database."""
+        config = self.config
         with self.store.transaction() as db:
-            villages.sync(db, [(v.code, v.name, v.chat_id) for v in self.config.villages])
-            for user_id in staff:
+            townships.sync(db, [(t.code, t.name) for t in config.all_townships])
+            villages.sync(db, [(v.code, v.name, v.chat_id) for v in config.villages])
+            villages.place(db, {v.code: config.township_code_of(v) for v in config.villages})
+            if not config.townships:
+                members.settle_sole_township(db, config.all_townships[0].code)
+            for entry in config.all_townships:
+                for user_id in entry.staff:
+                    users.ensure(db, user_id)
+                    members.add(
+                        db, user_id, "township", None, from_config=True, township_code=entry.code
+                    )
+            for user_id in config.county.staff:
                 users.ensure(db, user_id)
-                members.add(db, user_id, "township", None, from_config=True)
-            for user_id in members.remove_config_township_except(db, staff):
-                audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+                members.add(db, user_id, "county", None, from_config=True)
+            self._drop_unlisted_staff(db)
+
+    def _drop_unlisted_staff(self, db) -> None:
+        """Staff roles from an earlier config that the file no longer lists end (audited)."""
+        staff = [u for entry in self.config.all_townships for u in entry.staff]
+        for user_id in members.remove_config_township_except(db, staff):
+            audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+        county = list(self.config.county.staff)
+        for user_id in members.remove_config_township_except(db, county, "county"):
+            audit.record(db, None, "county.removed_from_config", f"user:{user_id}")
 
     # -- changes ---------------------------------------------------------------------------
 
