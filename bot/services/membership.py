@@ -15,12 +15,19 @@ from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import EXCLUSIVE_ROLES, allowed, require
 from bot.services.role_endings import end_role
+from bot.services.township_scope import (
+    creator_action,
+    granted_township,
+    in_view,
+    invite_township,
+    township_name,
+)
 from storage import audit, invites, members, townships, users, villages
 from storage.invites import Invite
 from storage.members import Member
 from storage.villages import Village
 
-INVITABLE_ROLES = ("official", "supervisor", "township")
+INVITABLE_ROLES = ("official", "supervisor", "township", "county")
 TITLE_MAX = 20
 
 
@@ -74,9 +81,9 @@ class MembershipService:
         return village
 
     def place_name(self, member: Member) -> str:
-        """Where a role applies: its village's name, or the township's for township staff."""
+        """Where a role applies: its village's, its township's or the county's name."""
         if member.village_code is None:
-            return self.config.township.name
+            return township_name(self.config, member.township_code)
         village = villages.get(self.store.db, member.village_code)
         return village.name if village else member.village_code
 
@@ -144,15 +151,17 @@ class MembershipService:
     def create_invite(
         self, person: Person, role: str, village_code: str | None, title: str | None
     ) -> IssuedInvite:
-        """Township staff (ROLE-03) make a single-use invite link; only its hash is stored."""
-        require(person, "invite.create")
+        """Township staff (ROLE-03) make a single-use invite link for their own township's
+        villages (county staff for county staff); only its hash is stored."""
+        require(person, "invite.create" if role != "county" else "invite.county")
         if role not in INVITABLE_ROLES:
             raise Denied("invite.bad_role", role=role)
         village = None
-        if role != "township":
+        if role not in ("township", "county"):
             if not village_code:
                 raise Denied("invite.usage")
             village = self.village(village_code)
+        township_code = invite_township(person, role, village.code if village else None)
         title = clean(title) or None
         if title and len(title) > TITLE_MAX:
             raise Denied("invite.title_too_long", limit=TITLE_MAX)
@@ -169,6 +178,7 @@ class MembershipService:
                 title,
                 person.user_id,
                 expires_at,
+                township_code,
             )
             audit.record(
                 db,
@@ -197,8 +207,14 @@ class MembershipService:
         with self.store.transaction() as db:
             if not invites.mark_used(db, invite.id, person.user_id):
                 raise Denied("invite.used")
+            township_code = granted_township(self.config, invite.role, invite.township_code)
             member_id = members.add(
-                db, person.user_id, invite.role, invite.village_code, invite.title
+                db,
+                person.user_id,
+                invite.role,
+                invite.village_code,
+                invite.title,
+                township_code=township_code,
             )
             event = audit.record(
                 db,
@@ -226,7 +242,7 @@ class MembershipService:
                 person.language,
                 "invite.welcome",
                 role=Term(f"roles.{invite.role}"),
-                village=village.name if village else self.config.township.name,
+                village=village.name if village else township_name(self.config, township_code),
             )
         return members.get(self.store.db, member_id)
 
@@ -244,21 +260,23 @@ class MembershipService:
         require(person, "invite.accept", owner=invite.created_by)
         # An invite is only as good as its maker's role now: one made by someone since
         # revoked is void.
-        if not allowed(self.person(invite.created_by), "invite.create"):
+        creator = self.person(invite.created_by)
+        if not allowed(creator, creator_action(invite.role), village=invite.village_code):
             raise Denied("invite.void")
         return invite
 
     def open_invites(self, person: Person) -> list[Invite]:
         """Invites nobody has used yet, for township staff (/invites)."""
         require(person, "invite.list")
-        return invites.open_invites(self.store.db, self.now())
+        found = invites.open_invites(self.store.db, self.now())
+        return [i for i in found if in_view(person, i.village_code, i.township_code)]
 
     def cancel_invite(self, person: Person, ref: str, reply: ReplyTo) -> Invite:
         """Township staff void an unused invite (/invites cancel N)."""
         require(person, "invite.cancel")
         number = parse_number(ref)
         invite = invites.get(self.store.db, number) if number is not None else None
-        if invite is None:
+        if invite is None or not in_view(person, invite.village_code, invite.township_code):
             raise Denied("invite.unknown", ref=ref)
         with self.store.transaction() as db:
             if not invites.cancel(db, invite.id, person.user_id):
@@ -283,7 +301,7 @@ class MembershipService:
         if member_id is None:
             raise Denied("revoke.usage")
         member = members.get(self.store.db, member_id)
-        if member is None:
+        if member is None or not in_view(person, member.village_code, member.township_code):
             raise Denied("revoke.unknown", ref=member_ref)
         if member.from_config:
             raise Denied("revoke.from_config")

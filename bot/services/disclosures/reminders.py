@@ -112,8 +112,11 @@ class Reminders:
                     village_code=v.code,
                     after={"period": period},
                 )
-            names = "、".join(v.name for v in late)
             for m in members.township_staff(tx):
+                # Each township's staff hear of their own villages only (issue 13 §1).
+                theirs = [v.name for v in late if v.code in m.township_villages]
+                if not theirs:
+                    continue
                 notify.message(
                     tx,
                     f"{key}:{m.user_id}",
@@ -121,8 +124,8 @@ class Reminders:
                     self.ctx.default_language,
                     "disc.township_late",
                     period=period,
-                    villages=names,
-                    count=len(late),
+                    villages="、".join(theirs),
+                    count=len(theirs),
                     deadline=self.settings.deadline_day,
                 )
                 queued += 1

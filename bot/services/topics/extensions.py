@@ -79,7 +79,7 @@ class TopicExtensions:
             forms.delete(db, person.user_id, "topics")
             after = {"days": days, "reason": reason}
             event = record(db, person.user_id, "topic.extension_requested", topic, after)
-            for staff in members.township_staff(db):
+            for staff in members.township_staff(db, topic.village_code):
                 notices.to_person(
                     db,
                     f"a{event}:ask:{staff.user_id}",

@@ -59,7 +59,7 @@ class TopicRouting:
             return Route("head", head, (head,))
         if found:
             return Route("officials", None, tuple(sorted(ids)))
-        return Route("township", None, tuple(staff_ids(db)))
+        return Route("township", None, tuple(staff_ids(db, village_code)))
 
     def set_route(
         self,
