@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.services.people import Denied, Person
-from bot.services.permissions import require
+from bot.services.permissions import allowed, require
 
 # Staff invites name no village: township staff get the inviter's township, county staff all.
 STAFF_ROLES = ("township", "county")
@@ -28,7 +28,7 @@ def invite_township(person: Person, role: str, village_code: str | None) -> str 
     if role == "county":
         require(person, "invite.county")
         return None
-    require(person, "invite.create", village=village_code)
+    require_village(person, "invite.create", village_code)
     return person.township_code if role == "township" else None
 
 
@@ -58,3 +58,16 @@ def township_name(config: Config, township_code: str | None) -> str:
 def invite_place(config: Config, person: Person, role: str) -> str:
     """Where a staff invite made by this person applies: their township, or the county."""
     return township_name(config, person.township_code if role == "township" else None)
+
+
+def require_village(person: Person, action: str, village_code: str | None) -> None:
+    """The action's own refusal for a role without it; for staff of another township, a
+    refusal that says the village is not theirs (the table decides both)."""
+    require(person, action)
+    if not allowed(person, action, village=village_code):
+        raise Denied("county.other_township", village=village_code)
+
+
+def within(seen: frozenset[str] | None, village_code: str | None) -> bool:
+    """Whether a village is among those `seen` (None: every village)."""
+    return seen is None or village_code in seen
