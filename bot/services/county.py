@@ -15,6 +15,8 @@ from bot.services.people import Person
 from bot.services.permissions import require
 from bot.services.topics.stats import Counts, compute, percent, stats_period
 from storage import disclosures, members, once_marks, outbox, townships, villages
+from storage.townships import Township
+from storage.villages import Village
 
 _PUBLISHED = ("published", "superseded")
 
@@ -73,6 +75,12 @@ class CountyService:
             )
             found.append(TownshipFigures(township.code, township.name, len(own), total, published))
         return found
+
+    def township(self, code: str) -> tuple[Township, list[Village]] | None:
+        """An active township and its villages (public pages, ?township=), or None."""
+        db = self.ctx.store.db
+        found = townships.get(db, code.strip().lower()) if code else None
+        return (found, villages.of_township(db, found.code)) if found else None
 
     def weekly_digest(self, now: datetime) -> int:
         """The weekly county digest, once a week on the configured day after its time: one

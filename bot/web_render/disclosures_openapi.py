@@ -226,12 +226,17 @@ def paths() -> dict[str, Any]:
         "Topic figures of 2026, 2026Q3 or 2026-05 (default: the current quarter).",
         {"type": "string", "maxLength": 20},
     )
+    township = query(
+        "township",
+        "Only the villages of this township of the county (404 when there is none).",
+        {"type": "string", "maxLength": 32},
+    )
     return {
         "/villages": _get(
             "listVillages",
             "Every village with its disclosure figures and quarter status.",
-            [CURSOR, LIMIT],
-            {"200": json_response(ref("VillagePage"), "A page of villages."), "400": ERRORS["400"]},
+            [CURSOR, LIMIT, township],
+            {"200": json_response(ref("VillagePage"), "A page of villages."), **ERRORS},
         ),
         "/villages/{code}/disclosures": _get(
             "listVillageDisclosures",
@@ -250,8 +255,8 @@ def paths() -> dict[str, Any]:
             "getStats",
             "Counts of published disclosures and of the quarter's statuses, "
             "and the point-topic figures of a period (按时办结率, 满意率).",
-            [period],
-            {"200": json_response(ref("Stats"), "The township's figures."), "400": ERRORS["400"]},
+            [period, township],
+            {"200": json_response(ref("Stats"), "The township's figures."), **ERRORS},
         ),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.people import Denied
-from bot.web_render.page_sections import township_index, village_board
+from bot.web_render.page_sections import county_index, township_index, village_board
 from bot.web_render.qr import join_link, qr_svg
 from handlers.web.keys import CONTEXT, SECTIONS, SERVICES
 from handlers.web.respond import conditional, html_page, language_of
@@ -13,9 +13,23 @@ from storage.villages import Village
 
 
 async def index(request: web.Request) -> web.Response:
-    """GET /: every village with what is known about it."""
+    """GET /: every village with what is known about it; a county's townships instead."""
     language = language_of(request)
-    view = township_index(request.app[SERVICES], request.app[SECTIONS], language)
+    services = request.app[SERVICES]
+    if services.config.is_county:
+        view = county_index(services, request.app[SECTIONS], language)
+        return html_page(request, "county.html", language, county=view)
+    view = township_index(services, request.app[SECTIONS], language)
+    return html_page(request, "index.html", language, index=view)
+
+
+async def township(request: web.Request) -> web.Response:
+    """GET /z/<code>: one township of a county with its villages (`/t/` is a topic's page)."""
+    language = language_of(request)
+    code = request.match_info["code"]
+    view = township_index(request.app[SERVICES], request.app[SECTIONS], language, code)
+    if view is None:
+        return html_page(request, "not_found.html", language, status=404, township_code=code)
     return html_page(request, "index.html", language, index=view)
 
 
