@@ -112,6 +112,7 @@ ACTORS = {  # who acts: (user id, the role they act in, whether the village is t
     "official": (HEAD, "official", True),
     "supervisor": (SUPERVISOR, "supervisor", True),
     "township": (STAFF, "township", True),
+    "county": (7001, "county", True),  # reads every township, acts on nothing (issue 13 §1)
     "other_official": (2004, "official", False),
     "other_resident": (1004, "resident", False),
     "ended_official": (2005, None, True),
@@ -121,8 +122,9 @@ ACTORS = {  # who acts: (user id, the role they act in, whether the village is t
 @pytest.fixture
 def matrix(world):  # noqa: F811
     with world.store.transaction() as db:
-        for uid in (2004, 1004, 2005):
+        for uid in (2004, 1004, 2005, 7001):
             users.seen(db, uid, f"用户{uid}", None, None, "zh-hans")
+        members.add(db, 7001, "county", None)
         members.add(db, 2004, "official", "hexi", "文书")
         members.add(db, 1004, "resident", "hexi")
         ended = members.add(db, 2005, "official", "qingshan", "出纳")
