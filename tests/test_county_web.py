@@ -117,3 +117,9 @@ async def test_the_feed_takes_a_township(client, services):
     other = await client.get("/feed.atom?township=shifan")
     assert other.status == 200 and "低保名单" not in await other.text()
     assert (await client.get("/feed.atom?township=beishan")).status == 404
+
+
+async def test_a_topic_in_a_townships_pool_names_that_township(services):
+    chief = services.membership.person(7001)
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    assert services.topics.reading.assignee_post(topic) == "南山乡 乡镇工作人员"

@@ -113,6 +113,12 @@ class CountyConfig:
     digest_weekday: int = setting(1, "Day of the weekly county digest, 1 = Monday.", between(1, 7))
     digest_time: str = setting("08:30", "Local time of the weekly county digest.", checks.hh_mm)
 
+    @property
+    def digest_hour_minute(self) -> tuple[int, int]:
+        """The digest time as (hour, minute), local time."""
+        hour, minute = self.digest_time.split(":")
+        return int(hour), int(minute)
+
 
 # Without [[townships]] the [township] section is the one township, under this code.
 SOLE_TOWNSHIP = "main"

@@ -52,7 +52,9 @@ class CountyService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def compare(self, person: Person, period_text: str | None) -> tuple[Period, list]:
+    def compare(
+        self, person: Person, period_text: str | None
+    ) -> tuple[Period, list[TownshipFigures]]:
         """/compare [period]: every township's figures side by side (county staff only)."""
         require(person, "county.compare")
         period = stats_period(period_text, self.ctx.local_date(self.ctx.now()))
@@ -87,8 +89,9 @@ class CountyService:
         message per county staff member (key per ISO week, so a restart sends none twice)."""
         settings = self.ctx.config.county
         local = now.astimezone(self.ctx.tz)
-        hour, minute = (int(x) for x in settings.digest_time.split(":"))
-        if local.isoweekday() != settings.digest_weekday or local.time() < time(hour, minute):
+        if local.isoweekday() != settings.digest_weekday or local.time() < time(
+            *settings.digest_hour_minute
+        ):
             return 0
         year, week, _ = local.date().isocalendar()
         mark = f"county.digest.{year}-W{week:02d}"
