@@ -155,3 +155,13 @@ async def test_each_township_gets_its_own_daily_digest(county, chat):
     theirs = await chat(CHIEF_B).reply_with("点题日报")
     assert county.topic_a.receipt in mine["text"] and county.topic_b.receipt not in mine["text"]
     assert county.topic_b.receipt in theirs["text"] and county.topic_a.receipt not in theirs["text"]
+
+
+async def test_the_daily_digest_names_only_the_townships_own_late_villages(county, chat):
+    # 16 Oct 2026: every village missed the third quarter's disclosure (SCH-09).
+    county.services.clock.set(datetime(2026, 10, 16, 2, 0, tzinfo=UTC))
+    county.services.ticker.run(datetime(2026, 10, 16, 1, 0, tzinfo=UTC))
+    mine = await chat(STAFF).reply_with("点题日报", "2026Q3")
+    theirs = await chat(CHIEF_B).reply_with("点题日报", "2026Q3")
+    assert "青山村" in mine["text"] and "桃源村" not in mine["text"]
+    assert "桃源村" in theirs["text"] and "青山村" not in theirs["text"]

@@ -130,9 +130,12 @@ class BoardPhotos:
         names = {v.code: v.name for v in villages.all_active(db)}
         return [Overdue(names[code], tuple(ids)) for code, ids in by_village.items()]
 
-    def digest_lines(self, db: Database, local_day: date) -> list[tuple[str, dict]]:
-        """The township digest's line on villages without a board photo after N days."""
-        late = self.overdue_on(db, local_day)
+    def digest_lines(
+        self, db: Database, local_day: date, within: frozenset[str] | None = None
+    ) -> list[tuple[str, dict]]:
+        """The township digest's line on villages (of its township) without a board photo
+        after N days."""
+        late = self.overdue_on(db, local_day, within)
         if not late:
             return []
         names = "、".join(o.village for o in late)

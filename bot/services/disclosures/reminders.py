@@ -37,9 +37,12 @@ class Reminders:
             if not store_d.has_item_for_period(db, v.code, period, published)
         ]
 
-    def digest_lines(self, db: Database, local_day: date) -> list[tuple[str, dict]]:
-        """The township digest's line on villages late with their quarterly disclosure."""
-        late = self.late_villages(local_day)
+    def digest_lines(
+        self, db: Database, local_day: date, within: frozenset[str] | None = None
+    ) -> list[tuple[str, dict]]:
+        """The township digest's line on villages (of its township) late with their quarterly
+        disclosure."""
+        late = [v for v in self.late_villages(local_day) if within is None or v.code in within]
         if not late:
             return []
         names = "、".join(v.name for v in late)

@@ -20,10 +20,11 @@ from bot.services.topics.tracking import TopicTracking
 from storage import members, once_marks, outbox, topics
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
-# given the database and the local day, it returns catalogue lines as (key, params).
+# given the database, the local day and the villages of the reader's township, it returns
+# catalogue lines as (key, params).
 MAX_LINES = 60  # one Telegram message; /pending and /overdue list everything
 
-DigestSection = Callable[[Database, date], list[tuple[str, dict]]]
+DigestSection = Callable[[Database, date, frozenset[str]], list[tuple[str, dict]]]
 
 
 class TopicSchedule:
@@ -104,7 +105,7 @@ class TopicSchedule:
         lines += [("topics.digest.late_item", _item(db, t, today)) for t in late]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
         lines += [("topics.digest.item", _item(db, t, today)) for t in escalated]
-        extra = [line for section in self.sections for line in section(db, today)]
+        extra = [line for section in self.sections for line in section(db, today, seen)]
         news = bool(new or due_today or late or escalated or extra)
         return lines + extra, news
 
