@@ -165,3 +165,22 @@ async def test_the_daily_digest_names_only_the_townships_own_late_villages(count
     theirs = await chat(CHIEF_B).reply_with("点题日报", "2026Q3")
     assert "青山村" in mine["text"] and "桃源村" not in mine["text"]
     assert "桃源村" in theirs["text"] and "青山村" not in theirs["text"]
+
+
+async def test_county_staff_invite_county_staff_and_township_staff_their_own(county, chat):
+    chief = chat(COUNTY)
+    created = await chief.say_for("/invite county 县纪委", "start=inv_")
+    code = re.search(r"start=inv_([A-Za-z0-9_-]+)", created["text"]).group(1)
+    assert "示范县" in created["text"]
+    (welcome,) = await chat(1005).say(f"/start inv_{code}")
+    assert "county staff" in welcome["text"]
+    (joined,) = county.services.membership.person(1005).roles
+    assert (joined.role, joined.village_code, joined.township_code) == ("county", None, None)
+    await chief.say_for("/invite official qingshan 会计", "仅限乡镇工作人员")
+    await chat(STAFF).say_for("/invite county", "仅限县级工作人员")
+    made = await chat(CHIEF_B).say_for("/invite township 文书", "start=inv_")
+    code = re.search(r"start=inv_([A-Za-z0-9_-]+)", made["text"]).group(1)
+    assert "南山乡" in made["text"]
+    await chat(1002).say(f"/start inv_{code}")
+    staff = county.services.membership.person(1002)
+    assert staff.township_code == "nanshan" and staff.villages_in_view() == {"taoyuan"}
