@@ -123,3 +123,24 @@ async def test_a_topic_in_a_townships_pool_names_that_township(services):
     chief = services.membership.person(7001)
     (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
     assert services.topics.reading.assignee_post(topic) == "南山乡 乡镇工作人员"
+
+
+async def test_village_and_item_routes_refuse_a_village_of_another_township(client, services):
+    chief = services.membership.person(7001)
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    ok = await client.get("/api/v1/villages/taoyuan/topics?township=nanshan")
+    assert ok.status == 200
+    for path in (
+        "/api/v1/villages/qingshan/topics?township=nanshan",
+        "/api/v1/villages/qingshan/disclosures?township=nanshan",
+        f"/api/v1/topics/{topic.receipt}?township=shifan",
+    ):
+        refused = await client.get(path)
+        assert refused.status == 404, path
+        assert (await refused.json())["error"]["code"] == "not_in_township", path
+    unknown = await client.get(f"/api/v1/topics/{topic.receipt}?township=beishan")
+    assert (await unknown.json())["error"]["code"] == "unknown_township"
+    described = await (await client.get("/api/v1/openapi.json")).json()
+    for path, item in described["paths"].items():
+        names = {p["name"] for p in item["get"].get("parameters", [])}
+        assert "township" in names, path

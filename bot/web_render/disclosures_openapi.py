@@ -16,6 +16,7 @@ from bot.web_render.openapi_schema import (
     LIMIT,
     STR,
     TIME,
+    TOWNSHIP,
     URL,
     array,
     enum,
@@ -226,28 +227,23 @@ def paths() -> dict[str, Any]:
         "Topic figures of 2026, 2026Q3 or 2026-05 (default: the current quarter).",
         {"type": "string", "maxLength": 20},
     )
-    township = query(
-        "township",
-        "Only the villages of this township of the county (404 when there is none).",
-        {"type": "string", "maxLength": 32},
-    )
     return {
         "/villages": _get(
             "listVillages",
             "Every village with its disclosure figures and quarter status.",
-            [CURSOR, LIMIT, township],
+            [CURSOR, LIMIT, TOWNSHIP],
             {"200": json_response(ref("VillagePage"), "A page of villages."), **ERRORS},
         ),
         "/villages/{code}/disclosures": _get(
             "listVillageDisclosures",
             "A village's published disclosures, newest first.",
-            [CODE, CURSOR, LIMIT, category],
+            [CODE, CURSOR, LIMIT, category, TOWNSHIP],
             {"200": json_response(ref("DisclosurePage"), "A page of disclosures."), **ERRORS},
         ),
         "/disclosures/{id}": _get(
             "getDisclosure",
             "One published version: table, sign-offs, filing record, versions.",
-            [disclosure_id],
+            [disclosure_id, TOWNSHIP],
             {"200": json_response(ref("Disclosure"), "The disclosure."), **ERRORS},
         ),
         **topics_openapi.paths(),
@@ -255,7 +251,7 @@ def paths() -> dict[str, Any]:
             "getStats",
             "Counts of published disclosures and of the quarter's statuses, "
             "and the point-topic figures of a period (按时办结率, 满意率).",
-            [period, township],
+            [period, TOWNSHIP],
             {"200": json_response(ref("Stats"), "The township's figures."), **ERRORS},
         ),
     }

@@ -114,12 +114,20 @@ def _township(request: web.Request) -> frozenset[str] | None:
         raise ApiError(404, "unknown_township", "no such township") from None
 
 
+def in_township(request: web.Request, village_code: str) -> None:
+    """A village route (or an item of a village) asked with `?township=` must be of it."""
+    within = _township(request)
+    if within is not None and village_code not in within:
+        raise ApiError(404, "not_in_township", "not a village of this township")
+
+
 @api
 async def village_disclosures(request: web.Request) -> web.Response:
     """GET /api/v1/villages/<code>/disclosures: published versions, newest first."""
     found = village_of(request)
     if found is None:
         raise ApiError(404, "unknown_village", "no such village")
+    in_township(request, found.code)
     limit, cursor = _limit(request), _cursor(request)
     category = request.query.get("category") or None
     try:
@@ -141,6 +149,7 @@ async def disclosure(request: web.Request) -> web.Response:
     found = board(request).disclosure(int(request.match_info["id"]))
     if found is None:
         raise ApiError(404, "unknown_disclosure", "no such published disclosure")
+    in_township(request, found.village_code)
     body = _dump(api_json.disclosure(found, base_url(request)))
     return dated(request, body, JSON, found.published_at)
 
