@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.core.numbers import parse_number
 from bot.core.typed_text import clean
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
@@ -16,6 +18,7 @@ from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import EXCLUSIVE_ROLES, allowed, require
 from bot.services.role_endings import end_role
 from bot.services.township_scope import (
+    STAFF_ROLES,
     creator_action,
     granted_township,
     in_view,
@@ -115,7 +118,7 @@ class MembershipService:
                 members.add(db, user_id, "county", None, from_config=True)
             self._drop_unlisted_staff(db)
 
-    def _drop_unlisted_staff(self, db) -> None:
+    def _drop_unlisted_staff(self, db: Database) -> None:
         """Staff roles from an earlier config that the file no longer lists end (audited)."""
         staff = [u for entry in self.config.all_townships for u in entry.staff]
         for user_id in members.remove_config_township_except(db, staff):
@@ -157,7 +160,7 @@ class MembershipService:
         if role not in INVITABLE_ROLES:
             raise Denied("invite.bad_role", role=role)
         village = None
-        if role not in ("township", "county"):
+        if role not in STAFF_ROLES:  # staff invites name no village
             if not village_code:
                 raise Denied("invite.usage")
             village = self.village(village_code)
@@ -204,10 +207,10 @@ class MembershipService:
                 frozenset((held.role, invite.role)) in EXCLUSIVE_ROLES
             ):
                 raise Denied("invite.conflict", role=Term(f"roles.{held.role}"))
+        township_code = granted_township(self.config, invite.role, invite.township_code)
         with self.store.transaction() as db:
             if not invites.mark_used(db, invite.id, person.user_id):
                 raise Denied("invite.used")
-            township_code = granted_township(self.config, invite.role, invite.township_code)
             member_id = members.add(
                 db,
                 person.user_id,
