@@ -28,13 +28,18 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         *("history", "receipt", "stats", "report", "route", "holiday"),
         *("invite", "invites", "members", "revoke", "export_year", "photos", "score", *_READING),
     ),
+    # County staff read every township and act on none (issue 13 §1).
+    "county": (
+        *("compare", "pending", "overdue", "inbox", "history", "receipt", "stats", "report"),
+        *("invite", "invites", "members", "export_year", "photos", *_READING),
+    ),
 }
 
 
 def commands_for(roles: Iterable[str]) -> list[str]:
     """The commands of a person holding these roles, without repeats."""
     names: list[str] = []
-    for role in ("township", "official", "supervisor", "resident"):
+    for role in ("county", "township", "official", "supervisor", "resident"):
         if role in roles:
             names += [c for c in BY_ROLE[role] if c not in names]
     return names + [c for c in EVERYONE if c not in names]

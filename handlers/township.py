@@ -13,6 +13,7 @@ from bot.core.numbers import parse_number
 from bot.delivery.messages import Text
 from bot.i18n import Term, t
 from bot.services.permissions import allowed, require
+from bot.services.township_scope import STAFF_ROLES, invite_place, township_name
 from handlers.common import answer_here, person, refusals, reply, services, tell_now
 
 # Member numbers are SQLite row ids: signed 64-bit.
@@ -20,19 +21,22 @@ from handlers.common import answer_here, person, refusals, reply, services, tell
 
 @refusals
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/invite <official|supervisor|township> <village> [title]`: a single-use invite link."""
+    """`/invite <official|supervisor|township|county> <village> [title]`: a single-use link."""
     who = person(update, context)
-    require(who, "invite.create")
+    if not allowed(who, "invite.county"):  # county staff invite county staff only
+        require(who, "invite.create")
     args = context.args or []
     if not args:
         reply(update, context, t(who.language, "invite.usage"))
         return
     role = args[0].lower()
-    village_code = args[1] if len(args) > 1 and role != "township" else None
-    title = " ".join(args[2:] if role != "township" else args[1:]) or None
+    staff = role in STAFF_ROLES
+    village_code = args[1] if len(args) > 1 and not staff else None
+    title = " ".join(args[2:] if not staff else args[1:]) or None
     issued = services(context).membership.create_invite(who, role, village_code, title)
     link = f"https://t.me/{context.bot.username}?start=inv_{issued.code}"
-    place = issued.village.name if issued.village else services(context).config.township.name
+    config = services(context).config
+    place = issued.village.name if issued.village else invite_place(config, who, role)
     await tell_now(
         update,
         context,
@@ -44,7 +48,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 place=place,
                 title=issued.title or "—",
                 link=link,
-                expires=local_time(issued.expires_at, services(context).config.township.tz),
+                expires=local_time(issued.expires_at, config.township.tz),
             )
         ),
     )
@@ -73,7 +77,7 @@ async def invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 "invite.list_line",
                 id=invite.id,
                 role=Term(f"roles.{invite.role}"),
-                place=place or config.township.name,
+                place=place or township_name(config, invite.township_code),
                 title=invite.title or "",
                 expires=local_time(invite.expires_at, config.township.tz),
             )

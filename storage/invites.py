@@ -26,6 +26,7 @@ class Invite:
     used_at: datetime | None
     cancelled_by: int | None
     cancelled_at: datetime | None
+    township_code: str | None = None  # the township a township-staff invite grants
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -42,12 +43,16 @@ def create(
     title: str | None,
     created_by: int,
     expires_at: datetime,
+    township_code: str | None = None,
 ) -> int:
     """Store a new invite by the hash of its code; returns its id."""
     cur = db.execute(
         "INSERT INTO invites (code_hash, role, village_code, title, created_by, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [code_hash, role, village_code, title, created_by, now_text(), to_text(expires_at)],
+        "expires_at, township_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            *(code_hash, role, village_code, title, created_by),
+            *(now_text(), to_text(expires_at), township_code),
+        ],
     )
     return cur.lastrowid
 

@@ -1,4 +1,5 @@
-"""Roles people hold: resident, official and supervisor of one village, or township staff."""
+"""Roles people hold: resident, official and supervisor of one village, staff of one township,
+or county staff."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ class Member:
     # verification; a resident sees their own household's subsidy lines by them.
     household: str | None = None
     village_group: str | None = None
+    # Township staff: their township and its active villages, read with the role so a
+    # permission check needs no further query (issue 13 §1).
+    township_code: str | None = None
+    township_villages: frozenset[str] = frozenset()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -38,6 +43,7 @@ class Member:
                 "from_config": bool(row["from_config"]),
                 # A person known only by id (township staff from the config) shows the id.
                 "display_name": row["display_name"] or str(row["user_id"]),
+                "township_villages": frozenset((row["township_villages"] or "").split(",")) - {""},
             }
         )
 
@@ -45,12 +51,14 @@ class Member:
 _SELECT = (
     "SELECT m.id, m.user_id, m.role, m.village_code, m.title, m.verified, m.from_config, "
     "trim(coalesce(u.first_name, '') || ' ' || coalesce(u.last_name, '')) AS display_name, "
-    "u.username, m.household, m.village_group "
+    "u.username, m.household, m.village_group, m.township_code, "
+    "(SELECT group_concat(v.code) FROM villages v "
+    " WHERE v.township_code = m.township_code AND v.active = 1) AS township_villages "
     "FROM members m JOIN users u ON u.user_id = m.user_id "
 )
 _ORDER = (
-    " ORDER BY CASE m.role WHEN 'township' THEN 0 WHEN 'official' THEN 1 "
-    "WHEN 'supervisor' THEN 2 ELSE 3 END, m.id"
+    " ORDER BY CASE m.role WHEN 'county' THEN 0 WHEN 'township' THEN 1 WHEN 'official' THEN 2 "
+    "WHEN 'supervisor' THEN 3 ELSE 4 END, m.id"
 )
 
 
@@ -74,10 +82,26 @@ def of_village_in_role(db: Database, village_code: str, role: str) -> list[Membe
     return _select(db, "WHERE m.village_code = ? AND m.role = ?", [village_code, role])
 
 
-def township_staff(db: Database) -> list[Member]:
-    """Everyone with the township role."""
-    # Township roles have no village (the table's CHECK): the village index finds them.
-    return _select(db, "WHERE m.village_code IS NULL AND m.role = 'township'")
+def township_staff(db: Database, village_code: str | None = None) -> list[Member]:
+    """Everyone with the township role; with a village, the staff of that village's township."""
+    if village_code is None:
+        return _select(db, "WHERE m.role = 'township'")
+    return _select(
+        db,
+        "WHERE m.role = 'township' AND m.township_code = "
+        "(SELECT township_code FROM villages WHERE code = ?)",
+        [village_code],
+    )
+
+
+def county_staff(db: Database) -> list[Member]:
+    """Everyone with the county role."""
+    return _select(db, "WHERE m.role = 'county'")
+
+
+def of_township(db: Database, township_code: str) -> list[Member]:
+    """The staff of one township."""
+    return _select(db, "WHERE m.role = 'township' AND m.township_code = ?", [township_code])
 
 
 def get(db: Database, member_id: int) -> Member | None:
@@ -94,15 +118,18 @@ def add(
     title: str | None = None,
     *,
     from_config: bool = False,
+    township_code: str | None = None,
 ) -> int:
-    """Grant a role (or refresh its title when already held); returns the member id."""
+    """Grant a role (or refresh its title, and the township of township staff, when already
+    held); returns the member id."""
     db.execute(
-        "INSERT INTO members (user_id, role, village_code, title, from_config, joined_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO members (user_id, role, village_code, title, from_config, joined_at, "
+        "township_code) VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(user_id, role, ifnull(village_code, '')) DO UPDATE SET "
         "title = coalesce(excluded.title, title), "
-        "from_config = max(from_config, excluded.from_config)",
-        [user_id, role, village_code, title, int(from_config), now_text()],
+        "from_config = max(from_config, excluded.from_config), "
+        "township_code = coalesce(excluded.township_code, township_code)",
+        [user_id, role, village_code, title, int(from_config), now_text(), township_code],
     )
     row = next(
         db.query(
@@ -119,14 +146,16 @@ def remove(db: Database, member_id: int) -> None:
     db.execute("DELETE FROM members WHERE id = ?", [member_id])
 
 
-def remove_config_township_except(db: Database, keep: list[int]) -> list[int]:
-    """Drop township roles that came from the config but are no longer listed there."""
+def remove_config_township_except(
+    db: Database, keep: list[int], role: str = "township"
+) -> list[int]:
+    """Drop township (or county) roles that came from the config but are no longer listed."""
     marks = ",".join("?" * len(keep))
     rows = list(
         db.query(
-            "SELECT id, user_id FROM members WHERE role = 'township' AND from_config = 1 "
+            "SELECT id, user_id FROM members WHERE role = ? AND from_config = 1 "
             f"AND user_id NOT IN ({marks})",
-            keep,
+            [role, *keep],
         )
     )
     for row in rows:
@@ -169,3 +198,11 @@ def residents_count(db: Database, village_code: str) -> int:
     return db.execute(
         "SELECT count(*) FROM members WHERE village_code = ? AND role = 'resident'", [village_code]
     ).fetchone()[0]
+
+
+def settle_sole_township(db: Database, township_code: str) -> None:
+    """With one township, staff invited before townships existed belong to it."""
+    db.execute(
+        "UPDATE members SET township_code = ? WHERE role = 'township' AND township_code IS NULL",
+        [township_code],
+    )

@@ -679,7 +679,60 @@ def m017_topic_followers(db: Database) -> None:
 
 
 @migrations()
-def m018_county_read_indexes(db: Database) -> None:
+def m018_townships_of_a_county(db: Database) -> None:
+    """A whole county on one instance (issue 13 §1): townships, each village's township, the
+    township of township staff (and of their invites), and the county role reading them all.
+
+    Changing the role CHECK needs a rebuild of `members`; ids and the number sequence are kept
+    so member numbers in the audit trail still name the same roles."""
+    sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'members'").fetchone()
+    db.executescript(
+        """
+        CREATE TABLE townships (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        ALTER TABLE villages ADD COLUMN township_code TEXT REFERENCES townships(code);
+        CREATE INDEX villages_township ON villages(township_code, code);
+        ALTER TABLE invites ADD COLUMN township_code TEXT REFERENCES townships(code);
+        CREATE TABLE members_of_county (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            role TEXT NOT NULL
+                CHECK (role IN ('resident', 'official', 'supervisor', 'township', 'county')),
+            village_code TEXT REFERENCES villages(code),
+            title TEXT,
+            verified INTEGER NOT NULL DEFAULT 0,
+            from_config INTEGER NOT NULL DEFAULT 0,
+            joined_at TEXT NOT NULL,
+            household TEXT,
+            village_group TEXT,
+            township_code TEXT REFERENCES townships(code),
+            CHECK ((role IN ('township', 'county')) = (village_code IS NULL)),
+            CHECK (role = 'township' OR township_code IS NULL)
+        );
+        INSERT INTO members_of_county
+            (id, user_id, role, village_code, title, verified, from_config, joined_at,
+             household, village_group)
+            SELECT id, user_id, role, village_code, title, verified, from_config, joined_at,
+                   household, village_group
+            FROM members;
+        DROP TABLE members;
+        ALTER TABLE members_of_county RENAME TO members;
+        CREATE UNIQUE INDEX members_one_role ON members(user_id, role, ifnull(village_code, ''));
+        CREATE INDEX members_village ON members(village_code, role);
+        CREATE INDEX members_township ON members(township_code, role);
+        """
+    )
+    if sequence is not None:
+        db.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'members'", [sequence[0]]
+        )
+
+
+@migrations()
+def m019_county_read_indexes(db: Database) -> None:
     """Reads that stay index lookups at county scale (issue 12 §3): topics by filing time and
     due date, open topics and public disclosures counted per village from one index, the wall
     newest answer first, and a village's people counted by role."""

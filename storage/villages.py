@@ -17,6 +17,7 @@ class Village:
     name: str
     chat_id: int | None
     active: bool
+    township_code: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -48,3 +49,18 @@ def all_active(db: Database) -> list[Village]:
     """Every active village, in code order."""
     rows = db.query("SELECT * FROM villages WHERE active = 1 ORDER BY code")
     return [Village.from_row(r) for r in rows]
+
+
+def of_township(db: Database, township_code: str) -> list[Village]:
+    """The active villages of one township, in code order (indexed by villages_township)."""
+    rows = db.query(
+        "SELECT * FROM villages WHERE township_code = ? AND active = 1 ORDER BY code",
+        [township_code],
+    )
+    return [Village.from_row(r) for r in rows]
+
+
+def place(db: Database, township_of: dict[str, str]) -> None:
+    """Record each village's township (village code → township code), as the config says."""
+    for code, township_code in township_of.items():
+        db.execute("UPDATE villages SET township_code = ? WHERE code = ?", [township_code, code])

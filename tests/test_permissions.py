@@ -4,6 +4,7 @@ against the real services, which must refuse exactly what the table refuses."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -24,7 +25,7 @@ from tests.test_roles_end import (  # noqa: F401 (the fixture)
     world,
 )
 
-ROLES = ("resident", "official", "supervisor", "township")
+ROLES = ("resident", "official", "supervisor", "township", "county")
 ME, SOMEONE = 7, 8
 
 
@@ -32,8 +33,14 @@ def person_with(role: str | None, village: str = "qingshan", verified: bool = Fa
     """One person holding one role (None: no role left, as after a revocation)."""
     if role is None:
         return Person(ME, "x", "zh-CN", ())
-    code = None if role == "township" else village
-    member = Member(1, ME, role, code, None, verified, False, "x", None)
+    if role in ("township", "county"):
+        # Township staff hold no village: the village is one of their township's, or not.
+        township = "shifan" if role == "township" else None
+        places = frozenset({village}) if role == "township" else frozenset()
+        member = Member(1, ME, role, None, None, verified, False, "x", None, None, None, township)
+        member = dataclasses.replace(member, township_villages=places)
+    else:
+        member = Member(1, ME, role, village, None, verified, False, "x", None)
     return Person(ME, "x", "zh-CN", (member,))
 
 
@@ -46,7 +53,7 @@ def expected(
             continue
         if grant.verified and not verified:
             continue
-        if grant.village is Village.OWN and not own_village:
+        if grant.village in (Village.OWN, Village.MY_TOWNSHIP) and not own_village:
             continue
         if grant.item is Item.MINE and not own_item:
             continue
@@ -105,6 +112,7 @@ ACTORS = {  # who acts: (user id, the role they act in, whether the village is t
     "official": (HEAD, "official", True),
     "supervisor": (SUPERVISOR, "supervisor", True),
     "township": (STAFF, "township", True),
+    "county": (7001, "county", True),  # reads every township, acts on nothing (issue 13 §1)
     "other_official": (2004, "official", False),
     "other_resident": (1004, "resident", False),
     "ended_official": (2005, None, True),
@@ -114,8 +122,9 @@ ACTORS = {  # who acts: (user id, the role they act in, whether the village is t
 @pytest.fixture
 def matrix(world):  # noqa: F811
     with world.store.transaction() as db:
-        for uid in (2004, 1004, 2005):
+        for uid in (2004, 1004, 2005, 7001):
             users.seen(db, uid, f"用户{uid}", None, None, "zh-hans")
+        members.add(db, 7001, "county", None)
         members.add(db, 2004, "official", "hexi", "文书")
         members.add(db, 1004, "resident", "hexi")
         ended = members.add(db, 2005, "official", "qingshan", "出纳")

@@ -58,6 +58,8 @@ ROUTES: dict[str, Entry] = {
     ),  # only with the secret
     "GET /": Entry(shown=("/",)),
     "GET /v/{code}": Entry(shown=("/v/qingshan",), refused=(("/v/nowhere", 404),)),
+    # A township of a county; a single-township instance's own is "main".
+    "GET /z/{code}": Entry(shown=("/z/main",), refused=(("/z/nowhere", 404),)),
     "GET /v/{code}/join.svg": Entry(
         shown=("/v/qingshan/join.svg",), refused=(("/v/nowhere/join.svg", 404),)
     ),

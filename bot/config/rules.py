@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.config import counties
 from bot.config.schema import Invalid
 
 
@@ -53,7 +54,8 @@ def disclosure(values: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def whole(values: dict[str, Any], path: str) -> dict[str, Any]:
-    """Every topic route names a village of the file."""
+    """Every topic route names a village of the file; townships and their staff fit together."""
+    values = counties.settle(values)
     codes = {v.code for v in values["villages"]}
     for i, route in enumerate(values["topics"].routes):
         if route.village not in codes:

@@ -105,12 +105,45 @@ class TownshipConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CountyConfig:
+    """A whole county (县) on one instance: its staff read every township, get a weekly digest."""
+
+    name: str = setting("", "County name on the index page; empty = the [township] name.")
+    staff: tuple[int, ...] = setting((), "Telegram user ids of county staff.", checks.telegram_id)
+    digest_weekday: int = setting(1, "Day of the weekly county digest, 1 = Monday.", between(1, 7))
+    digest_time: str = setting("08:30", "Local time of the weekly county digest.", checks.hh_mm)
+
+    @property
+    def digest_hour_minute(self) -> tuple[int, int]:
+        """The digest time as (hour, minute), local time."""
+        hour, minute = self.digest_time.split(":")
+        return int(hour), int(minute)
+
+
+# Without [[townships]] the [township] section is the one township, under this code.
+SOLE_TOWNSHIP = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipEntry:
+    """One township (乡镇) of a county: its code, name, staff and supervision phone."""
+
+    code: str = required("Used in page addresses /z/<code>; unique.", checks.village_code)
+    name: str = required("Display name.", checks.non_empty)
+    staff: tuple[int, ...] = setting((), "Telegram user ids of its staff.", checks.telegram_id)
+    supervision_phone: str = setting(
+        "", "监督电话 on its villages' posters; empty = none.", checks.optional_phone
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class VillageConfig:
     """One village (村): deep-link code, display name and optional disclosure chat."""
 
     code: str = required("Used in invite links ?start=v_<code>; unique.", checks.village_code)
     name: str = required("Display name.", checks.non_empty)
     chat_id: int | None = setting(None, "The village disclosure channel or group.", checks.non_zero)
+    township: str = setting("", "Code of its [[townships]] entry; needed when they are declared.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +271,7 @@ class Config:
     storage: StorageConfig
     web: WebConfig
     township: TownshipConfig
+    county: CountyConfig
     villages: tuple[VillageConfig, ...] = required("[[villages]], at least one.", unique=("code",))
     invites: InvitesConfig
     outbox: OutboxConfig
@@ -245,11 +279,48 @@ class Config:
     topics: TopicsConfig
     disclosure: DisclosureConfig
     source: str = derived("The file this configuration was read from.")
+    townships: tuple[TownshipEntry, ...] = setting(
+        (), "[[townships]] of a county; none = [township] is the one.", unique=("code",)
+    )
     finish: ClassVar[Rule] = rules.whole
 
     def village(self, code: str) -> VillageConfig | None:
         """Return the village with this code, or None."""
         return next((v for v in self.villages if v.code == code), None)
+
+    @property
+    def all_townships(self) -> tuple[TownshipEntry, ...]:
+        """The declared townships, or the [township] section as the one township."""
+        if self.townships:
+            return self.townships
+        t = self.township
+        return (TownshipEntry(SOLE_TOWNSHIP, t.name, t.staff, t.supervision_phone),)
+
+    @property
+    def is_county(self) -> bool:
+        """True when several townships share this instance (the web index shows the county)."""
+        return len(self.townships) > 1
+
+    @property
+    def county_name(self) -> str:
+        """The county's name, or the township's when none is given."""
+        return self.county.name or self.township.name
+
+    def township_code_of(self, village: VillageConfig) -> str:
+        """The code of the township a village belongs to."""
+        return village.township or SOLE_TOWNSHIP
+
+    def township_villages(self, township_code: str) -> list[str]:
+        """The codes of one township's villages."""
+        return [v.code for v in self.villages if self.township_code_of(v) == township_code]
+
+    def township_of(self, village_code: str) -> TownshipEntry | None:
+        """The township a village belongs to, or None for an unknown village."""
+        village = self.village(village_code)
+        if village is None:
+            return None
+        code = self.township_code_of(village)
+        return next(t for t in self.all_townships if t.code == code)
 
     def summary(self) -> str:
         """A one-line, secret-free description used by ``check-config``."""
@@ -257,6 +328,7 @@ class Config:
         token = "token set" if self.telegram.has_token else "no token (sandbox)"
         return (
             f"{self.source}: township {self.township.name} ({self.township.timezone}), "
+            f"{len(self.all_townships)} townships, "
             f"{len(self.villages)} villages ({codes}), mode {self.telegram.mode}, {token}, "
             f"db {self.storage.path}, web {self.web.public_url}"
         )

@@ -1,7 +1,9 @@
-"""The sandbox's demo township: three villages and one person in each role, the resident verified
-with her household, one published subsidy list that names it (/mypay), a topic filed for a
-resident without a phone, a neighbour's topic to follow, and a finance ledger of the last complete
-quarter so the transparency score (/score) has a village to rank."""
+"""The sandbox's demo county (issue 13 §1): 示范镇 with three villages and one person in each
+role, the resident verified with her household, one published subsidy list that names it
+(/mypay), a topic filed for a resident without a phone, a neighbour's topic to follow and a
+finance ledger of the last complete quarter (so /score ranks a village); 南山乡 with two villages,
+its own staff member and a resident's topic; and a county staff member who reads both
+(/compare)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,13 @@ VILLAGES = (
     ("qingshan", "青山村", -1001000000001),
     ("hexi", "河西村", -1001000000002),
     ("dongling", "东岭村", -1001000000003),
+    ("taoyuan", "桃源村", -1001000000004),
+    ("lishu", "梨树村", -1001000000005),
+)
+# The demo county's townships and their villages (the code of each is its page, /z/<code>).
+TOWNSHIPS = (
+    ("shifan", "示范镇", ("qingshan", "hexi", "dongling")),
+    ("nanshan", "南山乡", ("taoyuan", "lishu")),
 )
 USERS = (
     DemoUser(100001, "王秀英", "resident", "qingshan"),
@@ -52,20 +61,34 @@ USERS = (
     DemoUser(100003, "张桂兰", "supervisor", "qingshan", "监督委员会主任"),
     DemoUser(100004, "陈明", "township", None, "镇纪委"),
     DemoUser(100005, "刘大山", "resident", "qingshan"),
+    DemoUser(100006, "周海", "township", None, "乡党政办"),  # 南山乡's staff
+    DemoUser(100007, "孙立", "county", None, "县农经站"),
+    DemoUser(100008, "赵春花", "resident", "taoyuan"),
 )
+# 南山乡's own business, so its staff and the county see a second township at work.
+TAOYUAN_TOPIC = (100008, "村里的土地流转费什么时候发？请公开今年的土地流转合同和金额。")
 # 刘大山's open topic: 王秀英 filing much the same (e.g. /topic 请公开修路的费用明细和施工队的
 # 合同) is offered to follow it ("a neighbour already asked this").
 NEIGHBOUR_TOPIC = (100005, "村里修路的钱是怎么花的？请公开修路费用明细和施工队的合同。")
 
 
 def demo_config(base: Config | None, base_url: str, storage_path: Path) -> Config:
-    """The demo township pointed at the emulator, in a throw-away database."""
-    staff = [u.user_id for u in USERS if u.role == "township"]
+    """The demo county pointed at the emulator, in a throw-away database."""
+    staff = [u.user_id for u in USERS if u.role == "township"]  # one per township, in order
+    township_of = {v: code for code, _, held in TOWNSHIPS for v in held}
     data = {
         "telegram": {"token": TOKEN, "base_url": base_url, "poll_timeout": 10},
         "storage": {"path": str(storage_path)},
-        "township": {"name": "示范镇", "staff": staff},
-        "villages": [{"code": c, "name": n, "chat_id": chat} for c, n, chat in VILLAGES],
+        "township": {"name": "示范镇"},
+        "county": {"name": "示范县", "staff": [u.user_id for u in USERS if u.role == "county"]},
+        "townships": [
+            {"code": code, "name": name, "staff": [uid]}
+            for (code, name, _), uid in zip(TOWNSHIPS, staff, strict=True)
+        ],
+        "villages": [
+            {"code": c, "name": n, "chat_id": chat, "township": township_of[c]}
+            for c, n, chat in VILLAGES
+        ],
     }
     if base is not None:
         data["web"] = {"host": base.web.host, "port": base.web.port}
@@ -91,6 +114,7 @@ def seed(services: Services) -> None:
     _subsidy_list(services)
     _neighbour_topic(services)
     _quarter_ledger(services)
+    _taoyuan_topic(services)
 
 
 def _proxy_topic(services: Services) -> None:
@@ -148,3 +172,10 @@ def _quarter_ledger(services: Services) -> None:
     wing.drafting.toggle_major(official, draft.id)
     wing.submission.submit(official, draft.id)
     wing.signoff.approve(by_role["supervisor"], draft.id, 1)
+
+
+def _taoyuan_topic(services: Services) -> None:
+    """A 桃源村 resident's topic: it waits in 南山乡's pool (the village has no official yet)."""
+    resident = services.membership.person(TAOYUAN_TOPIC[0])
+    if not services.topics.reading.mine(resident):
+        services.topics.filing.file(resident, TAOYUAN_TOPIC[1])

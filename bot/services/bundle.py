@@ -11,6 +11,7 @@ from bot.heavy_work import HeavyWork
 from bot.services import housekeeping
 from bot.services.calendar import WorkCalendar
 from bot.services.context import Context
+from bot.services.county import CountyService
 from bot.services.disclosures.disclosure_wing import Disclosures
 from bot.services.membership import MembershipService
 from bot.services.ticks import Ticker
@@ -27,6 +28,7 @@ class Services:
     topics: Topics
     topic_schedule: TopicSchedule
     disclosures: Disclosures
+    county: CountyService
     heavy: HeavyWork = field(default_factory=HeavyWork)  # closed by run.py when it stops
 
     @classmethod
@@ -42,9 +44,12 @@ class Services:
         ticker.register("disclosures.remind", disclosures.reminders.remind)  # SCH-01, SCH-09
         topic_schedule.sections.append(disclosures.reminders.digest_lines)
         topic_schedule.sections.append(disclosures.board_photos.digest_lines)  # CH-01
+        county = CountyService(ctx)
+        ticker.register("county.digest", county.weekly_digest)  # issue 13 §1
         keep_days = config.storage.keep_delivered_days
         ticker.register("delivery.prune", partial(housekeeping.prune_delivered, store, keep_days))
-        return cls(ctx, MembershipService(ctx), ticker, topics, topic_schedule, disclosures)
+        membership = MembershipService(ctx)
+        return cls(ctx, membership, ticker, topics, topic_schedule, disclosures, county)
 
     @property
     def config(self) -> Config:

@@ -217,9 +217,12 @@ class WorkCalendar:
         """Whether a year's official schedule is known: in the package, or entered by staff."""
         return self.in_package(year) or calendar_days.has_year(db, year)
 
-    def schedule_reminder(self, db: Database, today: date) -> list[tuple[str, dict]]:
+    def schedule_reminder(
+        self, db: Database, today: date, within: frozenset[str] | None = None
+    ) -> list[tuple[str, dict]]:
         """The digest's line asking staff, from 1 November on, to enter next year's official
-        schedule while nobody has (a digest section; none before November or once entered)."""
+        schedule while nobody has (a digest section; none before November or once entered).
+        The calendar is the whole instance's, so every township's staff get it (`within`)."""
         year = today.year + 1
         if today.month < SCHEDULE_REMINDER_MONTH or self.covered(db, year):
             return []

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.core.numbers import parse_number
 from bot.core.typed_text import clean
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Term, pick_language
@@ -15,12 +17,20 @@ from bot.services.context import Context
 from bot.services.people import Denied, Person, ReplyTo
 from bot.services.permissions import EXCLUSIVE_ROLES, allowed, require
 from bot.services.role_endings import end_role
-from storage import audit, invites, members, users, villages
+from bot.services.township_scope import (
+    STAFF_ROLES,
+    creator_action,
+    granted_township,
+    in_view,
+    invite_township,
+    township_name,
+)
+from storage import audit, invites, members, townships, users, villages
 from storage.invites import Invite
 from storage.members import Member
 from storage.villages import Village
 
-INVITABLE_ROLES = ("official", "supervisor", "township")
+INVITABLE_ROLES = ("official", "supervisor", "township", "county")
 TITLE_MAX = 20
 
 
@@ -74,9 +84,9 @@ class MembershipService:
         return village
 
     def place_name(self, member: Member) -> str:
-        """Where a role applies: its village's name, or the township's for township staff."""
+        """Where a role applies: its village's, its township's or the county's name."""
         if member.village_code is None:
-            return self.config.township.name
+            return township_name(self.config, member.township_code)
         village = villages.get(self.store.db, member.village_code)
         return village.name if village else member.village_code
 
@@ -89,15 +99,33 @@ class MembershipService:
     # -- start-up --------------------------------------------------------------------------
 
     def sync_config(self) -> None:
-        """Mirror the config's villages and township staff into the database."""
-        staff = list(self.config.township.staff)
+        """Mirror the config's townships, villages, township and county staff into the database."""
+        config = self.config
         with self.store.transaction() as db:
-            villages.sync(db, [(v.code, v.name, v.chat_id) for v in self.config.villages])
-            for user_id in staff:
+            townships.sync(db, [(t.code, t.name) for t in config.all_townships])
+            villages.sync(db, [(v.code, v.name, v.chat_id) for v in config.villages])
+            villages.place(db, {v.code: config.township_code_of(v) for v in config.villages})
+            if not config.townships:
+                members.settle_sole_township(db, config.all_townships[0].code)
+            for entry in config.all_townships:
+                for user_id in entry.staff:
+                    users.ensure(db, user_id)
+                    members.add(
+                        db, user_id, "township", None, from_config=True, township_code=entry.code
+                    )
+            for user_id in config.county.staff:
                 users.ensure(db, user_id)
-                members.add(db, user_id, "township", None, from_config=True)
-            for user_id in members.remove_config_township_except(db, staff):
-                audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+                members.add(db, user_id, "county", None, from_config=True)
+            self._drop_unlisted_staff(db)
+
+    def _drop_unlisted_staff(self, db: Database) -> None:
+        """Staff roles from an earlier config that the file no longer lists end (audited)."""
+        staff = [u for entry in self.config.all_townships for u in entry.staff]
+        for user_id in members.remove_config_township_except(db, staff):
+            audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+        county = list(self.config.county.staff)
+        for user_id in members.remove_config_township_except(db, county, "county"):
+            audit.record(db, None, "county.removed_from_config", f"user:{user_id}")
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -126,15 +154,17 @@ class MembershipService:
     def create_invite(
         self, person: Person, role: str, village_code: str | None, title: str | None
     ) -> IssuedInvite:
-        """Township staff (ROLE-03) make a single-use invite link; only its hash is stored."""
-        require(person, "invite.create")
+        """Township staff (ROLE-03) make a single-use invite link for their own township's
+        villages (county staff for county staff); only its hash is stored."""
+        require(person, "invite.create" if role != "county" else "invite.county")
         if role not in INVITABLE_ROLES:
             raise Denied("invite.bad_role", role=role)
         village = None
-        if role != "township":
+        if role not in STAFF_ROLES:  # staff invites name no village
             if not village_code:
                 raise Denied("invite.usage")
             village = self.village(village_code)
+        township_code = invite_township(person, role, village.code if village else None)
         title = clean(title) or None
         if title and len(title) > TITLE_MAX:
             raise Denied("invite.title_too_long", limit=TITLE_MAX)
@@ -151,6 +181,7 @@ class MembershipService:
                 title,
                 person.user_id,
                 expires_at,
+                township_code,
             )
             audit.record(
                 db,
@@ -176,11 +207,17 @@ class MembershipService:
                 frozenset((held.role, invite.role)) in EXCLUSIVE_ROLES
             ):
                 raise Denied("invite.conflict", role=Term(f"roles.{held.role}"))
+        township_code = granted_township(self.config, invite.role, invite.township_code)
         with self.store.transaction() as db:
             if not invites.mark_used(db, invite.id, person.user_id):
                 raise Denied("invite.used")
             member_id = members.add(
-                db, person.user_id, invite.role, invite.village_code, invite.title
+                db,
+                person.user_id,
+                invite.role,
+                invite.village_code,
+                invite.title,
+                township_code=township_code,
             )
             event = audit.record(
                 db,
@@ -208,7 +245,7 @@ class MembershipService:
                 person.language,
                 "invite.welcome",
                 role=Term(f"roles.{invite.role}"),
-                village=village.name if village else self.config.township.name,
+                village=village.name if village else township_name(self.config, township_code),
             )
         return members.get(self.store.db, member_id)
 
@@ -226,21 +263,23 @@ class MembershipService:
         require(person, "invite.accept", owner=invite.created_by)
         # An invite is only as good as its maker's role now: one made by someone since
         # revoked is void.
-        if not allowed(self.person(invite.created_by), "invite.create"):
+        creator = self.person(invite.created_by)
+        if not allowed(creator, creator_action(invite.role), village=invite.village_code):
             raise Denied("invite.void")
         return invite
 
     def open_invites(self, person: Person) -> list[Invite]:
         """Invites nobody has used yet, for township staff (/invites)."""
         require(person, "invite.list")
-        return invites.open_invites(self.store.db, self.now())
+        found = invites.open_invites(self.store.db, self.now())
+        return [i for i in found if in_view(person, i.village_code, i.township_code)]
 
     def cancel_invite(self, person: Person, ref: str, reply: ReplyTo) -> Invite:
         """Township staff void an unused invite (/invites cancel N)."""
         require(person, "invite.cancel")
         number = parse_number(ref)
         invite = invites.get(self.store.db, number) if number is not None else None
-        if invite is None:
+        if invite is None or not in_view(person, invite.village_code, invite.township_code):
             raise Denied("invite.unknown", ref=ref)
         with self.store.transaction() as db:
             if not invites.cancel(db, invite.id, person.user_id):
@@ -265,7 +304,7 @@ class MembershipService:
         if member_id is None:
             raise Denied("revoke.usage")
         member = members.get(self.store.db, member_id)
-        if member is None:
+        if member is None or not in_view(person, member.village_code, member.township_code):
             raise Denied("revoke.unknown", ref=member_ref)
         if member.from_config:
             raise Denied("revoke.from_config")

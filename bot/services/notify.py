@@ -80,5 +80,6 @@ def default_menus(db: Database, key_prefix: str, default_language: str) -> None:
         code = "" if language == default_language else language[:2]
         owed = Menu(_commands([], language), everyone=True, language_code=code)
         queue(db, f"{key_prefix}:menu:{language}", 0, owed, priority=outbox.NORMAL)
-    for user_id in sorted({m.user_id for m in members.township_staff(db)}):
+    staff = [*members.township_staff(db), *members.county_staff(db)]
+    for user_id in sorted({m.user_id for m in staff}):
         refresh_menu(db, f"{key_prefix}:menu:staff:{user_id}", user_id, default_language)

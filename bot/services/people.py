@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from storage.members import Member
 
-ROLES = ("resident", "official", "supervisor", "township")
+ROLES = ("resident", "official", "supervisor", "township", "county")
 
 
 class Denied(Exception):
@@ -41,6 +41,18 @@ class Person:
     def village_code(self) -> str | None:
         """The one village this person belongs to (DESIGN §2: roles in one village only)."""
         return next((m.village_code for m in self.roles if m.village_code), None)
+
+    @property
+    def township_code(self) -> str | None:
+        """The township this person is staff of, if any (one at most: the config says so)."""
+        return next((m.township_code for m in self.roles if m.role == "township"), None)
+
+    def villages_in_view(self) -> frozenset[str] | None:
+        """The villages a staff role reads across: None for county staff (every village),
+        else the villages of the person's township (empty for a person without one)."""
+        if self.has("county"):
+            return None
+        return frozenset().union(*(m.township_villages for m in self.roles if m.role == "township"))
 
     @property
     def role_names(self) -> tuple[str, ...]:

@@ -23,6 +23,9 @@ ANYONE = "anyone"  # a person with or without a role
 
 class Village(Enum):
     OWN = "own"  # the role is held in the item's village
+    # Township staff: the item's village is one of their township's (issue 13 §1); an action
+    # on no village (a list, a workbook) is allowed and the service scopes what it shows.
+    MY_TOWNSHIP = "my_township"
     ANY = "any"
 
 
@@ -56,9 +59,11 @@ def _rule(*grants: Grant, refusal: str | None = None) -> Rule:
 
 _HANDLER = (
     Grant("official", Village.OWN, Item.MINE),
-    Grant("township", Village.ANY, Item.MINE),
+    Grant("township", Village.MY_TOWNSHIP, Item.MINE),
 )
-_TOWNSHIP = Grant("township", Village.ANY)
+_TOWNSHIP = Grant("township", Village.MY_TOWNSHIP)
+# County staff (县农经站/纪委) read every township's villages and act on none (issue 13 §1).
+_COUNTY = Grant("county", Village.ANY)
 
 # The item a row speaks of: for topic handling its assignee (or the pool it waits in), for
 # `topic.rate` / `topic.support` its requester, for `answer.*` the answer's author, for
@@ -69,7 +74,7 @@ TABLE: dict[str, Rule] = {
     # accountant) are its officials (DESIGN §2), and township staff only read across villages.
     "topic.file_for": _rule(Grant("official"), refusal="topics.proxy.not_official"),
     # Printing a receipt again is the office's (the resident got theirs in chat or on paper).
-    "topic.receipt": _rule(_TOWNSHIP, Grant("official")),
+    "topic.receipt": _rule(_TOWNSHIP, _COUNTY, Grant("official")),
     "topic.answer": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.decline": _rule(*_HANDLER, refusal="topics.not_yours"),
     "topic.extend": _rule(*_HANDLER, refusal="topics.not_yours"),
@@ -99,11 +104,13 @@ TABLE: dict[str, Rule] = {
     "topic.urge": _rule(_TOWNSHIP),
     "topic.extension.decide": _rule(_TOWNSHIP),
     "topic.route": _rule(_TOWNSHIP),
-    "topic.view": _rule(_TOWNSHIP, Grant("official"), Grant(ANYONE, Village.ANY, Item.MINE)),
-    "topic.inbox": _rule(Grant("official", Village.ANY), _TOWNSHIP),
-    "topic.track": _rule(_TOWNSHIP),
-    "topic.stats": _rule(_TOWNSHIP, Grant("official")),
-    "topic.report": _rule(_TOWNSHIP),
+    "topic.view": _rule(
+        _TOWNSHIP, _COUNTY, Grant("official"), Grant(ANYONE, Village.ANY, Item.MINE)
+    ),
+    "topic.inbox": _rule(Grant("official", Village.ANY), _TOWNSHIP, _COUNTY),
+    "topic.track": _rule(_TOWNSHIP, _COUNTY),
+    "topic.stats": _rule(_TOWNSHIP, _COUNTY, Grant("official")),
+    "topic.report": _rule(_TOWNSHIP, _COUNTY),
     "disclosure.draft": _rule(Grant("official")),
     "disclosure.submit": _rule(Grant("official")),
     "disclosure.correct": _rule(Grant("official")),
@@ -111,17 +118,21 @@ TABLE: dict[str, Rule] = {
     "disclosure.signoff": _rule(
         Grant("supervisor", Village.OWN, Item.NOT_MINE), refusal="disc.signoff_own"
     ),
-    "disclosure.export": _rule(_TOWNSHIP),
+    "disclosure.export": _rule(_TOWNSHIP, _COUNTY),
     # CH-01: the photo of the posted paper board comes from the village's own office.
     "disclosure.board_photo": _rule(Grant("official"), refusal="disc.photo.not_yours"),
-    "disclosure.board_photo_list": _rule(_TOWNSHIP),
+    "disclosure.board_photo_list": _rule(_TOWNSHIP, _COUNTY),
     # STG-06: a resident asks about a line of their own village's published table.
     "disclosure.line_question": _rule(Grant("resident"), refusal="line.not_resident"),
     "invite.create": _rule(_TOWNSHIP),
-    "invite.list": _rule(_TOWNSHIP),
-    "invite.cancel": _rule(_TOWNSHIP),
+    "invite.list": _rule(_TOWNSHIP, _COUNTY),
+    "invite.cancel": _rule(_TOWNSHIP, _COUNTY),
+    # County staff are listed in the config or invited by county staff.
+    "invite.county": _rule(_COUNTY),
+    # Townships side by side (/compare) and the weekly county digest.
+    "county.compare": _rule(_COUNTY),
     "invite.accept": _rule(Grant(ANYONE, Village.ANY, Item.NOT_MINE), refusal="invite.own"),
-    "members.list": _rule(_TOWNSHIP, Grant("official")),
+    "members.list": _rule(_TOWNSHIP, _COUNTY, Grant("official")),
     "member.revoke": _rule(_TOWNSHIP),
     "member.verify": _rule(Grant("official")),
     # A resident's own household's subsidy lines (issue 13 §5); the service also asks that the
@@ -130,16 +141,16 @@ TABLE: dict[str, Rule] = {
     "calendar.override": _rule(_TOWNSHIP),
     # Unpublished items, and full beneficiary names in private chats (§6): the office, and
     # for names also the village's verified residents.
-    "disclosure.view_open": _rule(_TOWNSHIP, Grant("official"), Grant("supervisor")),
+    "disclosure.view_open": _rule(_TOWNSHIP, _COUNTY, Grant("official"), Grant("supervisor")),
     "disclosure.names_full": _rule(
-        _TOWNSHIP, Grant("official"), Grant("supervisor"), Grant("resident", verified=True)
+        _TOWNSHIP, _COUNTY, Grant("official"), Grant("supervisor"), Grant("resident", verified=True)
     ),
     # Open items in the village's own /browse list (the township browses every village).
     "disclosure.browse_open": _rule(Grant("official"), Grant("supervisor")),
-    "disclosure.browse_villages": _rule(_TOWNSHIP),
-    # The transparency score (issue 13 §8, PERF-02): township staff rank every village; a
-    # village's officials see their own village's score and its inputs.
-    "score.ranking": _rule(_TOWNSHIP),
+    "disclosure.browse_villages": _rule(_TOWNSHIP, _COUNTY),
+    # The transparency score (issue 13 §8, PERF-02): township and county staff rank villages;
+    # a village's officials see their own village's score and its inputs.
+    "score.ranking": _rule(_TOWNSHIP, _COUNTY),
     "score.own": _rule(Grant("official"), refusal="score.not_staff"),
     # Whom an action may aim at: `/verify` takes the village's residents.
     "member.be_verified": _rule(Grant("resident")),
@@ -152,10 +163,16 @@ ACTIONS = tuple(TABLE)
 EXCLUSIVE_ROLES = frozenset({frozenset(("official", "supervisor"))})
 
 
+def _in_place(member: Member, grant: Grant, village: str | None) -> bool:
+    if grant.village is Village.MY_TOWNSHIP:
+        return village is None or village in member.township_villages
+    return grant.village is Village.ANY or member.village_code == village
+
+
 def _fits(member: Member, grant: Grant, village: str | None) -> bool:
     return (
         member.role == grant.role
-        and (grant.village is Village.ANY or member.village_code == village)
+        and _in_place(member, grant, village)
         and (member.verified or not grant.verified)
     )
 

@@ -49,7 +49,7 @@ def _return_topics(ctx: Context, db: Database, ended: Member, event: int) -> Non
                 key = f"a{event}:returned:{topic.id}:{uid}"
                 notices.feedback_notice(db, key, uid, language, moved, "topics.notice")
     receipts = ", ".join(t.receipt for t in held)
-    for staff in members.township_staff(db):
+    for staff in members.township_staff(db, code):
         notices.to_person(
             db,
             f"a{event}:returned:{staff.user_id}",

@@ -16,6 +16,7 @@ from bot.web_render.openapi_schema import (
     LIMIT,
     STR,
     TIME,
+    TOWNSHIP,
     URL,
     array,
     enum,
@@ -231,19 +232,19 @@ def paths() -> dict[str, Any]:
         "/villages": _get(
             "listVillages",
             "Every village with its disclosure figures and quarter status.",
-            [CURSOR, LIMIT],
-            {"200": json_response(ref("VillagePage"), "A page of villages."), "400": ERRORS["400"]},
+            [CURSOR, LIMIT, TOWNSHIP],
+            {"200": json_response(ref("VillagePage"), "A page of villages."), **ERRORS},
         ),
         "/villages/{code}/disclosures": _get(
             "listVillageDisclosures",
             "A village's published disclosures, newest first.",
-            [CODE, CURSOR, LIMIT, category],
+            [CODE, CURSOR, LIMIT, category, TOWNSHIP],
             {"200": json_response(ref("DisclosurePage"), "A page of disclosures."), **ERRORS},
         ),
         "/disclosures/{id}": _get(
             "getDisclosure",
             "One published version: table, sign-offs, filing record, versions.",
-            [disclosure_id],
+            [disclosure_id, TOWNSHIP],
             {"200": json_response(ref("Disclosure"), "The disclosure."), **ERRORS},
         ),
         **topics_openapi.paths(),
@@ -253,8 +254,8 @@ def paths() -> dict[str, Any]:
             "getStats",
             "Counts of published disclosures and of the quarter's statuses, "
             "and the point-topic figures of a period (按时办结率, 满意率).",
-            [period],
-            {"200": json_response(ref("Stats"), "The township's figures."), "400": ERRORS["400"]},
+            [period, TOWNSHIP],
+            {"200": json_response(ref("Stats"), "The township's figures."), **ERRORS},
         ),
     }
 

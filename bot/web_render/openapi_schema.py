@@ -67,6 +67,14 @@ def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]
     }
 
 
+# Every route takes ?township=<code> (a county's townships, issue 13 §1): lists keep that
+# township's villages; a village or an item of another township, or an unknown code, is a 404.
+TOWNSHIP = query(
+    "township",
+    "Only this township of the county (404 for an unknown one or a village outside it).",
+    {"type": "string", "maxLength": 32},
+)
+
 ERRORS = {
     "400": json_response(
         ref("Error"), "A parameter is not valid (e.g. a cursor not handed out here)."

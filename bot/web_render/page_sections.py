@@ -27,7 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core.periods import quarter_of
 from bot.services.bundle import Services
+from bot.services.topics.stats import percent
 from bot.web_render.qr import join_link
 from storage import members
 from storage.villages import Village
@@ -80,6 +82,15 @@ class TownshipIndex:
     township: str
     villages: tuple[VillageRow, ...]
     sections: tuple[Section, ...]
+    code: str | None = None  # a township of a county (its page /z/<code>)
+
+
+@dataclass(frozen=True, slots=True)
+class CountyIndex:
+    county: str
+    period: str
+    townships: tuple[VillageRow, ...]
+    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,7 @@ class VillageBoard:
     stats: tuple[Stat, ...]
     join_link: str | None
     sections: tuple[Section, ...]
+    township_code: str | None = None  # a county's: the board links back to its township
 
 
 def member_stats(services: Services, village: Village) -> list[Stat]:
@@ -111,18 +123,45 @@ def _stats(services: Services, sections: BoardSections, village: Village) -> tup
     )
 
 
-def township_index(services: Services, sections: BoardSections, language: str) -> TownshipIndex:
-    """Every active village with its figures, and the township-wide sections."""
-    rows = tuple(
-        VillageRow(v.code, v.name, _stats(services, sections, v))
-        for v in services.membership.villages()
-    )
-    blocks = tuple(
+def _blocks(services: Services, sections: BoardSections, language: str) -> tuple[Section, ...]:
+    return tuple(
         block
         for provider in sections.township_sections
         if (block := provider(services, language)) is not None
     )
-    return TownshipIndex(services.config.township.name, rows, blocks)
+
+
+def township_index(
+    services: Services, sections: BoardSections, language: str, township_code: str | None = None
+) -> TownshipIndex | None:
+    """Every active village (of one township of a county, when named) with its figures, and
+    the township-wide sections; None for an unknown township."""
+    name, found = services.config.township.name, services.membership.villages()
+    if township_code is not None:
+        if (place := services.county.township(township_code)) is None:
+            return None
+        name, found = place[0].name, place[1]
+    rows = tuple(VillageRow(v.code, v.name, _stats(services, sections, v)) for v in found)
+    return TownshipIndex(name, rows, _blocks(services, sections, language), township_code)
+
+
+def county_index(services: Services, sections: BoardSections, language: str) -> CountyIndex:
+    """A county's townships side by side, with this quarter's figures (issue 13 §1)."""
+    period = quarter_of(services.ctx.local_date(services.ctx.now()))
+    rows = []
+    for f in services.county.figures(period):
+        c = f.counts
+        stats = (
+            Stat("web.county.villages", str(f.villages)),
+            Stat("web.county.filed", str(c.filed)),
+            Stat("web.county.answered", str(c.answered)),
+            Stat("web.county.on_time", percent(c.on_time_rate)),
+            Stat("web.county.overdue", str(c.overdue), "bad" if c.overdue else "plain"),
+            Stat("web.county.published", f"{f.published}/{f.villages}"),
+        )
+        rows.append(VillageRow(f.code, f.name, stats))
+    blocks = _blocks(services, sections, language)
+    return CountyIndex(services.config.county_name, period.text, tuple(rows), blocks)
 
 
 def village_board(
@@ -134,11 +173,13 @@ def village_board(
         for provider in sections.village_sections
         if (block := provider(services, village, language)) is not None
     )
+    place = services.config.township_of(village.code)
     return VillageBoard(
-        township=services.config.township.name,
+        township=place.name if place else services.config.township.name,
         code=village.code,
         name=village.name,
         stats=_stats(services, sections, village),
         join_link=join_link(bot_username, village.code) if bot_username else None,
         sections=blocks,
+        township_code=place.code if place and services.config.is_county else None,
     )

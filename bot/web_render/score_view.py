@@ -96,8 +96,9 @@ class IndexRanking:
     weights: tuple[Weight, ...] = WEIGHTS
 
 
-def index_ranking(ctx: Context) -> IndexRanking:
-    """Every active village ranked for the last complete quarter."""
+def index_ranking(ctx: Context, codes: list[str] | None = None) -> IndexRanking:
+    """The villages (every active one, or those of one township) ranked for the last complete
+    quarter."""
     scores = Scores(ctx)
     period = scores.default_period()
-    return IndexRanking(period.text, tuple(scores.ranking(None, period)))
+    return IndexRanking(period.text, tuple(scores.ranking(codes, period)))

@@ -18,6 +18,7 @@ from bot.web_render.openapi_schema import (
     LIMIT,
     STR,
     TIME,
+    TOWNSHIP,
     URL,
     array,
     enum,
@@ -192,6 +193,7 @@ def paths() -> dict[str, Any]:
                     LIMIT,
                     query("category", "Only this category.", enum(CATEGORIES)),
                     query("status", "answered or declined.", enum(WALL_STATUSES)),
+                    TOWNSHIP,
                 ],
                 "responses": {
                     "200": json_response(ref("WallPage"), "A page of wall posts."),
@@ -203,7 +205,7 @@ def paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getTopic",
                 "summary": "One topic: masked question, answers, timeline (when public).",
-                "parameters": [receipt],
+                "parameters": [receipt, TOWNSHIP],
                 "responses": {"200": json_response(ref("Topic"), "The topic."), **ERRORS},
             }
         },

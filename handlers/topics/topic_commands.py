@@ -18,7 +18,16 @@ from handlers.topics.official_topics import (
 from handlers.topics.proxy_topics import proxy, receipt
 from handlers.topics.resident_topics import history, mytopics, support, topic
 from handlers.topics.topic_buttons import HasTopicDraft, form_input
-from handlers.topics.township_topics import holiday, overdue, pending, report, route, stats, urge
+from handlers.topics.township_topics import (
+    compare,
+    holiday,
+    overdue,
+    pending,
+    report,
+    route,
+    stats,
+    urge,
+)
 
 COMMANDS = {
     "topic": topic,
@@ -37,6 +46,7 @@ COMMANDS = {
     "urge": urge,
     "stats": stats,
     "report": report,
+    "compare": compare,
     "route": route,
     "holiday": holiday,
     "proxy": proxy,

@@ -1,4 +1,5 @@
-"""Township topic commands: /pending, /overdue, /urge, /stats, /report, /route and /holiday."""
+"""Township topic commands: /pending, /overdue, /urge, /stats, /report, /route and /holiday,
+and the county's /compare."""
 
 from __future__ import annotations
 
@@ -78,6 +79,16 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await written(update, context, file, "report")
     caption = t(who.language, "topics.report.caption", period=period.text)
     owe(update, context, Document(file.name, data, caption=caption))
+
+
+@refusals
+async def compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/compare [period]`: the county's townships side by side (county staff)."""
+    who = person(update, context)
+    period, rows = services(context).county.compare(who, (args_of(context) or [None])[0])
+    lines = [t(who.language, "county.compare_header", period=period.text)]
+    lines += [t(who.language, "county.line", **row.params()) for row in rows]
+    reply(update, context, "\n".join(lines))
 
 
 @refusals

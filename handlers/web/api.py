@@ -16,6 +16,7 @@ from bot.web_render.topic_sections import topic_board_of
 from handlers.web.disclosure_routes import ID_ROUTE, base_url, board, dated, village_of
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional
+from handlers.web.township_query import UnknownTownship, township_villages
 
 JSON = "application/json"
 DEFAULT_LIMIT = 20
@@ -90,9 +91,10 @@ def _after_village(cursor: str) -> str:
 
 @api
 async def villages(request: web.Request) -> web.Response:
-    """GET /api/v1/villages: every village with its figures and quarter status."""
+    """GET /api/v1/villages: every village (of `?township=`) with its figures and quarter status."""
     limit, cursor = _limit(request), _cursor(request)
-    figures = board(request).figures()
+    within = _township(request)
+    figures = [f for f in board(request).figures() if within is None or f.code in within]
     if cursor is not None:
         after = _after_village(cursor)
         figures = [f for f in figures if f.code > after]
@@ -104,12 +106,28 @@ async def villages(request: web.Request) -> web.Response:
     )
 
 
+def _township(request: web.Request) -> frozenset[str] | None:
+    """The villages of `?township=` (None: every village); an unknown code is a JSON 404."""
+    try:
+        return township_villages(request)
+    except UnknownTownship:
+        raise ApiError(404, "unknown_township", "no such township") from None
+
+
+def in_township(request: web.Request, village_code: str) -> None:
+    """A village route (or an item of a village) asked with `?township=` must be of it."""
+    within = _township(request)
+    if within is not None and village_code not in within:
+        raise ApiError(404, "not_in_township", "not a village of this township")
+
+
 @api
 async def village_disclosures(request: web.Request) -> web.Response:
     """GET /api/v1/villages/<code>/disclosures: published versions, newest first."""
     found = village_of(request)
     if found is None:
         raise ApiError(404, "unknown_village", "no such village")
+    in_township(request, found.code)
     limit, cursor = _limit(request), _cursor(request)
     category = request.query.get("category") or None
     try:
@@ -131,6 +149,7 @@ async def disclosure(request: web.Request) -> web.Response:
     found = board(request).disclosure(int(request.match_info["id"]))
     if found is None:
         raise ApiError(404, "unknown_disclosure", "no such published disclosure")
+    in_township(request, found.village_code)
     body = _dump(api_json.disclosure(found, base_url(request)))
     return dated(request, body, JSON, found.published_at)
 
@@ -144,8 +163,9 @@ async def stats(request: web.Request) -> web.Response:
         topic_period = topics.period(request.query.get("period", "")[:20] or None)
     except Denied:
         raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
-    figures = board(request).figures()
-    topic_stats = topics.stats(topic_period)
+    within = _township(request)
+    figures = [f for f in board(request).figures() if within is None or f.code in within]
+    topic_stats = topics.stats(topic_period, within=within)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
     states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""

@@ -8,7 +8,7 @@ from aiohttp import web
 from bot.core.pages import BadCursor
 from bot.services.topics.wall_pages import WALL_STATUSES
 from bot.web_render import topics_json
-from handlers.web.api import ApiError, _cursor, _json, _limit, api
+from handlers.web.api import ApiError, _cursor, _json, _limit, api, in_township
 from handlers.web.disclosure_routes import base_url, village_of
 from handlers.web.wall_routes import topic_board
 
@@ -19,6 +19,7 @@ async def village_topics(request: web.Request) -> web.Response:
     found = village_of(request)
     if found is None:
         raise ApiError(404, "unknown_village", "no such village")
+    in_township(request, found.code)
     limit, cursor = _limit(request), _cursor(request)
     board = topic_board(request)
     category = request.query.get("category") or None
@@ -51,6 +52,7 @@ async def topic(request: web.Request) -> web.Response:
     found = topic_board(request).topic(request.match_info["receipt"][:40])
     if found is None:
         raise ApiError(404, "unknown_topic", "no such topic")
+    in_township(request, found.village_code)
     return _json(request, topics_json.topic(found, base_url(request)))
 
 

@@ -60,6 +60,7 @@ def make_app(
     if services.config.telegram.mode == "webhook":
         app.router.add_post(services.config.telegram.webhook_path, webhook.telegram_webhook)
     app.router.add_get("/", board_routes.index)
+    app.router.add_get("/z/{code}", board_routes.township)
     app.router.add_get("/v/{code}", board_routes.village)
     app.router.add_get("/v/{code}/join.svg", board_routes.join_qr)
     disclosure_routes.add_routes(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.people import Denied
-from bot.web_render.page_sections import township_index, village_board
+from bot.web_render.page_sections import county_index, township_index, village_board
 from bot.web_render.qr import join_link, qr_svg
 from bot.web_render.score_view import index_ranking
 from handlers.web.keys import CONTEXT, SECTIONS, SERVICES
@@ -14,11 +14,28 @@ from storage.villages import Village
 
 
 async def index(request: web.Request) -> web.Response:
-    """GET /: every village with what is known about it."""
+    """GET /: every village with what is known about it; a county's townships instead."""
     language = language_of(request)
-    view = township_index(request.app[SERVICES], request.app[SECTIONS], language)
-    score_ranking = index_ranking(request.app[SERVICES].ctx)
-    return html_page(request, "index.html", language, index=view, score_ranking=score_ranking)
+    services = request.app[SERVICES]
+    if services.config.is_county:
+        view = county_index(services, request.app[SECTIONS], language)
+        ranking = index_ranking(services.ctx)
+        return html_page(request, "county.html", language, county=view, score_ranking=ranking)
+    view = township_index(services, request.app[SECTIONS], language)
+    ranking = index_ranking(services.ctx)
+    return html_page(request, "index.html", language, index=view, score_ranking=ranking)
+
+
+async def township(request: web.Request) -> web.Response:
+    """GET /z/<code>: one township of a county with its villages (`/t/` is a topic's page)."""
+    language = language_of(request)
+    code = request.match_info["code"]
+    services = request.app[SERVICES]
+    view = township_index(services, request.app[SECTIONS], language, code)
+    if view is None:
+        return html_page(request, "not_found.html", language, status=404, township_code=code)
+    ranking = index_ranking(services.ctx, services.config.township_villages(code))
+    return html_page(request, "index.html", language, index=view, score_ranking=ranking)
 
 
 def _village(request: web.Request) -> Village | None:

@@ -6,6 +6,7 @@ Only published (and superseded) versions exist here: anything else is a 404 (DES
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 
@@ -26,6 +27,7 @@ from bot.web_render.qr import join_link
 from bot.web_render.topic_sections import newest, post_views, topic_board_of, wall_entries
 from handlers.web.keys import CONTEXT, SERVICES
 from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of
+from handlers.web.township_query import UnknownTownship, township_villages
 from storage.villages import Village
 
 log = logging.getLogger(__name__)
@@ -208,15 +210,23 @@ async def search(request: web.Request) -> web.Response:
 
 
 def _feed(
-    request: web.Request, village_code: str | None, title: str, self_path: str, alternate: str
+    request: web.Request, codes: Sequence[str | None], title: str, self_path: str, alternate: str
 ) -> web.Response:
+    """The feed of the villages `codes` ([None]: every village); a township's merges the
+    newest of each of its villages (each an indexed query)."""
     disclosures = board(request)
-    items = disclosures.recent(village_code, FEED_SIZE)
+    items = [i for code in codes for i in disclosures.recent(code, FEED_SIZE)]
+    items = sorted(items, key=lambda i: i.published_at, reverse=True)[:FEED_SIZE]
     listed = entries(disclosures, items)
     topics = topic_board_of(request.app[SERVICES])
     language = language_of(request)
-    wall = wall_entries(language, base_url(request), topics.recent(village_code, FEED_SIZE))
-    updated = newest(disclosures.last_published(village_code), topics.last_answered(village_code))
+    posts = [p for code in codes for p in topics.recent(code, FEED_SIZE)]
+    posts = sorted(posts, key=lambda p: p.answer.at, reverse=True)[:FEED_SIZE]
+    wall = wall_entries(language, base_url(request), posts)
+    updated = newest(
+        *(disclosures.last_published(code) for code in codes),
+        *(topics.last_answered(code) for code in codes),
+    )
     body = feeds.atom_feed(
         language=language,
         base_url=base_url(request),
@@ -232,10 +242,18 @@ def _feed(
 
 
 async def township_feed(request: web.Request) -> web.Response:
-    """GET /feed.atom: new disclosures and wall posts of every village."""
+    """GET /feed.atom: new disclosures and wall posts of every village (of `?township=`)."""
+    language = language_of(request)
     township = request.app[SERVICES].config.township.name
-    title = t_plain(language_of(request), "web.feed.township_title", township=township)
-    return _feed(request, None, title, "/feed.atom", "/")
+    try:
+        within = township_villages(request)
+    except UnknownTownship as unknown:
+        return html_page(
+            request, "not_found.html", language, status=404, township_code=unknown.code
+        )
+    codes: list[str | None] = [None] if within is None else sorted(within)
+    title = t_plain(language, "web.feed.township_title", township=township)
+    return _feed(request, codes, title, "/feed.atom", "/")
 
 
 async def village_feed(request: web.Request) -> web.Response:
@@ -246,7 +264,7 @@ async def village_feed(request: web.Request) -> web.Response:
         code = request.match_info["code"]
         return html_page(request, "not_found.html", language, status=404, village_code=code)
     title = t_plain(language, "web.feed.village_title", village=found.name)
-    return _feed(request, found.code, title, f"/v/{found.code}/feed.atom", f"/v/{found.code}")
+    return _feed(request, [found.code], title, f"/v/{found.code}/feed.atom", f"/v/{found.code}")
 
 
 def add_routes(app: web.Application) -> None:

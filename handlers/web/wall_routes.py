@@ -31,6 +31,7 @@ from bot.web_render.topic_sections import (
 from handlers.web.disclosure_routes import village_of
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional, html_page, language_of
+from handlers.web.township_query import UnknownTownship, township_villages
 
 WALL_PAGE = 10
 FAVICON = STATIC / "favicon.svg"
@@ -118,7 +119,13 @@ async def stats(request: web.Request) -> web.Response:
     language = language_of(request)
     services = request.app[SERVICES]
     board = topic_board(request)
-    villages = services.membership.villages()
+    try:
+        within = township_villages(request)
+    except UnknownTownship as unknown:
+        return html_page(
+            request, "not_found.html", language, status=404, township_code=unknown.code
+        )
+    villages = [v for v in services.membership.villages() if within is None or v.code in within]
     code = request.query.get("village") or None
     if code not in {v.code for v in villages}:
         code = None
@@ -129,7 +136,7 @@ async def stats(request: web.Request) -> web.Response:
     except Denied:
         bad_period = period_text
         period = board.period(None)
-    view = stats_view(language, board.stats(period, code))
+    view = stats_view(language, board.stats(period, code, within))
     today = board.today()
     shortcuts = (
         ("web.stats_page.this_quarter", quarter_of(today).text),
@@ -145,6 +152,7 @@ async def stats(request: web.Request) -> web.Response:
         view=view,
         villages=villages,
         village_code=code,
+        township_code=request.query.get("township") if within is not None else None,
         period_text=period_text if bad_period is None else bad_period,
         bad_period=bad_period,
         shortcuts=shortcuts,

@@ -113,20 +113,29 @@ class BoardPhotos:
     def overdue(self, person: Person) -> list[Overdue]:
         """`/photos`: villages whose published items have no board photo after N days."""
         require(person, "disclosure.board_photo_list")
-        return self.overdue_on(self.ctx.store.db, self.ctx.local_date(self.ctx.now()))
+        today = self.ctx.local_date(self.ctx.now())
+        return self.overdue_on(self.ctx.store.db, today, person.villages_in_view())
 
-    def overdue_on(self, db: Database, local_day: date) -> list[Overdue]:
-        """Items published N or more whole days before `local_day` without a photo, by village."""
+    def overdue_on(
+        self, db: Database, local_day: date, within: frozenset[str] | None = None
+    ) -> list[Overdue]:
+        """Items published N or more whole days before `local_day` without a photo, by village
+        (of the villages `within`, None: all)."""
         cutoff = self.ctx.local_start(local_day - timedelta(days=self.days - 1))
         by_village: dict[str, list[int]] = {}
         for code, disclosure_id in board_photos.without_photo(db, cutoff):
+            if within is not None and code not in within:
+                continue
             by_village.setdefault(code, []).append(disclosure_id)
         names = {v.code: v.name for v in villages.all_active(db)}
         return [Overdue(names[code], tuple(ids)) for code, ids in by_village.items()]
 
-    def digest_lines(self, db: Database, local_day: date) -> list[tuple[str, dict]]:
-        """The township digest's line on villages without a board photo after N days."""
-        late = self.overdue_on(db, local_day)
+    def digest_lines(
+        self, db: Database, local_day: date, within: frozenset[str] | None = None
+    ) -> list[tuple[str, dict]]:
+        """The township digest's line on villages (of its township) without a board photo
+        after N days."""
+        late = self.overdue_on(db, local_day, within)
         if not late:
             return []
         names = "、".join(o.village for o in late)

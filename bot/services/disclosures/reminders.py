@@ -37,9 +37,12 @@ class Reminders:
             if not store_d.has_item_for_period(db, v.code, period, published)
         ]
 
-    def digest_lines(self, db: Database, local_day: date) -> list[tuple[str, dict]]:
-        """The township digest's line on villages late with their quarterly disclosure."""
-        late = self.late_villages(local_day)
+    def digest_lines(
+        self, db: Database, local_day: date, within: frozenset[str] | None = None
+    ) -> list[tuple[str, dict]]:
+        """The township digest's line on villages (of its township) late with their quarterly
+        disclosure."""
+        late = [v for v in self.late_villages(local_day) if within is None or v.code in within]
         if not late:
             return []
         names = "、".join(v.name for v in late)
@@ -112,8 +115,11 @@ class Reminders:
                     village_code=v.code,
                     after={"period": period},
                 )
-            names = "、".join(v.name for v in late)
             for m in members.township_staff(tx):
+                # Each township's staff hear of their own villages only (issue 13 §1).
+                theirs = [v.name for v in late if v.code in m.township_villages]
+                if not theirs:
+                    continue
                 notify.message(
                     tx,
                     f"{key}:{m.user_id}",
@@ -121,8 +127,8 @@ class Reminders:
                     self.ctx.default_language,
                     "disc.township_late",
                     period=period,
-                    villages=names,
-                    count=len(late),
+                    villages="、".join(theirs),
+                    count=len(theirs),
                     deadline=self.settings.deadline_day,
                 )
                 queued += 1

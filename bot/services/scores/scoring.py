@@ -59,7 +59,8 @@ class Scores:
         """`/score [quarter]`: every village for township staff, the own village for officials."""
         if allowed(person, "score.ranking"):
             period = self.period(text)
-            return period, self.ranking(None, period)
+            seen = person.villages_in_view()  # township staff: their township's villages (§1)
+            return period, self.ranking(None if seen is None else sorted(seen), period)
         require(person, "score.own", village=person.village_code)
         period = self.period(text)
         return period, self.ranking([person.village_code or ""], period)

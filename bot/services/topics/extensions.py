@@ -16,6 +16,7 @@ from bot.services.topics.text import NOTE_MAX, TEXT_MIN
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import Reply, ack, record, tell
 from bot.services.topics.topic_rules import check_handler, deadline, require_open
+from bot.services.township_scope import require_village
 from storage import forms, members, topic_extensions, topics
 from storage.forms import Form
 from storage.topics import Topic
@@ -79,7 +80,7 @@ class TopicExtensions:
             forms.delete(db, person.user_id, "topics")
             after = {"days": days, "reason": reason}
             event = record(db, person.user_id, "topic.extension_requested", topic, after)
-            for staff in members.township_staff(db):
+            for staff in members.township_staff(db, topic.village_code):
                 notices.to_person(
                     db,
                     f"a{event}:ask:{staff.user_id}",
@@ -107,6 +108,7 @@ class TopicExtensions:
         if extension is None or extension.status != "pending":
             raise Denied("topics.extension_decided")
         topic = topic_lookup.get(self.ctx.store.db, extension.topic_id)
+        require_village(person, "topic.extension.decide", topic.village_code)  # issue 13 §1
         require_open(topic)
         now = self.ctx.now()
         with self.ctx.store.transaction() as db:

@@ -69,7 +69,7 @@ class TopicRating:
     def _escalate(self, db: Database, event: int, topic: Topic) -> None:
         """A second 不满意 closes the topic and goes to township staff (URG-01, SAT-09)."""
         record(db, None, "topic.escalated", topic)
-        for staff in members.township_staff(db):
+        for staff in members.township_staff(db, topic.village_code):
             notices.to_person(
                 db,
                 f"a{event}:escalate:{staff.user_id}",

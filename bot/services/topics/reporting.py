@@ -9,12 +9,13 @@ from bot.core.periods import Period
 from bot.core.safe_sheets import FileToWrite, to_xlsx
 from bot.i18n import t_plain
 from bot.services.context import Context
-from bot.services.people import Person
+from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import report_sheets
 from bot.services.topics.stats import Counts, compute, stats_period
-from storage import villages
+from bot.services.township_scope import require_village
+from storage import townships, villages
 
 
 class TopicReporting:
@@ -24,22 +25,40 @@ class TopicReporting:
         self.ctx = ctx
 
     def stats(self, person: Person, args: list[str]) -> tuple[Period, list[Counts], Counts]:
-        """/stats [village] [period]: township staff see all villages, officials their own."""
-        village_code, period_text = None, None
+        """/stats [village|township] [period]: township staff see their township's villages,
+        county staff every township's (or one's), officials their own village."""
+        db = self.ctx.store.db
+        village_code, township_code, period_text = None, None, None
         for arg in args:
-            village = villages.get(self.ctx.store.db, arg.strip().lower())
-            if village is not None:
+            word = arg.strip().lower()
+            if (village := villages.get(db, word)) is not None:
                 village_code = village.code
+            elif townships.get(db, word) is not None:
+                township_code = word
             else:
                 period_text = arg
-        if not allowed(person, "topic.stats"):  # every village for the township, else one's own
+        seen = None
+        if not allowed(person, "topic.stats"):  # the township's villages, else one's own
             own = person.village_code
             require(person, "topic.stats", village=village_code or own)
             village_code = own
+        else:
+            require_village(person, "topic.stats", village_code)
+            seen = self._seen(person, township_code)
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
-        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz, village_code)
+        rows, total = compute(db, period, today, self.ctx.tz, village_code, seen)
         return period, rows, total
+
+    def _seen(self, person: Person, township_code: str | None) -> frozenset[str] | None:
+        """The villages a staff member's figures cover: their township's, or the county's (or
+        one named township's, for county staff)."""
+        seen = person.villages_in_view()
+        if township_code is None:
+            return seen
+        if seen is not None and township_code != person.township_code:
+            raise Denied("county.other_township", village=township_code)
+        return frozenset(v.code for v in villages.of_township(self.ctx.store.db, township_code))
 
     def chart(self, period: Period, rows: list[Counts], language: str) -> bytes:
         """The bar chart PNG for /stats, labelled in the reader's language."""
@@ -57,7 +76,8 @@ class TopicReporting:
         require(person, "topic.report")
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
-        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz)
+        seen = person.villages_in_view()  # the township's villages, the county's for county staff
+        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz, within=seen)
         sheets = report_sheets(
             self.ctx.store.db,
             period,

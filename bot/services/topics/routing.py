@@ -20,6 +20,7 @@ from bot.services.topics.text import is_head_title
 from bot.services.topics.topic_posts import post_of
 from bot.services.topics.topic_records import ack
 from bot.services.topics.topic_rules import officials, staff_ids
+from bot.services.township_scope import require_village
 from storage import audit, members, topic_routes
 
 
@@ -59,7 +60,7 @@ class TopicRouting:
             return Route("head", head, (head,))
         if found:
             return Route("officials", None, tuple(sorted(ids)))
-        return Route("township", None, tuple(staff_ids(db)))
+        return Route("township", None, tuple(staff_ids(db, village_code)))
 
     def set_route(
         self,
@@ -73,6 +74,7 @@ class TopicRouting:
         the category given by its code or its Chinese name."""
         require(person, "topic.route")
         code = topic_lookup.village_code(self.ctx.store.db, village)
+        require_village(person, "topic.route", code)  # their own township's villages only
         category = category_named(word, head=True)
         if category is None:
             raise Denied("topics.route_usage")
@@ -114,4 +116,5 @@ class TopicRouting:
         require(person, "topic.route")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village)
+        require_village(person, "topic.route", code)
         return {c: post_of(self.ctx, db, uid, code) for c, uid in self._rules(db, code).items()}

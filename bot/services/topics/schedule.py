@@ -20,10 +20,11 @@ from bot.services.topics.tracking import TopicTracking
 from storage import members, once_marks, outbox, topics
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
-# given the database and the local day, it returns catalogue lines as (key, params).
+# given the database, the local day and the villages of the reader's township, it returns
+# catalogue lines as (key, params).
 MAX_LINES = 60  # one Telegram message; /pending and /overdue list everything
 
-DigestSection = Callable[[Database, date], list[tuple[str, dict]]]
+DigestSection = Callable[[Database, date, frozenset[str]], list[tuple[str, dict]]]
 
 
 class TopicSchedule:
@@ -61,33 +62,41 @@ class TopicSchedule:
         today = self.ctx.local_date(now)
         if once_marks.marked(store.db, f"topics.digest.{today}"):
             return 0
-        lines, news = self._lines(store.db, today, now)
+        staff = members.township_staff(store.db)
+        # Each township's staff get their own township's topics (issue 13 §1).
+        places = {m.township_villages for m in staff}
+        found = {seen: self._lines(store.db, today, now, seen) for seen in places}
+        sent = 0
         with store.transaction() as tx:
             if not once_marks.mark(tx, f"topics.digest.{today}", now):
                 return 0
-            if not news:
-                return 0
-            staff = [m.user_id for m in members.township_staff(tx)]
-            for uid in staff:
-                language = notify.language_of(tx, uid, self.ctx.default_language)
-                # Each line is rendered by t(), which escapes its parameters.
-                text = "\n".join(
-                    [t(language, "topics.digest.header", date=today.isoformat())]
-                    + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
-                    + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
-                )
-                queue(tx, f"digest:{today}:{uid}", uid, Text(text), priority=outbox.NORMAL)
-        return len(staff)
+            for member in staff:
+                lines, news = found[member.township_villages]
+                if news:
+                    self._send(tx, member.user_id, today, lines)
+                    sent += 1
+        return sent
+
+    def _send(self, tx: Database, uid: int, today: date, lines: list[tuple[str, dict]]) -> None:
+        """Queue one staff member's digest."""
+        language = notify.language_of(tx, uid, self.ctx.default_language)
+        # Each line is rendered by t(), which escapes its parameters.
+        text = "\n".join(
+            [t(language, "topics.digest.header", date=today.isoformat())]
+            + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
+            + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
+        )
+        queue(tx, f"digest:{today}:{uid}", uid, Text(text), priority=outbox.NORMAL)
 
     def _lines(
-        self, db: Database, today: date, now: datetime
+        self, db: Database, today: date, now: datetime, seen: frozenset[str]
     ) -> tuple[list[tuple[str, dict]], bool]:
         since = now - timedelta(days=1)
-        new = topics.filed_between(db, since, now)
-        open_topics = topics.open_topics(db)
+        new = [t for t in topics.filed_between(db, since, now) if t.village_code in seen]
+        open_topics = [t for t in topics.open_topics(db) if t.village_code in seen]
         due_today = [t for t in open_topics if t.due_date == today]
         late = [t for t in open_topics if t.due_date < today]
-        escalated = topics.escalated_since(db, since)
+        escalated = [t for t in topics.escalated_since(db, since) if t.village_code in seen]
         # Only the first MAX_LINES lines are sent: a section's items past that many are never
         # shown (the message says there is more), so a county's thousands are not built.
         shown = slice(MAX_LINES)
@@ -99,7 +108,7 @@ class TopicSchedule:
         lines += [("topics.digest.late_item", _item(db, t, today)) for t in late[shown]]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
         lines += [("topics.digest.item", _item(db, t, today)) for t in escalated[shown]]
-        extra = [line for section in self.sections for line in section(db, today)]
+        extra = [line for section in self.sections for line in section(db, today, seen)]
         news = bool(new or due_today or late or escalated or extra)
         return lines + extra, news
 

@@ -89,11 +89,16 @@ def compute(
     today: date,
     tz: ZoneInfo,
     village_code: str | None = None,
+    within: frozenset[str] | None = None,
 ) -> tuple[list[Counts], Counts]:
-    """Per-village counts and the township total for a period."""
+    """Per-village counts and the total for a period, of the villages `within` (None: all)."""
     start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
     overrides = calendar_days.overrides(db)
-    chosen = [v for v in villages.all_active(db) if village_code in (None, v.code)]
+    chosen = [
+        v
+        for v in villages.all_active(db)
+        if village_code in (None, v.code) and (within is None or v.code in within)
+    ]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
 
     filed = topics.filed_between(db, start, end, village_code)

@@ -77,7 +77,7 @@ class TopicSupports:
         """联名点题 (cn-practice §4.1: ≥1/10 of villagers): must be answered by a disclosure."""
         topics.set_joint(db, topic.id, now)
         record(db, None, "topic.joint", topic, {"supports": count})
-        people = set(handlers_of(db, topic)) | set(staff_ids(db))
+        people = set(handlers_of(db, topic)) | set(staff_ids(db, topic.village_code))
         for uid in sorted(people):
             notices.to_person(
                 db,

@@ -18,7 +18,7 @@ def post_of(ctx: Context, db: Database, user_id: int, village_code: str | None) 
         if role_grants(m, "topic.answer", village_code):
             title = m.title or t_plain(ctx.default_language, "roles.official")
             return f"{village_name(db, village_code)} {title}"
-    return township_post(ctx)
+    return township_post(ctx, village_code)
 
 
 def assignee_post(ctx: Context, db: Database, topic: Topic) -> str:
@@ -28,8 +28,11 @@ def assignee_post(ctx: Context, db: Database, topic: Topic) -> str:
     if topic.routed_to == "officials":
         name = village_name(db, topic.village_code)
         return f"{name} {t_plain(ctx.default_language, 'topics.post.officials')}"
-    return township_post(ctx)
+    return township_post(ctx, topic.village_code)
 
 
-def township_post(ctx: Context) -> str:
-    return f"{ctx.config.township.name} {t_plain(ctx.default_language, 'roles.township')}"
+def township_post(ctx: Context, village_code: str | None) -> str:
+    """The staff of the village's township (of a county), as a post: 南山乡 乡镇工作人员."""
+    place = ctx.config.township_of(village_code) if village_code else None
+    name = place.name if place else ctx.config.township.name
+    return f"{name} {t_plain(ctx.default_language, 'roles.township')}"

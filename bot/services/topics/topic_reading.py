@@ -9,6 +9,7 @@ from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
 from bot.services.topics import topic_lookup
 from bot.services.topics.topic_posts import assignee_post
+from bot.services.township_scope import within
 from storage import audit, topic_answers, topics
 from storage.topic_answers import Answer
 from storage.topics import Topic
@@ -42,10 +43,13 @@ class TopicReading:
         if code is not None and allowed(person, "topic.answer", village=code, owner="official"):
             for topic in topics.open_for_official(db, person.user_id, code):
                 found[topic.id] = topic
-        # ... and the township's pool.
-        if allowed(person, "topic.answer", owner="township"):
+        # ... and the township's pool: of their own township, or every township's for county
+        # staff, who read it and act on none (issue 13 §1).
+        if allowed(person, "topic.track"):
+            seen = person.villages_in_view()
             for topic in topics.open_for_township(db):
-                found[topic.id] = topic
+                if within(seen, topic.village_code):
+                    found[topic.id] = topic
         return sorted(found.values(), key=lambda x: (x.due_date, x.id))
 
     def assignee_post(self, topic: Topic) -> str:

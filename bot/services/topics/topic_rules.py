@@ -53,9 +53,9 @@ def officials(db: Database, village_code: str) -> list[Member]:
     return granted_in_village(db, village_code, "topic.answer")
 
 
-def staff_ids(db: Database) -> list[int]:
-    """Township staff, by user id."""
-    return sorted({m.user_id for m in members.township_staff(db)})
+def staff_ids(db: Database, village_code: str) -> list[int]:
+    """The staff of the village's township, by user id (issue 13 §1)."""
+    return sorted({m.user_id for m in members.township_staff(db, village_code)})
 
 
 def require_open(topic: Topic) -> None:
@@ -82,5 +82,5 @@ def handlers_of(db: Database, topic: Topic) -> list[int]:
     if topic.assignee_id is not None:
         return [topic.assignee_id]
     if topic.routed_to == "township":
-        return staff_ids(db)
+        return staff_ids(db, topic.village_code)
     return sorted({m.user_id for m in officials(db, topic.village_code)})

@@ -16,6 +16,7 @@ from bot.services.topics import notices, topic_lookup
 from bot.services.topics.text import NOTE_MAX
 from bot.services.topics.topic_records import ack, record
 from bot.services.topics.topic_rules import handlers_of, require_open
+from bot.services.township_scope import require_village, within
 from storage import topics
 from storage.topics import Topic
 
@@ -29,11 +30,18 @@ class TopicTracking:
     def pending(
         self, person: Person, village_code: str | None, category: str | None = None
     ) -> list[Topic]:
-        """Township tracking (URG-03): every open topic, or one village's (of one category)."""
+        """Township tracking (URG-03): every open topic of the person's township (county staff:
+        of the county), or one village's (of one category)."""
         require(person, "topic.track")
         db = self.ctx.store.db
-        found = topics.open_topics(db, topic_lookup.village_code(db, village_code))
-        return [t for t in found if category in (None, t.category)]
+        code = topic_lookup.village_code(db, village_code)
+        require_village(person, "topic.track", code)
+        return self._seen(person, topics.open_topics(db, code), category)
+
+    @staticmethod
+    def _seen(person: Person, found: list[Topic], category: str | None) -> list[Topic]:
+        seen = person.villages_in_view()
+        return [t for t in found if category in (None, t.category) and within(seen, t.village_code)]
 
     def overdue(
         self, person: Person, village_code: str | None, category: str | None = None
@@ -42,14 +50,15 @@ class TopicTracking:
         require(person, "topic.track")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village_code)
+        require_village(person, "topic.track", code)
         found = topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
-        return [t for t in found if category in (None, t.category)]
+        return self._seen(person, found, category)
 
     def urge(
         self, person: Person, topic: Topic, note: str | None, reply: ReplyTo | None = None
     ) -> Topic:
         """督办 by township staff (URG-01, URG-05): recorded and shown in the history."""
-        require(person, "topic.urge", village=topic.village_code)
+        require_village(person, "topic.urge", topic.village_code)
         require_open(topic)
         note = mask_text(clean(note))[:NOTE_MAX] or None  # stored and sent (SEC-03)
         now = self.ctx.now()

@@ -374,11 +374,16 @@ class TopicBoard:
             )
         return out
 
-    def stats(self, period: Period, village_code: str | None = None) -> TopicStats:
-        """Per village and the total for a period (topics_stats definitions), and topics filed
-        in the period by category."""
+    def stats(
+        self,
+        period: Period,
+        village_code: str | None = None,
+        within: frozenset[str] | None = None,
+    ) -> TopicStats:
+        """Per village (of the villages `within`, None: all) and the total for a period
+        (topics_stats definitions), and topics filed in the period by category."""
         today = self.today()
-        rows, total = compute(self.store.db, period, today, self.tz, village_code)
+        rows, total = compute(self.store.db, period, today, self.tz, village_code, within)
         start = day_start(period.first, self.tz)
         end = day_start(period.last + timedelta(days=1), self.tz)
         active = {c.code for c in rows}

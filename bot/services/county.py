@@ -1,0 +1,115 @@
+"""A whole county on one instance (issue 13 §1): townships side by side (/compare, the county
+web index) and the weekly county digest to county staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.core.periods import Period, quarter_of
+from bot.delivery.messages import Text, queue
+from bot.i18n import t
+from bot.services import notify
+from bot.services.context import Context
+from bot.services.people import Person
+from bot.services.permissions import require
+from bot.services.topics.stats import Counts, compute, percent, stats_period
+from storage import disclosures, members, once_marks, outbox, townships, villages
+from storage.townships import Township
+from storage.villages import Village
+
+_PUBLISHED = ("published", "superseded")
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipFigures:
+    """One township's topic counts for a period, and how many of its villages published the
+    quarter's disclosure (the quarter the period starts in)."""
+
+    code: str
+    name: str
+    villages: int
+    counts: Counts
+    published: int
+
+    def params(self) -> dict[str, object]:
+        """The figures as catalogue parameters (county.line)."""
+        c = self.counts
+        return {
+            "name": self.name,
+            "filed": c.filed,
+            "answered": c.answered,
+            "on_time_rate": percent(c.on_time_rate),
+            "overdue": c.overdue,
+            "published": self.published,
+            "villages": self.villages,
+        }
+
+
+class CountyService:
+    """What county staff read across townships; they act on none of it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def compare(
+        self, person: Person, period_text: str | None
+    ) -> tuple[Period, list[TownshipFigures]]:
+        """/compare [period]: every township's figures side by side (county staff only)."""
+        require(person, "county.compare")
+        period = stats_period(period_text, self.ctx.local_date(self.ctx.now()))
+        return period, self.figures(period)
+
+    def figures(self, period: Period) -> list[TownshipFigures]:
+        """Each active township's figures for a period, in code order."""
+        db = self.ctx.store.db
+        rows, _ = compute(db, period, self.ctx.local_date(self.ctx.now()), self.ctx.tz)
+        by_village = {c.code: c for c in rows}
+        quarter = quarter_of(period.first).text
+        found = []
+        for township in townships.all_active(db):
+            own = villages.of_township(db, township.code)
+            total = Counts(township.code, township.name)
+            for village in own:
+                total.add(by_village[village.code])
+            published = sum(
+                disclosures.has_item_for_period(db, v.code, quarter, _PUBLISHED) for v in own
+            )
+            found.append(TownshipFigures(township.code, township.name, len(own), total, published))
+        return found
+
+    def township(self, code: str) -> tuple[Township, list[Village]] | None:
+        """An active township and its villages (public pages, ?township=), or None."""
+        db = self.ctx.store.db
+        found = townships.get(db, code.strip().lower()) if code else None
+        return (found, villages.of_township(db, found.code)) if found else None
+
+    def weekly_digest(self, now: datetime) -> int:
+        """The weekly county digest, once a week on the configured day after its time: one
+        message per county staff member (key per ISO week, so a restart sends none twice)."""
+        settings = self.ctx.config.county
+        local = now.astimezone(self.ctx.tz)
+        if local.isoweekday() != settings.digest_weekday or local.time() < time(
+            *settings.digest_hour_minute
+        ):
+            return 0
+        year, week, _ = local.date().isocalendar()
+        mark = f"county.digest.{year}-W{week:02d}"
+        store = self.ctx.store
+        if once_marks.marked(store.db, mark):
+            return 0
+        period = quarter_of(local.date())
+        rows = self.figures(period)
+        with store.transaction() as tx:
+            if not once_marks.mark(tx, mark, now):
+                return 0
+            staff = sorted({m.user_id for m in members.county_staff(tx)})
+            for uid in staff:
+                language = notify.language_of(tx, uid, self.ctx.default_language)
+                head = t(language, "county.digest_header", period=period.text, week=week)
+                lines = [t(language, "county.line", **row.params()) for row in rows]
+                text = Text("\n".join([head, *lines]))
+                queue(
+                    tx, f"county-digest:{year}-W{week:02d}:{uid}", uid, text, priority=outbox.NORMAL
+                )
+        return len(staff)

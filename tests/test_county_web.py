@@ -1,0 +1,146 @@
+"""A county's public pages (issue 13 §1): / shows the townships → /z/<code> a township's
+villages → /v/<code>; /stats and the JSON API take ?township= and refuse an unknown one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import parse_config
+from bot.services.bundle import Services
+from storage import members, users
+from storage.db import Store
+from tests.test_web_disclosures import text_of
+from tests.test_web_pages import assert_well_formed_page, build
+
+
+def county_config(tmp_path: Path):
+    return parse_config(
+        {
+            "telegram": {
+                "token": "424242:TEST-village-affairs",
+                "base_url": "http://127.0.0.1:9/bot",
+            },
+            "storage": {"path": str(tmp_path / "village.db")},
+            "web": {"host": "127.0.0.1", "port": 0},
+            "county": {"name": "示范县", "staff": [7001]},
+            "townships": [
+                {"code": "shifan", "name": "示范镇", "staff": [9001]},
+                {"code": "nanshan", "name": "南山乡", "staff": [9101]},
+            ],
+            "villages": [
+                {"code": "qingshan", "name": "青山村", "township": "shifan"},
+                {"code": "hexi", "name": "河西村", "township": "shifan"},
+                {"code": "taoyuan", "name": "桃源村", "township": "nanshan"},
+            ],
+        },
+        environ={},
+    )
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    store = Store(str(tmp_path / "village.db"))
+    built = Services.build(county_config(tmp_path), store)
+    built.membership.sync_config()
+    built.clock.set(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    with store.transaction() as db:
+        for uid in (1001, 1004):
+            users.ensure(db, uid)
+        members.add(db, 1001, "resident", "qingshan")
+        members.add(db, 1004, "resident", "taoyuan")
+    person = built.membership.person
+    built.topics.filing.file(person(1001), "请公开青山村今年的修路账目")
+    built.topics.filing.file(person(1004), "请公开桃源村的低保名单")
+    built.topics.filing.file(person(1004), "请公开桃源村的土地流转合同")
+    yield built
+    store.close()
+
+
+@pytest.fixture
+async def client(aiohttp_client, services):
+    return await aiohttp_client(build(services))
+
+
+async def test_the_county_index_leads_to_a_township_then_a_village(client):
+    response = await client.get("/")
+    html = await response.text()
+    assert response.status == 200
+    assert_well_formed_page(html)
+    text = text_of(html)
+    assert "示范县村务公开" in text and "示范镇" in text and "南山乡" in text
+    assert 'href="/z/shifan"' in html and 'href="/z/nanshan"' in html
+    assert "青山村" not in text  # villages are one level down
+    township = await client.get("/z/nanshan")
+    html = await township.text()
+    assert township.status == 200
+    assert_well_formed_page(html)
+    assert 'href="/v/taoyuan"' in html and "/v/qingshan" not in html
+    assert "南山乡各村一览" in text_of(html)
+    village = await client.get("/v/taoyuan")
+    assert village.status == 200 and "南山乡" in text_of(await village.text())
+    unknown = await client.get("/z/beishan")
+    assert unknown.status == 404 and "beishan" in text_of(await unknown.text())
+
+
+async def test_statistics_and_the_api_are_scoped_by_township(client):
+    page = await client.get("/stats?township=nanshan&period=2026Q4")
+    text = text_of(await page.text())
+    assert page.status == 200 and "桃源村" in text and "青山村" not in text
+    missing = await client.get("/stats?township=beishan")
+    assert missing.status == 404
+    everything = await (await client.get("/api/v1/stats?period=2026Q4")).json()
+    scoped = await (await client.get("/api/v1/stats?township=nanshan&period=2026Q4")).json()
+    assert (everything["villages"], everything["topics"]["total"]["filed"]) == (3, 3)
+    assert (scoped["villages"], scoped["topics"]["total"]["filed"]) == (1, 2)
+    listed = await (await client.get("/api/v1/villages?township=shifan")).json()
+    assert [v["code"] for v in listed["items"]] == ["hexi", "qingshan"]
+    refused = await client.get("/api/v1/stats?township=beishan")
+    assert refused.status == 404
+    assert (await refused.json())["error"]["code"] == "unknown_township"
+
+
+async def test_the_feed_takes_a_township(client, services):
+    # 桃源村 has no official: its topics wait in its own township's pool.
+    staff = services.membership.person(9101)
+    (topic,) = [
+        t
+        for t in services.topics.tracking.pending(services.membership.person(7001), None)
+        if "低保" in t.text
+    ]
+    services.topics.answering.answer(staff, topic, "低保名单已在村务公开栏张贴")
+    scoped = await client.get("/feed.atom?township=nanshan")
+    assert scoped.status == 200 and "低保名单已在村务公开栏张贴" in await scoped.text()
+    other = await client.get("/feed.atom?township=shifan")
+    assert other.status == 200 and "低保名单" not in await other.text()
+    assert (await client.get("/feed.atom?township=beishan")).status == 404
+
+
+async def test_a_topic_in_a_townships_pool_names_that_township(services):
+    chief = services.membership.person(7001)
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    assert services.topics.reading.assignee_post(topic) == "南山乡 乡镇工作人员"
+
+
+async def test_village_and_item_routes_refuse_a_village_of_another_township(client, services):
+    chief = services.membership.person(7001)
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    ok = await client.get("/api/v1/villages/taoyuan/topics?township=nanshan")
+    assert ok.status == 200
+    for path in (
+        "/api/v1/villages/qingshan/topics?township=nanshan",
+        "/api/v1/villages/qingshan/disclosures?township=nanshan",
+        f"/api/v1/topics/{topic.receipt}?township=shifan",
+    ):
+        refused = await client.get(path)
+        assert refused.status == 404, path
+        assert (await refused.json())["error"]["code"] == "not_in_township", path
+    unknown = await client.get(f"/api/v1/topics/{topic.receipt}?township=beishan")
+    assert (await unknown.json())["error"]["code"] == "unknown_township"
+    described = await (await client.get("/api/v1/openapi.json")).json()
+    for path, item in described["paths"].items():
+        names = {p["name"] for p in item["get"].get("parameters", [])}
+        assert "township" in names, path
