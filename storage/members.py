@@ -84,11 +84,12 @@ def of_village_in_role(db: Database, village_code: str, role: str) -> list[Membe
 
 def township_staff(db: Database, village_code: str | None = None) -> list[Member]:
     """Everyone with the township role; with a village, the staff of that village's township."""
+    # Staff roles have no village (the table's CHECK): the village index finds them.
     if village_code is None:
-        return _select(db, "WHERE m.role = 'township'")
+        return _select(db, "WHERE m.village_code IS NULL AND m.role = 'township'")
     return _select(
         db,
-        "WHERE m.role = 'township' AND m.township_code = "
+        "WHERE m.village_code IS NULL AND m.role = 'township' AND m.township_code = "
         "(SELECT township_code FROM villages WHERE code = ?)",
         [village_code],
     )
@@ -96,12 +97,16 @@ def township_staff(db: Database, village_code: str | None = None) -> list[Member
 
 def county_staff(db: Database) -> list[Member]:
     """Everyone with the county role."""
-    return _select(db, "WHERE m.role = 'county'")
+    return _select(db, "WHERE m.village_code IS NULL AND m.role = 'county'")
 
 
 def of_township(db: Database, township_code: str) -> list[Member]:
     """The staff of one township."""
-    return _select(db, "WHERE m.role = 'township' AND m.township_code = ?", [township_code])
+    return _select(
+        db,
+        "WHERE m.village_code IS NULL AND m.role = 'township' AND m.township_code = ?",
+        [township_code],
+    )
 
 
 def get(db: Database, member_id: int) -> Member | None:

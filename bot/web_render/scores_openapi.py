@@ -9,6 +9,7 @@ from bot.web_render.openapi_schema import (
     COUNT,
     ERRORS,
     STR,
+    TOWNSHIP,
     array,
     enum,
     json_response,
@@ -66,10 +67,10 @@ def paths() -> dict[str, Any]:
                 "operationId": "getScores",
                 "summary": "Every village's transparency score of a quarter, ranked, with its "
                 "inputs beside it (the formula: /score/formula).",
-                "parameters": [period],
+                "parameters": [period, TOWNSHIP],
                 "responses": {
                     "200": json_response(ref("Scores"), "The ranking."),
-                    "400": ERRORS["400"],
+                    **ERRORS,
                 },
             }
         },

@@ -93,7 +93,7 @@ def _after_village(cursor: str) -> str:
 async def villages(request: web.Request) -> web.Response:
     """GET /api/v1/villages: every village (of `?township=`) with its figures and quarter status."""
     limit, cursor = _limit(request), _cursor(request)
-    within = _township(request)
+    within = api_township(request)
     figures = [f for f in board(request).figures() if within is None or f.code in within]
     if cursor is not None:
         after = _after_village(cursor)
@@ -106,7 +106,7 @@ async def villages(request: web.Request) -> web.Response:
     )
 
 
-def _township(request: web.Request) -> frozenset[str] | None:
+def api_township(request: web.Request) -> frozenset[str] | None:
     """The villages of `?township=` (None: every village); an unknown code is a JSON 404."""
     try:
         return township_villages(request)
@@ -116,7 +116,7 @@ def _township(request: web.Request) -> frozenset[str] | None:
 
 def in_township(request: web.Request, village_code: str) -> None:
     """A village route (or an item of a village) asked with `?township=` must be of it."""
-    within = _township(request)
+    within = api_township(request)
     if within is not None and village_code not in within:
         raise ApiError(404, "not_in_township", "not a village of this township")
 
@@ -163,7 +163,7 @@ async def stats(request: web.Request) -> web.Response:
         topic_period = topics.period(request.query.get("period", "")[:20] or None)
     except Denied:
         raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
-    within = _township(request)
+    within = api_township(request)
     figures = [f for f in board(request).figures() if within is None or f.code in within]
     topic_stats = topics.stats(topic_period, within=within)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}

@@ -13,7 +13,7 @@ from bot.services.people import Denied
 from bot.services.scores.formula import WEIGHTS
 from bot.services.scores.scoring import Scores
 from bot.web_render.score_view import formula_view, ranking_json
-from handlers.web.api import ApiError, api
+from handlers.web.api import ApiError, api, api_township
 from handlers.web.keys import SERVICES
 from handlers.web.respond import conditional, html_page, language_of
 
@@ -60,7 +60,9 @@ async def scores_api(request: web.Request) -> web.Response:
     except Denied:
         message = "period must be a quarter that has begun, like 2026Q3"
         raise ApiError(400, "bad_period", message) from None
-    document = ranking_json(period.text, scores.ranking(None, period))
+    within = api_township(request)  # ?township=: that township's villages (issue 13 §1)
+    codes = None if within is None else sorted(within)
+    document = ranking_json(period.text, scores.ranking(codes, period))
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return conditional(request, body, "application/json")
 
