@@ -214,6 +214,18 @@ def overdue(db: Database, today: date, village_code: str | None = None) -> list[
     return [t for t in open_topics(db, village_code) if t.due_date < today]
 
 
+def open_due(db: Database, first: date | None, last: date, limit: int) -> tuple[list[Topic], int]:
+    """Open topics due in [first, last] (from any day when `first` is None): the first `limit`
+    of them, oldest due first, and how many there are."""
+    condition = "status = 'assigned' AND due_date <= ?"
+    params: list = [last.isoformat()]
+    if first is not None:
+        condition += " AND due_date >= ?"
+        params.append(first.isoformat())
+    count = db.execute(f"SELECT count(*) FROM topics WHERE {condition}", params).fetchone()[0]
+    return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
+
+
 def responded_before(db: Database, moment: datetime) -> list[Topic]:
     """Answered or declined topics still waiting for a rating since before a moment."""
     return _select(
