@@ -215,13 +215,10 @@ def overdue(db: Database, today: date, village_code: str | None = None) -> list[
 
 
 def open_due(db: Database, first: date | None, last: date, limit: int) -> tuple[list[Topic], int]:
-    """Open topics due in [first, last] (from any day when `first` is None): the first `limit`
-    of them, oldest due first, and how many there are."""
-    condition = "status = 'assigned' AND due_date <= ?"
-    params: list = [last.isoformat()]
+    """The first `limit` open topics due in [first or ever, last], oldest due first; and a count."""
+    condition, params = "status = 'assigned' AND due_date <= ?", [last.isoformat()]
     if first is not None:
-        condition += " AND due_date >= ?"
-        params.append(first.isoformat())
+        condition, params = f"{condition} AND due_date >= ?", [*params, first.isoformat()]
     count = db.execute(f"SELECT count(*) FROM topics WHERE {condition}", params).fetchone()[0]
     return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
 
