@@ -751,3 +751,13 @@ def m019_county_read_indexes(db: Database) -> None:
         CREATE INDEX topic_urges_auto_day ON topic_urges(auto_day);
         """
     )
+
+
+@migrations()
+def m020_county_figure_indexes(db: Database) -> None:
+    """County-wide topic figures counted in SQL (issue 12 §3): urges read by time."""
+    db.executescript(
+        """
+        CREATE INDEX topic_urges_at ON topic_urges(at, topic_id, auto_day);
+        """
+    )

@@ -5,7 +5,7 @@ Dates of deadlines are local calendar dates (`YYYY-MM-DD`); moments are aware UT
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Self
@@ -212,6 +212,25 @@ def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
 def overdue(db: Database, today: date, village_code: str | None = None) -> list[Topic]:
     """Open topics whose due date has passed."""
     return [t for t in open_topics(db, village_code) if t.due_date < today]
+
+
+def open_due(
+    db: Database,
+    first: date | None,
+    last: date,
+    limit: int,
+    villages: Collection[str] | None = None,
+) -> tuple[list[Topic], int]:
+    """The first `limit` open topics due in [first or ever, last] (of these villages, or all),
+    oldest due first; and a count."""
+    condition, params = "status = 'assigned' AND due_date <= ?", [last.isoformat()]
+    if first is not None:
+        condition, params = f"{condition} AND due_date >= ?", [*params, first.isoformat()]
+    if villages is not None:
+        marks = ", ".join("?" * len(villages))
+        condition, params = f"{condition} AND village_code IN ({marks})", [*params, *villages]
+    count = db.execute(f"SELECT count(*) FROM topics WHERE {condition}", params).fetchone()[0]
+    return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
 
 
 def responded_before(db: Database, moment: datetime) -> list[Topic]:

@@ -93,18 +93,18 @@ class TopicSchedule:
     ) -> tuple[list[tuple[str, dict]], bool]:
         since = now - timedelta(days=1)
         new = [t for t in topics.filed_between(db, since, now) if t.village_code in seen]
-        open_topics = [t for t in topics.open_topics(db) if t.village_code in seen]
-        due_today = [t for t in open_topics if t.due_date == today]
-        late = [t for t in open_topics if t.due_date < today]
+        # Counted in SQL with only the lines shown read: a county has thousands open.
+        due_today, due_count = topics.open_due(db, today, today, MAX_LINES, seen)
+        late, late_count = topics.open_due(db, None, today - timedelta(days=1), MAX_LINES, seen)
         escalated = [t for t in topics.escalated_since(db, since) if t.village_code in seen]
         # Only the first MAX_LINES lines are sent: a section's items past that many are never
         # shown (the message says there is more), so a county's thousands are not built.
         shown = slice(MAX_LINES)
         lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
         lines += [("topics.digest.item", _item(db, t, today)) for t in new[shown]]
-        lines.append(("topics.digest.due_today", {"count": len(due_today)}))
+        lines.append(("topics.digest.due_today", {"count": due_count}))
         lines += [("topics.digest.item", _item(db, t, today)) for t in due_today[shown]]
-        lines.append(("topics.digest.overdue", {"count": len(late)}))
+        lines.append(("topics.digest.overdue", {"count": late_count}))
         lines += [("topics.digest.late_item", _item(db, t, today)) for t in late[shown]]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
         lines += [("topics.digest.item", _item(db, t, today)) for t in escalated[shown]]

@@ -11,19 +11,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from bot.core.local_time import day_start, local_date
+from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
-from bot.services.calendar import working_days_between
+from bot.services.calendar import is_workday
 from bot.services.people import Denied
-from storage import calendar_days, topic_answers, topics, villages
-from storage.topics import Topic
+from storage import calendar_days, topic_figures, villages
 
 
 @dataclass(slots=True)
@@ -44,7 +44,7 @@ class Counts:
     not_rated: int = 0
     urges: int = 0
     auto_urges: int = 0
-    answer_days: list[int] = field(default_factory=list)
+    days_total: int = 0  # working days from filing to the first answer, over `answered`
 
     @property
     def on_time_rate(self) -> float | None:
@@ -56,17 +56,16 @@ class Counts:
 
     @property
     def average_days(self) -> float | None:
-        return sum(self.answer_days) / len(self.answer_days) if self.answer_days else None
+        return self.days_total / self.answered if self.answered else None
 
     def add(self, other: Counts) -> None:
         for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.answer_days.extend(other.answer_days)
 
 
 _SUMMED = (
     "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
-    "basic", "unsatisfied", "not_rated", "urges", "auto_urges",
+    "basic", "unsatisfied", "not_rated", "urges", "auto_urges", "days_total",
 )  # fmt: skip
 # The kinds /stats and the statistics page accept: a day is too short to say anything.
 KINDS = ("quarter", "month", "year")
@@ -91,63 +90,73 @@ def compute(
     village_code: str | None = None,
     within: frozenset[str] | None = None,
 ) -> tuple[list[Counts], Counts]:
-    """Per-village counts and the total for a period, of the villages `within` (None: all)."""
+    """Per-village counts and the total for a period, of the villages `within` (None: all),
+    counted in SQL: a county's year is tens of thousands of topics, read as one row of counts
+    per village."""
     start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
-    overrides = calendar_days.overrides(db)
     chosen = [
         v
         for v in villages.all_active(db)
         if village_code in (None, v.code) and (within is None or v.code in within)
     ]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
-
-    filed = topics.filed_between(db, start, end, village_code)
-    # One query for the answers' kinds, and each span of days counted once: a county's year
-    # is tens of thousands of topics over a few hundred distinct spans.
-    kinds = topic_answers.kinds(db, [t.answer_id for t in filed if t.answer_id])
-    spans: dict[tuple[date, date], int] = {}
-    for topic in filed:
-        c = per.get(topic.village_code)
-        if c is None:
-            continue
-        c.filed += 1
-        if topic.first_responded_at is not None:
-            c.answered += 1
-            if kinds.get(topic.answer_id) == "decline":
-                c.declined += 1
-            span = (local_date(topic.filed_at, tz), local_date(topic.first_responded_at, tz))
-            if span not in spans:
-                spans[span] = working_days_between(*span, overrides)
-            c.answer_days.append(spans[span])
-        if topic.is_open:
-            c.open += 1
-            if topic.due_date < today:
-                c.overdue += 1
-        if topic.rating is not None:
-            c.rated += 1
-            setattr(c, topic.rating, getattr(c, topic.rating) + 1)
-        if topic.close_reason == "not_rated":
-            c.not_rated += 1
-    for topic in topics.due_between(db, period.first, period.last, village_code):
-        c = per.get(topic.village_code)
-        if c is None:
-            continue
-        responded = topic.responded_at is not None
-        if not responded and topic.due_date >= today:
-            continue  # not due yet
-        c.due += 1
-        if responded and _on_time(topic, tz):
-            c.on_time += 1
-    for c in per.values():
-        c.urges, c.auto_urges = topics.urges_between(db, start, end, c.code)
+    # Answers come after filing and by today (a month's margin for a clock set back in tests).
+    first, last = period.first - timedelta(days=1), max(today, period.last) + timedelta(days=31)
+    shifts = zone_shifts(tz, first - timedelta(days=366), last)  # due topics answered early
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    numbers = working_day_numbers(first, last, overrides)
+    for row in topic_figures.filed(db, start, end, today, shifts, numbers, village_code):
+        c = per.get(row.pop("code"))
+        if c is not None:
+            for name, value in row.items():
+                setattr(c, name, value or 0)
+    for row in topic_figures.due(db, period.first, period.last, today, shifts, village_code):
+        c = per.get(row["code"])
+        if c is not None:
+            c.due, c.on_time = row["due"], row["on_time"] or 0
+    for code, (manual, auto) in topic_figures.urges(db, start, end, village_code).items():
+        if code in per:
+            per[code].urges, per[code].auto_urges = manual, auto
     total = Counts("*", "")
     for c in per.values():
         total.add(c)
     return list(per.values()), total
 
 
-def _on_time(topic: Topic, tz: ZoneInfo) -> bool:
-    return local_date(topic.responded_at, tz) <= topic.due_date
+@lru_cache(maxsize=16)
+def zone_shifts(tz: ZoneInfo, first: date, last: date) -> tuple[tuple[datetime | None, int], ...]:
+    """The zone's UTC offsets in minutes over [first, last], each from the moment it starts
+    (to the minute); one entry for a zone without summer time, such as China's."""
+
+    def minutes(moment: datetime) -> int:
+        return int(moment.astimezone(tz).utcoffset().total_seconds() // 60)
+
+    moment = datetime.combine(first, time(), UTC)
+    shifts: list[tuple[datetime | None, int]] = [(None, minutes(moment))]
+    while moment.date() <= last:
+        following = moment + timedelta(days=1)
+        if minutes(following) != shifts[-1][1]:
+            low, high = moment, following  # the change lies in (low, high]
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (low, middle) if minutes(middle) != shifts[-1][1] else (middle, high)
+            shifts.append((high.replace(second=0, microsecond=0), minutes(high)))
+        moment = following
+    return tuple(shifts)
+
+
+@lru_cache(maxsize=16)
+def working_day_numbers(
+    first: date, last: date, overrides: tuple[tuple[date, str], ...]
+) -> tuple[date, tuple[int, ...]]:
+    """The working days counted up to each day of [first, last]: the working days between two
+    of them (`working_days_between`) are the difference of their numbers."""
+    out, count, day, entered = [], 0, first, dict(overrides)
+    while day <= last:
+        count += is_workday(day, entered)[0]
+        out.append(count)
+        day += timedelta(days=1)
+    return first, tuple(out)
 
 
 def percent(rate: float | None) -> str:

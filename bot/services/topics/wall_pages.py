@@ -39,9 +39,8 @@ from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
-from storage import audit, topic_answers, topic_follows
+from storage import audit, topic_answers, topic_figures, topic_follows
 from storage import topic_board as board
-from storage import topics as store_t
 from storage.db import Store
 from storage.keyset import Position
 from storage.times import utcnow
@@ -387,11 +386,10 @@ class TopicBoard:
         start = day_start(period.first, self.tz)
         end = day_start(period.last + timedelta(days=1), self.tz)
         active = {c.code for c in rows}
-        filed = Counter(
-            t.category
-            for t in store_t.filed_between(self.store.db, start, end, village_code)
-            if t.village_code in active
-        )
+        filed: Counter[str] = Counter()
+        for row in topic_figures.categories(self.store.db, start, end, village_code):
+            if row["code"] in active:
+                filed[row["category"]] += row["filed"]
         categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
         return TopicStats(period, village_code, tuple(rows), total, categories)
 
