@@ -252,16 +252,6 @@ def filed_between(
     return _select(db, condition + " ORDER BY id", params)
 
 
-def due_between(
-    db: Database, first: date, last: date, village_code: str | None = None
-) -> list[Topic]:
-    """Topics whose current due date lies in [first, last]."""
-    condition, params = _in_village(
-        "due_date >= ? AND due_date <= ?", [first.isoformat(), last.isoformat()], village_code
-    )
-    return _select(db, condition + " ORDER BY id", params)
-
-
 def escalated_since(db: Database, since: datetime) -> list[Topic]:
     """Topics closed as escalations from a moment on."""
     return _select(
@@ -391,20 +381,3 @@ def auto_urged_on(db: Database, day: date) -> set[int]:
     """Topics already urged automatically on a local day."""
     rows = db.query("SELECT topic_id FROM topic_urges WHERE auto_day = ?", [day.isoformat()])
     return {r["topic_id"] for r in rows}
-
-
-def urges_between(
-    db: Database, start: datetime, end: datetime, village_code: str | None = None
-) -> tuple[int, int]:
-    """(manual, automatic) urges recorded in [start, end) (STAT-12)."""
-    sql = (
-        "SELECT sum(u.auto_day IS NULL) AS manual, sum(u.auto_day IS NOT NULL) AS auto "
-        "FROM topic_urges u "
-        "JOIN topics t ON t.id = u.topic_id WHERE u.at >= ? AND u.at < ?"
-    )
-    params: list = [to_text(start), to_text(end)]
-    if village_code:
-        sql += " AND t.village_code = ?"
-        params.append(village_code)
-    row = next(db.query(sql, params))
-    return row["manual"] or 0, row["auto"] or 0

@@ -19,9 +19,33 @@ from bot.services.calendar import working_days_between
 from bot.services.topics.stats import Counts, compute, zone_shifts
 from storage import calendar_days, topic_answers, topics, villages
 from storage.db import Store
+from storage.times import to_text
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # the generated county is dated from it
 TODAY = NOW.date()
+
+
+def _due_between(db, first: date, last: date, village_code: str | None) -> list[topics.Topic]:
+    """Topics whose current due date lies in [first, last], read one by one."""
+    rows = db.query(
+        "SELECT id FROM topics WHERE due_date >= ? AND due_date <= ? ORDER BY id",
+        [first.isoformat(), last.isoformat()],
+    )
+    found = [topics.get(db, row["id"]) for row in rows]
+    return [t for t in found if village_code in (None, t.village_code)]
+
+
+def _urges_between(db, start: datetime, end: datetime, village_code: str) -> tuple[int, int]:
+    """(manual, automatic) urges of a village's topics recorded in [start, end) (STAT-12)."""
+    row = next(
+        db.query(
+            "SELECT sum(u.auto_day IS NULL) AS manual, sum(u.auto_day IS NOT NULL) AS auto "
+            "FROM topic_urges u JOIN topics t ON t.id = u.topic_id "
+            "WHERE u.at >= ? AND u.at < ? AND t.village_code = ?",
+            [to_text(start), to_text(end), village_code],
+        )
+    )
+    return row["manual"] or 0, row["auto"] or 0
 
 
 def recount(
@@ -54,7 +78,7 @@ def recount(
             c.rated += 1
             setattr(c, topic.rating, getattr(c, topic.rating) + 1)
         c.not_rated += topic.close_reason == "not_rated"
-    for topic in topics.due_between(db, period.first, period.last, village_code):
+    for topic in _due_between(db, period.first, period.last, village_code):
         c = per.get(topic.village_code)
         if c is None or (topic.responded_at is None and topic.due_date >= today):
             continue
@@ -63,7 +87,7 @@ def recount(
             topic.responded_at is not None and local_date(topic.responded_at, tz) <= topic.due_date
         )
     for c in per.values():
-        c.urges, c.auto_urges = topics.urges_between(db, start, end, c.code)
+        c.urges, c.auto_urges = _urges_between(db, start, end, c.code)
     total = Counts("*", "")
     for c in per.values():
         total.add(c)

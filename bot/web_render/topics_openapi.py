@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.vocabulary import CATEGORIES
+from bot.services.topics.public_timeline import RATINGS
 from bot.services.topics.text import DECLINE_REASONS
-from bot.services.topics.wall_pages import RATINGS, WALL_STATUSES
+from bot.services.topics.wall_pages import WALL_STATUSES
 from bot.web_render.openapi_schema import (
     BOOL,
     CODE,

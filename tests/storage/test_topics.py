@@ -144,15 +144,6 @@ def test_filed_between_is_half_open_and_filters_by_village(db):
     assert topics.filed_between(db, FILED, LATER + timedelta(1), "hexi")[0].id == second
 
 
-def test_due_between_includes_both_ends(db):
-    first = topic(db, receipt="2026-0001", due_date=date(2026, 3, 1))
-    last = topic(db, receipt="2026-0002", due_date=date(2026, 3, 31))
-    topic(db, receipt="2026-0003", due_date=date(2026, 4, 1))
-    found = topics.due_between(db, date(2026, 3, 1), date(2026, 3, 31))
-    assert [t.id for t in found] == [first, last]
-    assert topics.due_between(db, date(2026, 3, 1), date(2026, 3, 31), "hexi") == []
-
-
 def test_escalated_since_holds_topics_closed_as_escalations(db):
     escalated, rated = topic(db, receipt="2026-0001"), topic(db, receipt="2026-0002")
     topics.close(db, escalated, "escalated", LATER)
@@ -243,15 +234,3 @@ def test_manual_urges_are_never_deduplicated(db):
     first = topics.add_urge(db, topic_id, OFFICIAL, "快点", LATER)
     second = topics.add_urge(db, topic_id, OFFICIAL, "快点", LATER)
     assert first is not None and second is not None and first != second
-
-
-def test_urges_between_counts_manual_and_automatic_by_village(db):
-    here = topic(db, receipt="2026-0001")
-    there = topic(db, receipt="2026-0002", village_code="hexi")
-    topics.add_urge(db, here, OFFICIAL, None, LATER)
-    topics.add_urge(db, here, None, None, LATER, auto_day=date(2026, 3, 3))
-    topics.add_urge(db, there, None, None, LATER, auto_day=date(2026, 3, 3))
-    end = LATER + timedelta(seconds=1)
-    assert topics.urges_between(db, FILED, end) == (1, 2)
-    assert topics.urges_between(db, FILED, end, "qingshan") == (1, 1)
-    assert topics.urges_between(db, LATER + timedelta(1), LATER + timedelta(2)) == (0, 0)

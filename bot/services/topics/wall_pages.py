@@ -37,39 +37,20 @@ from bot.core.timeline import TimelineEntry
 from bot.core.village_names import village_name
 from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
+from bot.services.topics.public_timeline import public_timeline
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
-from storage import audit, topic_answers, topic_figures, topic_follows
+from storage import topic_answers, topic_figures, topic_follows
 from storage import topic_board as board
 from storage.db import Store
 from storage.keyset import Position
 from storage.times import utcnow
 from storage.topic_answers import Answer
-from storage.topic_board import BoardTopic, WallRow
+from storage.topic_board import WallRow
 
 PAGE_MAX = 100
 SEARCH_MAX = 50
 WALL_STATUSES = {"answered": "answer", "declined": "decline"}
-RATINGS = ("satisfied", "basic", "unsatisfied")
-# Audit actions shown on a topic's public timeline, and the fields of each that may be shown.
-TIMELINE = {
-    "topic.filed": ("due",),
-    "topic.routed": ("post",),
-    "topic.claimed": ("post",),
-    "topic.transferred": ("post",),
-    "topic.urged": ("auto",),
-    "topic.extension_requested": ("days",),
-    "topic.extended": ("due",),
-    "topic.extension_refused": (),
-    "topic.due_moved": ("due",),  # the new date (PT-09)
-    "topic.answered": ("post", "on_time"),
-    "topic.declined": ("post", "reason", "on_time"),
-    "topic.rated": ("rating",),
-    "topic.reopened": ("due",),
-    "topic.closed": (),
-    "topic.escalated": (),
-    "topic.joint": ("supports",),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +270,7 @@ class TopicBoard:
             return None
         public = t.first_responded_at is not None
         answers = tuple(_answer(a) for a in topic_answers.answers_of(db, t.id)) if public else ()
-        timeline = self._timeline(t, answers) if public else ()
+        timeline = public_timeline(db, t, (a.at for a in answers)) if public else ()
         return PublicTopic(
             public=public,
             receipt=t.receipt,
@@ -311,42 +292,6 @@ class TopicBoard:
             answers=answers,
             timeline=timeline,
         )
-
-    def _timeline(
-        self, t: BoardTopic, answers: tuple[PublicAnswer, ...]
-    ) -> tuple[TimelineEntry, ...]:
-        """The public steps of the audit trail, in order. Filing and answers carry the time the
-        topic records itself (the audit's own stamp is the moment of writing)."""
-        steps = []
-        replies = iter(answers)
-        for event in audit.for_subject(self.store.db, f"topic:{t.id}"):
-            fields = TIMELINE.get(event.action)
-            if fields is None:
-                continue  # e.g. each single support: the count is shown instead
-            after = event.after or {}
-            params: dict[str, object] = {}
-            for name in fields:
-                value = after.get(name)
-                if name == "post":
-                    value = _clean(value)
-                elif name in ("reason", "rating"):
-                    allowed = DECLINE_REASONS if name == "reason" else RATINGS
-                    value = value if value in allowed else None
-                elif name in ("auto", "on_time"):
-                    value = bool(value)
-                elif name in ("days", "supports"):
-                    value = value if isinstance(value, int) else None
-                elif name == "due":
-                    value = value if isinstance(value, str) and _is_date(value) else None
-                params[name] = value
-            moment = event.at
-            if event.action == "topic.filed":
-                moment = t.filed_at
-            elif event.action in ("topic.answered", "topic.declined"):
-                reply = next(replies, None)
-                moment = reply.at if reply is not None else moment
-            steps.append(TimelineEntry(moment, event.action.removeprefix("topic."), params))
-        return tuple(steps)
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -392,11 +337,3 @@ class TopicBoard:
                 filed[row["category"]] += row["filed"]
         categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
         return TopicStats(period, village_code, tuple(rows), total, categories)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
