@@ -87,6 +87,20 @@ class Store:
         self._holder: asyncio.Task | None = None  # the task whose transaction is open
 
     @contextmanager
+    def reader(self) -> Iterator[sqlite_utils.Database]:
+        """A read-only connection of its own, for a worker thread (the Store's connection
+        belongs to the event loop); in WAL mode it reads the last commit, never blocking it."""
+        if self.path == ":memory:":  # a memory database has no second connection to open
+            yield self.db
+            return
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            yield sqlite_utils.Database(conn)
+        finally:
+            conn.close()
+
+    @contextmanager
     def transaction(self, *, handling: bool = True) -> Iterator[sqlite_utils.Database]:
         """One transaction; when outermost it also marks the update being handled as done
         (unless `handling` is False: a note about the update, such as an apology, not its

@@ -6,7 +6,7 @@ draft or an item in review can never reach a page, a feed or the API through the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -159,16 +159,22 @@ def period_publications(db: Database, period: str) -> list[PeriodPublication]:
     ]
 
 
-def counts(db: Database) -> list[VillageCounts]:
-    """Per village: public versions by state and current versions by kind."""
+def counts(db: Database, village_codes: Sequence[str] | None = None) -> list[VillageCounts]:
+    """Per village (of these, None: all): public versions by state and current versions by
+    kind."""
+    where, params = "", []
+    if village_codes is not None:
+        where = f" AND village_code IN ({', '.join('?' * len(village_codes))})"
+        params = list(village_codes)
     rows = db.query(
         "SELECT village_code, "
         "sum(status = 'published') AS published, sum(status = 'superseded') AS superseded, "
         "sum(status = 'published' AND kind = 'finance') AS finance, "
         "sum(status = 'published' AND kind = 'subsidy') AS subsidy, "
         "sum(status = 'published' AND kind = 'notice') AS notice "
-        f"FROM disclosures WHERE {_PUBLIC} AND published_at IS NOT NULL "
-        "GROUP BY village_code ORDER BY village_code"
+        f"FROM disclosures WHERE {_PUBLIC} AND published_at IS NOT NULL{where} "
+        "GROUP BY village_code ORDER BY village_code",
+        params,
     )
     return [VillageCounts(**r) for r in rows]
 

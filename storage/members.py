@@ -3,7 +3,7 @@ or county staff."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -189,13 +189,20 @@ def set_household(db: Database, member_id: int, household: str, village_group: s
     return cur.rowcount == 1
 
 
-def people_count(db: Database, village_code: str, roles: tuple[str, ...]) -> int:
-    """How many people hold one of these roles in a village (one holding two counts once)."""
-    marks = ", ".join("?" * len(roles))
-    return db.execute(
-        f"SELECT count(DISTINCT user_id) FROM members WHERE village_code = ? AND role IN ({marks})",
-        [village_code, *roles],
-    ).fetchone()[0]
+def people_counts(
+    db: Database, village_codes: Sequence[str], roles: tuple[str, ...]
+) -> dict[str, int]:
+    """How many people hold one of these roles in each village (one holding two counts once);
+    a village with nobody is left out."""
+    if not village_codes:
+        return {}
+    places, marks = ", ".join("?" * len(village_codes)), ", ".join("?" * len(roles))
+    rows = db.execute(
+        "SELECT village_code, count(DISTINCT user_id) FROM members "
+        f"WHERE village_code IN ({places}) AND role IN ({marks}) GROUP BY village_code",
+        [*village_codes, *roles],
+    ).fetchall()
+    return dict(rows)
 
 
 def residents_count(db: Database, village_code: str) -> int:

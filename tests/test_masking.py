@@ -7,7 +7,14 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.services.masking import contains_sensitive, mask_id, mask_name, mask_phone, mask_text
+from bot.services.masking import (
+    MASKED_KEPT,
+    contains_sensitive,
+    mask_id,
+    mask_name,
+    mask_phone,
+    mask_text,
+)
 
 
 def test_official_formats():
@@ -158,3 +165,14 @@ def test_masked_names_keep_only_first_and_last(name):
     assert len(masked) == len(name)
     assert masked[0] == name[0] and "*" in masked
     assert masked[1:-1] == "*" * (len(name) - 2) or len(name) == 2
+
+
+def test_a_text_shown_again_is_masked_once_and_the_memory_is_bounded():
+    """The public pages mask what they show at every request (issue 12 §3: a county's search
+    hits are the same texts again and again): the masked form is remembered, a bounded number."""
+    text = "联系人手机13812341234，身份证350102199001011234"
+    mask_text.cache_clear()
+    first, again = mask_text(text), mask_text(text)
+    assert first == again == "联系人手机138****1234，身份证35*************234"
+    info = mask_text.cache_info()
+    assert (info.hits, info.misses, info.maxsize) == (1, 1, MASKED_KEPT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, date, datetime
 
@@ -173,6 +174,20 @@ def test_report_has_a_summary_and_one_sheet_per_village(data):
     assert len(qingshan) == 1 + 5 and qingshan[1][0] == "DT-2026-0002"
     names = {"王秀英", "李建国", "张桂兰"}
     assert not any(n in str(cell) for row in qingshan for cell in row for n in names)
+
+
+async def test_report_reads_and_writes_off_the_loop_on_its_own_connection(data):
+    """A county's report is seconds of reading (issue 12 §3): /report reads nothing on the
+    loop's connection; the worker reads through a read-only connection of its own."""
+    seen: list[str] = []
+    data.store.db.conn.set_trace_callback(seen.append)
+    try:
+        _period, file = data.topics.reporting.report(who(data, STAFF), "2026Q4", "zh-CN")
+        content = await asyncio.to_thread(file.write)
+    finally:
+        data.store.db.conn.set_trace_callback(None)
+    assert not [sql for sql in seen if "topics" in sql]
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["汇总", "东岭村", "河西村", "青山村"]
 
 
 @given(st.text(max_size=12))

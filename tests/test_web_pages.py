@@ -304,8 +304,11 @@ async def test_a_404_for_a_hostile_code_shows_it_literally(client):
 
 
 async def test_features_plug_their_figures_and_sections_into_the_pages(aiohttp_client, services):
-    def disclosure_status(services, village):
-        return [Stat("web.stats.residents", "按时" if village.code == "qingshan" else "—", "good")]
+    def disclosure_status(services, villages):
+        return {
+            v.code: [Stat("web.stats.residents", "按时" if v.code == "qingshan" else "—", "good")]
+            for v in villages
+        }
 
     def wall(services, village, language):
         if village.code != "qingshan":

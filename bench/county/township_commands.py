@@ -51,10 +51,10 @@ def calls(services: Services) -> dict[str, Callable[[], object]]:
         "/pending": listing("pending"),
         "/overdue": listing("overdue"),
         "/stats": lambda: topics.reporting.stats(staff, []),
-        "/report (read)": lambda: topics.reporting.report(staff, None, "zh-hans"),
-        "/report (xlsx, off the loop)": lambda: topics.reporting.report(staff, None, "zh-hans")[
-            1
-        ].write(),
+        "/report (on the loop)": lambda: topics.reporting.report(staff, None, "zh-hans"),
+        "/report (read + xlsx, off the loop)": lambda: topics.reporting.report(
+            staff, None, "zh-hans"
+        )[1].write(),
         "daily digest": lambda: services.topic_schedule.digest(digest_at),
         "/search 分红 (township)": lambda: services.disclosures.browsing.search(staff, "分红"),
         "/search 分红 (resident)": lambda: services.disclosures.browsing.search(resident, "分红"),

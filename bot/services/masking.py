@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["contains_sensitive", "mask_card", "mask_id", "mask_name", "mask_phone", "mask_text"]
 
@@ -26,6 +27,10 @@ _CONTINUES = re.compile(r"[ .-]{1,2}\d")
 LONG_DIGITS = 12
 # No personal number has more digits than this (a 19-digit card after a +86-style prefix).
 _MAX_DIGITS = 21
+# Texts whose masked form is remembered: the pages mask what they show at every request (stored
+# text from before masking at import included), and a county's search hits are the same few
+# hundred texts again and again; the count bounds the memory (a text is a few kilobytes).
+MASKED_KEPT = 2048
 
 
 def mask_id(number: str) -> str:
@@ -44,6 +49,7 @@ def mask_card(number: str) -> str:
     return f"**** {digits[-4:]}"
 
 
+@lru_cache(maxsize=MASKED_KEPT)
 def mask_text(text: str) -> str:
     """Mask every ID, card and mobile number in a piece of text; other text is unchanged."""
     if not text or not any(c.isdigit() for c in text):

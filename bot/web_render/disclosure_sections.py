@@ -100,9 +100,10 @@ def quarter_stat(status: QuarterStatus) -> Stat:
     return Stat(Phrase("web.quarter.label"), value, TONES[status.state])
 
 
-def quarter_stats(services: Services, village: Village) -> list[Stat]:
-    status = services.disclosures.board.quarter_status(village.code)
-    return [] if status is None else [quarter_stat(status)]
+def quarter_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
+    """Each village's quarter, every village's read at once (one read per page, not per row)."""
+    statuses = services.disclosures.board.quarter_statuses()
+    return {v.code: [quarter_stat(statuses[v.code])] for v in villages if v.code in statuses}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ How another feature adds to the pages (e.g. disclosures, topics)::
 
     from bot.web_render.page_sections import BoardSections, Section, Stat
 
-    def disclosure_status(services, village):        # one cell in the village's index row
-        return [Stat("web.stats.disclosure", "按时", tone="good")]
+    def disclosure_status(services, villages):       # cells of each village's index row
+        return {v.code: [Stat("web.stats.disclosure", "按时", tone="good")] for v in villages}
 
     def latest_disclosures(services, village, language):   # one block on the village board
         return Section("sections/disclosures.html", "web.board.disclosures", data=...)
@@ -23,7 +23,7 @@ How another feature adds to the pages (e.g. disclosures, topics)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,7 +56,9 @@ class Section:
     anchor: str = ""
 
 
-StatProvider = Callable[[Services, Village], list[Stat]]
+# Figures for these villages, by code (a village left out has none): one call per page, so an
+# index of a county's hundreds of villages reads each figure once for all of them.
+StatProvider = Callable[[Services, Sequence[Village]], Mapping[str, list[Stat]]]
 SectionProvider = Callable[[Services, Village, str], "Section | None"]
 TownshipProvider = Callable[[Services, str], "Section | None"]
 
@@ -104,12 +106,18 @@ class VillageBoard:
     township_code: str | None = None  # a county's: the board links back to its township
 
 
-def member_stats(services: Services, village: Village) -> list[Stat]:
-    """How many residents have joined the village in the bot, and how many staff it has."""
-    db = services.store.db
-    residents = members.people_count(db, village.code, ("resident",))
-    staff = members.people_count(db, village.code, ("official", "supervisor"))
-    return [Stat("web.stats.residents", residents), Stat("web.stats.staff", staff)]
+def member_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
+    """How many residents have joined each village in the bot, and how many staff it has."""
+    db, codes = services.store.db, [v.code for v in villages]
+    residents = members.people_counts(db, codes, ("resident",))
+    staff = members.people_counts(db, codes, ("official", "supervisor"))
+    return {
+        code: [
+            Stat("web.stats.residents", residents.get(code, 0)),
+            Stat("web.stats.staff", staff.get(code, 0)),
+        ]
+        for code in codes
+    }
 
 
 def default_sections() -> BoardSections:
@@ -117,10 +125,12 @@ def default_sections() -> BoardSections:
     return BoardSections(village_stats=[member_stats])
 
 
-def _stats(services: Services, sections: BoardSections, village: Village) -> tuple[Stat, ...]:
-    return tuple(
-        stat for provider in sections.village_stats for stat in provider(services, village)
-    )
+def _stats(
+    services: Services, sections: BoardSections, villages: Sequence[Village]
+) -> dict[str, tuple[Stat, ...]]:
+    """Each village's figures, every provider asked once for all of them."""
+    found = [provider(services, villages) for provider in sections.village_stats]
+    return {v.code: tuple(stat for got in found for stat in got.get(v.code, ())) for v in villages}
 
 
 def _blocks(services: Services, sections: BoardSections, language: str) -> tuple[Section, ...]:
@@ -141,7 +151,8 @@ def township_index(
         if (place := services.county.township(township_code)) is None:
             return None
         name, found = place[0].name, place[1]
-    rows = tuple(VillageRow(v.code, v.name, _stats(services, sections, v)) for v in found)
+    stats = _stats(services, sections, found)
+    rows = tuple(VillageRow(v.code, v.name, stats[v.code]) for v in found)
     return TownshipIndex(name, rows, _blocks(services, sections, language), township_code)
 
 
@@ -178,7 +189,7 @@ def village_board(
         township=place.name if place else services.config.township.name,
         code=village.code,
         name=village.name,
-        stats=_stats(services, sections, village),
+        stats=_stats(services, sections, [village])[village.code],
         join_link=join_link(bot_username, village.code) if bot_username else None,
         sections=blocks,
         township_code=place.code if place and services.config.is_county else None,

@@ -22,7 +22,13 @@ from bot.i18n import Term, t_plain
 from bot.services.bundle import Services
 from bot.services.topics.stats import Counts, days, percent
 from bot.services.topics.text import excerpt
-from bot.services.topics.wall_pages import WALL_STATUSES, TopicBoard, TopicStats, WallPost
+from bot.services.topics.wall_pages import (
+    WALL_STATUSES,
+    TopicBoard,
+    TopicStats,
+    VillageTopicFigures,
+    WallPost,
+)
 from bot.web_render.charts import Bar, Chart, bar_chart
 from bot.web_render.disclosure_sections import Phrase
 from bot.web_render.feeds import AtomEntry
@@ -89,12 +95,19 @@ def _rate_tone(rate: float | None) -> Tone:
     return "good" if rate >= GOOD_RATE else "warn"
 
 
-def topic_stats(services: Services, village: Village) -> list[Stat]:
+def topic_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
     """Open and overdue topics now; this year's rates only when something was counted (a page
-    never shows a placeholder figure)."""
-    figures = topic_board_of(services).figures(village_code=village.code).get(village.code)
-    if figures is None:
-        return []
+    never shows a placeholder figure). One village's page counts that village only, an index
+    counts its villages in one pass."""
+    board = topic_board_of(services)
+    if len(villages) == 1:
+        found = board.figures(village_code=villages[0].code)
+    else:
+        found = board.figures(within=frozenset(v.code for v in villages))
+    return {v.code: _figure_stats(found[v.code]) for v in villages if v.code in found}
+
+
+def _figure_stats(figures: VillageTopicFigures) -> list[Stat]:
     c = figures.counts
     stats = [
         Stat(Phrase("web.topics.open"), Phrase("web.topics.count", count=figures.open)),
@@ -104,22 +117,12 @@ def topic_stats(services: Services, village: Village) -> list[Stat]:
             "bad" if figures.overdue else "plain",
         ),
     ]
-    if c.on_time_rate is not None:
-        stats.append(
-            Stat(
-                Phrase("web.topics.on_time_rate"),
-                percent(c.on_time_rate),
-                _rate_tone(c.on_time_rate),
-            )
-        )
-    if c.satisfaction_rate is not None:
-        stats.append(
-            Stat(
-                Phrase("web.topics.satisfaction_rate"),
-                percent(c.satisfaction_rate),
-                _rate_tone(c.satisfaction_rate),
-            )
-        )
+    for label, rate in (
+        ("web.topics.on_time_rate", c.on_time_rate),
+        ("web.topics.satisfaction_rate", c.satisfaction_rate),
+    ):
+        if rate is not None:
+            stats.append(Stat(Phrase(label), percent(rate), _rate_tone(rate)))
     return stats
 
 

@@ -94,10 +94,13 @@ async def villages(request: web.Request) -> web.Response:
     """GET /api/v1/villages: every village (of `?township=`) with its figures and quarter status."""
     limit, cursor = _limit(request), _cursor(request)
     within = api_township(request)
-    figures = [f for f in board(request).figures() if within is None or f.code in within]
-    if cursor is not None:
-        after = _after_village(cursor)
-        figures = [f for f in figures if f.code > after]
+    after = "" if cursor is None else _after_village(cursor)
+    codes = [
+        v.code
+        for v in request.app[SERVICES].membership.villages()  # in code order
+        if (within is None or v.code in within) and v.code > after
+    ][: limit + 1]  # a county's figures are counted for the page's villages only
+    figures = board(request).figures(codes)
     page = Page.of(figures, limit, lambda last: encode_cursor("v", last.code))
     url = base_url(request)
     return _json(

@@ -10,6 +10,7 @@ No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSO
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -318,12 +319,19 @@ class DisclosureBoard:
 
     # -- figures -----------------------------------------------------------------------------
 
-    def figures(self) -> list[VillageFigures]:
-        """Per active village: published items by state and kind, and the quarter's status."""
-        counted = {c.village_code: c for c in board.counts(self.store.db)}
+    def figures(self, village_codes: Sequence[str] | None = None) -> list[VillageFigures]:
+        """Per active village (of these, None: all): published items by state and kind, and
+        the quarter's status. A page of a county's villages names its own, so it counts only
+        theirs."""
+        db = self.store.db
+        counted = {c.village_code: c for c in board.counts(db, village_codes)}
         statuses = self.quarter_statuses()
+        chosen = villages.all_active(db)
+        if village_codes is not None:
+            wanted = set(village_codes)
+            chosen = [v for v in chosen if v.code in wanted]
         out = []
-        for village in villages.all_active(self.store.db):
+        for village in chosen:
             c = counted.get(village.code)
             out.append(
                 VillageFigures(

@@ -3,6 +3,7 @@ figures, chart and workbook the pure `stats`, `chart` and `report_xlsx` modules 
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from bot.core.periods import Period
@@ -12,7 +13,7 @@ from bot.services.context import Context
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
 from bot.services.topics.chart import bar_chart
-from bot.services.topics.report_xlsx import report_sheets
+from bot.services.topics.report_xlsx import Label, report_sheets
 from bot.services.topics.stats import Counts, compute, stats_period
 from bot.services.township_scope import require_village
 from storage import townships, villages
@@ -71,19 +72,22 @@ class TopicReporting:
     def report(
         self, person: Person, period_text: str | None, language: str
     ) -> tuple[Period, FileToWrite]:
-        """/report <period>: the XLSX workbook (township staff only), read now, written by
+        """/report <period>: the XLSX workbook (township staff only), read and written by
         whoever calls `write` (a worker thread: a county's report is seconds of work)."""
         require(person, "topic.report")
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
         seen = person.villages_in_view()  # the township's villages, the county's for county staff
-        rows, total = compute(self.ctx.store.db, period, today, self.ctx.tz, within=seen)
-        sheets = report_sheets(
-            self.ctx.store.db,
-            period,
-            rows,
-            total,
-            self.ctx.tz,
-            lambda key: t_plain(language, key),
-        )
-        return period, FileToWrite(f"topics-{period.text}.xlsx", partial(to_xlsx, sheets))
+        write = partial(self._workbook, period, today, seen, lambda key: t_plain(language, key))
+        return period, FileToWrite(f"topics-{period.text}.xlsx", write)
+
+    def _workbook(
+        self, period: Period, today: date, seen: frozenset[str] | None, label: Label
+    ) -> bytes:
+        """Read and write the workbook, in a worker thread on a connection of its own: a
+        county's period is every one of its topics, seconds of reading the loop must not wait
+        for (issue 12 §3)."""
+        with self.ctx.store.reader() as db:
+            rows, total = compute(db, period, today, self.ctx.tz, within=seen)
+            sheets = report_sheets(db, period, rows, total, self.ctx.tz, label)
+        return to_xlsx(sheets)

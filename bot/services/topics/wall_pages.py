@@ -300,15 +300,18 @@ class TopicBoard:
         return stats_period(text, self.today())
 
     def figures(
-        self, period: Period | None = None, village_code: str | None = None
+        self,
+        period: Period | None = None,
+        village_code: str | None = None,
+        within: frozenset[str] | None = None,
     ) -> dict[str, VillageTopicFigures]:
-        """Per active village (or for the one named): open and overdue now, and the period's
-        counts (default: the current year, so early in a quarter the rates are not all empty).
-        A page showing one village's figures names it: computing every village's for each of
-        them made the township index read the county once per village."""
+        """Per active village (or for the one named, or of the villages `within`): open and
+        overdue now, and the period's counts (default: the current year, so early in a quarter
+        the rates are not all empty). A page showing one village's figures names it; an index
+        asks once for all its villages, never once per row."""
         today = self.today()
         period = period or Period.whole_year(today.year)
-        rows, _ = compute(self.store.db, period, today, self.tz, village_code)
+        rows, _ = compute(self.store.db, period, today, self.tz, village_code, within)
         now_open = board.open_counts(self.store.db, today, village_code)
         out = {}
         for c in rows:
