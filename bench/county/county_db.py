@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.core.vocabulary import CATEGORIES
 from bot.services.disclosures.disclosure_text import rows_text
 from bot.services.disclosures.tamper_check import content_checksum
@@ -19,10 +21,12 @@ from storage import disclosures as store_d
 from storage.db import Store
 from storage.disclosure_filings import GENESIS, chain_hash
 from storage.disclosure_rows import Row, rows_of
+from storage.migrations import migrations
 from storage.search_index import index_words
 from storage.times import to_text
 
 VERSION = 3  # bump when what is generated changes: cached files of older versions are rebuilt
+LAST_MIGRATION = migrations.pending(Database(memory=True))[-1].name.split("_")[0]
 CACHE = Path(__file__).resolve().parents[2] / "data" / "bench-county"
 
 # The county of issue 12 §3; one village keeps the same density per village.
@@ -71,7 +75,8 @@ class Shape:
 
     @property
     def name(self) -> str:
-        return f"v{VERSION}-{self.villages}x{self.residents}"
+        # The last migration too: a file written under older migrations is written again.
+        return f"v{VERSION}-{LAST_MIGRATION}-{self.villages}x{self.residents}"
 
 
 def village_codes(count: int) -> list[str]:
