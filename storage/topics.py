@@ -214,21 +214,27 @@ def overdue(db: Database, today: date, village_code: str | None = None) -> list[
     return [t for t in open_topics(db, village_code) if t.due_date < today]
 
 
-def open_due(
+def open_listing(
     db: Database,
-    first: date | None,
-    last: date,
+    villages: Collection[str] | None,
     limit: int,
-    villages: Collection[str] | None = None,
+    *,
+    category: str | None = None,
+    due_from: date | None = None,
+    due_before: date | None = None,
 ) -> tuple[list[Topic], int]:
-    """The first `limit` open topics due in [first or ever, last] (of these villages, or all),
-    oldest due first; and a count."""
-    condition, params = "status = 'assigned' AND due_date <= ?", [last.isoformat()]
-    if first is not None:
-        condition, params = f"{condition} AND due_date >= ?", [*params, first.isoformat()]
+    """The first `limit` open topics (of these villages, or all; of one category; due in
+    [due_from, due_before)), oldest due first, and how many there are: a county has thousands."""
+    condition, params = "status = 'assigned'", []
     if villages is not None:
         marks = ", ".join("?" * len(villages))
         condition, params = f"{condition} AND village_code IN ({marks})", [*params, *villages]
+    if category is not None:
+        condition, params = f"{condition} AND category = ?", [*params, category]
+    if due_from is not None:
+        condition, params = f"{condition} AND due_date >= ?", [*params, due_from.isoformat()]
+    if due_before is not None:
+        condition, params = f"{condition} AND due_date < ?", [*params, due_before.isoformat()]
     count = db.execute(f"SELECT count(*) FROM topics WHERE {condition}", params).fetchone()[0]
     return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
 

@@ -21,9 +21,9 @@ async def test_the_demo_county_shows_two_townships_to_their_staff_and_the_county
             seed(runtime.services)  # a second start seeds nothing twice
             person = runtime.services.membership.person
             tracking = runtime.services.topics.tracking
-            theirs = {t.village_code for t in tracking.pending(person(chief_b), None)}
-            mine = {t.village_code for t in tracking.pending(person(chief_a), None)}
-            everyone = tracking.pending(person(county), None)
+            theirs = {t.village_code for t in tracking.pending(person(chief_b), None).topics}
+            mine = {t.village_code for t in tracking.pending(person(chief_a), None).topics}
+            everyone = tracking.pending(person(county), None).topics
             _, rows = runtime.services.county.compare(person(county), None)
             async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{runtime.web_port}"

@@ -108,7 +108,7 @@ async def test_the_feed_takes_a_township(client, services):
     staff = services.membership.person(9101)
     (topic,) = [
         t
-        for t in services.topics.tracking.pending(services.membership.person(7001), None)
+        for t in services.topics.tracking.pending(services.membership.person(7001), None).topics
         if "低保" in t.text
     ]
     services.topics.answering.answer(staff, topic, "低保名单已在村务公开栏张贴")
@@ -121,13 +121,13 @@ async def test_the_feed_takes_a_township(client, services):
 
 async def test_a_topic_in_a_townships_pool_names_that_township(services):
     chief = services.membership.person(7001)
-    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan").topics
     assert services.topics.reading.assignee_post(topic) == "南山乡 乡镇工作人员"
 
 
 async def test_village_and_item_routes_refuse_a_village_of_another_township(client, services):
     chief = services.membership.person(7001)
-    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan")
+    (topic, *_) = services.topics.tracking.pending(chief, "taoyuan").topics
     ok = await client.get("/api/v1/villages/taoyuan/topics?township=nanshan")
     assert ok.status == 200
     for path in (

@@ -10,6 +10,7 @@ import pytest
 from bot.config import parse_config
 from bot.services.bundle import Services
 from bot.services.people import Denied, ReplyTo
+from handlers.topics.topic_replies import tracking_list
 from storage import audit, forms, members, outbox, topic_extensions, topics, users
 from storage.db import Store
 
@@ -387,12 +388,12 @@ def test_inbox_pending_and_overdue_lists(world):
         svc.reading.inbox(who(world, RES1))
     staff = who(world, STAFF)
     assert (
-        len(svc.tracking.pending(staff, None)) == 3
-        and len(svc.tracking.pending(staff, "hexi")) == 1
+        svc.tracking.pending(staff, None).count == 3
+        and svc.tracking.pending(staff, "hexi").count == 1
     )
-    assert svc.tracking.overdue(staff, None) == []
+    assert svc.tracking.overdue(staff, None).topics == []
     world.clock.set(datetime(2026, 10, 20, 2, 0, tzinfo=UTC))
-    assert len(svc.tracking.overdue(staff, "qingshan")) == 2
+    assert svc.tracking.overdue(staff, "qingshan").count == 2
     with pytest.raises(Denied):
         svc.tracking.pending(who(world, ACCOUNTANT), None)
     with pytest.raises(Denied):
@@ -431,3 +432,15 @@ def test_the_assignee_corrects_the_category(world):
     assert "工程" in texts(world, owner)[-1]
     actions = [e.action for e in audit.for_subject(world.store.db, f"topic:{topic.id}")]
     assert actions[-1] == "topic.recategorized"
+
+
+def test_a_long_tracking_list_counts_all_and_lists_the_oldest_due(world, monkeypatch):
+    monkeypatch.setattr("bot.services.topics.tracking.LISTED", 2)
+    svc = world.topics
+    for n, uid in enumerate((RES1, RES2, RES1)):
+        svc.filing.file(who(world, uid), f"请公开第{n}号工程的账目明细")
+    listing = svc.tracking.pending(who(world, STAFF), "qingshan")
+    assert listing.count == 3 and len(listing.topics) == 2
+    assert listing.topics[0].due_date <= listing.topics[1].due_date
+    text = tracking_list(who(world, STAFF), world.topics.tracking.ctx, listing, "topics.pending")
+    assert "共 3 条" in text and "只列出最早到期的 2 条" in text

@@ -117,9 +117,9 @@ def test_pending_and_overdue_lists_narrow_to_a_category(world):
     money = svc.filing.file(who(world, RES1), "请公开今年村集体的财务收支明细")
     svc.filing.file(who(world, RES1), "村东头的路什么时候修？工程谁在管")
     staff = who(world, STAFF)
-    assert {t.id for t in svc.tracking.pending(staff, None)} > {money.id}
-    assert [t.id for t in svc.tracking.pending(staff, "qingshan", "finance")] == [money.id]
-    assert svc.tracking.overdue(staff, None, "finance") == []
+    assert {t.id for t in svc.tracking.pending(staff, None).topics} > {money.id}
+    assert [t.id for t in svc.tracking.pending(staff, "qingshan", "finance").topics] == [money.id]
+    assert svc.tracking.overdue(staff, None, "finance").topics == []
 
 
 async def test_pending_takes_a_chinese_category_name_after_the_command(runtime, chat):

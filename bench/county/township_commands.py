@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.county.county_db import STAFF, USER_BASE, Shape, config_data
 from bot.config import parse_config
 from bot.services.bundle import Services
-from handlers.topics.topic_replies import topic_list
+from handlers.topics.topic_replies import tracking_list
 from storage.db import Store
 
 REPEAT = 3
@@ -43,7 +43,7 @@ def calls(services: Services) -> dict[str, Callable[[], object]]:
     digest_at = datetime.combine(ctx.local_date(ctx.now()), clock_time(10, 0), tzinfo=ctx.tz)
 
     def listing(name: str) -> Callable[[], object]:
-        return lambda: topic_list(
+        return lambda: tracking_list(
             staff, ctx, getattr(topics.tracking, name)(staff, None, None), f"topics.{name}"
         )
 

@@ -13,19 +13,28 @@ from bot.services.disclosures.objection_window import marked
 from bot.services.people import Person
 from bot.services.topics.text import excerpt
 from bot.services.topics.topic_records import Reply
+from bot.services.topics.tracking import Listing
 from handlers.common import buttons, reply
 from storage.topics import Topic
 
 LIST_LIMIT = 30
 
 
+def tracking_list(who: Person, ctx: Context, found: Listing, prefix: str) -> str:
+    """/pending and /overdue: how many there are, and the oldest due of them."""
+    return topic_list(who, ctx, found.topics, prefix, total=found.count)[0]
+
+
 def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, answer: Reply) -> None:
     reply(update, context, t(who.language, answer.key, **answer.params), answer.rows)
 
 
-def topic_list(who: Person, ctx: Context, found: list[Topic], prefix: str):
+def topic_list(
+    who: Person, ctx: Context, found: list[Topic], prefix: str, *, total: int | None = None
+):
+    """The header with how many there are (`total`, else all `found`) and the first lines."""
     today = ctx.local_date(ctx.now())
-    lines = [t(who.language, f"{prefix}.header", count=len(found))]
+    lines = [t(who.language, f"{prefix}.header", count=len(found) if total is None else total)]
     objections = marked(ctx, [i.id for i in found[:LIST_LIMIT]])  # STG-06
     for item in found[:LIST_LIMIT]:
         mark = t(who.language, "line.in_window_mark") + " " if item.id in objections else ""
@@ -45,6 +54,9 @@ def topic_list(who: Person, ctx: Context, found: list[Topic], prefix: str):
         )
     if not found:
         lines.append(t(who.language, f"{prefix}.empty"))
+    shown = min(len(found), LIST_LIMIT)
+    if (len(found) if total is None else total) > shown:
+        lines.append(t(who.language, "topics.listing.list_more", shown=shown))
     if prefix != "topics.inbox" or not found:
         return "\n".join(lines), ()
     rows = [

@@ -16,7 +16,7 @@ from bot.services.permissions import require
 from bot.services.topics.stats import stats_lines
 from handlers.common import answer_here, owe, person, refusals, reply, services, written
 from handlers.topics.command_input import args_of, named_topic, rest
-from handlers.topics.topic_replies import topic_list
+from handlers.topics.topic_replies import tracking_list
 
 
 async def _village_list(
@@ -30,8 +30,7 @@ async def _village_list(
     category = next((c for c in map(category_named, words) if c is not None), None)
     village = next((w for w in words if category_named(w) is None), None)
     found = getattr(bundle.topics.tracking, listing)(who, village, category)
-    text, _ = topic_list(who, bundle.ctx, found, prefix)
-    reply(update, context, text)
+    reply(update, context, tracking_list(who, bundle.ctx, found, prefix))
 
 
 @refusals

@@ -108,15 +108,19 @@ def test_overdue_holds_open_topics_due_before_today(db):
     assert [t.id for t in topics.overdue(db, date(2026, 3, 10))] == [late]
 
 
-def test_open_due_counts_all_and_reads_the_first_page_oldest_due_first(db):
+def test_an_open_listing_counts_all_and_reads_the_first_page_oldest_due_first(db):
     ids = [topic(db, receipt=f"2026-000{i}", due_date=date(2026, 3, 9 - i)) for i in range(4)]
     topic(db, receipt="2026-0009", due_date=date(2026, 3, 10))
     answered = topic(db, receipt="2026-0008", due_date=date(2026, 3, 1))
     topics.respond(db, answered, 1, "answered", LATER)
-    found, count = topics.open_due(db, None, date(2026, 3, 9), 2)
+    found, count = topics.open_listing(db, None, 2, due_before=date(2026, 3, 10))
     assert count == 4 and [t.id for t in found] == [ids[3], ids[2]]
-    found, count = topics.open_due(db, date(2026, 3, 9), date(2026, 3, 9), 2)
+    day = {"due_from": date(2026, 3, 9), "due_before": date(2026, 3, 10)}
+    found, count = topics.open_listing(db, None, 2, **day)
     assert count == 1 and [t.id for t in found] == [ids[0]]
+    assert topics.open_listing(db, ["hexi"], 2) == ([], 0)
+    assert topics.open_listing(db, ["qingshan"], 10, category="roads")[1] == 5
+    assert topics.open_listing(db, ["qingshan"], 10, category="other") == ([], 0)
 
 
 def test_respond_records_the_answer_once(db):

@@ -94,8 +94,11 @@ class TopicSchedule:
         since = now - timedelta(days=1)
         new = [t for t in topics.filed_between(db, since, now) if t.village_code in seen]
         # Counted in SQL with only the lines shown read: a county has thousands open.
-        due_today, due_count = topics.open_due(db, today, today, MAX_LINES, seen)
-        late, late_count = topics.open_due(db, None, today - timedelta(days=1), MAX_LINES, seen)
+        tomorrow = today + timedelta(days=1)
+        due_today, due_count = topics.open_listing(
+            db, seen, MAX_LINES, due_from=today, due_before=tomorrow
+        )
+        late, late_count = topics.open_listing(db, seen, MAX_LINES, due_before=today)
         escalated = [t for t in topics.escalated_since(db, since) if t.village_code in seen]
         # Only the first MAX_LINES lines are sent: a section's items past that many are never
         # shown (the message says there is more), so a county's thousands are not built.

@@ -3,7 +3,8 @@ urges by staff, and the daily automatic urge of overdue topics."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -16,9 +17,20 @@ from bot.services.topics import notices, topic_lookup
 from bot.services.topics.text import NOTE_MAX
 from bot.services.topics.topic_records import ack, record
 from bot.services.topics.topic_rules import handlers_of, require_open
-from bot.services.township_scope import require_village, within
+from bot.services.township_scope import require_village
 from storage import topics
 from storage.topics import Topic
+
+# A tracking list shows the oldest due this many, and how many there are in all.
+LISTED = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The first topics of a tracking list and how many the list holds."""
+
+    topics: list[Topic]
+    count: int
 
 
 class TopicTracking:
@@ -29,30 +41,30 @@ class TopicTracking:
 
     def pending(
         self, person: Person, village_code: str | None, category: str | None = None
-    ) -> list[Topic]:
-        """Township tracking (URG-03): every open topic of the person's township (county staff:
-        of the county), or one village's (of one category)."""
-        require(person, "topic.track")
-        db = self.ctx.store.db
-        code = topic_lookup.village_code(db, village_code)
-        require_village(person, "topic.track", code)
-        return self._seen(person, topics.open_topics(db, code), category)
-
-    @staticmethod
-    def _seen(person: Person, found: list[Topic], category: str | None) -> list[Topic]:
-        seen = person.villages_in_view()
-        return [t for t in found if category in (None, t.category) and within(seen, t.village_code)]
+    ) -> Listing:
+        """Township tracking (URG-03): the open topics of the person's township (county staff:
+        of the county), or of one village (of one category); the oldest due first."""
+        return self._listing(person, village_code, category, None)
 
     def overdue(
         self, person: Person, village_code: str | None, category: str | None = None
-    ) -> list[Topic]:
+    ) -> Listing:
         """Open topics past their due date (STAT-05), of one village or category when named."""
+        return self._listing(person, village_code, category, self.ctx.local_date(self.ctx.now()))
+
+    def _listing(
+        self, person: Person, village_code: str | None, category: str | None, before: date | None
+    ) -> Listing:
         require(person, "topic.track")
         db = self.ctx.store.db
         code = topic_lookup.village_code(db, village_code)
         require_village(person, "topic.track", code)
-        found = topics.overdue(db, self.ctx.local_date(self.ctx.now()), code)
-        return self._seen(person, found, category)
+        seen = person.villages_in_view()
+        villages = [code] if code is not None else None if seen is None else sorted(seen)
+        found, count = topics.open_listing(
+            db, villages, LISTED, category=category, due_before=before
+        )
+        return Listing(found, count)
 
     def urge(
         self, person: Person, topic: Topic, note: str | None, reply: ReplyTo | None = None
