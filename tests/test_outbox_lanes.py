@@ -70,7 +70,7 @@ class Call:
     text: str
     start: float
     end: float = float("inf")
-    answer: str = "ok"  # ok, 429 or network
+    answer: str = "ok"  # ok, 429, network or broken
 
 
 class FakeBot:
@@ -96,6 +96,8 @@ class FakeBot:
             raise RetryAfter(retry_after=timedelta(seconds=1))
         if call.answer == "network":
             raise NetworkError("connection reset")
+        if call.answer == "broken":
+            raise RuntimeError("a bug between the answer and its record")
         return Sent(n + 1, datetime.now(UTC), Chat(chat_id, Chat.PRIVATE), text=text)
 
 
@@ -189,6 +191,19 @@ async def test_a_429_pauses_only_its_chat_and_the_message_goes_once_after_it():
     sent = [c.text for c in bot.calls if c.answer == "ok"]
     assert sorted(sent) == ["bulk:1", "bulk:2", "bulk:2b", "bulk:3"]
     assert outbox.get(store.db, "bulk:2").attempts == 1  # a 429 is not a failed attempt
+
+
+async def test_a_send_that_breaks_unexpectedly_frees_its_chat_and_goes_again():
+    store, clock, bot, worker = world(faults=["broken"])
+    queue(store, "notice", 5, outbox.NORMAL)
+    queue(store, "next", 5, outbox.NORMAL)
+    await run_until_sent(store, clock, worker)
+    assert [(c.text, c.answer) for c in bot.calls] == [
+        ("notice", "broken"),
+        ("notice", "ok"),
+        ("next", "ok"),
+    ]
+    assert bot.calls[1].start >= bot.calls[0].end + 1.0  # the chat rested before trying again
 
 
 def most_in_any_second(calls: list[Call]) -> int:
