@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -96,9 +96,11 @@ class Due:
 _NEXT_PRIORITY = "SELECT min(priority) FROM outbox WHERE status = 'pending' AND priority > ?"
 _FIRST_DUE = (
     "SELECT id, chat_id, kind FROM outbox WHERE status = 'pending' AND priority = ? "
-    "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
+    "AND next_attempt_at <= ?{busy} ORDER BY next_attempt_at, id LIMIT 1"
 )
-_EARLIEST = "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = ?"
+_EARLIEST = (
+    "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = ?{busy}"
+)
 # A message that failed and is still pending holds back the later ones to its chat that are no
 # more urgent (of the kinds a person reads in order): its chat's pending rows are few.
 _FAILED_AHEAD = (
@@ -124,16 +126,29 @@ def _pending_priorities(db: Database) -> Iterator[int]:
         level = db.execute(_NEXT_PRIORITY, [level]).fetchone()[0]
 
 
-def next_due(db: Database, now: datetime, *, in_order: tuple[str, ...] = ()) -> Due | None:
-    """The pending message whose time has come, most urgent first, then the one due longest.
+def _not_busy(busy: Collection[int]) -> str:
+    """The condition leaving out the chats named (those with a send in flight: a few)."""
+    return f" AND chat_id NOT IN ({','.join('?' * len(busy))})" if busy else ""
+
+
+def next_due(
+    db: Database,
+    now: datetime,
+    *,
+    in_order: tuple[str, ...] = (),
+    busy: Collection[int] = (),
+) -> Due | None:
+    """The pending message whose time has come, most urgent first, then the one due longest;
+    none to the chats `busy` (a send to them is in flight: the next waits for its answer).
 
     Of the kinds `in_order`, a message that failed and is still pending goes before the later
     ones to its chat that are no more urgent, so a person reads them in the order queued: while
     it waits for its retry, the answer names it with `waiting_until` instead.
     """
     at = to_text(now)
+    sql = _FIRST_DUE.format(busy=_not_busy(busy))
     for level in _pending_priorities(db):
-        row = db.execute(_FIRST_DUE, [level, at]).fetchone()
+        row = db.execute(sql, [level, at, *busy]).fetchone()
         if row:
             message_id, chat_id, kind = row
             if kind in in_order:
@@ -164,9 +179,11 @@ def hold_behind(db: Database, waiting: OutboxMessage, kinds: tuple[str, ...]) ->
     return db.execute(sql, params).rowcount
 
 
-def next_due_at(db: Database) -> datetime | None:
-    """When the earliest pending message becomes due, if any is pending."""
-    times = [db.execute(_EARLIEST, [level]).fetchone()[0] for level in _pending_priorities(db)]
+def next_due_at(db: Database, *, busy: Collection[int] = ()) -> datetime | None:
+    """When the earliest pending message not to the chats `busy` becomes due, if any."""
+    sql = _EARLIEST.format(busy=_not_busy(busy))
+    found = (db.execute(sql, [level, *busy]).fetchone()[0] for level in _pending_priorities(db))
+    times = [at for at in found if at is not None]
     return from_text(min(times)) if times else None
 
 

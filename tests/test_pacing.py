@@ -93,3 +93,15 @@ def test_a_whole_second_of_spread_sends_stays_within_the_cap():
     for i in range(len(starts) - 25):
         assert starts[i + 25] - (starts[i] + 0.004) > 1.0
     assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.98 * 25
+
+
+def test_a_send_has_left_the_window_at_the_time_given_for_it():
+    # The time "ready at" names and the time a send counts as gone must round alike, or a send
+    # that ends exactly then still counts and a third send slips into a cap of two.
+    pacing = Pacing(limits(global_per_second=2))
+    send(pacing, 1, 0.0, 0.21454837258617526)
+    send(pacing, 2, 0.3, 0.4)
+    ready = pacing.overall_ready_at(0.5)
+    assert pacing.overall_ready_at(ready) == ready
+    pacing.started(3, ready)
+    assert pacing.overall_ready_at(ready) == 1.4 + MARGIN

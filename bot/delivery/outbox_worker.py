@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -34,6 +35,13 @@ IN_ORDER = tuple(kind for kind in KINDS if kind != "menu")
 NOT_MODIFIED = "message is not modified"
 
 
+# Sends in flight at once (DESIGN §7): a reply someone waits for goes beside the bulk sends
+# instead of behind one, and two bulk sends overlap so a round trip does not delay the next slot.
+# A chat has at most one send in flight, so each person still reads their messages in order.
+BULK_LANES = 2
+REPLY_LANES = 1
+
+
 class OutboxWorker:
     """One task that drains the outbox in priority order; wake() it after queuing something."""
 
@@ -55,13 +63,15 @@ class OutboxWorker:
         self.max_backoff = MAX_BACKOFF  # the longest wait before a retry (tests shorten it)
         self._wake = asyncio.Event()
         self._stopping = False
+        self._in_flight: dict[int, asyncio.Task] = {}  # chat → its send being answered
+        self._bulk_in_flight = 0
 
     def wake(self) -> None:
         """Tell the worker there may be something new to send."""
         self._wake.set()
 
     def stop(self) -> None:
-        """Finish the send in flight, then return from run()."""
+        """Finish the sends in flight, then return from run()."""
         self._stopping = True
         self._wake.set()
 
@@ -78,38 +88,72 @@ class OutboxWorker:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Wait until every send in flight is answered and its answer recorded."""
+        while self._in_flight:
+            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
 
     async def send_due(self) -> float:
-        """Send every message whose time has come and whose chat is free; return seconds to wait."""
+        """Start every send whose time has come, whose chat is free and for which a lane is free;
+        return seconds to wait (an answer coming back wakes the worker sooner)."""
         while not self._stopping:
-            due = outbox.next_due(self.store.db, self.now(), in_order=IN_ORDER)
+            busy = self._in_flight.keys()
+            if len(busy) >= BULK_LANES + REPLY_LANES:
+                return IDLE_WAIT
+            due = outbox.next_due(self.store.db, self.now(), in_order=IN_ORDER, busy=busy)
             if due is None:
-                return self._idle_wait(self.now())
+                return self._idle_wait(self.now(), busy)
             if due.waiting_until is not None:
                 # A message awaiting its retry: the later ones to its chat wait for it, in order.
                 with self.store.transaction() as db:
                     outbox.hold_behind(db, outbox.by_id(db, due.id), IN_ORDER)
                 continue
-            now = self.monotonic()
             # What nobody waits for is spread over the second, leaving room for replies.
-            spread = due.priority > outbox.INTERACTIVE
-            overall_at = self.pacing.overall_ready_at(now, spread=spread)
+            bulk = due.priority > outbox.INTERACTIVE
+            if bulk and self._bulk_in_flight >= BULK_LANES:
+                return IDLE_WAIT  # replies pick first, so none is due: wait for an answer
+            now = self.monotonic()
+            overall_at = self.pacing.overall_ready_at(now, spread=bulk)
             if overall_at > now:
                 return overall_at - now
             chat_at = self.pacing.chat_ready_at(due.chat_id, now)
             if chat_at > now:
-                # The chat waits in the queue, so the next picks pass over it without reading it.
-                until = self.now() + timedelta(seconds=chat_at - now)
+                # The chat waits in the queue, so the next picks pass over it without reading it;
+                # rounded up to the next microsecond, so the hold always moves it on.
+                until = self.now() + timedelta(microseconds=math.ceil((chat_at - now) * 1e6))
                 with self.store.transaction() as db:
                     outbox.hold_chat(db, due.chat_id, until)
                 continue
-            # One at a time, picking again after each: a reply someone waits for overtakes a
-            # broadcast queued before it.
-            await self._send(outbox.by_id(self.store.db, due.id))
+            self._start(outbox.by_id(self.store.db, due.id), bulk=bulk)
         return 0.0
 
-    def _idle_wait(self, now: datetime) -> float:
-        upcoming = outbox.next_due_at(self.store.db)
+    def _start(self, message: OutboxMessage, *, bulk: bool) -> None:
+        """Start one send in its own task; it takes its place under the limits at once, so the
+        next pick, before any answer, already counts it."""
+        owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
+        if owed is None:
+            return
+        self.pacing.started(message.chat_id, self.monotonic())
+        self._bulk_in_flight += bulk
+        task = asyncio.create_task(self._deliver(message, owed, bulk=bulk))
+        self._in_flight[message.chat_id] = task
+
+    async def _deliver(self, message: OutboxMessage, owed: Message, *, bulk: bool) -> None:
+        """Send and record the answer; the chat stays busy until its row says what happened."""
+        try:
+            await self._send(message, owed)
+        except Exception:
+            log.exception("outbox %s: recording the send failed", message.idempotency_key)
+            self.pacing.pause(message.chat_id, self.monotonic() + 1.0)
+        finally:
+            self._bulk_in_flight -= bulk
+            del self._in_flight[message.chat_id]
+            self.wake()
+
+    def _idle_wait(self, now: datetime, busy: Collection[int]) -> float:
+        upcoming = outbox.next_due_at(self.store.db, busy=busy)
         if upcoming is None:
             return IDLE_WAIT
         return min(IDLE_WAIT, max(0.01, (upcoming - now).total_seconds()))
@@ -130,10 +174,7 @@ class OutboxWorker:
                 outbox.postpone(db, message.id, at, "waiting for the message it edits")
         return None
 
-    async def _send(self, message: OutboxMessage) -> None:
-        owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
-        if owed is None:
-            return
+    async def _send(self, message: OutboxMessage, owed: Message) -> None:
         try:
             result = await self._paced_send(message.chat_id, owed)
         except RetryAfter as exc:
@@ -160,8 +201,7 @@ class OutboxWorker:
                 outbox.mark_sent(db, message.id, message_id)
 
     async def _paced_send(self, chat_id: int, owed: Message) -> object:
-        """Send, holding the send's place under the overall limit from its start to its answer."""
-        self.pacing.started(chat_id, self.monotonic())
+        """Send; its place under the overall limit, held since its start, counts from its answer."""
         try:
             return await send(self.bot, chat_id, owed)
         finally:

@@ -34,7 +34,8 @@ class Pacing:
         """The earliest time any message may go, under the limit across all chats; `spread` also
         keeps it to its slot (see above)."""
         finished = self._finished
-        while finished and finished[0] <= now - WINDOW - MARGIN:
+        # Written as the time it leaves, so "ready at" and "has left" round alike.
+        while finished and finished[0] + WINDOW + MARGIN <= now:
             finished.popleft()
         at = now
         if spread:

@@ -137,3 +137,19 @@ def test_holding_a_chat_moves_only_its_pending_messages_later(store):
     with store.transaction() as db:
         outbox.mark_sent(db, outbox.get(db, "b1").id, 1)
     assert outbox.by_id(store.db, outbox.next_due(store.db, until).id).idempotency_key == "a1"
+
+
+def test_chats_with_a_send_in_flight_are_passed_over(store):
+    now = utcnow()
+    with store.transaction() as db:
+        outbox.enqueue(db, "reply", 5, "text", {"text": "r"}, priority=outbox.INTERACTIVE)
+        outbox.enqueue(db, "bulk-5", 5, "text", {"text": "b5"}, priority=outbox.BULK)
+        outbox.enqueue(db, "bulk-6", 6, "text", {"text": "b6"}, priority=outbox.BULK)
+        outbox.enqueue(db, "later-7", 7, "text", {"text": "l"}, not_before=now + timedelta(9))
+    # Chat 5's reply is in flight (still pending): neither it nor what follows it goes again.
+    due = outbox.next_due(store.db, utcnow(), busy={5})
+    assert outbox.by_id(store.db, due.id).idempotency_key == "bulk-6"
+    assert outbox.next_due(store.db, utcnow(), busy={5, 6}) is None
+    # While they are in flight, the next wake-up is for the message not yet due.
+    assert outbox.next_due_at(store.db, busy={5, 6}) == now + timedelta(9)
+    assert outbox.next_due_at(store.db, busy={5, 6, 7}) is None

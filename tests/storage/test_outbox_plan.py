@@ -15,8 +15,14 @@ def plan(db, sql: str, params: list) -> str:
     ("sql", "params", "index"),
     [
         (outbox._NEXT_PRIORITY, [0], "outbox_due"),
-        (outbox._FIRST_DUE, [0, "2026-01-01"], "outbox_due"),
-        (outbox._EARLIEST, [0], "outbox_due"),
+        (outbox._FIRST_DUE.format(busy=""), [0, "2026-01-01"], "outbox_due"),
+        (
+            outbox._FIRST_DUE.format(busy=outbox._not_busy([5, 6])),
+            [0, "2026-01-01", 5, 6],
+            "outbox_due",
+        ),
+        (outbox._EARLIEST.format(busy=""), [0], "outbox_due"),
+        (outbox._EARLIEST.format(busy=outbox._not_busy([5])), [0, 5], "outbox_due"),
         (outbox._HOLD_CHAT, ["2026-01-01", 5, "2026-01-01"], "outbox_chat_pending"),
         (
             outbox._FAILED_AHEAD.format(kinds="?,?"),
@@ -29,7 +35,16 @@ def plan(db, sql: str, params: list) -> str:
             "outbox_chat_pending",
         ),
     ],
-    ids=["next priority", "first due", "earliest", "hold chat", "failed ahead", "hold behind"],
+    ids=[
+        "next priority",
+        "first due",
+        "first due, chats busy",
+        "earliest",
+        "earliest, chats busy",
+        "hold chat",
+        "failed ahead",
+        "hold behind",
+    ],
 )
 def test_picking_searches_an_index_and_never_scans_the_outbox(store, sql, params, index):
     with store.transaction() as db:
