@@ -22,7 +22,7 @@ from telegram.error import NetworkError, RetryAfter
 from bot.config import OutboxConfig
 from bot.delivery import messages
 from bot.delivery.messages import Text
-from bot.delivery.outbox_worker import BULK_LANES, REPLY_LANES, OutboxWorker
+from bot.delivery.outbox_worker import OutboxWorker
 from storage import outbox
 from storage.db import Store
 from storage.times import utcnow
@@ -105,7 +105,8 @@ def world(latencies=(0.02,), faults=(), **limits) -> tuple[Store, FakeClock, Fak
     store = Store(":memory:")
     clock = FakeClock()
     bot = FakeBot(clock, list(latencies), list(faults))
-    config = OutboxConfig(**{"global_per_second": 5, "max_attempts": 20, **limits})
+    settings = {"global_per_second": 5, "max_attempts": 20, "in_flight": 3, **limits}
+    config = OutboxConfig(**settings)
     worker = OutboxWorker(store, bot, config, now=clock.now, monotonic=clock.monotonic)
     worker.max_backoff = 2.0
     return store, clock, bot, worker
@@ -157,8 +158,20 @@ async def test_a_reply_goes_while_bulk_sends_are_in_flight():
     assert reply.chat_id == 1001
     assert reply.start == clock.t and all(c.end > reply.start for c in bot.calls[:-1])
     await run_until_sent(store, clock, worker)
-    assert bot.most_in_flight == BULK_LANES + REPLY_LANES
+    assert bot.most_in_flight == 3
     assert outbox.get(store.db, "reply:1001").status == "sent"
+
+
+async def test_one_in_flight_sends_one_at_a_time_replies_first():
+    # DESIGN §7's bound: after a crash at most the one message in flight is sent twice.
+    store, clock, bot, worker = world(latencies=[0.5], in_flight=1)
+    for uid in range(3000, 3004):
+        queue(store, f"bulk:{uid}", uid)
+    clock.advance(await start_due(worker))
+    queue(store, "reply:1001", 1001, outbox.INTERACTIVE)
+    await run_until_sent(store, clock, worker)
+    assert bot.most_in_flight == 1
+    assert [c.chat_id for c in bot.calls][:2] == [3000, 1001]  # the reply takes the next turn
 
 
 async def test_one_chat_waits_for_its_send_in_flight_and_keeps_its_order():
@@ -234,13 +247,17 @@ messages_strategy = st.lists(
     latencies=st.lists(st.floats(0.001, 0.6), min_size=1, max_size=12),
     faults=st.lists(st.sampled_from(["ok", "ok", "429", "network"]), max_size=8),
     cap=st.integers(2, 8),
+    in_flight=st.integers(1, 3),
 )
-def test_the_cap_holds_in_every_second_across_lanes(queued, late, latencies, faults, cap):
-    asyncio.run(simulate(queued, late, latencies, faults, cap))
+def test_the_cap_holds_in_every_second_across_lanes(
+    queued, late, latencies, faults, cap, in_flight
+):
+    asyncio.run(simulate(queued, late, latencies, faults, cap, in_flight))
 
 
-async def simulate(queued, late, latencies, faults, cap) -> None:
-    store, clock, bot, worker = world(latencies, faults, global_per_second=cap, group_per_minute=4)
+async def simulate(queued, late, latencies, faults, cap, in_flight) -> None:
+    limits = {"global_per_second": cap, "group_per_minute": 4, "in_flight": in_flight}
+    store, clock, bot, worker = world(latencies, faults, **limits)
     keys = [f"m{n}" for n in range(len(queued) + len(late))]
     for key, (chat, priority) in zip(keys, queued, strict=False):
         queue(store, key, chat, priority)
@@ -275,5 +292,5 @@ async def simulate(queued, late, latencies, faults, cap) -> None:
             same = [order[c.text] for c in calls if c.answer == "ok"]
             same = [n for n in same if priorities[keys[n]] == priority]
             assert same == sorted(same), (chat, priority)
-    assert bot.most_in_flight <= BULK_LANES + REPLY_LANES
+    assert bot.most_in_flight <= in_flight
     assert all(chats[c.text] == c.chat_id for c in bot.calls)

@@ -163,6 +163,12 @@ class OutboxConfig:
     )
     group_per_minute: int = setting(20, "Messages per minute to one group.", between(1, 20))
     max_attempts: int = setting(8, "Delivery attempts before giving up.", between(1, 100))
+    in_flight: int = setting(
+        1,
+        "Messages sent at once (DESIGN §7): 1 = after a crash at most one is sent twice; "
+        "3 = a reply goes beside two bulk sends, nearer the cap, up to three may be sent twice.",
+        between(1, 3),
+    )
 
 
 @dataclass(frozen=True, slots=True)

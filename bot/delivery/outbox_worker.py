@@ -35,11 +35,14 @@ IN_ORDER = tuple(kind for kind in KINDS if kind != "menu")
 NOT_MODIFIED = "message is not modified"
 
 
-# Sends in flight at once (DESIGN §7): a reply someone waits for goes beside the bulk sends
-# instead of behind one, and two bulk sends overlap so a round trip does not delay the next slot.
-# A chat has at most one send in flight, so each person still reads their messages in order.
-BULK_LANES = 2
-REPLY_LANES = 1
+def lanes(in_flight: int) -> tuple[int, int]:
+    """(bulk, reply) sends in flight at once for `[outbox] in_flight`: with room for more than
+    one, a reply someone waits for gets a lane of its own beside the bulk sends, and the rest
+    overlap bulk sends so a round trip does not delay the next slot. With one (DESIGN §7: at
+    most the one message in flight is sent twice after a crash) a reply takes the next turn.
+    A chat has at most one send in flight, so each person still reads their messages in order."""
+    reply = 1 if in_flight > 1 else 0
+    return in_flight - reply, reply
 
 
 class OutboxWorker:
@@ -65,6 +68,7 @@ class OutboxWorker:
         self._stopping = False
         self._in_flight: dict[int, asyncio.Task] = {}  # chat → its send being answered
         self._bulk_in_flight = 0
+        self.bulk_lanes, self.reply_lanes = lanes(limits.in_flight)
 
     def wake(self) -> None:
         """Tell the worker there may be something new to send."""
@@ -100,7 +104,7 @@ class OutboxWorker:
         return seconds to wait (an answer coming back wakes the worker sooner)."""
         while not self._stopping:
             busy = self._in_flight.keys()
-            if len(busy) >= BULK_LANES + REPLY_LANES:
+            if len(busy) >= self.bulk_lanes + self.reply_lanes:
                 return IDLE_WAIT
             due = outbox.next_due(self.store.db, self.now(), in_order=IN_ORDER, busy=busy)
             if due is None:
@@ -112,7 +116,7 @@ class OutboxWorker:
                 continue
             # What nobody waits for is spread over the second, leaving room for replies.
             bulk = due.priority > outbox.INTERACTIVE
-            if bulk and self._bulk_in_flight >= BULK_LANES:
+            if bulk and self._bulk_in_flight >= self.bulk_lanes:
                 return IDLE_WAIT  # replies pick first, so none is due: wait for an answer
             now = self.monotonic()
             overall_at = self.pacing.overall_ready_at(now, spread=bulk)
