@@ -54,9 +54,11 @@ def _county(scale: float) -> None:
 def main() -> None:
     """Run the parts named (all when none is)."""
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("parts", nargs="*", choices=PARTS, help="run these parts (default: all)")
+    parser.add_argument("parts", nargs="*", help=f"run these parts: {' '.join(PARTS)} (all)")
     parser.add_argument("--scale", type=float, default=1.0, help="county size (1 = 300 villages)")
     args = parser.parse_args()
+    if unknown := [part for part in args.parts if part not in PARTS]:
+        parser.error(f"unknown part {', '.join(unknown)}; the parts: {' '.join(PARTS)}")
     parts = args.parts or PARTS
     if "outbox" in parts:
         print("\n".join(outbox_picking.report(outbox_picking.measure())), flush=True)
