@@ -18,8 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.bot_process import BotProcess, project_command, write_config
-from bench.rate_cap import RateCap
+from bench.rate_cap import RateCap, project_behind_cap
 from bot.sandbox.emulator import BotApiEmulator
 from bot.services import notify
 from storage import broadcasts, disclosure_subscriptions, members, outbox, users, villages
@@ -113,19 +112,7 @@ async def measure(emulator: BotApiEmulator, tmp: Path) -> Broadcast:
     await cap.start()
     database = tmp / "broadcast.db"
     _seed(database)
-    config = tmp / "broadcast.toml"
-    write_config(
-        config,
-        {
-            "telegram": {"token": TOKEN, "base_url": f"{cap.url}/bot", "poll_timeout": 1},
-            "storage": {"path": str(database)},
-            "web": {"host": "127.0.0.1", "port": 0},
-            "outbox": {"global_per_second": CAP},
-            "villages": [{"code": VILLAGE, "name": "青山村"}],
-        },
-    )
-    bot = BotProcess(project_command(config), tmp / "broadcast.log")
-    await bot.start(emulator)
+    bot = await project_behind_cap(emulator, cap, TOKEN, database, VILLAGE)
     try:
         idle = [await _ask(emulator, turn) for turn in range(ASKS)]
         await asyncio.to_thread(_publish, database)

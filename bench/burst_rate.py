@@ -12,8 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.bot_process import BotProcess, project_command, write_config
-from bench.rate_cap import RateCap
+from bench.rate_cap import RateCap, project_behind_cap
 from bot.delivery.messages import Text, queue
 from bot.sandbox.emulator import BotApiEmulator
 from storage import outbox, villages
@@ -49,19 +48,7 @@ async def measure(emulator: BotApiEmulator, tmp: Path) -> Burst:
     await cap.start()
     database = tmp / "burst.db"
     _seed(database)
-    config = tmp / "burst.toml"
-    write_config(
-        config,
-        {
-            "telegram": {"token": TOKEN, "base_url": f"{cap.url}/bot", "poll_timeout": 1},
-            "storage": {"path": str(database)},
-            "web": {"host": "127.0.0.1", "port": 0},
-            "outbox": {"global_per_second": CAP},
-            "villages": [{"code": "qingshan", "name": "青山村"}],
-        },
-    )
-    bot = BotProcess(project_command(config), tmp / "burst.log")
-    await bot.start(emulator)
+    bot = await project_behind_cap(emulator, cap, TOKEN, database, "qingshan")
     try:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(cap.all_sent.wait(), timeout=3 * len(PEOPLE) / CAP)

@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+
+from bench.bot_process import BotProcess, project_command, write_config
+from bot.sandbox.emulator import BotApiEmulator
 
 # The calls the cap counts: those that put or change a message in a chat (the bot paces edits as
 # sends too, so a broadcast's progress edits take places under the cap on both sides).
@@ -84,3 +88,24 @@ class RateCap:
             return False
         self._window.append(now)
         return True
+
+
+async def project_behind_cap(
+    emulator: BotApiEmulator, cap: RateCap, token: str, database: Path, village: str
+) -> BotProcess:
+    """The project as its own process on `database`, talking to the emulator through the cap
+    (its configured overall rate the cap's), already polling."""
+    config = database.with_suffix(".toml")
+    write_config(
+        config,
+        {
+            "telegram": {"token": token, "base_url": f"{cap.url}/bot", "poll_timeout": 1},
+            "storage": {"path": str(database)},
+            "web": {"host": "127.0.0.1", "port": 0},
+            "outbox": {"global_per_second": cap.per_second},
+            "villages": [{"code": village, "name": "青山村"}],
+        },
+    )
+    bot = BotProcess(project_command(config), database.with_suffix(".log"))
+    await bot.start(emulator)
+    return bot

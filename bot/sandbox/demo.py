@@ -112,9 +112,9 @@ def seed(services: Services) -> None:
             membership.accept_invite(person, issued.code, ReplyTo(user.user_id))
     _proxy_topic(services)
     _subsidy_list(services)
-    _neighbour_topic(services)
+    _residents_topic(services, NEIGHBOUR_TOPIC)
     _quarter_ledger(services)
-    _taoyuan_topic(services)
+    _residents_topic(services, TAOYUAN_TOPIC)
 
 
 def _proxy_topic(services: Services) -> None:
@@ -127,55 +127,54 @@ def _proxy_topic(services: Services) -> None:
     services.topics.proxy.file(official, data)
 
 
-def _subsidy_list(services: Services) -> None:
-    """The official verifies the resident with her household and publishes a subsidy list
-    naming it, through the steps people take (draft, import, major, sign-off)."""
-    membership, wing = services.membership, services.disclosures
-    by_role = {u.role: membership.person(u.user_id) for u in reversed(USERS)}  # the first of each
-    official, resident = by_role["official"], by_role["resident"]
-    if disclosures.of_village(services.store.db, "qingshan", ("published",)):
-        return
-    member = next(m for m in resident.roles if m.role == "resident")
-    wing.verification.verify(official, str(member.id), True, None, HOUSEHOLD)
-    wing.drafting.start(official, "subsidy")
-    wing.drafting.choose_category(official, wing.categories.index("惠农补贴"))
+def _first_of_each_role(services: Services) -> dict:
+    """The demo's first person of each role (the demo county has a second resident)."""
+    return {u.role: services.membership.person(u.user_id) for u in reversed(USERS)}
+
+
+def _publish(
+    services: Services, kind: str, period: str, file: tuple[str, bytes], category: str = ""
+) -> None:
+    """An item published through the steps people take: draft, import, major, sign-off."""
+    wing, by_role = services.disclosures, _first_of_each_role(services)
+    official = by_role["official"]
+    wing.drafting.start(official, kind)
+    if category:
+        wing.drafting.choose_category(official, wing.categories.index(category))
     form = data_at(services.store.db, official, "period", "disc.form_expired")
-    wing.drafting.fill_in(official, "period", form, "2026Q2", None)
-    sheet = wing.importing.read("subsidy", "补贴名单.csv", SUBSIDY_CSV)
-    draft = wing.importing.import_sheet(official, "补贴名单.csv", sheet).disclosure
+    wing.drafting.fill_in(official, "period", form, period, None)
+    sheet = wing.importing.read(kind, *file)
+    draft = wing.importing.import_sheet(official, file[0], sheet).disclosure
     wing.drafting.toggle_major(official, draft.id)
     wing.submission.submit(official, draft.id)
     wing.signoff.approve(by_role["supervisor"], draft.id, 1)
 
 
-def _neighbour_topic(services: Services) -> None:
-    """A neighbour's topic on road money, for the demo resident to be offered to follow."""
-    neighbour = services.membership.person(NEIGHBOUR_TOPIC[0])
-    if not services.topics.reading.mine(neighbour):
-        services.topics.filing.file(neighbour, NEIGHBOUR_TOPIC[1])
+def _subsidy_list(services: Services) -> None:
+    """The official verifies the resident with her household and publishes a subsidy list
+    naming it."""
+    if disclosures.of_village(services.store.db, "qingshan", ("published",)):
+        return
+    by_role = _first_of_each_role(services)
+    member = next(m for m in by_role["resident"].roles if m.role == "resident")
+    services.disclosures.verification.verify(
+        by_role["official"], str(member.id), True, None, HOUSEHOLD
+    )
+    _publish(services, "subsidy", "2026Q2", ("补贴名单.csv", SUBSIDY_CSV), "惠农补贴")
+
+
+def _residents_topic(services: Services, topic: tuple[int, str]) -> None:
+    """A resident's topic, filed once: 刘大山's on road money (for 王秀英 to be offered to
+    follow), and a 桃源村 resident's, waiting in 南山乡's pool (the village has no official)."""
+    resident = services.membership.person(topic[0])
+    if not services.topics.reading.mine(resident):
+        services.topics.filing.file(resident, topic[1])
 
 
 def _quarter_ledger(services: Services) -> None:
     """青山村's finance ledger of the last complete quarter, signed off and published at once
     (on time or late by the day the sandbox starts), so /score ranks it with its inputs."""
-    membership, wing = services.membership, services.disclosures
-    by_role = {u.role: membership.person(u.user_id) for u in reversed(USERS)}
     period = Scores(services.ctx).default_period().text
     if disclosures.of_village(services.store.db, "qingshan", ("published",), period=period):
         return
-    official = by_role["official"]
-    wing.drafting.start(official, "finance")
-    form = data_at(services.store.db, official, "period", "disc.form_expired")
-    wing.drafting.fill_in(official, "period", form, period, None)
-    sheet = wing.importing.read("finance", "财务公开.csv", LEDGER_CSV)
-    draft = wing.importing.import_sheet(official, "财务公开.csv", sheet).disclosure
-    wing.drafting.toggle_major(official, draft.id)
-    wing.submission.submit(official, draft.id)
-    wing.signoff.approve(by_role["supervisor"], draft.id, 1)
-
-
-def _taoyuan_topic(services: Services) -> None:
-    """A 桃源村 resident's topic: it waits in 南山乡's pool (the village has no official yet)."""
-    resident = services.membership.person(TAOYUAN_TOPIC[0])
-    if not services.topics.reading.mine(resident):
-        services.topics.filing.file(resident, TAOYUAN_TOPIC[1])
+    _publish(services, "finance", period, ("财务公开.csv", LEDGER_CSV))
