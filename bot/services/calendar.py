@@ -36,6 +36,7 @@ OVERRIDE_RANGE = timedelta(days=731)
 # From this month on, the digest asks for next year's official schedule (usually out Oct–Nov).
 SCHEDULE_REMINDER_MONTH = 11
 
+# Whether a day is a working day by the official schedule; raises UncoveredYear past it.
 Provider = Callable[[date], bool]
 
 
@@ -52,11 +53,15 @@ class Deadline:
         return bool(self.uncovered_years)
 
 
+class UncoveredYear(LookupError):
+    """The calendar package has no official schedule (放假安排) for this year yet."""
+
+
 def statutory_workday(day: date) -> bool:
-    """The package's answer; raises NotImplementedError for years it does not cover."""
+    """The package's answer; UncoveredYear for a year it does not cover."""
     working = _statutory_answer(day)
     if working is None:
-        raise NotImplementedError(f"no official schedule for {day.year}")
+        raise UncoveredYear(day.year)
     return working
 
 
@@ -66,7 +71,7 @@ def _statutory_answer(day: date) -> bool | None:
     # every topic's deadline asks about a fortnight of days.
     try:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError:
+    except NotImplementedError:  # how the package says it has no schedule for the year
         return None
 
 
@@ -90,7 +95,7 @@ def _workday(
         return kind == WORKDAY, True
     try:
         return provider(day), True
-    except NotImplementedError:
+    except UncoveredYear:
         working = day.weekday() < 5 and day not in statutory_days_off(day.year)
         return working, day.year in entered
 
@@ -209,7 +214,7 @@ class WorkCalendar:
         """Whether the package has the official schedule of a year."""
         try:
             self.provider(date(year, 1, 2))
-        except NotImplementedError:
+        except UncoveredYear:
             return False
         return True
 
