@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
+from bot.core import search_terms
 from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.direct_calls import DirectCallRetry
 from bot.delivery.log_secrets import hide_secrets
@@ -115,6 +116,8 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.broadcasts.run(), name="broadcasts"))
+        # Every filing cuts its words (the neighbour check): the dictionary loads off the loop.
+        asyncio.get_running_loop().run_in_executor(None, search_terms.warm)
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
 
     async def _tick(self, context: object) -> None:

@@ -35,6 +35,12 @@ def words_in(text: str) -> set[str]:
     return {w.casefold() for w in _jieba().lcut(text) if _LETTER_OR_DIGIT.search(w)}
 
 
+def warm() -> None:
+    """Load jieba and its dictionary now (about a second): run in a worker thread at start, so
+    the first topic or search does not hold the event loop for it."""
+    _jieba().initialize()
+
+
 @cache
 def _jieba() -> ModuleType:
     """jieba, imported on the first search rather than at start (it is slow to import)."""
