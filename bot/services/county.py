@@ -1,5 +1,6 @@
 """A whole county on one instance (issue 13 §1): townships side by side (/compare, the county
-web index) and the weekly county digest to county staff."""
+web index) and the weekly county digest to county staff, who read across villages and act on
+none (ROLE-09; the digest as URG-07's periodic briefing, the comparison as STAT-11's summary)."""
 
 from __future__ import annotations
 

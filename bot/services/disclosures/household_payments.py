@@ -1,5 +1,6 @@
 """ "Was my household paid?" (issue 13 §5): a verified resident sees, in their private chat, their
-own household's lines in the village's published subsidy lists, with full amounts and dates.
+own household's lines in the village's published subsidy lists, with full amounts and dates
+(SEC-12: one's own records privately, while the public lists stay masked).
 
 A line is theirs when its household head (户主姓名) is the one the official recorded on
 verification and, when the list has a village group (村民小组) column, its group is theirs too.

@@ -1,4 +1,5 @@
-"""A resident's question about one line of a published table (STG-06): the web's "问这一行"
+"""A resident's question about one line of a published table (STG-06; PT-14: comments on a
+disclosure become topics): the web's "问这一行"
 deep link or a line picked from the chat's list opens the topic form with the line quoted;
 the filed topic keeps the line, and the disclosure page shows its answer beside it."""
 

@@ -3,6 +3,7 @@
 none is said.
 
 Units are powers of ten (``bot.services.money.UNIT_NAMES``); amounts are scaled exactly when read.
+The layouts are those villages keep (cn-practice §3: title and unit lines above the table).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """One answer for several topics picked from a list (issue 13 §4): a toggle button per open
 topic (☐/☑, the list edited in place), then 用同一答复回答所选 (N), then the text, which the
-answer-many service records for each topic. The choice is kept in the form, server side."""
+answer-many service records for each topic: each still posted to the wall and reported to its
+requester (PT-11). The choice is kept in the form, server side."""
 
 from __future__ import annotations
 
