@@ -1,6 +1,6 @@
 """Which township an item belongs to and whether a staff member may see it (issue 13 §1):
-township staff their own township's villages (ROLE-03), county staff everything (ROLE-09). Pure: the township's
-villages come with the role (`Member.township_villages`)."""
+township staff their own township's villages (ROLE-03), county staff everything (ROLE-09).
+Pure: the township's villages come with the role (`Member.township_villages`)."""
 
 from __future__ import annotations
 
