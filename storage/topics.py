@@ -210,8 +210,11 @@ def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
 
 
 def overdue(db: Database, today: date, village_code: str | None = None) -> list[Topic]:
-    """Open topics whose due date has passed."""
-    return [t for t in open_topics(db, village_code) if t.due_date < today]
+    """Open topics whose due date has passed, oldest due first."""
+    condition, params = _in_village(
+        "status = 'assigned' AND due_date < ?", [today.isoformat()], village_code
+    )
+    return _select(db, condition + " ORDER BY due_date, id", params)
 
 
 def open_listing(
