@@ -199,6 +199,27 @@ def test_supervision_phone_is_optional_and_checked(tmp_path):
         assert "township.supervision_phone" in str(failed.value)
 
 
+def test_each_village_prints_its_own_townships_supervision_phone(tmp_path):
+    config = parse_config(
+        {
+            "telegram": {"token": "1:x"},
+            "storage": {"path": str(tmp_path / "db")},
+            "township": {"supervision_phone": "0591-11111111"},
+            "townships": [
+                {"code": "east", "name": "东镇", "supervision_phone": "0591-22222222"},
+                {"code": "west", "name": "西镇"},
+            ],
+            "villages": [
+                {"code": "qingshan", "name": "青山村", "township": "east"},
+                {"code": "hexi", "name": "河西村", "township": "west"},
+            ],
+        },
+        environ={},
+    )
+    assert config.supervision_phone_of("qingshan") == "0591-22222222"
+    assert config.supervision_phone_of("hexi") == "0591-11111111"  # none of its own: the [township]
+
+
 def test_the_example_config_documents_the_supervision_phone():
     example = (Path(__file__).resolve().parent.parent / "config.example.toml").read_text("utf-8")
     township = tomllib.loads(example)["township"]

@@ -328,6 +328,11 @@ class Config:
         code = self.township_code_of(village)
         return next(t for t in self.all_townships if t.code == code)
 
+    def supervision_phone_of(self, village_code: str) -> str:
+        """The 监督电话 printed for a village: its own township's, else the [township] one."""
+        township = self.township_of(village_code)
+        return (township.supervision_phone if township else "") or self.township.supervision_phone
+
     def summary(self) -> str:
         """A one-line, secret-free description used by ``check-config``."""
         codes = ", ".join(v.code for v in self.villages)

@@ -158,7 +158,7 @@ async def poster(request: web.Request) -> web.Response:
     links = PosterLinks(
         page_url=f"{base_url(request)}/d/{found.id}",
         join_url=join_link(username, found.village_code) if username else None,
-        supervision_phone=services.config.township.supervision_phone,
+        supervision_phone=services.config.supervision_phone_of(found.village_code),
     )
     tz = services.config.township.tz
     render = partial(poster_pdf, found, links, language=language, when=when(request))
