@@ -153,19 +153,15 @@ def remove(db: Database, member_id: int) -> None:
 
 def remove_config_township_except(
     db: Database, keep: list[int], role: str = "township"
-) -> list[int]:
+) -> list[Member]:
     """Drop township (or county) roles that came from the config but are no longer listed."""
     marks = ",".join("?" * len(keep))
-    rows = list(
-        db.query(
-            "SELECT id, user_id FROM members WHERE role = ? AND from_config = 1 "
-            f"AND user_id NOT IN ({marks})",
-            [role, *keep],
-        )
+    dropped = _select(
+        db, f"WHERE m.role = ? AND m.from_config = 1 AND m.user_id NOT IN ({marks})", [role, *keep]
     )
-    for row in rows:
-        remove(db, row["id"])
-    return [row["user_id"] for row in rows]
+    for member in dropped:
+        remove(db, member.id)
+    return dropped
 
 
 def set_verified(db: Database, member_id: int, verified: bool) -> bool:

@@ -216,3 +216,20 @@ def test_when_the_last_official_goes_the_villages_pool_goes_to_the_township(worl
     assert moved.routed_to == "township"
     assert any(topic.receipt in text for text in texts(world, STAFF))
     world.s.topics.answering.answer(who(world, STAFF), moved, "修路款明细已在公开栏公布")
+
+
+def test_a_revoked_township_staff_member_hands_back_what_they_claimed(world):
+    ms = world.s.membership
+    ms.accept_invite(who(world, STAFF2), invite_code(world, STAFF, "township", None), HERE)
+    with world.store.transaction() as db:
+        users.seen(db, 1004, "赵大海", None, None, "zh-hans")
+        members.add(db, 1004, "resident", "hexi")
+    topic = world.s.topics.filing.file(who(world, 1004), "河西村的修路款用在哪里了")
+    assert topic.routed_to == "township" and topic.assignee_id is None  # hexi has no official
+    world.s.topics.categories.recategorize(who(world, STAFF2), topic, "其他")
+    assert topics.get(world.store.db, topic.id).assignee_id == STAFF2  # claimed (FCR-01)
+    ms.revoke(who(world, STAFF), str(member_id(world, STAFF2, "township")), HERE)
+    moved = topics.get(world.store.db, topic.id)
+    assert moved.routed_to == "township" and moved.assignee_id is None  # the pool again
+    assert any(topic.receipt in text and "已退回" in text for text in texts(world, STAFF))
+    world.s.topics.answering.answer(who(world, STAFF), moved, "修路款明细已在公开栏公布")

@@ -121,11 +121,12 @@ class MembershipService:
     def _drop_unlisted_staff(self, db: Database) -> None:
         """Staff roles from an earlier config that the file no longer lists end (audited)."""
         staff = [u for entry in self.config.all_townships for u in entry.staff]
-        for user_id in members.remove_config_township_except(db, staff):
-            audit.record(db, None, "township.removed_from_config", f"user:{user_id}")
+        for member in members.remove_config_township_except(db, staff):
+            event = audit.record(db, None, "township.removed_from_config", f"user:{member.user_id}")
+            end_role(self.ctx, db, member, event)
         county = list(self.config.county.staff)
-        for user_id in members.remove_config_township_except(db, county, "county"):
-            audit.record(db, None, "county.removed_from_config", f"user:{user_id}")
+        for member in members.remove_config_township_except(db, county, "county"):
+            audit.record(db, None, "county.removed_from_config", f"user:{member.user_id}")
 
     # -- changes ---------------------------------------------------------------------------
 

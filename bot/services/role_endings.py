@@ -15,10 +15,13 @@ from bot.services.topics.topic_records import record
 from bot.services.topics.topic_rules import officials
 from storage import disclosure_subscriptions, members, topics
 from storage.members import Member
+from storage.topics import Topic
 
 
 def end_role(ctx: Context, db: Database, ended: Member, event: int) -> None:
     """Undo what the role `ended` (already removed) held, inside the change's transaction."""
+    if ended.role == "township":
+        _return_township_topics(ctx, db, ended, event)
     if ended.village_code is None:
         return
     if ended.role == "official":
@@ -33,14 +36,33 @@ def _return_topics(ctx: Context, db: Database, ended: Member, event: int) -> Non
     held = topics.held_by(db, ended.user_id, code)
     if not officials(db, code):  # the village's pool has nobody left in it
         held += [t for t in topics.open_topics(db, code) if t.routed_to == "officials"]
+    post = (
+        f"{village_name(db, code)} {ended.title or t_plain(ctx.default_language, 'roles.official')}"
+    )
+    _hand_back(ctx, db, held, post, event)
+
+
+def _return_township_topics(ctx: Context, db: Database, ended: Member, event: int) -> None:
+    """Topics township staff claimed (a village without officials) are routed again (FCR-01)."""
+    if any(m.role == "township" for m in members.roles_of(db, ended.user_id)):
+        return  # still staff (of another township entry): what they hold stays theirs
+    held = [
+        t
+        for code in sorted(ended.township_villages)
+        for t in topics.held_by(db, ended.user_id, code)
+    ]
+    _hand_back(ctx, db, held, t_plain(ctx.default_language, "roles.township"), event)
+
+
+def _hand_back(ctx: Context, db: Database, held: list[Topic], post: str, event: int) -> None:
+    """Route each held topic again, tell its new recipients, and tell the township staff."""
     if not held:
         return
     language = ctx.default_language
     now = ctx.now()
     routing = TopicRouting(ctx)
-    post = f"{village_name(db, code)} {ended.title or t_plain(language, 'roles.official')}"
     for topic in held:
-        route = routing.route(db, code, topic.category)
+        route = routing.route(db, topic.village_code, topic.category)
         topics.reroute(db, topic.id, route.kind, route.assignee_id, now)
         record(db, None, "topic.returned", topic, {"from": post, "to": route.kind})
         moved = topics.get(db, topic.id)
@@ -49,11 +71,12 @@ def _return_topics(ctx: Context, db: Database, ended: Member, event: int) -> Non
                 key = f"a{event}:returned:{topic.id}:{uid}"
                 notices.feedback_notice(db, key, uid, language, moved, "topics.notice")
     receipts = ", ".join(t.receipt for t in held)
-    for staff in members.township_staff(db, code):
+    staff = {s.user_id for t in held for s in members.township_staff(db, t.village_code)}
+    for user_id in sorted(staff):
         notices.to_person(
             db,
-            f"a{event}:returned:{staff.user_id}",
-            staff.user_id,
+            f"a{event}:returned:{user_id}",
+            user_id,
             language,
             "topics.returned_notice",
             post=post,

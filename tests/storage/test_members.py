@@ -67,7 +67,7 @@ def test_config_township_roles_no_longer_listed_are_dropped(db):
     members.add(db, STAFF, "township", None, from_config=True)
     dropped = members.add(db, 9002, "township", None, from_config=True)
     by_hand = members.add(db, OFFICIAL, "township", None)
-    assert members.remove_config_township_except(db, [STAFF]) == [9002]
+    assert [m.user_id for m in members.remove_config_township_except(db, [STAFF])] == [9002]
     assert members.get(db, dropped) is None and members.get(db, by_hand) is not None
 
 
