@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
         return 2
-    hide_secrets(config.telegram.token, config.telegram.webhook_secret)
+    hide_secrets(config.telegram.token, config.telegram.webhook_secret, config.web.metrics_token)
     try:
         return _run(args.command, args, config)
     except CorruptDatabase as error:

@@ -81,6 +81,9 @@ class WebConfig:
     body_timeout_seconds: int = setting(
         30, "Seconds a client has to send a request's body.", between(1, 600)
     )
+    metrics_token: str = setting(
+        "", "Bearer token /metrics asks for; empty = /metrics is open.", checks.optional_secret
+    )
     finish: ClassVar[Rule] = rules.web
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 
 from aiohttp import web
@@ -23,8 +24,19 @@ from storage.times import utcnow
 DELAY_BUCKETS = (0.0, 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
 
 
+def _authorized(request: web.Request) -> bool:
+    """With `[web] metrics_token` set, only a scraper that sends it as a bearer token is served."""
+    token = request.app[SERVICES].config.web.metrics_token
+    if not token:
+        return True
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+
+
 async def metrics_page(request: web.Request) -> web.Response:
     """Every figure read fresh for this scrape (one registry per request, no global state)."""
+    if not _authorized(request):
+        raise web.HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Figures(request.app))
     return web.Response(
