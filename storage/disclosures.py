@@ -6,7 +6,7 @@ Rows, sign-offs, filing records, forms, subscriptions and search live in their o
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -192,13 +192,18 @@ def of_village(
     category: str | None = None,
     period: str | None = None,
     limit: int = 30,
+    among: Collection[str] | None = None,
 ) -> list[Disclosure]:
-    """A village's disclosures in these states (all villages when None), newest first."""
+    """A village's disclosures in these states (all villages when None, or those `among`),
+    newest first."""
     where = [f"status IN ({','.join('?' * len(statuses))})"]
     params: list[object] = list(statuses)
     if village_code is not None:
         where.append("village_code = ?")
         params.append(village_code)
+    elif among is not None:
+        where.append(f"village_code IN ({','.join('?' * len(among))})")
+        params.extend(sorted(among))
     if category is not None:
         where.append("category = ?")
         params.append(category)

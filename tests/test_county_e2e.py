@@ -15,6 +15,7 @@ from bot.config import parse_config
 from run import Runtime
 from storage import members, topic_extensions, users
 from tests.conftest import STAFF, TOKEN, eventually
+from tests.test_web_disclosures import publish
 
 CHIEF_B, COUNTY, HEAD, RES_A, RES_B = 9101, 7001, 2002, 1001, 1004
 # Mon 2 Nov 2026, 10:00 Shanghai: a working day, and the county digest's weekday.
@@ -184,3 +185,16 @@ async def test_county_staff_invite_county_staff_and_township_staff_their_own(cou
     await chat(1002).say(f"/start inv_{code}")
     staff = county.services.membership.person(1002)
     assert staff.township_code == "nanshan" and staff.villages_in_view() == {"taoyuan"}
+
+
+async def test_township_staff_browse_their_own_townships_disclosures(county, chat):
+    publish(county.services, kind="notice", title="青山村三季度财务公开", body="见附表")
+    publish(county.services, kind="notice", title="桃源村三季度财务公开", village="taoyuan")
+    staff = chat(STAFF)
+    (listing,) = await staff.say("/disclosures")
+    assert "青山村三季度财务公开" in listing["text"]
+    assert "桃源村三季度财务公开" not in listing["text"]
+    (refused,) = await staff.say("/disclosures taoyuan")
+    assert "不是您所在乡镇的村" in refused["text"]
+    (everything,) = await chat(COUNTY).say("/disclosures")
+    assert "桃源村三季度财务公开" in everything["text"]

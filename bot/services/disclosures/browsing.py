@@ -14,6 +14,7 @@ from bot.services.disclosures.public_tables import public_text
 from bot.services.disclosures.publication_calendar import disclosure_period
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed
+from bot.services.township_scope import in_view
 from storage import disclosure_filings, disclosure_rows, search_index, villages
 from storage import disclosures as store_d
 from storage.disclosure_filings import Filing
@@ -86,14 +87,23 @@ class Browsing:
             elif allowed(person, "disclosure.browse_villages") and villages.get(
                 self.ctx.store.db, word.lower()
             ):
+                if not in_view(person, word.lower()):
+                    raise Denied("county.other_township", village=word)
                 village_code = word.lower()
             elif 1 <= (parse_number(word) or 0) <= len(self.categories):
                 category = self.categories[parse_number(word) - 1]
             else:
                 raise Denied("disc.browse_usage")
         db = self.ctx.store.db
+        # Staff list their own township's villages (ROLE-03); county staff every one (ROLE-09).
+        among = person.villages_in_view() if allowed(person, "disclosure.browse_villages") else None
         public = store_d.of_village(
-            db, village_code, ("published", "superseded"), category=category, period=period
+            db,
+            village_code,
+            ("published", "superseded"),
+            category=category,
+            period=period,
+            among=among,
         )
         open_items: list[Disclosure] = []
         if village_code and allowed(person, "disclosure.browse_open", village=village_code):
