@@ -122,7 +122,7 @@ class Runtime:
 
     async def _tick(self, context: object) -> None:
         """Run the scheduled checks (publication, reminders, deadlines); each is idempotent."""
-        self.services.ticker.run(utcnow())
+        await self.services.ticker.run_on_loop(utcnow())
 
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.

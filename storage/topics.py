@@ -209,12 +209,13 @@ def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
     return _select(db, condition + " ORDER BY due_date, id", params)
 
 
-def overdue(db: Database, today: date, village_code: str | None = None) -> list[Topic]:
-    """Open topics whose due date has passed, oldest due first."""
-    condition, params = _in_village(
-        "status = 'assigned' AND due_date < ?", [today.isoformat()], village_code
+def overdue_ids(db: Database, today: date) -> list[int]:
+    """Ids of open topics past due, oldest due first."""
+    rows = db.execute(
+        "SELECT id FROM topics WHERE status = 'assigned' AND due_date < ? ORDER BY due_date, id",
+        [today.isoformat()],
     )
-    return _select(db, condition + " ORDER BY due_date, id", params)
+    return [row[0] for row in rows]
 
 
 def open_listing(
@@ -242,13 +243,24 @@ def open_listing(
     return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
 
 
-def responded_before(db: Database, moment: datetime) -> list[Topic]:
-    """Answered or declined topics still waiting for a rating since before a moment."""
-    return _select(
-        db,
-        "status IN ('answered', 'declined') AND responded_at <= ? ORDER BY id",
+def awaiting_rating_ids(db: Database, moment: datetime) -> list[int]:
+    """Ids of answered or declined topics waiting for a rating since before a moment."""
+    rows = db.execute(
+        "SELECT id FROM topics WHERE status IN ('answered', 'declined') AND responded_at <= ? "
+        "ORDER BY id",
         [to_text(moment)],
     )
+    return [row[0] for row in rows]
+
+
+def close_unrated(db: Database, topic_id: int, moment: datetime, at: datetime) -> bool:
+    """Close a topic as not rated if it still waits for a rating since before `moment`."""
+    cur = db.execute(
+        "UPDATE topics SET status = 'closed', closed_at = ?, close_reason = 'not_rated', "
+        "updated_at = ? WHERE id = ? AND status IN ('answered', 'declined') AND responded_at <= ?",
+        [to_text(at), to_text(at), topic_id, to_text(moment)],
+    )
+    return cur.rowcount == 1
 
 
 def filed_between(

@@ -444,3 +444,24 @@ def test_a_long_tracking_list_counts_all_and_lists_the_oldest_due(world, monkeyp
     assert listing.topics[0].due_date <= listing.topics[1].due_date
     text = tracking_list(who(world, STAFF), world.topics.tracking.ctx, listing, "topics.pending")
     assert "共 3 条" in text and "只列出最早到期的 2 条" in text
+
+
+def test_a_topic_answered_or_rated_between_the_schedulers_steps_is_left_alone(world):
+    svc = world.topics
+    first = svc.filing.file(who(world, RES1), "请公开财务支出")
+    second = svc.filing.file(who(world, RES2), "请公开修路的账目")
+    late_morning = datetime(2026, 10, 21, 1, 0, tzinfo=UTC)  # both overdue (URG-01)
+    steps = svc.tracking.auto_urge(late_morning)
+    assert next(steps) == first.receipt
+    svc.answering.answer(who(world, second.assignee_id or HEAD), second, "修路账目已上墙")
+    assert list(steps) == []
+    actions = [e.action for e in audit.for_subject(world.store.db, f"topic:{second.id}")]
+    assert "topic.urged" not in actions
+    # Likewise a rating given while the unrated answers are being closed wins.
+    done = svc.answering.answer(who(world, first.assignee_id or HEAD), first, "已公开")
+    closing = svc.rating.auto_close(done.responded_at + timedelta(days=8))
+    assert next(closing) == first.receipt
+    answer = topics.get(world.store.db, second.id)
+    svc.rating.rate(who(world, RES2), answer, answer.answer_id, "s")
+    assert list(closing) == []
+    assert topics.get(world.store.db, second.id).close_reason == "rated"

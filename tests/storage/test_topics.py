@@ -105,7 +105,7 @@ def test_open_topics_leave_out_answered_ones_and_filter_by_village(db):
 def test_overdue_holds_open_topics_due_before_today(db):
     late = topic(db, receipt="2026-0001", due_date=date(2026, 3, 9))
     topic(db, receipt="2026-0002", due_date=date(2026, 3, 10))
-    assert [t.id for t in topics.overdue(db, date(2026, 3, 10))] == [late]
+    assert topics.overdue_ids(db, date(2026, 3, 10)) == [late]
 
 
 def test_an_open_listing_counts_all_and_reads_the_first_page_oldest_due_first(db):
@@ -132,12 +132,17 @@ def test_respond_records_the_answer_once(db):
     assert found.first_responded_at == LATER and not found.is_open
 
 
-def test_responded_before_holds_answered_and_declined_topics(db):
-    answered, declined, _open = (topic(db, receipt=f"2026-000{n}") for n in range(1, 4))
+def test_awaiting_rating_holds_answered_and_declined_topics_and_closes_only_them(db):
+    answered, declined, still_open = (topic(db, receipt=f"2026-000{n}") for n in range(1, 4))
     topics.respond(db, answered, 1, "answered", FILED)
     topics.respond(db, declined, 2, "declined", LATER)
-    assert [t.id for t in topics.responded_before(db, LATER)] == [answered, declined]
-    assert [t.id for t in topics.responded_before(db, FILED)] == [answered]
+    assert topics.awaiting_rating_ids(db, LATER) == [answered, declined]
+    assert topics.awaiting_rating_ids(db, FILED) == [answered]
+    assert not topics.close_unrated(db, declined, FILED, LATER)  # answered after the moment
+    assert not topics.close_unrated(db, still_open, LATER, LATER)
+    assert topics.close_unrated(db, answered, FILED, LATER)
+    assert not topics.close_unrated(db, answered, FILED, LATER)  # once
+    assert topics.get(db, answered).close_reason == "not_rated"
 
 
 def test_filed_between_is_half_open_and_filters_by_village(db):

@@ -3,6 +3,7 @@ the township, and closing answers left unrated."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -119,14 +120,16 @@ class TopicRating:
             tell(db, f"a{event}:answer", given.reply, person, result)
         return result
 
-    def auto_close(self, now: datetime) -> list[str]:
-        """Answers left unrated for `auto_close_days` close as not rated (not satisfied)."""
+    def auto_close(self, now: datetime) -> Iterator[str]:
+        """Answers left unrated for `auto_close_days` close as not rated (not satisfied): one
+        topic per step, each in its own transaction, yielding its receipt."""
         cutoff = now - timedelta(days=self.ctx.config.topics.auto_close_days)
-        closed = []
-        for topic in topics.responded_before(self.ctx.store.db, cutoff):
+        for topic_id in topics.awaiting_rating_ids(self.ctx.store.db, cutoff):
             with self.ctx.store.transaction() as db:
-                if not topics.close(db, topic.id, "not_rated", now):
+                # Only if still unrated: it may have been rated since the list was read.
+                if not topics.close_unrated(db, topic_id, cutoff, now):
                     continue
+                topic = topics.get(db, topic_id)
                 event = record(db, None, "topic.closed", topic, {"reason": "not_rated"})
                 notices.to_person(
                     db,
@@ -136,5 +139,4 @@ class TopicRating:
                     "topics.auto_closed",
                     receipt=topic.receipt,
                 )
-            closed.append(topic.receipt)
-        return closed
+            yield topic.receipt

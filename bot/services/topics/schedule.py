@@ -4,7 +4,7 @@ that runs twice or late after a restart does each thing exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
@@ -45,10 +45,10 @@ class TopicSchedule:
         hour, minute = self.ctx.config.topics.digest_hour_minute
         return now.astimezone(self.ctx.tz).time() >= time(hour, minute)
 
-    def auto_urge(self, now: datetime) -> list[str]:
+    def auto_urge(self, now: datetime) -> Iterator[str]:
         """Overdue topics are urged once a day, in the morning with the digest (URG-01)."""
         if not self._after_digest_time(now):
-            return []
+            return iter(())
         return self.tracking.auto_urge(now)
 
     def digest(self, now: datetime) -> int:

@@ -3,6 +3,7 @@ urges by staff, and the daily automatic urge of overdue topics."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -95,20 +96,24 @@ class TopicTracking:
                 note=note or "—",
             )
 
-    def auto_urge(self, now: datetime) -> list[str]:
-        """Topics past due are urged once a day automatically (URG-01, cn-practice §4.5)."""
+    def auto_urge(self, now: datetime) -> Iterator[str]:
+        """Topics past due are urged once a day automatically (URG-01, cn-practice §4.5): one
+        topic per step, each in its own transaction, yielding its receipt (a county has
+        thousands, so the ticker lets everyone else run between steps)."""
         today = self.ctx.local_date(now)
         done = topics.auto_urged_on(self.ctx.store.db, today)
-        urged = []
-        for topic in topics.overdue(self.ctx.store.db, today):
-            if topic.id in done:
+        for topic_id in topics.overdue_ids(self.ctx.store.db, today):
+            if topic_id in done:
                 continue
             with self.ctx.store.transaction() as db:
+                # Read again: it may have been answered since the list was read.
+                topic = topics.get(db, topic_id)
+                if topic.status != "assigned" or topic.due_date >= today:
+                    continue
                 if topics.add_urge(db, topic.id, None, None, now, auto_day=today) is None:
                     continue
                 late = (today - topic.due_date).days
                 after = {"note": None, "auto": True, "days_late": late}
                 event = record(db, None, "topic.urged", topic, after)
                 self._urge_notice(db, event, topic, None)
-            urged.append(topic.receipt)
-        return urged
+            yield topic.receipt

@@ -1,0 +1,57 @@
+"""The scheduler's checks: run to the end, one failure isolated, long checks sliced on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from bot.services.ticks import Ticker
+
+NOW = datetime(2026, 10, 21, 1, 0, tzinfo=UTC)
+
+
+def slow_steps(count: int, seconds: float):
+    def job(now: datetime):
+        for step in range(count):
+            time.sleep(seconds)  # one topic's transaction
+            yield step
+
+    return job
+
+
+def broken(now: datetime) -> int:
+    raise RuntimeError("a check that fails")
+
+
+def test_run_drains_stepped_checks_and_isolates_a_failing_one():
+    ticker = Ticker()
+    ticker.register("broken", broken)
+    ticker.register("steps", slow_steps(3, 0))
+    ticker.register("plain", lambda now: 7)
+    assert ticker.run(NOW) == {"broken": None, "steps": [0, 1, 2], "plain": 7}
+
+
+async def test_a_long_check_lets_the_loop_run_between_its_slices():
+    ticker = Ticker()
+    ticker.register("urges", slow_steps(40, 0.003))
+    ticker.register("broken", broken)
+    turns = 0
+    longest = 0.0
+
+    async def someone_else() -> None:
+        nonlocal turns, longest
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0)
+            now = time.monotonic()
+            turns, longest = turns + 1, max(longest, now - last)
+            last = now
+
+    other = asyncio.create_task(someone_else())
+    await asyncio.sleep(0)
+    results = await ticker.run_on_loop(NOW, slice_seconds=0.01)
+    other.cancel()
+    assert results == {"urges": list(range(40)), "broken": None}
+    assert turns >= 8  # 120 ms of steps in 10 ms slices
+    assert longest < 0.09  # never the whole 120 ms at once
