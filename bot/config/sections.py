@@ -81,6 +81,11 @@ class WebConfig:
     body_timeout_seconds: int = setting(
         30, "Seconds a client has to send a request's body.", between(1, 600)
     )
+    page_cache_mb: int = setting(
+        12,
+        "Megabytes of rendered public pages kept in memory; 0 turns the cache off.",
+        between(0, 64),
+    )
     finish: ClassVar[Rule] = rules.web
 
 
