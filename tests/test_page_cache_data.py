@@ -11,6 +11,7 @@ from bench.county.county_bench import route_paths
 from handlers.web.page_cache import ROUTES
 from storage import data_version
 from storage.db import Store
+from storage.restore import restore
 from tests.test_query_plans import county, traced  # noqa: F401  (fixtures)
 from tests.test_web_pages import build
 
@@ -64,6 +65,25 @@ def test_another_process_writing_raises_the_version(tmp_path: Path):
         other.execute("INSERT INTO villages (code, name) VALUES ('v9', '九村')")
         other.close()
         assert data_version.read(store.db) == before + 1
+    finally:
+        store.close()
+
+
+def test_a_restored_backup_never_reuses_a_version_the_replaced_file_had(tmp_path: Path):
+    store = Store(tmp_path / "village.db")
+    store.backup(tmp_path / "backup.db")
+    for code in ("v8", "v9"):
+        with store.transaction() as db:
+            db.execute("INSERT INTO villages (code, name) VALUES (?, '村')", [code])
+    replaced = data_version.read(store.db)
+    store.close()
+    restore(tmp_path / "backup.db", tmp_path / "village.db")
+    store = Store(tmp_path / "village.db")
+    try:
+        assert store.db.execute("SELECT count(*) FROM villages WHERE code = 'v9'").fetchone() == (
+            0,
+        )
+        assert data_version.read(store.db) > replaced
     finally:
         store.close()
 
