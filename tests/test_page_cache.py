@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import ConfigError
 from bot.services.bundle import Services
 from handlers.web.page_cache import PAGES, ROUTES, Entry, PageCache
 from storage.db import Store
@@ -247,3 +248,11 @@ def test_the_cache_is_bounded_in_bytes_dropping_the_least_recently_used():
     assert _key("huge") not in cache and len(cache) == 14
     assert cache.get(_key("k2"), now + timedelta(minutes=2)) is None  # expired
     assert _key("k2") not in cache
+
+
+def test_the_cache_size_is_checked(tmp_path: Path):
+    assert web_config(tmp_path).web.page_cache_mb == 12
+    assert web_config(tmp_path, page_cache_mb=0).web.page_cache_mb == 0
+    for wrong in (-1, 65):
+        with pytest.raises(ConfigError, match="page_cache_mb"):
+            web_config(tmp_path, page_cache_mb=wrong)
