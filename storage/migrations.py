@@ -7,7 +7,7 @@ import json
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from storage import search_index
+from storage import data_version, search_index
 from storage.disclosure_filings import GENESIS, chain_hash
 
 migrations = Migrations("village_bot")
@@ -761,3 +761,10 @@ def m020_county_figure_indexes(db: Database) -> None:
         CREATE INDEX topic_urges_at ON topic_urges(at, topic_id, auto_day);
         """
     )
+
+
+@migrations()
+def m021_data_version(db: Database) -> None:
+    """The data version the web's page cache keys on (issue 12): triggers raise it whenever a
+    table a public page reads changes, whichever process writes."""
+    data_version.install(db)

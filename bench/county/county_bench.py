@@ -28,6 +28,7 @@ class Served:
     rss_mb: float = 0.0
     peak_mb: float = 0.0
     rates: dict[str, web.Rate] = field(default_factory=dict)
+    cold_ms: dict[str, float] = field(default_factory=dict)  # a render right after a change
 
 
 @dataclass
@@ -79,6 +80,7 @@ async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Pat
     try:
         result = Served(start_s=started)
         result.rates = await web.rates(process.base, paths, SECONDS)
+        result.cold_ms = await web.cold(process.base, paths, db)
         result.rss_mb, result.peak_mb = process.rss_mb()
         if board is not None:
             async with aiohttp.ClientSession() as client, client.get(process.base + "/") as r:
@@ -158,14 +160,16 @@ def _web_rows(f: Figures) -> list[str]:
     floor = f.floor.per_second
     for name, rate in f.county.rates.items():
         one = f.village.rates[name]
+        cold, one_cold = f.county.cold_ms[name], f.village.cold_ms[name]
         to_floor = rate.per_second / floor
-        slower = rate.median_ms / one.median_ms
+        slower = cold / one_cold  # rendering after a change: the cache hides it when warm
         status = "" if rate.status == 200 else f" (HTTP {rate.status})"
         rows.append(
             f"| web `{name}`{status} | floor {floor:,.0f} req/s; one village "
-            f"{one.per_second:,.0f} req/s, {one.median_ms:.1f} ms | county {rate.per_second:,.0f} "
-            f"req/s, {rate.median_ms:.1f} ms | {to_floor:.2f}x floor; {slower:.2f}x village time "
-            f"| ≥ 0.3x, ≤ 1.5x: {_met(to_floor >= 0.3 and slower <= 1.5)} |"
+            f"{one.per_second:,.0f} req/s, cold {one_cold:.1f} ms | county "
+            f"{rate.per_second:,.0f} req/s, cold {cold:.1f} ms | {to_floor:.2f}x floor; "
+            f"{slower:.2f}x village cold time | ≥ 0.3x, ≤ 1.5x: "
+            f"{_met(to_floor >= 0.3 and slower <= 1.5)} |"
         )
     return rows
 
@@ -186,13 +190,13 @@ def _command_rows(f: Figures) -> list[str]:
 
 def report(f: Figures) -> list[str]:
     """The README's rows: figure, baseline, project, ratio, target met or not."""
-    search = f.county.rates["/search?q="].median_ms
+    search = f.county.cold_ms["/search?q="]  # each new query is rendered: the cold time
     start = f.county.start_s / f.empty_start_s
     return [
         "county: figure | baseline | project | ratio | target",
         *_web_rows(f),
         *_command_rows(f),
-        f"| web `/search?q=` median, county | — | {search:.1f} ms | — "
+        f"| web `/search?q=` median, rendered (cold), county | — | {search:.1f} ms | — "
         f"| ≤ 50 ms: {_met(search <= 50)} |",
         f"| RSS of the serving process after the web run | one village {f.village.rss_mb:.0f} MB "
         f"(peak {f.village.peak_mb:.0f}) | county {f.county.rss_mb:.0f} MB (peak "

@@ -84,6 +84,11 @@ class WebConfig:
     metrics_token: str = setting(
         "", "Bearer token /metrics asks for; empty = /metrics is open.", checks.optional_secret
     )
+    page_cache_mb: int = setting(
+        12,
+        "Megabytes of rendered public pages kept in memory; 0 turns the cache off.",
+        between(0, 64),
+    )
     finish: ClassVar[Rule] = rules.web
 
 

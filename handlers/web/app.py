@@ -24,6 +24,7 @@ from handlers.web import (
 )
 from handlers.web.keys import CONTEXT, INBOX, SECTIONS, SERVICES, WebContext
 from handlers.web.middleware import error_pages, security_headers
+from handlers.web.page_cache import PAGES, PageCache, page_cache
 from handlers.web.respond import CLOCK, ContentClock
 
 SANDBOX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -46,13 +47,15 @@ def make_app(
     sandbox = context.sandbox_api is not None
     app = web.Application(
         client_max_size=SANDBOX_UPLOAD_BYTES if sandbox else webhook.MAX_UPDATE_BYTES,
-        middlewares=[error_pages],
+        middlewares=[error_pages, page_cache],
     )
     app[SERVICES] = services
     app[INBOX] = update_inbox
     app[CONTEXT] = context
     app[SECTIONS] = sections or add_topic_sections(add_disclosure_sections(default_sections()))
     app[CLOCK] = ContentClock()
+    if services.config.web.page_cache_mb:
+        app[PAGES] = PageCache(services.config.web.page_cache_mb * 1024 * 1024)
     app.on_response_prepare.append(security_headers)
 
     app.router.add_get("/healthz", health.healthz)

@@ -26,7 +26,7 @@ from bot.web_render.poster_cache import PosterCache, content_key
 from bot.web_render.qr import join_link
 from bot.web_render.topic_sections import newest, post_views, topic_board_of, wall_entries
 from handlers.web.keys import CONTEXT, SERVICES
-from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of
+from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of, not_modified
 from handlers.web.township_query import UnknownTownship, township_villages
 from storage.villages import Village
 
@@ -72,11 +72,7 @@ def dated(
     etag = etag_of(body)
     stamp = (modified or feeds.EPOCH).astimezone(UTC).replace(microsecond=0)
     all_headers = {"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language", **(headers or {})}
-    if request.if_none_match is not None:
-        fresh = any(tag.value in (etag, "*") for tag in request.if_none_match)
-    else:
-        fresh = request.if_modified_since is not None and stamp <= request.if_modified_since
-    if fresh:
+    if not_modified(request, etag, stamp):
         response = web.Response(status=304, headers=all_headers)
     else:
         response = web.Response(

@@ -75,6 +75,14 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
+def not_modified(request: web.Request, etag: str, modified: datetime | None) -> bool:
+    """Whether the browser already has this body: its ETag first, else its date."""
+    if request.if_none_match is not None:
+        return any(tag.value in (etag, "*") for tag in request.if_none_match)
+    since = request.if_modified_since
+    return since is not None and modified is not None and modified <= since
+
+
 def conditional(
     request: web.Request, body: bytes, content_type: str, *, charset: str | None = "utf-8"
 ) -> web.Response:
@@ -82,12 +90,7 @@ def conditional(
     etag = etag_of(body)
     modified = request.app[CLOCK].modified(f"{request.method}:{request.path_qs}", etag)
     headers = {"Cache-Control": PAGE_CACHE, "Vary": "Accept-Language"}
-    not_modified = False
-    if request.if_none_match is not None:
-        not_modified = any(tag.value in (etag, "*") for tag in request.if_none_match)
-    elif request.if_modified_since is not None:
-        not_modified = modified <= request.if_modified_since
-    if not_modified:
+    if not_modified(request, etag, modified):
         response = web.Response(status=304, headers=headers)
     else:
         response = web.Response(
