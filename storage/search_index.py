@@ -90,21 +90,45 @@ DISCLOSURE_RANK = "bm25(disclosure_search, 0, 0, 0, 4.0, 1.0, 1.0)"
 WALL_RANK = "bm25(wall_search, 1.0, 1.0)"
 
 
+# Ranking reads each match's length (bm25): a word in most of a county's 20,000 items or 100,000
+# posts would cost that many reads per search. Only the newest RANK_WINDOW matches are ranked, so a
+# search costs the same however common its word; a query with fewer matches is ranked whole, and
+# so is one village's search (its matches are bounded by the village's own size).
+RANK_WINDOW = 1000
+
+
+def window_floor(db: Database, from_where: str, params: list[object], rowid: str) -> int:
+    """The lowest rowid among the newest RANK_WINDOW rows `from_where` selects (0 when it selects
+    fewer): walked newest first by the index, no ranking, stopped by the LIMIT."""
+    rows = db.execute(
+        f"SELECT {rowid} {from_where} ORDER BY {rowid} DESC LIMIT 1 OFFSET ?",
+        [*params, RANK_WINDOW - 1],
+    ).fetchall()
+    return rows[0][0] if rows else 0
+
+
 def find_disclosures(
-    db: Database, words: list[str], village_code: str | None, limit: int
+    db: Database, words: list[str], village_code: str | None, limit: int, offset: int = 0
 ) -> list[DisclosureHit]:
-    """Indexed versions matching every word, best match first (then the newest)."""
+    """Indexed versions matching every word, best match first (then the newest), among the
+    newest RANK_WINDOW matches county-wide; `offset` pages on."""
     expression = match_expression(words)
     if expression is None:
         return []
-    sql = (
-        "SELECT disclosure_search.rowid AS id, disclosure_search.title, disclosure_search.body, "
-        "disclosure_search.rows FROM disclosure_search "
-        "JOIN disclosures d ON d.id = disclosure_search.rowid WHERE disclosure_search MATCH ?"
+    from_where = (
+        "FROM disclosure_search JOIN disclosures d ON d.id = disclosure_search.rowid "
+        "WHERE disclosure_search MATCH ?"
     )
     params: list[object] = [expression]
     if village_code is not None:
-        sql += " AND d.village_code = ?"
+        from_where += " AND d.village_code = ?"
         params.append(village_code)
-    sql += f" ORDER BY {DISCLOSURE_RANK}, d.published_at DESC LIMIT ?"
-    return [DisclosureHit(**r) for r in db.query(sql, [*params, limit])]
+    floor = 0
+    if village_code is None:
+        floor = window_floor(db, from_where, params, "disclosure_search.rowid")
+    sql = (
+        "SELECT disclosure_search.rowid AS id, disclosure_search.title, disclosure_search.body, "
+        f"disclosure_search.rows {from_where} AND disclosure_search.rowid >= ? "
+        f"ORDER BY {DISCLOSURE_RANK}, d.published_at DESC LIMIT ? OFFSET ?"
+    )
+    return [DisclosureHit(**r) for r in db.query(sql, [*params, floor, limit, offset])]

@@ -152,10 +152,15 @@ def open_counts(
 
 
 def search_candidates(
-    db: Database, words: list[str], village_code: str | None = None, limit: int = 200
+    db: Database,
+    words: list[str],
+    village_code: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[WallRow]:
-    """Wall rows whose question or current answer holds every word, best match first (stored
-    text: the caller checks the masked text again, so a hidden number is never a search oracle)."""
+    """Wall rows whose question or current answer holds every word, best match first among the
+    newest RANK_WINDOW county-wide (stored text: the caller checks the masked text again, so a
+    hidden number is never a search oracle)."""
     expression = search_index.match_expression(words)
     if expression is None:
         return []
@@ -163,11 +168,17 @@ def search_candidates(
     if village_code is not None:
         where.append("t.village_code = ?")
         params.append(village_code)
+    from_where = (
+        "FROM wall_search JOIN topics t ON t.id = wall_search.rowid "
+        f"JOIN topic_answers a ON a.id = t.answer_id WHERE {' AND '.join(where)}"
+    )
+    floor = 0
+    if village_code is None:
+        floor = search_index.window_floor(db, from_where, params, "wall_search.rowid")
     rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} FROM wall_search JOIN topics t ON t.id = wall_search.rowid "
-        f"JOIN topic_answers a ON a.id = t.answer_id WHERE {' AND '.join(where)} "
-        f"ORDER BY {search_index.WALL_RANK}, a.at DESC, a.id DESC LIMIT ?",
-        [*params, limit],
+        f"SELECT {_TOPIC}, {_ANSWER} {from_where} AND wall_search.rowid >= ? "
+        f"ORDER BY {search_index.WALL_RANK}, a.at DESC, a.id DESC LIMIT ? OFFSET ?",
+        [*params, floor, limit, offset],
     )
     return [WallRow.from_row(r) for r in rows]
 
