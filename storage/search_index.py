@@ -91,44 +91,46 @@ WALL_RANK = "bm25(wall_search, 1.0, 1.0)"
 
 
 # Ranking reads each match's length (bm25): a word in most of a county's 20,000 items or 100,000
-# posts would cost that many reads per search. Only the newest RANK_WINDOW matches are ranked, so a
-# search costs the same however common its word; a query with fewer matches is ranked whole, and
-# so is one village's search (its matches are bounded by the village's own size).
+# posts would cost that many reads per search. Only the newest RANK_WINDOW matches are ranked (one
+# walk of the index, newest first, stopped by the LIMIT), so a search costs the same however common
+# its word; a query with fewer matches is ranked whole, and so is one village's search (its matches
+# are bounded by the village's size, and walking the index backwards to skip other villages' costs
+# more than ranking them). The texts are read for the page alone.
 RANK_WINDOW = 1000
+NEWEST, SHOWN = "newest_matches", "shown_matches"  # named in tests/test_query_plans.py
 
 
-def window_floor(db: Database, from_where: str, params: list[object], rowid: str) -> int:
-    """The lowest rowid among the newest RANK_WINDOW rows `from_where` selects (0 when it selects
-    fewer): walked newest first by the index, no ranking, stopped by the LIMIT."""
-    rows = db.execute(
-        f"SELECT {rowid} {from_where} ORDER BY {rowid} DESC LIMIT 1 OFFSET ?",
-        [*params, RANK_WINDOW - 1],
-    ).fetchall()
-    return rows[0][0] if rows else 0
+def newest_first(
+    rowid: str, village_code: str | None, params: list[object]
+) -> tuple[str, list[object]]:
+    """The clause keeping a county-wide search's newest RANK_WINDOW matches (none for one
+    village's), and the parameters with its own."""
+    if village_code is not None:
+        return "", params
+    return f"ORDER BY {rowid} DESC LIMIT ?", [*params, RANK_WINDOW]
 
 
 def find_disclosures(
     db: Database, words: list[str], village_code: str | None, limit: int, offset: int = 0
 ) -> list[DisclosureHit]:
-    """Indexed versions matching every word, best match first (then the newest), among the
-    newest RANK_WINDOW matches county-wide; `offset` pages on."""
+    """Indexed versions matching every word, best match first (then the newest) among the newest
+    RANK_WINDOW matches county-wide, `limit` from `offset` on."""
     expression = match_expression(words)
     if expression is None:
         return []
-    from_where = (
-        "FROM disclosure_search JOIN disclosures d ON d.id = disclosure_search.rowid "
-        "WHERE disclosure_search MATCH ?"
-    )
-    params: list[object] = [expression]
+    where, params = "disclosure_search MATCH ?", [expression]
     if village_code is not None:
-        from_where += " AND d.village_code = ?"
+        where += " AND d.village_code = ?"
         params.append(village_code)
-    floor = 0
-    if village_code is None:
-        floor = window_floor(db, from_where, params, "disclosure_search.rowid")
+    window, params = newest_first("disclosure_search.rowid", village_code, params)
     sql = (
-        "SELECT disclosure_search.rowid AS id, disclosure_search.title, disclosure_search.body, "
-        f"disclosure_search.rows {from_where} AND disclosure_search.rowid >= ? "
-        f"ORDER BY {DISCLOSURE_RANK}, d.published_at DESC LIMIT ? OFFSET ?"
+        f"WITH {NEWEST} AS (SELECT disclosure_search.rowid AS id, {DISCLOSURE_RANK} AS score, "
+        "d.published_at FROM disclosure_search "
+        "JOIN disclosures d ON d.id = disclosure_search.rowid "
+        f"WHERE {where} {window}), "
+        f"{SHOWN} AS (SELECT * FROM {NEWEST} ORDER BY score, published_at DESC LIMIT ? OFFSET ?) "
+        f"SELECT s.rowid AS id, s.title, s.body, s.rows FROM {SHOWN} "
+        f"JOIN disclosure_search s ON s.rowid = {SHOWN}.id ORDER BY score, published_at DESC"
     )
-    return [DisclosureHit(**r) for r in db.query(sql, [*params, floor, limit, offset])]
+    rows = db.query(sql, [*params, limit, offset])
+    return [DisclosureHit(**r) for r in rows]
