@@ -188,12 +188,16 @@ class TopicBoard:
 
     # -- the wall ----------------------------------------------------------------------------
 
-    def _post(self, row: WallRow) -> WallPost:
+    def _post(self, row: WallRow, names: dict[str, str] | None = None) -> WallPost:
+        """A row as the public sees it; `names` keeps the village names a listing looked up."""
         t = row.topic
+        names = {} if names is None else names
+        if t.village_code not in names:
+            names[t.village_code] = village_name(self.store.db, t.village_code)
         return WallPost(
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=village_name(self.store.db, t.village_code),
+            village_name=names[t.village_code],
             category=t.category,
             question=_clean(t.text),
             status=t.status,
@@ -232,7 +236,8 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        posts = [self._post(r) for r in rows]
+        names: dict[str, str] = {}
+        posts = [self._post(r, names) for r in rows]
         return Page.of(
             posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
         )
@@ -256,7 +261,8 @@ class TopicBoard:
             return Page((), None)
         limit = max(1, min(limit, SEARCH_MAX))
         rows = board.search_candidates(self.store.db, words, village_code, limit + 1, offset)
-        posts = [self._post(row) for row in rows]
+        names: dict[str, str] = {}
+        posts = [self._post(row, names) for row in rows]
         shown = tuple(post for post in posts[:limit] if _holds(post, words))
         more = len(posts) > limit and _holds(posts[limit], words)
         return Page(shown, str(offset + limit) if more else None)
