@@ -90,21 +90,47 @@ DISCLOSURE_RANK = "bm25(disclosure_search, 0, 0, 0, 4.0, 1.0, 1.0)"
 WALL_RANK = "bm25(wall_search, 1.0, 1.0)"
 
 
+# Ranking reads each match's length (bm25): a word in most of a county's 20,000 items or 100,000
+# posts would cost that many reads per search. Only the newest RANK_WINDOW matches are ranked (one
+# walk of the index, newest first, stopped by the LIMIT), so a search costs the same however common
+# its word; a query with fewer matches is ranked whole, and so is one village's search (its matches
+# are bounded by the village's size, and walking the index backwards to skip other villages' costs
+# more than ranking them). The texts are read for the page alone.
+RANK_WINDOW = 1000
+NEWEST, SHOWN = "newest_matches", "shown_matches"  # named in tests/test_query_plans.py
+
+
+def newest_first(
+    rowid: str, village_code: str | None, params: list[object]
+) -> tuple[str, list[object]]:
+    """The clause keeping a county-wide search's newest RANK_WINDOW matches (none for one
+    village's), and the parameters with its own."""
+    if village_code is not None:
+        return "", params
+    return f"ORDER BY {rowid} DESC LIMIT ?", [*params, RANK_WINDOW]
+
+
 def find_disclosures(
-    db: Database, words: list[str], village_code: str | None, limit: int
+    db: Database, words: list[str], village_code: str | None, limit: int, offset: int = 0
 ) -> list[DisclosureHit]:
-    """Indexed versions matching every word, best match first (then the newest)."""
+    """Indexed versions matching every word, best match first (then the newest) among the newest
+    RANK_WINDOW matches county-wide, `limit` from `offset` on."""
     expression = match_expression(words)
     if expression is None:
         return []
-    sql = (
-        "SELECT disclosure_search.rowid AS id, disclosure_search.title, disclosure_search.body, "
-        "disclosure_search.rows FROM disclosure_search "
-        "JOIN disclosures d ON d.id = disclosure_search.rowid WHERE disclosure_search MATCH ?"
-    )
-    params: list[object] = [expression]
+    where, params = "disclosure_search MATCH ?", [expression]
     if village_code is not None:
-        sql += " AND d.village_code = ?"
+        where += " AND d.village_code = ?"
         params.append(village_code)
-    sql += f" ORDER BY {DISCLOSURE_RANK}, d.published_at DESC LIMIT ?"
-    return [DisclosureHit(**r) for r in db.query(sql, [*params, limit])]
+    window, params = newest_first("disclosure_search.rowid", village_code, params)
+    sql = (
+        f"WITH {NEWEST} AS (SELECT disclosure_search.rowid AS id, {DISCLOSURE_RANK} AS score, "
+        "d.published_at FROM disclosure_search "
+        "JOIN disclosures d ON d.id = disclosure_search.rowid "
+        f"WHERE {where} {window}), "
+        f"{SHOWN} AS (SELECT * FROM {NEWEST} ORDER BY score, published_at DESC LIMIT ? OFFSET ?) "
+        f"SELECT s.rowid AS id, s.title, s.body, s.rows FROM {SHOWN} "
+        f"JOIN disclosure_search s ON s.rowid = {SHOWN}.id ORDER BY score, published_at DESC"
+    )
+    rows = db.query(sql, [*params, limit, offset])
+    return [DisclosureHit(**r) for r in rows]

@@ -151,23 +151,36 @@ def open_counts(
     return {r["village_code"]: OpenCounts(**r) for r in rows}
 
 
+_WALL_JOIN = "JOIN topics t ON t.id = wall_search.rowid JOIN topic_answers a ON a.id = t.answer_id"
+
+
 def search_candidates(
-    db: Database, words: list[str], village_code: str | None = None, limit: int = 200
+    db: Database,
+    words: list[str],
+    village_code: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[WallRow]:
-    """Wall rows whose question or current answer holds every word, best match first (stored
-    text: the caller checks the masked text again, so a hidden number is never a search oracle)."""
+    """Wall rows whose question or current answer holds every word, best match first among the
+    newest RANK_WINDOW county-wide (stored text: the caller checks the masked text again, so a
+    hidden number is never a search oracle)."""
     expression = search_index.match_expression(words)
     if expression is None:
         return []
-    where, params = ["wall_search MATCH ?"], [expression]
+    where, params = "wall_search MATCH ?", [expression]
     if village_code is not None:
-        where.append("t.village_code = ?")
+        where += " AND t.village_code = ?"
         params.append(village_code)
+    window, params = search_index.newest_first("wall_search.rowid", village_code, params)
+    newest, shown = search_index.NEWEST, search_index.SHOWN
     rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} FROM wall_search JOIN topics t ON t.id = wall_search.rowid "
-        f"JOIN topic_answers a ON a.id = t.answer_id WHERE {' AND '.join(where)} "
-        f"ORDER BY {search_index.WALL_RANK}, a.at DESC, a.id DESC LIMIT ?",
-        [*params, limit],
+        f"WITH {newest} AS (SELECT wall_search.rowid AS id, {search_index.WALL_RANK} AS score, "
+        f"a.at AS answered_at, a.id AS answer FROM wall_search {_WALL_JOIN} WHERE {where} "
+        f"{window}), {shown} AS (SELECT * FROM {newest} "
+        "ORDER BY score, answered_at DESC, answer DESC LIMIT ? OFFSET ?) "
+        f"SELECT {_TOPIC}, {_ANSWER} FROM {shown} JOIN topics t ON t.id = {shown}.id "
+        "JOIN topic_answers a ON a.id = t.answer_id ORDER BY score, answered_at DESC, answer DESC",
+        [*params, limit, offset],
     )
     return [WallRow.from_row(r) for r in rows]
 

@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.search_terms import excerpt, marked_parts, search_terms
 from bot.services.bundle import Services
+from handlers.web import disclosure_routes
 from storage import members, users
 from storage.disclosure_rows import Row
 from tests.test_web_disclosures import publish, services, text_of
@@ -205,6 +206,30 @@ async def test_hostile_markup_is_escaped_before_words_are_marked(client, ledger)
     assert outline(html).inline == []
     markup = await page(client, '<mark>光伏</mark><script>alert("x")</script>')
     assert "<script>alert" not in markup and outline(markup).inline == []
+
+
+async def test_pages_follow_one_another_in_the_order_of_one_long_page(client, ledger, monkeypatch):
+    whole = found_ids(await page(client, "光伏分红"))
+    assert len(whole) == 3 and 'rel="next"' not in await page(client, "光伏分红")
+    monkeypatch.setattr(disclosure_routes, "SEARCH_PAGE", 1)
+    pages, links = [], []
+    for number in (1, 2, 3):
+        html = await (await client.get("/search", params={"q": "光伏分红", "page": number})).text()
+        assert_well_formed_page(html)
+        pages += found_ids(html)
+        links.append(re.findall(r'rel="(prev|next)"', html))
+        assert ("回音壁中的结果：1条" if number == 1 else "回音壁中的结果：0条") in text_of(html)
+        assert "回音壁中没有找到" not in text_of(html)  # found, on the first page
+    assert pages == whole
+    assert links == [["next"], ["prev", "next"], ["prev"]]
+    assert "的搜索结果：1+条" in text_of(await page(client, "光伏分红"))
+
+
+@pytest.mark.parametrize("asked", ["0", "-1", "x", "51", "١", "9999999999"])
+async def test_a_page_out_of_range_is_the_first(client, ledger, asked):
+    first = await page(client, "光伏分红")
+    html = await (await client.get("/search", params={"q": "光伏分红", "page": asked})).text()
+    assert found_ids(html) == found_ids(first) and 'rel="prev"' not in html
 
 
 # --------------------------------------------------------------------------- the bot's /search

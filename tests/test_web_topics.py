@@ -19,7 +19,8 @@ import handlers.web.wall_routes as web_topics
 from bot.core.clock import Clock
 from bot.services.bundle import Services
 from bot.services.topics.wall_pages import TopicBoard
-from storage import members, users
+from bot.web_render.topic_sections import topic_board_of
+from storage import members, search_index, users
 from storage.db import Store
 from storage.topics import Topic
 from tests.test_web_disclosures import A, text_of
@@ -400,6 +401,27 @@ async def test_search_finds_wall_posts_but_never_by_a_hidden_number(client, worl
     assert world.open.receipt not in secret
     evil = await (await client.get("/search", params={"q": "script"})).text()
     assert "<script>alert" not in evil and outline(evil).inline == []
+
+
+def test_a_wall_search_page_never_tells_of_a_post_found_by_a_hidden_number(world):
+    svc = world.services.topics
+    later = svc.filing.file(person(world.services, RES2), f"电话{PHONE}能打通吗")
+    svc.answering.answer(person(world.services, HEAD), svc.reading.get(later.id), "能打通。")
+    with world.services.store.transaction() as db:  # an index holding the number in full
+        for post, question in ((later, f"电话{PHONE}能打通吗"), (world.answered, PHONE)):
+            search_index.index_wall_post(db, post.id, question, "能打通。")
+    wall = topic_board_of(world.services)
+    for limit in (1, 2):
+        hidden = wall.search(PHONE, limit=limit)
+        assert hidden.items == () and hidden.next_cursor is None
+    first = wall.search("5678", limit=1)  # shown as 138****5678 on both
+    assert len(first.items) == 1 and first.next_cursor == "1"
+    second = wall.search("5678", limit=1, offset=1)
+    assert len(second.items) == 1 and second.next_cursor is None
+    assert {p.receipt for p in (*first.items, *second.items)} == {
+        world.answered.receipt,
+        later.receipt,
+    }
 
 
 async def test_feeds_carry_wall_posts_as_plain_text(client, world):

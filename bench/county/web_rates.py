@@ -9,11 +9,25 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 
 CONNECTIONS = 4
 COLD_TIMES = 9  # renders per route after a data change; the median is reported
+# What residents type into the web search: common words found all over a county (分红, 公开), words
+# found in a few places, several words, a village's name, nothing to find, a whole sentence.
+SEARCHES = (
+    "分红",
+    "修路",
+    "低保评议",
+    "光伏分红",
+    "村干部工资",
+    "{village}",
+    "公开",
+    "量子计算机",
+    "今年村里的光伏电站分红什么时候发到每户的账上",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,24 +37,26 @@ class Rate:
     status: int  # the answers' status (the first that was not 200, if any)
 
 
-def routes(code: str, disclosure_id: int, receipt: str) -> dict[str, str]:
-    """Every public page and JSON route, named as the report shows them."""
+def routes(code: str, disclosure_id: int, receipt: str, village: str) -> dict[str, list[str]]:
+    """Every public page and JSON route, named as the report shows them, each with the paths
+    asked: the search with each of SEARCHES (`village` standing for a village's name)."""
     return {
-        "/": "/",
-        "/v/<code>": f"/v/{code}",
-        "/v/<code>/wall": f"/v/{code}/wall",
-        "/stats": "/stats",
-        "/d/<id>": f"/d/{disclosure_id}",
-        "/t/<receipt>": f"/t/{receipt}",
-        "/search?q=": "/search?q=%E5%88%86%E7%BA%A2",  # 分红
-        "/feed.atom": "/feed.atom",
-        "/v/<code>/feed.atom": f"/v/{code}/feed.atom",
-        "/api/v1/villages": "/api/v1/villages",
-        "/api/v1/villages/<code>/disclosures": f"/api/v1/villages/{code}/disclosures",
-        "/api/v1/disclosures/<id>": f"/api/v1/disclosures/{disclosure_id}",
-        "/api/v1/stats": "/api/v1/stats",
-        "/api/v1/villages/<code>/topics": f"/api/v1/villages/{code}/topics",
-        "/api/v1/topics/<receipt>": f"/api/v1/topics/{receipt}",
+        "/": ["/"],
+        "/v/<code>": [f"/v/{code}"],
+        "/v/<code>/wall": [f"/v/{code}/wall"],
+        "/stats": ["/stats"],
+        "/d/<id>": [f"/d/{disclosure_id}"],
+        "/t/<receipt>": [f"/t/{receipt}"],
+        "/search": ["/search"],
+        "/search?q=": [f"/search?q={quote(q.format(village=village))}" for q in SEARCHES],
+        "/feed.atom": ["/feed.atom"],
+        "/v/<code>/feed.atom": [f"/v/{code}/feed.atom"],
+        "/api/v1/villages": ["/api/v1/villages"],
+        "/api/v1/villages/<code>/disclosures": [f"/api/v1/villages/{code}/disclosures"],
+        "/api/v1/disclosures/<id>": [f"/api/v1/disclosures/{disclosure_id}"],
+        "/api/v1/stats": ["/api/v1/stats"],
+        "/api/v1/villages/<code>/topics": [f"/api/v1/villages/{code}/topics"],
+        "/api/v1/topics/<receipt>": [f"/api/v1/topics/{receipt}"],
     }
 
 
@@ -73,16 +89,30 @@ def session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS))
 
 
-async def rates(base: str, paths: dict[str, str], seconds: float) -> dict[str, Rate]:
-    """Each route's rate, one after another."""
+async def rates(base: str, paths: dict[str, list[str]], seconds: float) -> dict[str, Rate]:
+    """Each route's rate, one after another; a route with several paths is the median of theirs
+    (each asked for an equal share of `seconds`, at least half a second)."""
     async with session() as client:
-        return {name: await rate(client, base + path, seconds) for name, path in paths.items()}
+        return {name: await _route(client, base, each, seconds) for name, each in paths.items()}
 
 
-async def touch(base: str, paths: dict[str, str], times: int) -> None:
+async def _route(
+    client: aiohttp.ClientSession, base: str, paths: list[str], seconds: float
+) -> Rate:
+    share = max(seconds / len(paths), 0.5)
+    each = [await rate(client, base + path, share) for path in paths]
+    status = next((r.status for r in each if r.status != 200), 200)
+    return Rate(
+        statistics.median(r.per_second for r in each),
+        statistics.median(r.median_ms for r in each),
+        status,
+    )
+
+
+async def touch(base: str, paths: dict[str, list[str]], times: int) -> None:
     """Ask each route a few times (the blocking check only needs them served)."""
     async with session() as client:
-        for path in paths.values():
+        for path in (path for each in paths.values() for path in each):
             for _ in range(times):
                 async with client.get(base + path) as response:
                     await response.read()
@@ -98,14 +128,18 @@ def _change_data(db: Path) -> None:
         conn.close()
 
 
-async def cold(base: str, paths: dict[str, str], db: Path, times: int = COLD_TIMES) -> dict:
+async def cold(
+    base: str, paths: dict[str, list[str]], db: Path, times: int = COLD_TIMES
+) -> dict[str, float]:
     """Each route's median time (ms) to answer right after a data change: the render itself,
-    which the warm rate (served from the page cache) no longer shows."""
+    which the warm rate (served from the page cache) no longer shows (a route with several
+    paths takes them in turn)."""
     medians: dict[str, float] = {}
     async with session() as client:
-        for name, path in paths.items():
+        for name, each in paths.items():
             spent = []
-            for _ in range(times):
+            for i in range(times):
+                path = each[i % len(each)]
                 await asyncio.to_thread(_change_data, db)
                 began = time.perf_counter()
                 async with client.get(base + path) as response:

@@ -13,6 +13,7 @@ from functools import partial
 from aiohttp import web
 
 from bot.core.local_time import local_time
+from bot.core.pages import Page
 from bot.core.search_terms import QUERY_MAX, search_terms
 from bot.heavy_work import Busy
 from bot.i18n import t_plain
@@ -28,12 +29,16 @@ from bot.web_render.topic_sections import newest, post_views, topic_board_of, wa
 from handlers.web.keys import CONTEXT, SERVICES
 from handlers.web.respond import PAGE_CACHE, etag_of, html_page, language_of, not_modified
 from handlers.web.township_query import UnknownTownship, township_villages
+from storage.search_index import RANK_WINDOW
 from storage.villages import Village
 
 log = logging.getLogger(__name__)
 
 ID_ROUTE = r"{id:[1-9][0-9]{0,11}}"
 FEED_SIZE = 50
+SEARCH_PAGE = 20  # of each kind: what is shown is all that is read, masked and marked
+SEARCH_PAGES = RANK_WINDOW // SEARCH_PAGE
+NOTHING: Page = Page((), None)
 ATOM = "application/atom+xml"
 POSTERS = web.AppKey("posters", PosterCache)
 
@@ -183,23 +188,37 @@ async def poster(request: web.Request) -> web.Response:
 
 
 async def search(request: web.Request) -> web.Response:
-    """GET /search?q=: published disclosures and feedback-wall posts matching every word."""
+    """GET /search?q=&page=: published disclosures and feedback-wall posts matching every word,
+    SEARCH_PAGE of each per page."""
     language = language_of(request)
     query = request.query.get("q", "").strip()[:QUERY_MAX]
+    page = search_page(request.query.get("page"))
+    offset = (page - 1) * SEARCH_PAGE
     disclosures = board(request)
-    found = disclosures.search(query) if query else []
     topics = topic_board_of(request.app[SERVICES])
-    posts = topics.search(query) if query else []
+    found = disclosures.search(query, limit=SEARCH_PAGE, offset=offset) if query else NOTHING
+    posts = topics.search(query, limit=SEARCH_PAGE, offset=offset) if query else NOTHING
     return html_page(
         request,
         "search.html",
         language,
         query=query,
         words=search_terms(query),
-        items=entries(disclosures, [hit.item for hit in found]),
-        excerpts=[hit.excerpt for hit in found],
-        posts=post_views(posts, topics.tz),
+        items=entries(disclosures, [hit.item for hit in found.items]),
+        excerpts=[hit.excerpt for hit in found.items],
+        more_items=found.next_cursor is not None,
+        posts=post_views(posts.items, topics.tz),
+        more_posts=posts.next_cursor is not None,
+        page=page,
+        page_link=lambda number: str(request.rel_url.update_query(page=number)),
     )
+
+
+def search_page(text: str | None) -> int:
+    """The page asked for, 1 to SEARCH_PAGES (anything else is the first): the ranked matches
+    are the newest thousand, so no page lies beyond them."""
+    number = int(text) if text and text.isascii() and text.isdigit() and len(text) < 4 else 1
+    return number if 1 <= number <= SEARCH_PAGES else 1
 
 
 # -- feeds -----------------------------------------------------------------------------------

@@ -152,3 +152,71 @@ def test_the_migration_rebuilds_the_index_from_what_was_public(db):
     on_wall = topic_board.search_candidates(db, ["光伏", "分红"])
     assert [r.topic.id for r in on_wall] == [answered]
     assert [r.topic.id for r in topic_board.search_candidates(db, ["月底"])] == [answered]
+
+
+def _three_matches(db: Database) -> tuple[int, int, int]:
+    """The best match (in its title) filed first, then two newer ones with the word in the body."""
+    titled = disclosure(db)
+    search_index.index_disclosure(db, titled, "修路工程公示", "修路款项", "")
+    newer = disclosure(db)
+    search_index.index_disclosure(db, newer, "三月村务", "其中一项是修路，还有别的事项", "")
+    newest = disclosure(db)
+    search_index.index_disclosure(db, newest, "四月村务", "修路", "")
+    return titled, newer, newest
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches(db, monkeypatch):
+    titled, newer, newest = _three_matches(db)
+    assert found(db, ["修路"]) == [titled, newest, newer]
+    monkeypatch.setattr(search_index, "RANK_WINDOW", 2)
+    assert found(db, ["修路"]) == [newest, newer]
+    monkeypatch.setattr(search_index, "RANK_WINDOW", 3)
+    assert found(db, ["修路"]) == [titled, newest, newer]
+
+
+def test_one_villages_search_ranks_all_its_matches(db, monkeypatch):
+    titled, newer, newest = _three_matches(db)
+    monkeypatch.setattr(search_index, "RANK_WINDOW", 1)
+    assert found(db, ["修路"], "qingshan") == [titled, newest, newer]
+
+
+def test_an_offset_pages_on_in_the_same_order(db):
+    titled, newer, newest = _three_matches(db)
+    pages = [search_index.find_disclosures(db, ["修路"], None, 2, offset) for offset in (0, 2)]
+    assert [[hit.id for hit in page] for page in pages] == [[titled, newest], [newer]]
+
+
+def _on_wall(db: Database, receipt: str, question: str) -> int:
+    topic_id = topic(db, receipt=receipt, text=question)
+    answer_id = topic_answers.add_answer(
+        db,
+        topic_id=topic_id,
+        kind="answer",
+        reason=None,
+        text="月底发放",
+        link=None,
+        attachment_kind=None,
+        attachment_file_id=None,
+        by_user_id=OFFICIAL,
+        by_post="会计",
+        at=FILED,
+        due_date=DUE,
+        on_time=True,
+    )
+    topics.respond(db, topic_id, answer_id, "answered", FILED)
+    search_index.index_wall_post(db, topic_id, question, "月底发放")
+    return topic_id
+
+
+def test_the_wall_ranks_a_common_word_among_its_newest_posts(db, monkeypatch):
+    best = _on_wall(db, "2026-0001", "分红分红分红")
+    newer = _on_wall(db, "2026-0002", "光伏电站的分红什么时候发到每户")
+
+    def wall(village_code: str | None = None) -> list[int]:
+        return [r.topic.id for r in topic_board.search_candidates(db, ["分红"], village_code)]
+
+    assert wall() == [best, newer]
+    monkeypatch.setattr(search_index, "RANK_WINDOW", 1)
+    assert wall() == [newer]
+    assert wall("qingshan") == [best, newer]
+    assert [r.topic.id for r in topic_board.search_candidates(db, ["分红"], offset=1)] == []

@@ -273,21 +273,23 @@ class DisclosureBoard:
         return board.last_published(self.store.db, village_code)
 
     def search(
-        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
-    ) -> list[SearchHit]:
+        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX, offset: int = 0
+    ) -> Page[SearchHit]:
         """Published versions holding every word wherever it stands (ARC-10), best match first,
-        each with a masked piece of its body or table rows around a word."""
+        `limit` from `offset` on, each with a masked piece of its body or table rows around a
+        word; the page's cursor is the next offset (None on the last page)."""
         words = search_terms(text)
         if not words:
-            return []
+            return Page((), None)
         db = self.store.db
         limit = max(1, min(limit, SEARCH_MAX))
+        hits = search_index.find_disclosures(db, words, village_code, limit + 1, offset)
         found = []
-        for hit in search_index.find_disclosures(db, words, village_code, limit):
+        for hit in hits[:limit]:  # only what is shown is read and masked
             if (item := board.item(db, hit.id)) is not None:
                 texts = [public_text(hit.body), public_text(hit.rows)]
                 found.append(SearchHit(_masked_item(item), excerpt(texts, words)))
-        return found
+        return Page(tuple(found), str(offset + limit) if len(hits) > limit else None)
 
     # -- the quarterly schedule --------------------------------------------------------------
 

@@ -149,6 +149,12 @@ def _clean(value: object) -> str:
     return "" if value is None else mask_text(str(value))
 
 
+def _holds(post: WallPost, words: list[str]) -> bool:
+    """Whether the post's masked text holds every word (what search may find it by)."""
+    haystack = f"{post.question}\n{post.answer.text}".casefold()
+    return all(word.casefold() in haystack for word in words)
+
+
 def _answer(a: Answer) -> PublicAnswer:
     reason = a.reason if a.reason in DECLINE_REASONS else None
     return PublicAnswer(
@@ -182,12 +188,16 @@ class TopicBoard:
 
     # -- the wall ----------------------------------------------------------------------------
 
-    def _post(self, row: WallRow) -> WallPost:
+    def _post(self, row: WallRow, names: dict[str, str] | None = None) -> WallPost:
+        """A row as the public sees it; `names` keeps the village names a listing looked up."""
         t = row.topic
+        names = {} if names is None else names
+        if t.village_code not in names:
+            names[t.village_code] = village_name(self.store.db, t.village_code)
         return WallPost(
             receipt=t.receipt,
             village_code=t.village_code,
-            village_name=village_name(self.store.db, t.village_code),
+            village_name=names[t.village_code],
             category=t.category,
             question=_clean(t.text),
             status=t.status,
@@ -226,7 +236,8 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        posts = [self._post(r) for r in rows]
+        names: dict[str, str] = {}
+        posts = [self._post(r, names) for r in rows]
         return Page.of(
             posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
         )
@@ -239,23 +250,22 @@ class TopicBoard:
         return board.last_answered(self.store.db, village_code)
 
     def search(
-        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX
-    ) -> list[WallPost]:
+        self, text: str, village_code: str | None = None, limit: int = SEARCH_MAX, offset: int = 0
+    ) -> Page[WallPost]:
         """Wall posts whose masked question or answer holds every word wherever it stands (ARC-10),
-        best match first. The match is checked again on the masked text, so a hidden number
-        cannot be found by search."""
+        best match first, among the `limit` candidates from `offset` on; the page's cursor is the
+        next offset. The match is checked again on the masked text, so a hidden number cannot be
+        found by search (nor tell that a next page exists)."""
         words = search_terms(text)
         if not words:
-            return []
-        found = []
-        for row in board.search_candidates(self.store.db, words, village_code):
-            post = self._post(row)
-            haystack = f"{post.question}\n{post.answer.text}".casefold()
-            if all(word.casefold() in haystack for word in words):
-                found.append(post)
-                if len(found) >= limit:
-                    break
-        return found
+            return Page((), None)
+        limit = max(1, min(limit, SEARCH_MAX))
+        rows = board.search_candidates(self.store.db, words, village_code, limit + 1, offset)
+        names: dict[str, str] = {}
+        posts = [self._post(row, names) for row in rows]
+        shown = tuple(post for post in posts[:limit] if _holds(post, words))
+        more = len(posts) > limit and _holds(posts[limit], words)
+        return Page(shown, str(offset + limit) if more else None)
 
     # -- one topic ---------------------------------------------------------------------------
 
