@@ -55,6 +55,7 @@ class Runtime:
         self.services = Services.build(config, self.store)
         self.application: Application = self._build_application()
         bot = self.application.bot
+        self._updates_request.bot = bot  # it builds each update once, with the bot
         self.inbox = UpdateInbox(
             self.store,
             bot,
