@@ -198,6 +198,7 @@ class UpdateInbox:
             with self.store.transaction() as db:
                 inbox.begin_attempt(db, item.update_id)
             error = await self._process(item, built)
+        changed = self.store.marked_done(item.update_id)  # and forgotten there, in any case
         if not isinstance(error, str) and disk_full(error):
             # Not the update's fault: it stays pending, this attempt uncounted (nothing lost).
             with self.store.transaction(handling=False) as db:
@@ -207,7 +208,7 @@ class UpdateInbox:
         if error is not None:
             with self.store.transaction(handling=False) as db:
                 inbox.mark_failed(db, item.update_id, _describe(error))
-        elif inbox.status(self.store.db, item.update_id) != "done":
+        elif not changed:
             # A handler that changed nothing; one that did was marked done with its change.
             with self.store.transaction(handling=False) as db:
                 inbox.mark_done(db, item.update_id)
