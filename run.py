@@ -17,6 +17,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.core import search_terms
+from bot.delivery.async_library import remember_sniffio_missing
 from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.direct_calls import DirectCallRetry
 from bot.delivery.log_secrets import hide_secrets
@@ -49,12 +50,14 @@ class Runtime:
     def __init__(self, config: Config, *, sandbox_api: str | None = None) -> None:
         # PTB's future behaviour (retry_after as a timedelta) instead of a warning per 429.
         os.environ.setdefault("PTB_TIMEDELTA", "1")
+        remember_sniffio_missing()  # httpcore looks for it at every request
         self.config = config
         self.sandbox_api = sandbox_api  # the emulator's origin: enables /sandbox
         self.store = Store(config.storage.path)
         self.services = Services.build(config, self.store)
         self.application: Application = self._build_application()
         bot = self.application.bot
+        self._updates_request.bot = bot  # it builds each update once, with the bot
         self.inbox = UpdateInbox(
             self.store,
             bot,

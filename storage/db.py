@@ -85,6 +85,9 @@ class Store:
         self.on_commit: list[Callable[[], None]] = []
         self.strict_once = os.environ.get(STRICT_ENV) == "1"
         self._holder: asyncio.Task | None = None  # the task whose transaction is open
+        # Updates marked done by a committed transaction while handled (the inbox forgets each
+        # once handled): known here, they need not be read back from the inbox table.
+        self._marked: set[int] = set()
 
     @contextmanager
     def reader(self) -> Iterator[sqlite_utils.Database]:
@@ -111,11 +114,13 @@ class Store:
             self._holder = task
         elif task is not self._holder:
             raise SharedTransaction("a transaction was held open across an await")
+        update_id = current_update_id.get() if outermost and handling else None
         with self.db.atomic():
             yield self.db
-            update_id = current_update_id.get()
-            if outermost and handling and update_id is not None:
+            if update_id is not None:
                 self._mark_handled(update_id)
+        if update_id is not None:
+            self._marked.add(update_id)
         if outermost:
             for callback in self.on_commit:
                 callback()
@@ -123,11 +128,19 @@ class Store:
     def _mark_handled(self, update_id: int) -> None:
         """Mark the update done with its one state change; a second change breaks exactly-once
         (the first already marked it), since a crash between the two would lose the second."""
-        if inbox.status(self.db, update_id) == "done":
+        if update_id in self._marked:
             if self.strict_once:
                 raise SecondCommit(f"update {update_id} committed a second state change")
             log.error("update %s committed a second state change", update_id)
         inbox.mark_done(self.db, update_id)
+
+    def marked_done(self, update_id: int) -> bool:
+        """Whether a committed transaction marked the update done while it was handled; asked
+        once the handling ends, it is then forgotten."""
+        if update_id in self._marked:
+            self._marked.discard(update_id)
+            return True
+        return False
 
     def backup(self, destination: str | Path) -> None:
         """Write a consistent copy with SQLite's online backup API, safe while the bot runs."""

@@ -61,13 +61,21 @@ def recent_count(db: Database, village_code: str, since: datetime) -> int:
     return db.execute(sql, [village_code, to_text(since)]).fetchone()[0]
 
 
-def recent_holding(db: Database, word: str, village_code: str, since: datetime) -> int:
-    """How many of those topics hold the word (its document frequency)."""
-    expression = search_index.match_expression([word])
-    if expression is None:
-        return 0
-    sql = f"SELECT count(*) {_RECENT} AND topic_words MATCH ?"
-    return db.execute(sql, [village_code, to_text(since), expression]).fetchone()[0]
+def recent_holding(
+    db: Database, words: list[str], village_code: str, since: datetime
+) -> dict[str, int]:
+    """How many of those topics hold each of the words (its document frequency), asked in one
+    statement."""
+    held = dict.fromkeys(words, 0)
+    asked = [(w, e) for w in held if (e := search_index.match_expression([w])) is not None]
+    if not asked:
+        return held
+    counts = [f"(SELECT count(*) {_RECENT} AND topic_words MATCH ?)" for _ in asked]
+    params: list[str] = []
+    for _, expression in asked:
+        params += [village_code, to_text(since), expression]
+    row = db.execute(f"SELECT {', '.join(counts)}", params).fetchone()
+    return held | {word: n for (word, _), n in zip(asked, row, strict=True)}
 
 
 def follow(db: Database, topic_id: int, user_id: int, at: datetime) -> bool:

@@ -81,6 +81,14 @@ def test_stock_words_alone_tell_nothing_apart():
     assert content_words("请问村里的费用什么时候公开？") <= {"村里", "费用", "公开", "时候"}
 
 
+def test_a_texts_words_are_cut_once_and_cannot_be_changed():
+    # Kept per text (a village's recent topics are cut again at every filing): a caller that
+    # could add to the set would change the words of every later check of that text.
+    words = content_words("村里修路的钱怎么花的")
+    assert content_words("村里修路的钱怎么花的") is words
+    assert "修路" in words and not hasattr(words, "add")
+
+
 async def test_follow_counts_a_support_and_sends_the_answer(town, emulator, chat):  # noqa: F811
     receipt = await first_topic(chat)
     number = topic_id(town, receipt)

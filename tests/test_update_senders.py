@@ -1,11 +1,13 @@
 """Updates read from their JSON without rebuilding them: who an update came from, named as
-python-telegram-bot's effective_user names them, and a polled update stored as received."""
+python-telegram-bot's effective_user names them; a polled update stored as received, and its
+objects built once."""
 
 from __future__ import annotations
 
 import pytest
 from telegram import Update
 
+from bot.delivery import update_inbox
 from bot.delivery.update_json import Sender, blocked_change, sender_of
 
 PERSON = {"id": 1001, "is_bot": False, "first_name": "王", "language_code": "zh-hans"}
@@ -68,5 +70,29 @@ async def test_a_polled_update_is_stored_as_received(runtime, emulator, monkeypa
     monkeypatch.setattr(Update, "to_dict", written_back)
     await emulator.send_text(1001, "/help")
     await emulator.wait_for_messages(1001, 1)
+    stored = runtime.store.db.query("SELECT status FROM inbox")
+    assert [row["status"] for row in stored] == ["done"]
+
+
+async def test_a_polled_update_is_built_once(runtime, emulator, monkeypatch):
+    # Built on receipt, again by the library's get_updates and again from the stored row, each
+    # update cost three times what it needs.
+    built: list[int] = []
+    de_json = Update.de_json.__func__
+
+    def counted(cls, data, bot=None):
+        built.append(data["update_id"])
+        return de_json(cls, data, bot)
+
+    monkeypatch.setattr(Update, "de_json", classmethod(counted))
+    await emulator.send_text(1001, "/help")
+    await emulator.wait_for_messages(1001, 1)
+    assert len(built) == 1
+
+
+async def test_an_update_not_kept_as_built_is_built_from_its_row(runtime, emulator, monkeypatch):
+    monkeypatch.setattr(update_inbox, "KEEP_BUILT", 0)  # as after a restart, or in a flood
+    await emulator.send_text(1001, "/help")
+    assert await emulator.wait_for_messages(1001, 1)
     stored = runtime.store.db.query("SELECT status FROM inbox")
     assert [row["status"] for row in stored] == ["done"]

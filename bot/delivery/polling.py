@@ -67,19 +67,25 @@ class Poller:
     async def poll_once(self) -> None:
         """One getUpdates call; its updates are stored before the next call confirms them."""
         started = time.monotonic()
-        # An update the library cannot read comes as a stand-in (see UpdatesRequest).
-        updates = await self.bot.get_updates(
+        # Read and built by the request (an unreadable update as a stand-in): the library's
+        # own answer is empty, so no update is built twice (see UpdatesRequest).
+        await self.bot.get_updates(
             offset=self.offset,
             timeout=self.timeout,
             allowed_updates=Update.ALL_TYPES,
             read_timeout=10,
         )
-        if not updates and time.monotonic() - started < MIN_EMPTY_POLL:
+        batch, built = self.request.take_batch()
+        if not batch and time.monotonic() - started < MIN_EMPTY_POLL:
             # A server that ignores the long-poll timeout would otherwise be asked in a tight
             # loop; Telegram itself answers an empty poll only after the timeout.
             await asyncio.sleep(MIN_EMPTY_POLL)
-        if updates:
+        if batch:
             # Stored first, as received; only the next call, with the higher offset, confirms them.
-            self.inbox.accept(self.request.last_batch)
-            ids = [u.update_id for u in updates if isinstance(u.update_id, int)]
+            self.inbox.accept(batch, built)
+            ids = [_id_of(u) for u in batch if isinstance(_id_of(u), int)]
             self.offset = max(ids) + 1 if ids else self.offset
+
+
+def _id_of(update: object) -> object:
+    return update.get("update_id") if isinstance(update, dict) else None

@@ -15,7 +15,7 @@ import logging
 import sqlite3
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,6 +37,10 @@ Apology = Callable[[int, int], None]
 IN_HAND = 500
 # Lanes handling an update at the same moment, at most.
 SLOTS = 16
+# Updates kept as built at receipt until handled, at most; the rest are built again from their
+# stored JSON when handled (memory stays bounded in a flood).
+KEEP_BUILT = 1000
+PENDING, PARKED = 1, 2  # how an update was stored (0: not new)
 
 
 class UpdateInbox:
@@ -62,24 +66,35 @@ class UpdateInbox:
         self._lanes: dict[object, asyncio.Task] = {}
         self._in_hand: set[int] = set()
         self._slots = asyncio.Semaphore(SLOTS)
+        self._built: dict[int, Update] = {}  # stored and pending, as built when received
         self.handled = 0
         self._crash: Exception | None = None  # what stopped a lane unexpectedly
         # Updates by outcome since start ("done", "failed"), for /metrics.
         self.outcomes: Counter[str] = Counter()
 
-    def accept(self, raw_updates: list[Any]) -> int:
-        """Store updates and their senders in one transaction; returns how many were new.
+    def accept(self, raw_updates: list[Any], built: Mapping[int, Update] | None = None) -> int:
+        """Store updates and their senders in one transaction; returns how many were new. The
+        objects already `built` for them (by update_id) are used when each is handled, instead
+        of building them again from the stored JSON.
 
         Never raises for a bad update: Telegram would send the same batch again and again.
         """
         new = 0
+        waiting: list[int] = []  # stored new and pending: each will be handled
         with self.store.transaction(handling=False) as db:
             for raw in raw_updates:
-                new += self._store_one(db, raw)
+                stored = self._store_one(db, raw)
+                new += stored != 0
+                if stored == PENDING:
+                    waiting.append(raw["update_id"])
+        for update_id in waiting:  # only once committed: one never stored is never handled
+            if built and update_id in built and len(self._built) < KEEP_BUILT:
+                self._built[update_id] = built[update_id]
         self._wake.set()
         return new
 
     def _store_one(self, db, raw: Any) -> int:
+        """0 when not new, PENDING when stored to be handled, PARKED when stored as failed."""
         update_id = raw.get("update_id") if isinstance(raw, dict) else None
         if not isinstance(update_id, int) or not 0 <= update_id <= inbox.MAX_UPDATE_ID:
             # No row can hold it; the log line is all that is left of it.
@@ -89,14 +104,14 @@ class UpdateInbox:
             raw = raw[ORIGINAL]  # stored as received: handling it parks it and tells the person
         elif UNREADABLE in raw:
             self._outcome(update_id, "failed", raw[UNREADABLE])
-            return inbox.park(db, update_id, {"update_id": update_id}, raw[UNREADABLE])
+            return PARKED * inbox.park(db, update_id, {"update_id": update_id}, raw[UNREADABLE])
         try:
             new = inbox.store(db, [raw])
         except (RecursionError, ValueError, OverflowError) as exc:
             self._outcome(update_id, "failed", f"{type(exc).__name__}: {exc}")
-            return inbox.park(db, update_id, {"update_id": update_id}, _describe(exc))
+            return PARKED * inbox.park(db, update_id, {"update_id": update_id}, _describe(exc))
         _remember_sender(db, raw)
-        return new
+        return PENDING * new
 
     async def run(self) -> None:
         """Handle stored updates until stopped."""
@@ -176,12 +191,14 @@ class UpdateInbox:
 
     async def _attempt(self, item: inbox.InboxItem) -> bool:
         started = time.monotonic()
+        built = self._built.pop(item.update_id, None)
         if item.attempts >= MAX_ATTEMPTS:
             error: BaseException | str | None = "crashed the bot repeatedly"
         else:
             with self.store.transaction() as db:
                 inbox.begin_attempt(db, item.update_id)
-            error = await self._process(item)
+            error = await self._process(item, built)
+        changed = self.store.marked_done(item.update_id)  # and forgotten there, in any case
         if not isinstance(error, str) and disk_full(error):
             # Not the update's fault: it stays pending, this attempt uncounted (nothing lost).
             with self.store.transaction(handling=False) as db:
@@ -191,17 +208,18 @@ class UpdateInbox:
         if error is not None:
             with self.store.transaction(handling=False) as db:
                 inbox.mark_failed(db, item.update_id, _describe(error))
-        elif inbox.status(self.store.db, item.update_id) != "done":
+        elif not changed:
             # A handler that changed nothing; one that did was marked done with its change.
             with self.store.transaction(handling=False) as db:
                 inbox.mark_done(db, item.update_id)
         self._outcome(item.update_id, "done" if error is None else "failed", error, started)
         return True
 
-    async def _process(self, item: inbox.InboxItem) -> BaseException | None:
-        """Handle one update; the error that stopped it, or None."""
+    async def _process(self, item: inbox.InboxItem, built: Update | None) -> BaseException | None:
+        """Handle one update (as built when received, else built now from its stored JSON); the
+        error that stopped it, or None."""
         try:
-            update = Update.de_json(item.payload, self.bot)
+            update = built or Update.de_json(item.payload, self.bot)
         except Exception as exc:  # python-telegram-bot could not read it: nothing to run
             self._apologise_raw(item.payload)
             return exc

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
@@ -124,26 +124,31 @@ def blocked_change(update: dict) -> bool | None:
     return member.get("status") == "kicked"
 
 
-def stand_in(update: Any) -> Any:
-    """The update itself when python-telegram-bot can read it, else a stand-in keeping it."""
+def built(update: Any, bot: Bot | None) -> tuple[Any, Update | None]:
+    """The update and python-telegram-bot's objects for it, built once; when the library cannot
+    read it, a stand-in keeping it, and None."""
     if not isinstance(update, dict) or UNREADABLE in update:
-        return update
+        return update, None
     try:
-        Update.de_json(update, None)
+        return update, Update.de_json(update, bot)
     except Exception as exc:  # whatever the library trips on, the batch must go through
-        return {"update_id": update.get("update_id"), UNREADABLE: repr(exc), ORIGINAL: update}
-    return update
+        return {"update_id": update.get("update_id"), UNREADABLE: repr(exc), ORIGINAL: update}, None
 
 
 class UpdatesRequest(HTTPXRequest):
     """The connection getUpdates uses: a batch holding an update the library cannot read (too
-    deeply nested, a field missing) still arrives, with a stand-in for that update. The updates
-    of the latest answer are kept as read (`last_batch`): stored as they came, they need not be
-    written back from the library's objects."""
+    deeply nested, a field missing) still arrives, with a stand-in for that update.
+
+    Each update is read and built into the library's objects here, once (with `bot`, set once
+    the bot exists): the poller takes the batch as received and as built (`take_batch`), and the
+    library's own get_updates is handed an empty list, so it does not build them a second time.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.last_batch: list[Any] = []
+        self.bot: Bot | None = None
+        self._batch: list[Any] = []
+        self._built: dict[int, Update] = {}
 
     def parse_json_payload(self, payload: bytes) -> dict[str, Any]:
         """Parse like python-telegram-bot, then replace what it could not read."""
@@ -152,6 +157,18 @@ class UpdatesRequest(HTTPXRequest):
         except ValueError as exc:
             raise TelegramError("Invalid server response") from exc
         if isinstance(answer, dict) and isinstance(answer.get("result"), list):
-            answer["result"] = [stand_in(update) for update in answer["result"]]
-            self.last_batch = answer["result"]
+            self._batch, self._built = [], {}
+            for update in answer["result"]:
+                kept, objects = built(update, self.bot)
+                self._batch.append(kept)
+                if objects is not None:
+                    self._built[objects.update_id] = objects
+            answer["result"] = []  # taken by the poller (take_batch), already built
         return answer
+
+    def take_batch(self) -> tuple[list[Any], dict[int, Update]]:
+        """The latest answer's updates as received (stand-ins for the unreadable) and the objects
+        built for the readable ones by update_id; each batch is taken once."""
+        batch, objects = self._batch, self._built
+        self._batch, self._built = [], {}
+        return batch, objects

@@ -37,8 +37,10 @@ def test_closed_topics_are_no_candidates_and_counts_follow_the_same_rule(db):
     topics.close(db, shut, "rated", FILED)
     assert [t.id for t in topic_follows.candidates(db, ["修路"], "qingshan", since, 0, 9)] == [kept]
     assert topic_follows.recent_count(db, "qingshan", since) == 1
-    assert topic_follows.recent_holding(db, "修路", "qingshan", since) == 1
-    assert topic_follows.recent_holding(db, "低保", "qingshan", since) == 0
+    _indexed(db, "2026-0003", "低保的名单")
+    held = topic_follows.recent_holding(db, ["修路", "低保", "合同", "，"], "qingshan", since)
+    assert held == {"修路": 1, "低保": 1, "合同": 0, "，": 0}
+    assert topic_follows.recent_holding(db, [], "qingshan", since) == {}
 
 
 def test_followers_are_kept_once_and_asked_same_counts_each_person_once(db):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -46,9 +47,11 @@ class Similar:
     score: float
 
 
-def content_words(text: str) -> set[str]:
-    """The words of a text that can tell two requests apart."""
-    return {w for w in words_in(text) if w not in FUNCTION_WORDS}
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
+    """The words of a text that can tell two requests apart (cut once per text: a village's
+    recent topics are the candidates of filing after filing)."""
+    return frozenset(w for w in words_in(text) if w not in FUNCTION_WORDS)
 
 
 def _plain_weight(word: str) -> float:
@@ -58,24 +61,20 @@ def _plain_weight(word: str) -> float:
     return SHORT_WEIGHT if len(word) == 1 else 1.0
 
 
-class _Weights:
-    """IDF weights over the village's recent topics, the new text counted as one of them."""
-
-    def __init__(self, db: Database, village: str, since: datetime, new: set[str]) -> None:
-        self.db, self.village, self.since, self.new = db, village, since, new
-        self.total = topic_follows.recent_count(db, village, since) + 1
-        self.known: dict[str, float] = {}
-
-    def of(self, word: str) -> float:
-        if word not in self.known:
-            held = topic_follows.recent_holding(self.db, word, self.village, self.since)
-            held += word in self.new
-            idf = 1 + math.log((self.total + 1) / (held + 1))
-            self.known[word] = idf * _plain_weight(word)
-        return self.known[word]
+def _weights(
+    db: Database, village: str, since: datetime, new: frozenset[str], words: set[str]
+) -> dict[str, float]:
+    """IDF weights of the words over the village's recent topics, the new text counted as one of
+    them; every word's count asked in one statement."""
+    total = topic_follows.recent_count(db, village, since) + 1
+    held = topic_follows.recent_holding(db, sorted(words), village, since)
+    return {
+        word: (1 + math.log((total + 1) / (n + (word in new) + 1))) * _plain_weight(word)
+        for word, n in held.items()
+    }
 
 
-def likeness(mine: set[str], theirs: set[str], weight) -> float:
+def likeness(mine: frozenset[str], theirs: frozenset[str], weight) -> float:
     """Weighted Jaccard of two word sets: what they share over all they hold, by weight."""
     union = sum(weight(w) for w in mine | theirs)
     return sum(weight(w) for w in mine & theirs) / union if union else 0.0
@@ -92,7 +91,12 @@ def find_similar(
         return None  # only stock words: nothing to recognise a request by
     since = now - timedelta(days=days)
     found = topic_follows.candidates(db, telling, village, since, requester, CANDIDATES)
-    weights = _Weights(db, village, since, mine)
-    scored = [Similar(t, likeness(mine, content_words(t.text), weights.of)) for t in found]
+    if not found:
+        return None
+    theirs = [content_words(t.text) for t in found]
+    weights = _weights(db, village, since, mine, mine.union(*theirs)).__getitem__
+    scored = [
+        Similar(t, likeness(mine, words, weights)) for t, words in zip(found, theirs, strict=True)
+    ]
     best = max(scored, key=lambda s: (s.score, s.topic.id), default=None)
     return best if best is not None and best.score >= THRESHOLD else None
