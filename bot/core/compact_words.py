@@ -19,17 +19,16 @@ finally:
 
 
 class CompactTokenizer(jieba.Tokenizer):
-    """A jieba tokenizer whose FREQ holds only the dictionary's words. Stock jieba also stores
-    every beginning of every word (150,000 more strings, ~28 MB) so that its word graph can stop
-    at the first beginning no word has; here it stops at the longest word with that first
-    character instead, which finds the same words, so every cut is the same."""
+    """A jieba tokenizer whose FREQ holds only the dictionary's words, not also every beginning
+    of every word (150,000 more strings, ~28 MB): its word graph stops at the longest word with
+    the same first character instead, which finds the same words, so every cut is the same."""
 
     def __init__(self) -> None:
         super().__init__()
         self._longest: dict[str, int] = {}
         self._loading = threading.Lock()
 
-    def initialize(self, dictionary: str | None = None) -> None:
+    def initialize(self) -> None:
         """Read jieba's dict.txt (word, frequency, tag per line) as jieba does, minus prefixes."""
         with self._loading:
             if self.initialized:
