@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("matplotlib", "reportlab", "openpyxl", "segno", "jieba")
+HEAVY = ("matplotlib", "reportlab", "openpyxl", "segno", "jieba", "numpy", "pkg_resources")
 
 
 def test_import_run_leaves_the_heavy_libraries_unloaded():
