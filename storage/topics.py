@@ -211,11 +211,8 @@ def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
 
 def overdue_ids(db: Database, today: date) -> list[int]:
     """Ids of open topics past due, oldest due first."""
-    rows = db.execute(
-        "SELECT id FROM topics WHERE status = 'assigned' AND due_date < ? ORDER BY due_date, id",
-        [today.isoformat()],
-    )
-    return [row[0] for row in rows]
+    sql = "SELECT id FROM topics WHERE status = 'assigned' AND due_date < ? ORDER BY due_date, id"
+    return [row[0] for row in db.execute(sql, [today.isoformat()])]
 
 
 def open_listing(
@@ -245,12 +242,8 @@ def open_listing(
 
 def awaiting_rating_ids(db: Database, moment: datetime) -> list[int]:
     """Ids of answered or declined topics waiting for a rating since before a moment."""
-    rows = db.execute(
-        "SELECT id FROM topics WHERE status IN ('answered', 'declined') AND responded_at <= ? "
-        "ORDER BY id",
-        [to_text(moment)],
-    )
-    return [row[0] for row in rows]
+    sql = "SELECT id FROM topics WHERE status IN ('answered', 'declined') AND responded_at <= ?"
+    return [row[0] for row in db.execute(sql + " ORDER BY id", [to_text(moment)])]
 
 
 def close_unrated(db: Database, topic_id: int, moment: datetime, at: datetime) -> bool:
