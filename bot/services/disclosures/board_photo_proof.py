@@ -123,9 +123,7 @@ class BoardPhotos:
         (of the villages `within`, None: all)."""
         cutoff = self.ctx.local_start(local_day - timedelta(days=self.days - 1))
         by_village: dict[str, list[int]] = {}
-        for code, disclosure_id in board_photos.without_photo(db, cutoff):
-            if within is not None and code not in within:
-                continue
+        for code, disclosure_id in board_photos.without_photo(db, cutoff, within):
             by_village.setdefault(code, []).append(disclosure_id)
         names = {v.code: v.name for v in villages.all_active(db)}
         return [Overdue(names[code], tuple(ids)) for code, ids in by_village.items()]

@@ -92,14 +92,14 @@ class TopicSchedule:
         self, db: Database, today: date, now: datetime, seen: frozenset[str]
     ) -> tuple[list[tuple[str, dict]], bool]:
         since = now - timedelta(days=1)
-        new = [t for t in topics.filed_between(db, since, now) if t.village_code in seen]
+        new = topics.filed_between(db, since, now, villages=seen)
         # Counted in SQL with only the lines shown read: a county has thousands open.
         tomorrow = today + timedelta(days=1)
         due_today, due_count = topics.open_listing(
             db, seen, MAX_LINES, due_from=today, due_before=tomorrow
         )
         late, late_count = topics.open_listing(db, seen, MAX_LINES, due_before=today)
-        escalated = [t for t in topics.escalated_since(db, since) if t.village_code in seen]
+        escalated = topics.escalated_since(db, since, seen)
         # Only the first MAX_LINES lines are sent: a section's items past that many are never
         # shown (the message says there is more), so a county's thousands are not built.
         shown = slice(MAX_LINES)
