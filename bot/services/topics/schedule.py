@@ -102,24 +102,27 @@ class TopicSchedule:
         escalated = topics.escalated_since(db, since, seen)
         # Only the first MAX_LINES lines are sent: a section's items past that many are never
         # shown (the message says there is more), so a county's thousands are not built.
-        shown = slice(MAX_LINES)
+        shown, names = slice(MAX_LINES), {}
         lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
-        lines += [("topics.digest.item", _item(db, t, today)) for t in new[shown]]
+        lines += [("topics.digest.item", _item(db, t, today, names)) for t in new[shown]]
         lines.append(("topics.digest.due_today", {"count": due_count}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in due_today[shown]]
+        lines += [("topics.digest.item", _item(db, t, today, names)) for t in due_today[shown]]
         lines.append(("topics.digest.overdue", {"count": late_count}))
-        lines += [("topics.digest.late_item", _item(db, t, today)) for t in late[shown]]
+        lines += [("topics.digest.late_item", _item(db, t, today, names)) for t in late[shown]]
         lines.append(("topics.digest.escalations", {"count": len(escalated)}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in escalated[shown]]
+        lines += [("topics.digest.item", _item(db, t, today, names)) for t in escalated[shown]]
         extra = [line for section in self.sections for line in section(db, today, seen)]
         news = bool(new or due_today or late or escalated or extra)
         return lines + extra, news
 
 
-def _item(db: Database, topic: topics.Topic, today: date) -> dict:
+def _item(db: Database, topic: topics.Topic, today: date, names: dict[str, str]) -> dict:
+    """One topic's digest line; `names` remembers the village names read for this digest."""
+    if topic.village_code not in names:
+        names[topic.village_code] = village_name(db, topic.village_code)
     return {
         "receipt": topic.receipt,
-        "village": village_name(db, topic.village_code),
+        "village": names[topic.village_code],
         "due": topic.due_date.isoformat(),
         "late": (today - topic.due_date).days,
     }
