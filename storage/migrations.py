@@ -770,7 +770,7 @@ _FIGURE_MARK = (
 # What the per-village topic figures read from topics (storage/topic_figures.py).
 _FIGURE_COLUMNS = (
     "village_code, filed_at, first_responded_at, responded_at, answer_id, status, due_date, "
-    "rating, close_reason"
+    "rating, close_reason, category"
 )
 
 

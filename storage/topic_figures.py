@@ -49,13 +49,6 @@ def julian_day(day: date) -> float:
     return day.toordinal() + 1721424.5
 
 
-def _village(params: dict, village_code: str | None) -> str:
-    if village_code is None:
-        return ""
-    params["village"] = village_code
-    return " AND t.village_code = :village"
-
-
 def _villages(params: dict, villages: Collection[str] | None) -> str:
     """A condition on these villages (a township's, or the few whose figures moved)."""
     if villages is None:
@@ -152,11 +145,11 @@ def urges(
 
 
 def categories(
-    db: Database, start: datetime, end: datetime, village_code: str | None = None
+    db: Database, start: datetime, end: datetime, villages: Collection[str] | None = None
 ) -> list[dict]:
-    """Topics filed in [start, end) per village and category."""
+    """Topics filed in [start, end) per village (of these villages, or all) and category."""
     params = {"start": to_text(start), "end": to_text(end)}
-    where = _village(params, village_code)
+    where = _villages(params, villages)
     return list(
         db.query(
             "SELECT t.village_code AS code, t.category, count(*) AS filed "

@@ -15,10 +15,11 @@ import pytest
 from sqlite_utils import Database
 
 from bench.county.county_db import Shape, database
-from bot.core.periods import parse_period
+from bot.core.local_time import day_start
+from bot.core.periods import Period, parse_period
 from bot.services.topics import figure_memory, stats
 from bot.services.topics.stats import compute
-from storage import calendar_days, topic_answers, topics
+from storage import calendar_days, topic_answers, topics, villages
 from storage.db import Store
 from tests.test_county_figures import NOW, TODAY, recount
 
@@ -186,3 +187,26 @@ def test_the_same_period_in_another_zone_is_counted_afresh(store: Store) -> None
     other = ZoneInfo("America/New_York")
     assert compute(store.db, period, TODAY, other) == recount(store.db, period, TODAY, other)
     assert compute(store.db, period, TODAY, TZ) == shanghai
+
+
+def _categories_recounted(db: Database, period: Period) -> dict[str, dict[str, int]]:
+    start, end = day_start(period.first, TZ), day_start(period.last + timedelta(days=1), TZ)
+    found: dict[str, dict[str, int]] = {}
+    for topic in topics.filed_between(db, start, end):
+        per = found.setdefault(topic.village_code, {})
+        per[topic.category] = per.get(topic.category, 0) + 1
+    return found
+
+
+def test_remembered_categories_follow_a_category_set_later(store: Store) -> None:
+    period = parse_period("2026Q4")
+    codes = [v.code for v in villages.all_active(store.db)]
+    before = stats.category_counts(store.db, period, TZ, codes)
+    assert {k: v for k, v in before.items() if v} == _categories_recounted(store.db, period)
+    with store.transaction() as db:
+        topic_id = _one(db, "filed_at >= '2026-10-01'")
+        category = "other" if topics.get(db, topic_id).category != "other" else "finance"
+        topics.set_category(db, topic_id, category, AT)
+    after = stats.category_counts(store.db, period, TZ, codes)
+    assert after != before
+    assert {k: v for k, v in after.items() if v} == _categories_recounted(store.db, period)

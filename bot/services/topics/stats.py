@@ -138,6 +138,23 @@ def _count(
     return per
 
 
+def category_counts(
+    db: Database, period: Period, tz: ZoneInfo, codes: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Topics filed in the period per village (of these) and category, remembered per village
+    like the figures (a category set later moves the village's version too)."""
+    start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
+
+    def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
+        per: dict[str, dict[str, int]] = {code: {} for code in stale}
+        for row in topic_figures.categories(db, start, end, stale):
+            per[row["code"]][row["category"]] = row["filed"]
+        return per
+
+    key = ("categories", period.first, period.last, tz)
+    return figure_memory.village_figures(db, key, codes, count)
+
+
 @lru_cache(maxsize=16)
 def zone_shifts(tz: ZoneInfo, first: date, last: date) -> tuple[tuple[datetime | None, int], ...]:
     """The zone's UTC offsets in minutes over [first, last], each from the moment it starts
