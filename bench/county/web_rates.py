@@ -20,10 +20,11 @@ class Rate:
     status: int  # the answers' status (the first that was not 200, if any)
 
 
-def routes(code: str, disclosure_id: int, receipt: str) -> dict[str, str]:
+def routes(code: str, disclosure_id: int, receipt: str, township: str) -> dict[str, str]:
     """Every public page and JSON route, named as the report shows them."""
     return {
         "/": "/",
+        "/z/<code>": f"/z/{township}",
         "/v/<code>": f"/v/{code}",
         "/v/<code>/wall": f"/v/{code}/wall",
         "/stats": "/stats",
