@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from bench.county.county_db import Shape, database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period
-from bot.services.topics import figure_memory, stats
+from bot.services import figure_memory
+from bot.services.topics import stats
 from bot.services.topics.stats import compute
 from storage import calendar_days, topic_answers, topics, villages
 from storage.db import Store

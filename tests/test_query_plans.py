@@ -25,6 +25,7 @@ from tests.test_web_pages import build
 # a calendar day, a year's counter…): reading them whole costs nothing.
 SMALL = {
     "villages",
+    "townships",
     "settings",
     "calendar_overrides",
     "topic_counters",
@@ -100,7 +101,13 @@ def full_scans(store: Store, statements: list[str]) -> dict[str, list[str]]:
 async def test_web_routes_read_by_index(aiohttp_client, traced, county):
     services, seen = traced
     client = await aiohttp_client(build(services))
-    paths = [*route_paths(county[1]).values(), "/healthz", "/metrics", "/v/v001", "/search"]
+    paths = [
+        *route_paths(county[1], county[0]).values(),
+        "/healthz",
+        "/metrics",
+        "/v/v001",
+        "/search",
+    ]
     for path in paths:
         response = await client.get(path)
         assert response.status == 200, path  # the page itself, not a 404 of a wrong id

@@ -22,9 +22,9 @@ from sqlite_utils import Database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
+from bot.services import figure_memory
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
-from bot.services.topics import figure_memory
 from storage import calendar_days, topic_figures, villages
 
 

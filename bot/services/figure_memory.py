@@ -1,4 +1,4 @@
-"""Per-village topic figures remembered between requests (issue 12 §3): a county's figures are
+"""Per-village figures remembered between requests (issue 12 §3): a county's figures are
 300 villages' counts, and a request after one change counts again only the villages whose
 version (storage/figure_versions.py, kept by triggers) moved. The period, today, the zone and
 the working-day calendar are part of the key, so a date rollover or a /holiday counts afresh."""
@@ -8,24 +8,28 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from storage import figure_versions
 
-Figures = dict[str, int]
-Counter = Callable[[Sequence[str]], dict[str, Figures]]
-KEYS = 16  # periods x days remembered (the current quarter, month and year, a few past ones)
+T = TypeVar("T")
+KEYS = 32  # periods x days remembered: figures, categories and scores of a few periods
 
-_memory: OrderedDict[tuple, dict[str, tuple[bytes | None, Figures]]] = OrderedDict()
+_memory: OrderedDict[tuple, dict[str, tuple[bytes | None, Any]]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def village_figures(
-    db: Database, key: tuple[Hashable, ...], codes: Sequence[str], count: Counter
-) -> dict[str, Figures]:
+    db: Database,
+    key: tuple[Hashable, ...],
+    codes: Sequence[str],
+    count: Callable[[Sequence[str]], dict[str, T]],
+) -> dict[str, T]:
     """Each village's figures under `key`: remembered ones whose version is current, the rest
-    counted now by `count` (given only those villages) and remembered."""
+    counted now by `count` (given only those villages, it returns each of them) and
+    remembered. What is remembered is shared: callers never change it."""
     token, versions = figure_versions.of(db, codes)
     full_key = (token, *key)
     with _lock:
@@ -34,7 +38,7 @@ def village_figures(
     if stale:
         counted = count(stale)
         for code in stale:
-            known[code] = (versions.get(code), counted.get(code, {}))
+            known[code] = (versions.get(code), counted[code])
         with _lock:
             bucket = _memory.setdefault(full_key, {})
             bucket.update({code: known[code] for code in stale})
