@@ -95,11 +95,11 @@ def compute(
     """Per-village counts and the total for a period, of the villages `within` (None: all):
     counted in SQL for those villages only, and remembered per village until one of its
     topics changes (figure_memory), so a county's page recounts only what moved."""
-    chosen = [
-        v
-        for v in villages.all_active(db)
-        if village_code in (None, v.code) and (within is None or v.code in within)
-    ]
+    # A township's or one village's figures read only those villages, not the county's list.
+    asked = within
+    if village_code is not None:
+        asked = {village_code} if within is None else {village_code} & within
+    chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
     overrides = tuple(sorted(calendar_days.overrides(db).items()))
     key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
 
