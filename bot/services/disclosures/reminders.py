@@ -32,12 +32,8 @@ class Reminders:
         period = previous_quarter(local_day).text
         db = self.ctx.store.db
         published = ("published", "superseded")
-        return [
-            v
-            for v in villages.all_active(db)
-            if (within is None or v.code in within)
-            and not store_d.has_item_for_period(db, v.code, period, published)
-        ]
+        asked = villages.all_active(db) if within is None else villages.active_among(db, within)
+        return [v for v in asked if not store_d.has_item_for_period(db, v.code, period, published)]
 
     def digest_lines(
         self, db: Database, local_day: date, within: frozenset[str] | None = None
