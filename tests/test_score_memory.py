@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from bench.county.county_db import Shape, config_data, database
 from bot.config import parse_config
+from bot.core.periods import parse_period
 from bot.services import figure_memory
 from bot.services.bundle import Services
 from bot.services.scores.inputs import villages_inputs
@@ -38,6 +39,7 @@ def services(generated: Path, tmp_path: Path) -> Iterator[Services]:
     config = parse_config({"telegram": {"token": "1:T"}, **config_data(SHAPE, path)}, environ={})
     store = Store(path)
     built = Services.build(config, store)
+    built.membership.sync_config()
     yield built
     built.heavy.close()
     store.close()
@@ -126,3 +128,18 @@ def test_the_ranking_reads_only_the_village_that_changed(
         _reject(db)
     scores.ranking(None, period)
     assert read[3:] == ["v001"]
+
+
+def test_the_county_figures_count_a_publication_at_once(services: Services) -> None:
+    quarter = parse_period("2026Q4")
+    (before,) = services.county.figures(quarter)  # one township: remembered from here on
+    with services.store.transaction() as db:  # a copy of a published item, for 2026Q4
+        columns = [c.name for c in db["disclosures"].columns if c.name not in ("id", "period")]
+        listed = ", ".join(columns)
+        db.execute(
+            f"INSERT INTO disclosures ({listed}, period) SELECT {listed}, '2026Q4' "
+            "FROM disclosures WHERE id = ?",
+            [_item(db)[0]],
+        )
+    (after,) = services.county.figures(quarter)
+    assert after.published == before.published + 1
