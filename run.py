@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -25,9 +26,11 @@ from bot.delivery.outbox_worker import OutboxWorker
 from bot.delivery.polling import Poller
 from bot.delivery.update_inbox import UpdateInbox
 from bot.delivery.update_json import UpdatesRequest
+from bot.heavy_work import Busy
 from bot.services import notify
 from bot.services.bundle import Services
 from bot.services.disclosures.tamper_check import first_break
+from bot.services.figure_warmup import FigureWarmup
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
@@ -55,6 +58,7 @@ class Runtime:
         self.sandbox_api = sandbox_api  # the emulator's origin: enables /sandbox
         self.store = Store(config.storage.path)
         self.services = Services.build(config, self.store)
+        self.warmup = FigureWarmup(self.services.ctx)
         self.application: Application = self._build_application()
         bot = self.application.bot
         self._updates_request.bot = bot  # it builds each update once, with the bot
@@ -124,8 +128,13 @@ class Runtime:
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
 
     async def _tick(self, context: object) -> None:
-        """Run the scheduled checks (publication, reminders, deadlines); each is idempotent."""
+        """Run the scheduled checks (publication, reminders, deadlines); each is idempotent.
+        Then, on a new day, the county's figures are counted in the worker, not by a page."""
         await self.services.ticker.run_on_loop(utcnow())
+        if self.warmup.due():
+            # When the worker is busy the next tick tries again; a page counts what it needs.
+            with contextlib.suppress(Busy):
+                await self.services.heavy.run(self.warmup.warm)
 
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.

@@ -5,7 +5,7 @@ Every photo sent is kept (an official may send a better one later); pages show t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -88,15 +88,40 @@ def content(db: Database, photo_id: int) -> bytes | None:
     return None if row is None else row["content"]
 
 
-def without_photo(db: Database, published_before: datetime) -> list[tuple[str, int]]:
-    """(village code, disclosure id) of the current published items of active villages published
-    before a moment that have no photo yet, by village then number."""
-    rows = db.query(
-        "SELECT d.village_code, d.id FROM disclosures d "
-        "JOIN villages v ON v.code = d.village_code AND v.active = 1 "
-        "WHERE d.status = 'published' AND d.published_at < ? "
-        "AND NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = d.id) "
-        "ORDER BY d.village_code, d.id",
-        [to_text(published_before)],
+def _among(villages: Collection[str] | None) -> tuple[str, list[str]]:
+    if villages is None:
+        return "", []
+    return f" AND d.village_code IN ({', '.join('?' * len(villages))})", list(villages)
+
+
+_MISSING = (
+    "FROM disclosures d JOIN villages v ON v.code = d.village_code AND v.active = 1 "
+    "WHERE d.status = 'published' AND d.published_at < ?{among} "
+    "AND NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = d.id) "
+)
+
+
+def without_photo(
+    db: Database, published_before: datetime, villages: Collection[str] | None = None
+) -> list[tuple[str, int]]:
+    """(village code, disclosure id) of the current published items of active villages (of
+    these villages, or all) published before a moment that have no photo yet, by village then
+    number."""
+    among, params = _among(villages)
+    rows = db.execute(
+        "SELECT d.village_code, d.id " + _MISSING.format(among=among) + "ORDER BY 1, 2",
+        [to_text(published_before), *params],
     )
-    return [(r["village_code"], r["id"]) for r in rows]
+    return [(code, item_id) for code, item_id in rows]
+
+
+def villages_without_photo(
+    db: Database, published_before: datetime, villages: Collection[str] | None = None
+) -> list[str]:
+    """The codes of the villages (of these, or all) with such an item: what a digest names."""
+    among, params = _among(villages)
+    rows = db.execute(
+        "SELECT DISTINCT d.village_code " + _MISSING.format(among=among) + "ORDER BY 1",
+        [to_text(published_before), *params],
+    )
+    return [code for (code,) in rows]

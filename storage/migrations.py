@@ -768,3 +768,77 @@ def m021_data_version(db: Database) -> None:
     """The data version the web's page cache keys on (issue 12): triggers raise it whenever a
     table a public page reads changes, whichever process writes."""
     data_version.install(db)
+
+
+_FIGURE_MARK = (
+    "INSERT INTO figure_versions (village_code, version) {source} "
+    "ON CONFLICT (village_code) DO UPDATE SET version = excluded.version;"
+)
+# What the per-village topic figures and scores read from topics (storage/topic_figures.py,
+# storage/score_inputs.py).
+_FIGURE_COLUMNS = (
+    "village_code, filed_at, first_responded_at, responded_at, answer_id, status, due_date, "
+    "rating, close_reason, category, filed_by"
+)
+
+
+def _figure_mark(village: str, when: str = "") -> str:
+    return _FIGURE_MARK.format(source=f"SELECT {village}, randomblob(8) WHERE true{when}")
+
+
+def _mark_topic_of(row: str) -> str:
+    """Mark the village of the topic an answer or urge belongs to."""
+    source = f"SELECT village_code, randomblob(8) FROM topics WHERE id = {row}.topic_id"
+    return _FIGURE_MARK.format(source=source)
+
+
+def _mark_disclosure_of(row: str) -> str:
+    """Mark the village of the disclosure a sign-off belongs to."""
+    source = f"SELECT village_code, randomblob(8) FROM disclosures WHERE id = {row}.disclosure_id"
+    return _FIGURE_MARK.format(source=source)
+
+
+_OWN_VILLAGE = {
+    "topic_answers": _mark_topic_of,
+    "topic_urges": _mark_topic_of,
+    "disclosure_signoffs": _mark_disclosure_of,
+    "disclosures": lambda row: _figure_mark(f"{row}.village_code"),
+    "board_photos": lambda row: _figure_mark(f"{row}.village_code"),
+}
+
+
+@migrations()
+def m022_village_figure_versions(db: Database) -> None:
+    """A version per village of what its topic figures and score are counted from (issue 12
+    §3): every change to a topic, its answer or urges, a disclosure, its sign-offs or board
+    photos gives the village a new random version in the change's own transaction, so figures
+    remembered for an older version are counted again.
+    Random, not a counter: a rolled-back change cannot hand an old number to new content. The
+    row with code '' tells this database apart from another one."""
+    db.executescript(
+        f"""
+        CREATE TABLE figure_versions (
+            village_code TEXT PRIMARY KEY,
+            version BLOB NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO figure_versions VALUES ('', randomblob(8));
+        CREATE TRIGGER topics_figures_insert AFTER INSERT ON topics BEGIN
+            {_figure_mark("NEW.village_code")}
+        END;
+        CREATE TRIGGER topics_figures_update AFTER UPDATE OF {_FIGURE_COLUMNS} ON topics BEGIN
+            {_figure_mark("NEW.village_code")}
+            {_figure_mark("OLD.village_code", " AND OLD.village_code IS NOT NEW.village_code")}
+        END;
+        CREATE TRIGGER topics_figures_delete AFTER DELETE ON topics BEGIN
+            {_figure_mark("OLD.village_code")}
+        END;
+        """
+    )
+    for table, mark in _OWN_VILLAGE.items():
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(
+                f"CREATE TRIGGER {table}_figures_{event.lower()} AFTER {event} ON {table} "
+                f"BEGIN {mark(row)} END"
+            )
+    # Pages read it (which villages to count again): the page cache's version watches it too.
+    data_version.watch(db, "figure_versions")

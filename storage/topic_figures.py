@@ -8,7 +8,7 @@ summer time counts each moment in its own offset.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlite_utils import Database
@@ -49,11 +49,13 @@ def julian_day(day: date) -> float:
     return day.toordinal() + 1721424.5
 
 
-def _village(params: dict, village_code: str | None) -> str:
-    if village_code is None:
+def _villages(params: dict, villages: Collection[str] | None) -> str:
+    """A condition on these villages (a township's, or the few whose figures moved)."""
+    if villages is None:
         return ""
-    params["village"] = village_code
-    return " AND t.village_code = :village"
+    names = [f"v{i}" for i in range(len(villages))]
+    params.update(zip(names, villages, strict=True))
+    return f" AND t.village_code IN ({', '.join(':' + n for n in names)})"
 
 
 def filed(
@@ -63,11 +65,12 @@ def filed(
     today: date,
     shifts: Shifts,
     working_days: tuple[date, Sequence[int]],
-    village_code: str | None = None,
+    villages: Collection[str] | None = None,
 ) -> list[dict]:
-    """Per village, the topics filed in [start, end): filed, answered, declined, open, overdue,
-    rated by rating, closed unrated, and the working days from filing to the first answer
-    (`working_days`: an origin, and the working days counted up to each day from it on)."""
+    """Per village (of these villages, or all), the topics filed in [start, end): filed,
+    answered, declined, open, overdue, rated by rating, closed unrated, and the working days
+    from filing to the first answer (`working_days`: an origin, and the working days counted
+    up to each day from it on)."""
     origin, counts = working_days
     params = {
         "start": to_text(start),
@@ -76,7 +79,7 @@ def filed(
         "origin": julian_day(origin),
         "numbers": "".join(f"{n:0{_WIDTH}d}" for n in counts).encode(),
     }
-    where = _village(params, village_code)
+    where = _villages(params, villages)
     answered = _day_number("t.first_responded_at", shifts)
     filed_day = _day_number("t.filed_at", shifts)
     sql = f"""
@@ -104,12 +107,13 @@ def due(
     last: date,
     today: date,
     shifts: Shifts,
-    village_code: str | None = None,
+    villages: Collection[str] | None = None,
 ) -> list[dict]:
-    """Per village, topics whose current due date lies in [first, last] and that count: answered
-    (or declined), or past due; and those of them answered by the due date (local day)."""
+    """Per village (of these villages, or all), topics whose current due date lies in
+    [first, last] and that count: answered (or declined), or past due; and those of them
+    answered by the due date (local day)."""
     params = {"first": first.isoformat(), "last": last.isoformat(), "today": today.isoformat()}
-    where = _village(params, village_code)
+    where = _villages(params, villages)
     answered_day = local_day("t.responded_at", shifts)
     sql = f"""
         SELECT t.village_code AS code,
@@ -124,11 +128,12 @@ def due(
 
 
 def urges(
-    db: Database, start: datetime, end: datetime, village_code: str | None = None
+    db: Database, start: datetime, end: datetime, villages: Collection[str] | None = None
 ) -> dict[str, tuple[int, int]]:
-    """Per village, (manual, automatic) urges recorded in [start, end) (STAT-12)."""
+    """Per village (of these villages, or all), (manual, automatic) urges recorded in
+    [start, end) (STAT-12)."""
     params = {"start": to_text(start), "end": to_text(end)}
-    where = _village(params, village_code)
+    where = _villages(params, villages)
     rows = db.query(
         "SELECT t.village_code AS code, sum(u.auto_day IS NULL) AS manual, "
         "sum(u.auto_day IS NOT NULL) AS auto FROM topic_urges u "
@@ -140,11 +145,11 @@ def urges(
 
 
 def categories(
-    db: Database, start: datetime, end: datetime, village_code: str | None = None
+    db: Database, start: datetime, end: datetime, villages: Collection[str] | None = None
 ) -> list[dict]:
-    """Topics filed in [start, end) per village and category."""
+    """Topics filed in [start, end) per village (of these villages, or all) and category."""
     params = {"start": to_text(start), "end": to_text(end)}
-    where = _village(params, village_code)
+    where = _villages(params, villages)
     return list(
         db.query(
             "SELECT t.village_code AS code, t.category, count(*) AS filed "

@@ -198,21 +198,21 @@ def open_for_township(db: Database) -> list[Topic]:
 
 def _in_village(condition: str, params: list, village_code: str | None) -> tuple[str, list]:
     """A condition narrowed to one village when a code is given."""
-    if village_code:
-        return f"{condition} AND village_code = ?", [*params, village_code]
-    return condition, params
+    return _in_villages(condition, params, [village_code] if village_code else None)
+
+
+def _in_villages(condition: str, params: list, villages: Collection[str] | None) -> tuple:
+    """A condition narrowed to these villages when given (a township's, of a county)."""
+    if villages is None:
+        return condition, params
+    marks = ", ".join("?" * len(villages))
+    return f"{condition} AND village_code IN ({marks})", [*params, *villages]
 
 
 def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
     """Every open topic (of one village), oldest due first."""
     condition, params = _in_village("status = 'assigned'", [], village_code)
     return _select(db, condition + " ORDER BY due_date, id", params)
-
-
-def overdue_ids(db: Database, today: date) -> list[int]:
-    """Ids of open topics past due, oldest due first."""
-    sql = "SELECT id FROM topics WHERE status = 'assigned' AND due_date < ? ORDER BY due_date, id"
-    return [row[0] for row in db.execute(sql, [today.isoformat()])]
 
 
 def open_listing(
@@ -226,10 +226,7 @@ def open_listing(
 ) -> tuple[list[Topic], int]:
     """The first `limit` open topics (of these villages, or all; of one category; due in
     [due_from, due_before)), oldest due first, and how many there are: a county has thousands."""
-    condition, params = "status = 'assigned'", []
-    if villages is not None:
-        marks = ", ".join("?" * len(villages))
-        condition, params = f"{condition} AND village_code IN ({marks})", [*params, *villages]
+    condition, params = _in_villages("status = 'assigned'", [], villages)
     if category is not None:
         condition, params = f"{condition} AND category = ?", [*params, category]
     if due_from is not None:
@@ -240,37 +237,25 @@ def open_listing(
     return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
 
 
-def awaiting_rating_ids(db: Database, moment: datetime) -> list[int]:
-    """Ids of answered or declined topics waiting for a rating since before a moment."""
-    sql = "SELECT id FROM topics WHERE status IN ('answered', 'declined') AND responded_at <= ?"
-    return [row[0] for row in db.execute(sql + " ORDER BY id", [to_text(moment)])]
-
-
-def close_unrated(db: Database, topic_id: int, moment: datetime, at: datetime) -> bool:
-    """Close a topic as not rated if it still waits for a rating since before `moment`."""
-    cur = db.execute(
-        "UPDATE topics SET status = 'closed', closed_at = ?, close_reason = 'not_rated', "
-        "updated_at = ? WHERE id = ? AND status IN ('answered', 'declined') AND responded_at <= ?",
-        [to_text(at), to_text(at), topic_id, to_text(moment)],
-    )
-    return cur.rowcount == 1
-
-
 def filed_between(
-    db: Database, start: datetime, end: datetime, village_code: str | None = None
+    db: Database,
+    start: datetime,
+    end: datetime,
+    village_code: str | None = None,
+    villages: Collection[str] | None = None,
 ) -> list[Topic]:
-    """Topics filed in [start, end)."""
-    condition, params = _in_village(
-        "filed_at >= ? AND filed_at < ?", [to_text(start), to_text(end)], village_code
-    )
+    """Topics filed in [start, end) (of one village, or of these villages)."""
+    villages = [village_code] if village_code else villages
+    between = "filed_at >= ? AND filed_at < ?"
+    condition, params = _in_villages(between, [to_text(start), to_text(end)], villages)
     return _select(db, condition + " ORDER BY id", params)
 
 
-def escalated_since(db: Database, since: datetime) -> list[Topic]:
-    """Topics closed as escalations from a moment on."""
-    return _select(
-        db, "close_reason = 'escalated' AND closed_at >= ? ORDER BY id", [to_text(since)]
-    )
+def escalated_since(db: Database, since: datetime, villages: Collection[str] | None = None) -> list:
+    """Topics closed as escalations from a moment on (of these villages, or all)."""
+    escalated = "close_reason = 'escalated' AND closed_at >= ?"
+    condition, params = _in_villages(escalated, [to_text(since)], villages)
+    return _select(db, condition + " ORDER BY id", params)
 
 
 def set_category(db: Database, topic_id: int, category: str, at: datetime) -> None:

@@ -114,7 +114,7 @@ async def test_no_public_route_reads_an_excluded_table(aiohttp_client, traced, c
     shown = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
     assert shown >= ROUTES, "the cache names a route the app does not have"
     code = "v001"
-    routes = route_paths(county[1]).values()
+    routes = route_paths(county[1], county[0]).values()
     paths = [*(path for each in routes for path in each), "/score", "/score/formula"]
     paths.append(f"/z/{services.config.all_townships[0].code}")
     paths += ["/api/v1/scores", "/api/v1/openapi.json", f"/v/{code}/join.svg", "/favicon.ico"]

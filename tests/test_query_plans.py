@@ -25,6 +25,7 @@ from tests.test_web_pages import build
 # a calendar day, a year's counter…): reading them whole costs nothing.
 SMALL = {
     "villages",
+    "townships",
     "settings",
     "calendar_overrides",
     "topic_counters",
@@ -104,7 +105,7 @@ def full_scans(store: Store, statements: list[str]) -> dict[str, list[str]]:
 async def test_web_routes_read_by_index(aiohttp_client, traced, county):
     services, seen = traced
     client = await aiohttp_client(build(services))
-    routes = route_paths(county[1]).values()
+    routes = route_paths(county[1], county[0]).values()
     paths = [*(path for each in routes for path in each), "/healthz", "/metrics", "/v/v001"]
     for path in paths:
         response = await client.get(path)

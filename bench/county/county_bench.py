@@ -14,7 +14,7 @@ import aiohttp
 from bench.county import serving_process as serving
 from bench.county import township_commands as commands
 from bench.county import web_rates as web
-from bench.county.county_db import Shape, database, village_codes
+from bench.county.county_db import Shape, database, first_township, village_codes
 from bot.sandbox.emulator import BotApiEmulator
 
 SECONDS = 2.0  # per route
@@ -43,9 +43,9 @@ class Figures:
     slow_commands: int
 
 
-def route_paths(db: Path) -> dict[str, list[str]]:
-    """The routes, on the first village's newest published item and an answered topic (and its
-    name among the searches)."""
+def route_paths(db: Path, shape: Shape) -> dict[str, list[str]]:
+    """The routes, on the first village's newest published item and an answered topic, its
+    township (and its name among the searches)."""
     code = village_codes(1)[0]
     conn = sqlite3.connect(db)
     try:
@@ -60,7 +60,7 @@ def route_paths(db: Path) -> dict[str, list[str]]:
         (village,) = conn.execute("SELECT name FROM villages WHERE code = ?", [code]).fetchone()
     finally:
         conn.close()
-    return web.routes(code, item, receipt, village)
+    return web.routes(code, item, receipt, village, first_township(shape))
 
 
 async def _serve(
@@ -77,7 +77,7 @@ async def _serve(
 async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Path | None) -> Served:
     db = tmp / f"{shape.name}.db"
     shutil.copy(database(shape), db)
-    paths = route_paths(db)
+    paths = route_paths(db, shape)
     process, started = await _serve(emulator, shape, db, tmp)
     try:
         result = Served(start_s=started)
@@ -99,7 +99,7 @@ async def _blocking(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> int:
     db = tmp / f"{shape.name}.db"
     process, _ = await _serve(emulator, shape, db, tmp, debug=True)
     try:
-        await web.touch(process.base, route_paths(db), 5)
+        await web.touch(process.base, route_paths(db, shape), 5)
     finally:
         await process.stop()
     return process.slow_callbacks()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.config.sections import SOLE_TOWNSHIP
 from bot.core.vocabulary import CATEGORIES
 from bot.services.disclosures.disclosure_text import rows_text
 from bot.services.disclosures.tamper_check import content_checksum
@@ -35,7 +36,12 @@ RESIDENTS = 300_000
 TOPICS = 100_000
 DISCLOSURES = 20_000
 ROWS = 1_000_000
-STAFF = (900_001, 900_002, 900_003)  # township staff, declared in the config
+STAFF = (900_001, 900_002, 900_003)  # the first township's staff, declared in the config
+# A real county of 300 villages has 15-20 townships: 20 villages each, each with its own staff
+# (the first township's are STAFF), and county staff reading them all.
+TOWNSHIP_VILLAGES = 20
+OTHER_STAFF_BASE = 900_100  # township i > 0: OTHER_STAFF_BASE + i
+COUNTY_STAFF = 900_900
 USER_BASE = 1_000_000
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -88,15 +94,44 @@ def name_of(i: int) -> str:
     return SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)] + GIVEN[(i * 7 + 3) % len(GIVEN)]
 
 
+def township_codes(villages: int) -> list[str]:
+    """The generated townships' codes: one per TOWNSHIP_VILLAGES villages (at least one)."""
+    return [f"z{i:02d}" for i in range(max(1, -(-villages // TOWNSHIP_VILLAGES)))]
+
+
+def first_township(shape: Shape) -> str:
+    """The code of the township the first village belongs to (its page /z/<code>)."""
+    towns = township_codes(shape.villages)
+    return towns[0] if len(towns) > 1 else SOLE_TOWNSHIP
+
+
 def config_data(shape: Shape, database: Path) -> dict:
-    """The config sections that declare the generated township (villages and staff)."""
+    """The config sections that declare the generated county: its townships (one township, as
+    the [township] section, when the villages fill only one), villages and staff."""
+    codes = village_codes(shape.villages)
+    towns = township_codes(shape.villages)
+    listed = [{"code": code, "name": f"{name_of(i)[:2]}村{i}"} for i, code in enumerate(codes)]
+    if len(towns) == 1:
+        return {
+            "storage": {"path": str(database)},
+            "township": {"name": "基准镇", "staff": list(STAFF)},
+            "villages": listed,
+        }
+    for i, village in enumerate(listed):
+        village["township"] = towns[i // TOWNSHIP_VILLAGES]
     return {
         "storage": {"path": str(database)},
-        "township": {"name": "基准镇", "staff": list(STAFF)},
-        "villages": [
-            {"code": code, "name": f"{name_of(i)[:2]}村{i}"}
-            for i, code in enumerate(village_codes(shape.villages))
+        "township": {"name": "基准县"},
+        "county": {"name": "基准县", "staff": [COUNTY_STAFF]},
+        "townships": [
+            {
+                "code": code,
+                "name": f"{name_of(i)[:2]}镇",
+                "staff": list(STAFF) if i == 0 else [OTHER_STAFF_BASE + i],
+            }
+            for i, code in enumerate(towns)
         ],
+        "villages": listed,
     }
 
 

@@ -14,10 +14,12 @@ from datetime import datetime
 from datetime import time as clock_time
 from pathlib import Path
 
-from bench.county.county_db import STAFF, USER_BASE, Shape, config_data
+from bench.county.county_db import STAFF, USER_BASE, Shape, config_data, village_codes
 from bot.config import parse_config
+from bot.core.periods import quarter_of
 from bot.services.bundle import Services
 from handlers.topics.topic_replies import tracking_list
+from storage import topics as store_topics
 from storage.db import Store
 
 REPEAT = 3
@@ -34,23 +36,50 @@ class _SlowCallbacks(logging.Handler):
             self.count += 1
 
 
+def _after_a_change(services: Services, call: Callable[[], object]) -> Callable[[], object]:
+    """`call` right after one topic of the first village is urged: what a page or command
+    costs when the figures it shows just changed (that village is counted again)."""
+    db = services.ctx.store.db
+    (topic_id,) = db.execute(
+        "SELECT id FROM topics WHERE village_code = ? AND status = 'assigned' LIMIT 1",
+        [village_codes(1)[0]],
+    ).fetchone()
+
+    def changed() -> object:
+        store_topics.add_urge(db, topic_id, STAFF[0], None, services.ctx.now())
+        return call()
+
+    return changed
+
+
 def calls(services: Services) -> dict[str, Callable[[], object]]:
-    """What each command does before its reply is queued, as township staff (and a resident)."""
+    """What each command does before its reply is queued, as the first township's staff (and a
+    resident); /compare as the service behind it (county staff read every township)."""
     ctx = services.ctx
     staff = services.membership.person(STAFF[0])
     resident = services.membership.person(USER_BASE)
     topics = services.topics
     digest_at = datetime.combine(ctx.local_date(ctx.now()), clock_time(10, 0), tzinfo=ctx.tz)
+    quarter = quarter_of(ctx.local_date(ctx.now()))
 
     def listing(name: str) -> Callable[[], object]:
         return lambda: tracking_list(
             staff, ctx, getattr(topics.tracking, name)(staff, None, None), f"topics.{name}"
         )
 
+    def stats() -> object:
+        return topics.reporting.stats(staff, [])
+
+    def compare() -> object:
+        return services.county.figures(quarter)
+
     return {
         "/pending": listing("pending"),
         "/overdue": listing("overdue"),
-        "/stats": lambda: topics.reporting.stats(staff, []),
+        "/stats": stats,
+        "/stats, right after a change": _after_a_change(services, stats),
+        "/compare (county figures)": compare,
+        "/compare, right after a change": _after_a_change(services, compare),
         "/report (on the loop)": lambda: topics.reporting.report(staff, None, "zh-hans"),
         "/report (read + xlsx, off the loop)": lambda: topics.reporting.report(
             staff, None, "zh-hans"

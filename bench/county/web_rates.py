@@ -37,11 +37,14 @@ class Rate:
     status: int  # the answers' status (the first that was not 200, if any)
 
 
-def routes(code: str, disclosure_id: int, receipt: str, village: str) -> dict[str, list[str]]:
+def routes(
+    code: str, disclosure_id: int, receipt: str, village: str, township: str
+) -> dict[str, list[str]]:
     """Every public page and JSON route, named as the report shows them, each with the paths
     asked: the search with each of SEARCHES (`village` standing for a village's name)."""
     return {
         "/": ["/"],
+        "/z/<code>": [f"/z/{township}"],
         "/v/<code>": [f"/v/{code}"],
         "/v/<code>/wall": [f"/v/{code}/wall"],
         "/stats": ["/stats"],

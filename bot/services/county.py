@@ -4,13 +4,14 @@ none (ROLE-09; the digest as URG-07's periodic briefing, the comparison as STAT-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.core.periods import Period, quarter_of
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
-from bot.services import notify
+from bot.services import figure_memory, notify
 from bot.services.context import Context
 from bot.services.people import Person
 from bot.services.permissions import require
@@ -66,18 +67,26 @@ class CountyService:
         db = self.ctx.store.db
         rows, _ = compute(db, period, self.ctx.local_date(self.ctx.now()), self.ctx.tz)
         by_village = {c.code: c for c in rows}
-        quarter = quarter_of(period.first).text
+        published = self._published(quarter_of(period.first).text, list(by_village))
         found = []
         for township in townships.all_active(db):
             own = villages.of_township(db, township.code)
             total = Counts(township.code, township.name)
             for village in own:
                 total.add(by_village[village.code])
-            published = sum(
-                disclosures.has_item_for_period(db, v.code, quarter, _PUBLISHED) for v in own
-            )
-            found.append(TownshipFigures(township.code, township.name, len(own), total, published))
+            done = sum(published[v.code] for v in own)
+            found.append(TownshipFigures(township.code, township.name, len(own), total, done))
         return found
+
+    def _published(self, quarter: str, codes: list[str]) -> dict[str, bool]:
+        """Whether each village published anything for the quarter, remembered per village
+        version like the figures (a disclosure's change moves it)."""
+        db = self.ctx.store.db
+
+        def read(stale: Sequence[str]) -> dict[str, bool]:
+            return {c: disclosures.has_item_for_period(db, c, quarter, _PUBLISHED) for c in stale}
+
+        return figure_memory.village_figures(db, ("published", quarter), codes, read)
 
     def township(self, code: str) -> tuple[Township, list[Village]] | None:
         """An active township and its villages (public pages, ?township=), or None."""

@@ -71,3 +71,20 @@ def test_without_photo_lists_current_published_items_before_the_cutoff(db):
     assert board_photos.without_photo(db, after) == [("qingshan", missing)]
     assert board_photos.without_photo(db, PUBLISHED) == []
     assert draft not in [i for _, i in board_photos.without_photo(db, after)]
+
+
+def test_without_photo_narrows_to_the_villages_asked(db):
+    missing, other = published(db), published(db, village_code="hexi")
+    after = PUBLISHED + timedelta(seconds=1)
+    assert board_photos.without_photo(db, after, ["hexi"]) == [("hexi", other)]
+    assert board_photos.without_photo(db, after, ["qingshan"]) == [("qingshan", missing)]
+    assert board_photos.without_photo(db, after, []) == []
+
+
+def test_villages_without_photo_name_each_village_once(db):
+    for fields in ({}, {"title": "四月村务"}, {"village_code": "hexi"}):
+        published(db, **fields)
+    after = PUBLISHED + timedelta(seconds=1)
+    assert board_photos.villages_without_photo(db, after) == ["hexi", "qingshan"]
+    assert board_photos.villages_without_photo(db, after, ["qingshan"]) == ["qingshan"]
+    assert board_photos.villages_without_photo(db, PUBLISHED) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from storage import topics
+from storage import topic_sweeps, topics
 from storage.topics import Topic
 from tests.storage.factories import DUE, FILED, NEIGHBOUR, OFFICIAL, RESIDENT, topic
 
@@ -105,7 +105,7 @@ def test_open_topics_leave_out_answered_ones_and_filter_by_village(db):
 def test_overdue_holds_open_topics_due_before_today(db):
     late = topic(db, receipt="2026-0001", due_date=date(2026, 3, 9))
     topic(db, receipt="2026-0002", due_date=date(2026, 3, 10))
-    assert topics.overdue_ids(db, date(2026, 3, 10)) == [late]
+    assert topic_sweeps.overdue_ids(db, date(2026, 3, 10)) == [late]
 
 
 def test_an_open_listing_counts_all_and_reads_the_first_page_oldest_due_first(db):
@@ -136,12 +136,12 @@ def test_awaiting_rating_holds_answered_and_declined_topics_and_closes_only_them
     answered, declined, still_open = (topic(db, receipt=f"2026-000{n}") for n in range(1, 4))
     topics.respond(db, answered, 1, "answered", FILED)
     topics.respond(db, declined, 2, "declined", LATER)
-    assert topics.awaiting_rating_ids(db, LATER) == [answered, declined]
-    assert topics.awaiting_rating_ids(db, FILED) == [answered]
-    assert not topics.close_unrated(db, declined, FILED, LATER)  # answered after the moment
-    assert not topics.close_unrated(db, still_open, LATER, LATER)
-    assert topics.close_unrated(db, answered, FILED, LATER)
-    assert not topics.close_unrated(db, answered, FILED, LATER)  # once
+    assert topic_sweeps.awaiting_rating_ids(db, LATER) == [answered, declined]
+    assert topic_sweeps.awaiting_rating_ids(db, FILED) == [answered]
+    assert not topic_sweeps.close_unrated(db, declined, FILED, LATER)  # answered after the moment
+    assert not topic_sweeps.close_unrated(db, still_open, LATER, LATER)
+    assert topic_sweeps.close_unrated(db, answered, FILED, LATER)
+    assert not topic_sweeps.close_unrated(db, answered, FILED, LATER)  # once
     assert topics.get(db, answered).close_reason == "not_rated"
 
 

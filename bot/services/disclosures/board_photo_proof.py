@@ -4,11 +4,12 @@ the printed poster for a published disclosure; township staff see who has not wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from bot.core.local_time import local_time
+from bot.core.village_names import village_name
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures import form_state, item_access
@@ -121,24 +122,26 @@ class BoardPhotos:
     ) -> list[Overdue]:
         """Items published N or more whole days before `local_day` without a photo, by village
         (of the villages `within`, None: all)."""
-        cutoff = self.ctx.local_start(local_day - timedelta(days=self.days - 1))
+        cutoff = self._cutoff(local_day)
         by_village: dict[str, list[int]] = {}
-        for code, disclosure_id in board_photos.without_photo(db, cutoff):
-            if within is not None and code not in within:
-                continue
+        for code, disclosure_id in board_photos.without_photo(db, cutoff, within):
             by_village.setdefault(code, []).append(disclosure_id)
         names = {v.code: v.name for v in villages.all_active(db)}
         return [Overdue(names[code], tuple(ids)) for code, ids in by_village.items()]
+
+    def _cutoff(self, local_day: date) -> datetime:
+        """Items published before this moment have waited N whole days by `local_day`."""
+        return self.ctx.local_start(local_day - timedelta(days=self.days - 1))
 
     def digest_lines(
         self, db: Database, local_day: date, within: frozenset[str] | None = None
     ) -> list[tuple[str, dict]]:
         """The township digest's line on villages (of its township) without a board photo
         after N days."""
-        late = self.overdue_on(db, local_day, within)
+        late = board_photos.villages_without_photo(db, self._cutoff(local_day), within)
         if not late:
             return []
-        names = "、".join(o.village for o in late)
+        names = "、".join(village_name(db, code) for code in late)
         return [("disc.photo.digest", {"days": self.days, "villages": names, "count": len(late)})]
 
     def _postable(self, person: Person, ref: int | str) -> Disclosure:

@@ -293,8 +293,11 @@ class DisclosureBoard:
 
     # -- the quarterly schedule --------------------------------------------------------------
 
-    def quarter_statuses(self) -> dict[str, QuarterStatus]:
-        """Every active village's status for the disclosure due in the current quarter."""
+    def quarter_statuses(
+        self, village_codes: Sequence[str] | None = None
+    ) -> dict[str, QuarterStatus]:
+        """Every active village's (of these, None: all) status for the disclosure due in the
+        current quarter."""
         today = self.ctx.local_date(self.ctx.now())
         parsed = previous_quarter(today)
         period = parsed.text
@@ -306,7 +309,10 @@ class DisclosureBoard:
             for p in board.period_publications(self.store.db, period)
         }
         out: dict[str, QuarterStatus] = {}
+        wanted = None if village_codes is None else set(village_codes)
         for village in villages.all_active(self.store.db):
+            if wanted is not None and village.code not in wanted:
+                continue
             published = first.get(village.code)
             if published is not None:
                 on_time = self.ctx.local_date(published) <= deadline
@@ -317,7 +323,7 @@ class DisclosureBoard:
         return out
 
     def quarter_status(self, village_code: str) -> QuarterStatus | None:
-        return self.quarter_statuses().get(village_code)
+        return self.quarter_statuses([village_code]).get(village_code)
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -327,7 +333,7 @@ class DisclosureBoard:
         theirs."""
         db = self.store.db
         counted = {c.village_code: c for c in board.counts(db, village_codes)}
-        statuses = self.quarter_statuses()
+        statuses = self.quarter_statuses(village_codes)
         chosen = villages.all_active(db)
         if village_codes is not None:
             wanted = set(village_codes)

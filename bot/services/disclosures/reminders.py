@@ -24,25 +24,23 @@ class Reminders:
         self.ctx = ctx
         self.settings = ctx.config.disclosure
 
-    def late_villages(self, local_day: date) -> list[Village]:
-        """Villages that missed last quarter's publication deadline, as of a local day (SCH-09)."""
+    def late_villages(self, local_day: date, within: frozenset[str] | None = None) -> list[Village]:
+        """Villages (of these, None: all) that missed last quarter's publication deadline, as
+        of a local day (SCH-09)."""
         if is_first_month_of_quarter(local_day) and local_day.day <= self.settings.deadline_day:
             return []
         period = previous_quarter(local_day).text
         db = self.ctx.store.db
         published = ("published", "superseded")
-        return [
-            v
-            for v in villages.all_active(db)
-            if not store_d.has_item_for_period(db, v.code, period, published)
-        ]
+        asked = villages.all_active(db) if within is None else villages.active_among(db, within)
+        return [v for v in asked if not store_d.has_item_for_period(db, v.code, period, published)]
 
     def digest_lines(
         self, db: Database, local_day: date, within: frozenset[str] | None = None
     ) -> list[tuple[str, dict]]:
         """The township digest's line on villages (of its township) late with their quarterly
         disclosure."""
-        late = [v for v in self.late_villages(local_day) if within is None or v.code in within]
+        late = self.late_villages(local_day, within)
         if not late:
             return []
         names = "、".join(v.name for v in late)

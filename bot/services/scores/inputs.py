@@ -3,15 +3,18 @@ input's rules are named in `formula.WEIGHTS`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from bot.core.periods import Period
+from bot.services import figure_memory
 from bot.services.context import Context
 from bot.services.disclosures.publication_calendar import publication_month
 from bot.services.scores.formula import LATE_CREDIT, MIN_TOPICS, NOT_DUE, Input, share
 from storage import score_inputs
-from storage.score_inputs import PublishedItem
+from storage.score_inputs import DueTopic, PublishedItem
 
 
 def deadline_of(period: Period, deadline_day: int) -> date:
@@ -21,26 +24,62 @@ def deadline_of(period: Period, deadline_day: int) -> date:
     return date(month[0], month[1], deadline_day)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What storage holds for one village's quarter: the inputs are counted from it against
+    today and now, so it is remembered per village version (figure_memory) whatever the hour."""
+
+    items: tuple[PublishedItem, ...]
+    first_finance: datetime | None
+    due: tuple[DueTopic, ...]
+    rated: dict[str, int]
+
+
+def _reads(ctx: Context, codes: Sequence[str], period: Period) -> dict[str, _Read]:
+    db = ctx.store.db
+    start = ctx.local_start(period.first)
+    end = ctx.local_start(period.last + timedelta(days=1))
+
+    def read(code: str) -> _Read:
+        return _Read(
+            tuple(score_inputs.quarter_items(db, code, period.text, period.first, period.last)),
+            score_inputs.first_finance_publication(db, code, period.text),
+            tuple(score_inputs.due_topics(db, code, period.first, period.last)),
+            score_inputs.ratings(db, code, start, end),
+        )
+
+    key = ("score", period.text, start, end)
+    return figure_memory.village_figures(db, key, codes, lambda s: {c: read(c) for c in s})
+
+
 def village_inputs(ctx: Context, village_code: str, period: Period) -> dict[str, Input]:
     """Every input of the village's score for the quarter, keyed as in `formula.WEIGHTS`."""
-    db = ctx.store.db
+    return villages_inputs(ctx, [village_code], period)[village_code]
+
+
+def villages_inputs(
+    ctx: Context, codes: Sequence[str], period: Period
+) -> dict[str, dict[str, Input]]:
+    """Every input of each village's score for the quarter, by village code."""
     today = ctx.local_date(ctx.now())
-    items = score_inputs.quarter_items(db, village_code, period.text, period.first, period.last)
-    return {
-        "on_time": _on_time(ctx, village_code, period, today),
-        "signed": _signed(items),
-        "answered": _answered(ctx, village_code, period, today),
-        "satisfied": _satisfied(ctx, village_code, period),
-        "photo": _photo(ctx, items),
-        "uncorrected": _uncorrected(items),
-    }
+    found = {}
+    for code, read in _reads(ctx, codes, period).items():
+        found[code] = {
+            "on_time": _on_time(ctx, read, period, today),
+            "signed": _signed(read.items),
+            "answered": _answered(ctx, read, today),
+            "satisfied": _satisfied(read),
+            "photo": _photo(ctx, read.items),
+            "uncorrected": _uncorrected(read.items),
+        }
+    return found
 
 
-def _on_time(ctx: Context, village_code: str, period: Period, today: date) -> Input:
+def _on_time(ctx: Context, read: _Read, period: Period, today: date) -> Input:
     """100 when the finance disclosure was out by the deadline, `LATE_CREDIT` when later, 0 when
     the deadline passed without it; not counted before the deadline (SCH-01, SCH-09)."""
     deadline = deadline_of(period, ctx.config.disclosure.deadline_day)
-    first = score_inputs.first_finance_publication(ctx.store.db, village_code, period.text)
+    first = read.first_finance
     if first is not None:
         on_time = ctx.local_date(first) <= deadline
         return Input("on_time", Fraction(100 if on_time else LATE_CREDIT), int(on_time), 1)
@@ -49,18 +88,18 @@ def _on_time(ctx: Context, village_code: str, period: Period, today: date) -> In
     return Input("on_time", Fraction(0), 0, 1)
 
 
-def _signed(items: list[PublishedItem]) -> Input:
+def _signed(items: Sequence[PublishedItem]) -> Input:
     """Public versions whose last review round has approvals and no rejection (REV-01): a
     published item is never reviewed again, so that round came before publishing."""
     good = sum(1 for i in items if i.approvals > 0 and i.rejections == 0)
     return share(good, len(items), "signed")
 
 
-def _answered(ctx: Context, village_code: str, period: Period, today: date) -> Input:
+def _answered(ctx: Context, read: _Read, today: date) -> Input:
     """Topics due in the quarter answered by their due date; one not answered and not yet due
     counts against nobody (STAT-01, as /stats counts it)."""
     good = counted = 0
-    for topic in score_inputs.due_topics(ctx.store.db, village_code, period.first, period.last):
+    for topic in read.due:
         if topic.responded_at is None and topic.due_date >= today:
             continue
         counted += 1
@@ -69,16 +108,14 @@ def _answered(ctx: Context, village_code: str, period: Period, today: date) -> I
     return share(good, counted, "answered", MIN_TOPICS)
 
 
-def _satisfied(ctx: Context, village_code: str, period: Period) -> Input:
+def _satisfied(read: _Read) -> Input:
     """Rated topics filed in the quarter rated 满意 or 基本满意 (SAT-03, SAT-04)."""
-    start = ctx.local_start(period.first)
-    end = ctx.local_start(period.last + timedelta(days=1))
-    rated = score_inputs.ratings(ctx.store.db, village_code, start, end)
+    rated = read.rated
     good = rated.get("satisfied", 0) + rated.get("basic", 0)
     return share(good, sum(rated.values()), "satisfied", MIN_TOPICS)
 
 
-def _photo(ctx: Context, items: list[PublishedItem]) -> Input:
+def _photo(ctx: Context, items: Sequence[PublishedItem]) -> Input:
     """Current published items with a board photo within the allowed days of publication; an
     item still inside that window without one is not counted yet (CH-01)."""
     allowed = timedelta(days=ctx.config.disclosure.board_photo_days)
@@ -96,7 +133,7 @@ def _photo(ctx: Context, items: list[PublishedItem]) -> Input:
     return share(good, counted, "photo")
 
 
-def _uncorrected(items: list[PublishedItem]) -> Input:
+def _uncorrected(items: Sequence[PublishedItem]) -> Input:
     """The quarter's items (every version of one counts once) never replaced by a correction
     (SCH-07); honest corrections cost little, so this input weighs little."""
     chains = {i.chain for i in items}

@@ -10,8 +10,8 @@ from bot.core.periods import Period, parse_period, previous_quarter, quarter_of
 from bot.services.context import Context
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
-from bot.services.scores.formula import WEIGHTS, combine
-from bot.services.scores.inputs import village_inputs
+from bot.services.scores.formula import WEIGHTS, Input, combine
+from bot.services.scores.inputs import village_inputs, villages_inputs
 from bot.services.scores.ranking import Ranked, VillageScore, rank
 from storage import villages
 
@@ -44,7 +44,10 @@ class Scores:
 
     def village(self, code: str, name: str, period: Period) -> VillageScore:
         """One village's score and the inputs it came from."""
-        inputs = village_inputs(self.ctx, code, period)
+        return self._score(code, name, period, village_inputs(self.ctx, code, period))
+
+    @staticmethod
+    def _score(code: str, name: str, period: Period, inputs: dict[str, Input]) -> VillageScore:
         ordered = tuple(inputs[w.key] for w in WEIGHTS)
         return VillageScore(code, name, period.text, combine(inputs), ordered)
 
@@ -53,7 +56,8 @@ class Scores:
         ranks each township's villages with this."""
         active = villages.all_active(self.ctx.store.db)
         chosen = active if codes is None else [v for v in active if v.code in set(codes)]
-        return rank(self.village(v.code, v.name, period) for v in chosen)
+        found = villages_inputs(self.ctx, [v.code for v in chosen], period)
+        return rank(self._score(v.code, v.name, period, found[v.code]) for v in chosen)
 
     def for_person(self, person: Person, text: str | None) -> tuple[Period, list[Ranked]]:
         """`/score [quarter]`: every village for township staff, the own village for officials."""

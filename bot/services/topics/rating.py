@@ -20,7 +20,7 @@ from bot.services.topics.text import NOTE_MAX, RATINGS
 from bot.services.topics.topic_posts import assignee_post
 from bot.services.topics.topic_records import Reply, record, tell
 from bot.services.topics.topic_rules import deadline, handlers_of
-from storage import forms, members, topic_answers, topics
+from storage import forms, members, topic_answers, topic_sweeps, topics
 from storage.forms import Form
 from storage.topics import Topic
 
@@ -124,10 +124,10 @@ class TopicRating:
         """Answers left unrated for `auto_close_days` close as not rated (not satisfied): one
         topic per step, each in its own transaction, yielding its receipt."""
         cutoff = now - timedelta(days=self.ctx.config.topics.auto_close_days)
-        for topic_id in topics.awaiting_rating_ids(self.ctx.store.db, cutoff):
+        for topic_id in topic_sweeps.awaiting_rating_ids(self.ctx.store.db, cutoff):
             with self.ctx.store.transaction() as db:
                 # Only if still unrated: it may have been rated since the list was read.
-                if not topics.close_unrated(db, topic_id, cutoff, now):
+                if not topic_sweeps.close_unrated(db, topic_id, cutoff, now):
                     continue
                 topic = topics.get(db, topic_id)
                 event = record(db, None, "topic.closed", topic, {"reason": "not_rated"})

@@ -92,34 +92,42 @@ class TopicSchedule:
         self, db: Database, today: date, now: datetime, seen: frozenset[str]
     ) -> tuple[list[tuple[str, dict]], bool]:
         since = now - timedelta(days=1)
-        new = [t for t in topics.filed_between(db, since, now) if t.village_code in seen]
-        # Counted in SQL with only the lines shown read: a county has thousands open.
+        new = topics.filed_between(db, since, now, villages=seen)
+        escalated = topics.escalated_since(db, since, seen)
+        # Only the first MAX_LINES lines are sent (the message says there is more), so each
+        # section reads and builds only the items that still fit: a county has thousands open.
+        lines: list[tuple[str, dict]] = []
+        names: dict[str, str] = {}
+
+        def add(head: str, count: int, key: str, items: list[topics.Topic]) -> None:
+            lines.append((head, {"count": count}))
+            shown = items[: max(0, MAX_LINES + 1 - len(lines))]
+            lines.extend((key, _item(db, t, today, names)) for t in shown)
+
+        def room() -> int:  # the items that fit after the next section's header
+            return max(0, MAX_LINES - len(lines))
+
+        add("topics.digest.new", len(new), "topics.digest.item", new)
         tomorrow = today + timedelta(days=1)
         due_today, due_count = topics.open_listing(
-            db, seen, MAX_LINES, due_from=today, due_before=tomorrow
+            db, seen, room(), due_from=today, due_before=tomorrow
         )
-        late, late_count = topics.open_listing(db, seen, MAX_LINES, due_before=today)
-        escalated = [t for t in topics.escalated_since(db, since) if t.village_code in seen]
-        # Only the first MAX_LINES lines are sent: a section's items past that many are never
-        # shown (the message says there is more), so a county's thousands are not built.
-        shown = slice(MAX_LINES)
-        lines: list[tuple[str, dict]] = [("topics.digest.new", {"count": len(new)})]
-        lines += [("topics.digest.item", _item(db, t, today)) for t in new[shown]]
-        lines.append(("topics.digest.due_today", {"count": due_count}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in due_today[shown]]
-        lines.append(("topics.digest.overdue", {"count": late_count}))
-        lines += [("topics.digest.late_item", _item(db, t, today)) for t in late[shown]]
-        lines.append(("topics.digest.escalations", {"count": len(escalated)}))
-        lines += [("topics.digest.item", _item(db, t, today)) for t in escalated[shown]]
+        add("topics.digest.due_today", due_count, "topics.digest.item", due_today)
+        late, late_count = topics.open_listing(db, seen, room(), due_before=today)
+        add("topics.digest.overdue", late_count, "topics.digest.late_item", late)
+        add("topics.digest.escalations", len(escalated), "topics.digest.item", escalated)
         extra = [line for section in self.sections for line in section(db, today, seen)]
-        news = bool(new or due_today or late or escalated or extra)
+        news = bool(new or due_count or late_count or escalated or extra)
         return lines + extra, news
 
 
-def _item(db: Database, topic: topics.Topic, today: date) -> dict:
+def _item(db: Database, topic: topics.Topic, today: date, names: dict[str, str]) -> dict:
+    """One topic's digest line; `names` remembers the village names read for this digest."""
+    if topic.village_code not in names:
+        names[topic.village_code] = village_name(db, topic.village_code)
     return {
         "receipt": topic.receipt,
-        "village": village_name(db, topic.village_code),
+        "village": names[topic.village_code],
         "due": topic.due_date.isoformat(),
         "late": (today - topic.due_date).days,
     }

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -21,6 +22,7 @@ from sqlite_utils import Database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
+from bot.services import figure_memory
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
 from storage import calendar_days, topic_figures, villages
@@ -90,37 +92,67 @@ def compute(
     village_code: str | None = None,
     within: frozenset[str] | None = None,
 ) -> tuple[list[Counts], Counts]:
-    """Per-village counts and the total for a period, of the villages `within` (None: all),
-    counted in SQL: a county's year is tens of thousands of topics, read as one row of counts
-    per village."""
+    """Per-village counts and the total for a period, of the villages `within` (None: all):
+    counted in SQL for those villages only, and remembered per village until one of its
+    topics changes (figure_memory), so a county's page recounts only what moved."""
+    # A township's or one village's figures read only those villages, not the county's list.
+    asked = within
+    if village_code is not None:
+        asked = {village_code} if within is None else {village_code} & within
+    chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
+
+    def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
+        return _count(db, period, today, tz, overrides, codes)
+
+    found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
+    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
+    total = Counts("*", "")
+    for c in per:
+        total.add(c)
+    return per, total
+
+
+def _count(
+    db: Database,
+    period: Period,
+    today: date,
+    tz: ZoneInfo,
+    overrides: tuple[tuple[date, str], ...],
+    codes: Sequence[str],
+) -> dict[str, dict[str, int]]:
+    """The figures of these villages, counted in SQL, by village code."""
     start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
-    chosen = [
-        v
-        for v in villages.all_active(db)
-        if village_code in (None, v.code) and (within is None or v.code in within)
-    ]
-    per = {v.code: Counts(v.code, v.name) for v in chosen}
     # Answers come after filing and by today (a month's margin for a clock set back in tests).
     first, last = period.first - timedelta(days=1), max(today, period.last) + timedelta(days=31)
     shifts = zone_shifts(tz, first - timedelta(days=366), last)  # due topics answered early
-    overrides = tuple(sorted(calendar_days.overrides(db).items()))
     numbers = working_day_numbers(first, last, overrides)
-    for row in topic_figures.filed(db, start, end, today, shifts, numbers, village_code):
-        c = per.get(row.pop("code"))
-        if c is not None:
-            for name, value in row.items():
-                setattr(c, name, value or 0)
-    for row in topic_figures.due(db, period.first, period.last, today, shifts, village_code):
-        c = per.get(row["code"])
-        if c is not None:
-            c.due, c.on_time = row["due"], row["on_time"] or 0
-    for code, (manual, auto) in topic_figures.urges(db, start, end, village_code).items():
-        if code in per:
-            per[code].urges, per[code].auto_urges = manual, auto
-    total = Counts("*", "")
-    for c in per.values():
-        total.add(c)
-    return list(per.values()), total
+    per: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for row in topic_figures.filed(db, start, end, today, shifts, numbers, codes):
+        per[row.pop("code")].update({name: value or 0 for name, value in row.items()})
+    for row in topic_figures.due(db, period.first, period.last, today, shifts, codes):
+        per[row["code"]].update(due=row["due"], on_time=row["on_time"] or 0)
+    for code, (manual, auto) in topic_figures.urges(db, start, end, codes).items():
+        per[code].update(urges=manual, auto_urges=auto)
+    return per
+
+
+def category_counts(
+    db: Database, period: Period, tz: ZoneInfo, codes: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Topics filed in the period per village (of these) and category, remembered per village
+    like the figures (a category set later moves the village's version too)."""
+    start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
+
+    def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
+        per: dict[str, dict[str, int]] = {code: {} for code in stale}
+        for row in topic_figures.categories(db, start, end, stale):
+            per[row["code"]][row["category"]] = row["filed"]
+        return per
+
+    key = ("categories", period.first, period.last, tz)
+    return figure_memory.village_figures(db, key, codes, count)
 
 
 @lru_cache(maxsize=16)

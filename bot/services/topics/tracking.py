@@ -19,7 +19,7 @@ from bot.services.topics.text import NOTE_MAX
 from bot.services.topics.topic_records import ack, record
 from bot.services.topics.topic_rules import handlers_of, require_open
 from bot.services.township_scope import require_village
-from storage import topics
+from storage import topic_sweeps, topics
 from storage.topics import Topic
 
 # A tracking list shows the oldest due this many, and how many there are in all.
@@ -102,7 +102,7 @@ class TopicTracking:
         thousands, so the ticker lets everyone else run between steps)."""
         today = self.ctx.local_date(now)
         done = topics.auto_urged_on(self.ctx.store.db, today)
-        for topic_id in topics.overdue_ids(self.ctx.store.db, today):
+        for topic_id in topic_sweeps.overdue_ids(self.ctx.store.db, today):
             if topic_id in done:
                 continue
             with self.ctx.store.transaction() as db:

@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.config import Config
-from bot.core.local_time import day_start, local_date
+from bot.core.local_time import local_date
 from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.search_terms import search_terms
@@ -38,9 +38,9 @@ from bot.core.village_names import village_name
 from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.public_timeline import public_timeline
-from bot.services.topics.stats import Counts, compute, stats_period
+from bot.services.topics.stats import Counts, category_counts, compute, stats_period
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
-from storage import topic_answers, topic_figures, topic_follows
+from storage import topic_answers, topic_follows
 from storage import topic_board as board
 from storage.db import Store
 from storage.keyset import Position
@@ -341,12 +341,9 @@ class TopicBoard:
         (topics_stats definitions), and topics filed in the period by category."""
         today = self.today()
         rows, total = compute(self.store.db, period, today, self.tz, village_code, within)
-        start = day_start(period.first, self.tz)
-        end = day_start(period.last + timedelta(days=1), self.tz)
-        active = {c.code for c in rows}
         filed: Counter[str] = Counter()
-        for row in topic_figures.categories(self.store.db, start, end, village_code):
-            if row["code"] in active:
-                filed[row["category"]] += row["filed"]
+        codes = [c.code for c in rows]
+        for counts in category_counts(self.store.db, period, self.tz, codes).values():
+            filed.update(counts)
         categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
         return TopicStats(period, village_code, tuple(rows), total, categories)

@@ -1,0 +1,23 @@
+"""Each village's version of what its topic figures are counted from (m022): triggers give a
+village a new random version whenever one of its topics, answers or urges changes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlite_utils import Database
+
+DATABASE = ""  # the row whose version tells this database apart from another
+
+
+def of(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, bytes]]:
+    """This database's token and the current version of each of these villages (a village
+    whose topics never changed since m022 has none)."""
+    wanted = [DATABASE, *codes]
+    marks = ", ".join("?" * len(wanted))
+    rows = db.execute(
+        f"SELECT village_code, version FROM figure_versions WHERE village_code IN ({marks})",
+        wanted,
+    ).fetchall()
+    found = dict(rows)
+    return found.pop(DATABASE, b""), found
