@@ -761,3 +761,16 @@ def m020_county_figure_indexes(db: Database) -> None:
         CREATE INDEX topic_urges_at ON topic_urges(at, topic_id, auto_day);
         """
     )
+
+
+@migrations()
+def m023_per_village_page_indexes(db: Database) -> None:
+    """A disclosure's later versions found by their root, and the county's newest
+    publications by time (issue 12: one item's page reads its own versions, the county feed
+    the fifty it lists, not every public row of the county)."""
+    db.executescript(
+        """
+        CREATE INDEX disclosures_root ON disclosures(root_id, version);
+        CREATE INDEX disclosures_published ON disclosures(published_at);
+        """
+    )

@@ -173,10 +173,12 @@ def search_candidates(
 
 
 def last_answered(db: Database, village_code: str | None = None) -> datetime | None:
-    """The newest current answer's time (a feed's `updated`), of one village or all."""
-    sql = f"SELECT max(a.at) AS at {_WALL_FROM}"
-    params: list[object] = []
-    if village_code is not None:
-        sql += " WHERE t.village_code = ?"
-        params.append(village_code)
-    return from_text(next(db.query(sql, params))["at"])
+    """The newest current answer's time (a feed's `updated`), of one village or all (the
+    county's the first current answer walking the answers by time, as its wall does)."""
+    if village_code is None:
+        row = next(
+            db.query(f"SELECT a.at {_WALL_BY_TIME} ORDER BY a.at DESC, a.id DESC LIMIT 1"), None
+        )
+        return from_text(row["at"]) if row else None
+    sql = f"SELECT max(a.at) AS at {_WALL_FROM} WHERE t.village_code = ?"
+    return from_text(next(db.query(sql, [village_code]))["at"])

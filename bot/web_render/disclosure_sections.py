@@ -102,7 +102,7 @@ def quarter_stat(status: QuarterStatus) -> Stat:
 
 def quarter_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
     """Each village's quarter, every village's read at once (one read per page, not per row)."""
-    statuses = services.disclosures.board.quarter_statuses()
+    statuses = services.disclosures.board.quarter_statuses([v.code for v in villages])
     return {v.code: [quarter_stat(statuses[v.code])] for v in villages if v.code in statuses}
 
 

@@ -291,20 +291,24 @@ class DisclosureBoard:
 
     # -- the quarterly schedule --------------------------------------------------------------
 
-    def quarter_statuses(self) -> dict[str, QuarterStatus]:
-        """Every active village's status for the disclosure due in the current quarter."""
+    def quarter_statuses(
+        self, village_codes: Sequence[str] | None = None
+    ) -> dict[str, QuarterStatus]:
+        """Each active village's (of these, None: all) status for the disclosure due in the
+        current quarter; one village's page reads only its own publications."""
         today = self.ctx.local_date(self.ctx.now())
         parsed = previous_quarter(today)
         period = parsed.text
         month = publication_month(parsed)
         assert month is not None
         deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
+        db = self.store.db
         first = {
             p.village_code: p.first_published_at
-            for p in board.period_publications(self.store.db, period)
+            for p in board.period_publications(db, period, village_codes)
         }
         out: dict[str, QuarterStatus] = {}
-        for village in villages.all_active(self.store.db):
+        for village in self._villages(village_codes):
             published = first.get(village.code)
             if published is not None:
                 on_time = self.ctx.local_date(published) <= deadline
@@ -314,8 +318,14 @@ class DisclosureBoard:
             out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
         return out
 
+    def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
+        db = self.store.db
+        if village_codes is None:
+            return villages.all_active(db)
+        return villages.active_of(db, village_codes)
+
     def quarter_status(self, village_code: str) -> QuarterStatus | None:
-        return self.quarter_statuses().get(village_code)
+        return self.quarter_statuses([village_code]).get(village_code)
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -325,11 +335,8 @@ class DisclosureBoard:
         theirs."""
         db = self.store.db
         counted = {c.village_code: c for c in board.counts(db, village_codes)}
-        statuses = self.quarter_statuses()
-        chosen = villages.all_active(db)
-        if village_codes is not None:
-            wanted = set(village_codes)
-            chosen = [v for v in chosen if v.code in wanted]
+        statuses = self.quarter_statuses(village_codes)
+        chosen = self._villages(village_codes)
         out = []
         for village in chosen:
             c = counted.get(village.code)
