@@ -120,13 +120,17 @@ def wall(
         condition, values = keyset.after(after, "a.at", "a.id")
         where.append(condition)
         params += values
-    source = _WALL_FROM if village_code is not None else _WALL_BY_TIME
-    rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} {source} WHERE {' AND '.join(where)} "
-        "ORDER BY a.at DESC, a.id DESC LIMIT ?",
-        [*params, limit],
-    )
-    return [WallRow.from_row(r) for r in rows]
+    order, chosen = "ORDER BY a.at DESC, a.id DESC", " AND ".join(where)
+    if village_code is None:
+        sql = f"SELECT {_TOPIC}, {_ANSWER} {_WALL_BY_TIME} WHERE {chosen} {order} LIMIT ?"
+    else:
+        # The page's topics chosen from topics_village_answer and the answers' times first, then
+        # only those rows read whole: a village's topics lie scattered among the county's pages.
+        sql = (
+            f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE t.id IN (SELECT t.id {_WALL_FROM} "
+            f"WHERE {chosen} {order} LIMIT ?) {order}"
+        )
+    return [WallRow.from_row(r) for r in db.query(sql, [*params, limit])]
 
 
 def topic(db: Database, receipt: str) -> BoardTopic | None:
