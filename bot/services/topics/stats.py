@@ -94,11 +94,11 @@ def compute(
     counted in SQL: a county's year is tens of thousands of topics, read as one row of counts
     per village."""
     start, end = day_start(period.first, tz), day_start(period.last + timedelta(days=1), tz)
-    chosen = [
-        v
-        for v in villages.all_active(db)
-        if village_code in (None, v.code) and (within is None or v.code in within)
-    ]
+    # One village's page reads its own row, not the county's villages.
+    named = (
+        villages.all_active(db) if village_code is None else villages.active_of(db, [village_code])
+    )
+    chosen = [v for v in named if within is None or v.code in within]
     per = {v.code: Counts(v.code, v.name) for v in chosen}
     # Answers come after filing and by today (a month's margin for a clock set back in tests).
     first, last = period.first - timedelta(days=1), max(today, period.last) + timedelta(days=31)
