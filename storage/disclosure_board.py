@@ -141,7 +141,8 @@ def versions(db: Database, root_id: int) -> list[PublicItem]:
     """Every public version of one disclosure, oldest first: the first by its id, the later
     ones by disclosures_root (an expression over root_id and id would read the county)."""
     rows = db.query(
-        f"SELECT {_ITEM_COLUMNS} FROM disclosures WHERE (id = ? OR root_id = ?) AND {_PUBLIC} "
+        f"SELECT {_ITEM_COLUMNS} FROM disclosures "
+        f"WHERE ((id = ? AND root_id IS NULL) OR root_id = ?) AND {_PUBLIC} "
         "AND published_at IS NOT NULL ORDER BY version, id",
         [root_id, root_id],
     )

@@ -302,13 +302,15 @@ class DisclosureBoard:
         month = publication_month(parsed)
         assert month is not None
         deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
-        db = self.store.db
+        # Read village by village (disclosures_village), even for all of them: a search by
+        # state alone would read every public row of the county to count one quarter.
+        chosen = self._villages(village_codes)
         first = {
             p.village_code: p.first_published_at
-            for p in board.period_publications(db, period, village_codes)
+            for p in board.period_publications(self.store.db, period, [v.code for v in chosen])
         }
         out: dict[str, QuarterStatus] = {}
-        for village in self._villages(village_codes):
+        for village in chosen:
             published = first.get(village.code)
             if published is not None:
                 on_time = self.ctx.local_date(published) <= deadline
