@@ -20,6 +20,9 @@ from storage.named_rows import field_names, pick
 from storage.times import from_text
 
 _PUBLIC = f"status IN ({', '.join(repr(s) for s in PUBLIC_STATUSES)})"
+# The whole county newest first: the unary plus keeps SQLite off the status index (every public
+# row) so it walks disclosures_published by time and stops at the LIMIT.
+_PUBLIC_BY_TIME = f"+{_PUBLIC}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ def listing(
     limit: int = 20,
 ) -> list[PublicItem]:
     """Public versions newest first (by publication time, then id), after a position."""
-    where = [_PUBLIC, "published_at IS NOT NULL"]
+    where = [_PUBLIC if village_code is not None else _PUBLIC_BY_TIME, "published_at IS NOT NULL"]
     params: list[object] = []
     if current_only:
         where.append("status = 'published'")
@@ -135,23 +138,32 @@ def latest_by_category(db: Database, village_code: str, per_category: int = 3) -
 
 
 def versions(db: Database, root_id: int) -> list[PublicItem]:
-    """Every public version of one disclosure, oldest first."""
+    """Every public version of one disclosure, oldest first: the first by its id, the later
+    ones by disclosures_root (an expression over root_id and id would read the county)."""
     rows = db.query(
-        f"SELECT {_ITEM_COLUMNS} FROM disclosures WHERE coalesce(root_id, id) = ? AND {_PUBLIC} "
+        f"SELECT {_ITEM_COLUMNS} FROM disclosures "
+        f"WHERE ((id = ? AND root_id IS NULL) OR root_id = ?) AND {_PUBLIC} "
         "AND published_at IS NOT NULL ORDER BY version, id",
-        [root_id],
+        [root_id, root_id],
     )
     return [PublicItem.from_row(r) for r in rows]
 
 
-def period_publications(db: Database, period: str) -> list[PeriodPublication]:
-    """Per village: when anything for this period was first published, and how many items."""
+def period_publications(
+    db: Database, period: str, village_codes: Sequence[str] | None = None
+) -> list[PeriodPublication]:
+    """Per village (of these, None: all): when anything for this period was first published,
+    and how many items. One village's page reads only its own rows (disclosures_village)."""
+    where, params = "", [period]
+    if village_codes is not None:
+        where = f" AND village_code IN ({', '.join('?' * len(village_codes))})"
+        params += list(village_codes)
     rows = db.query(
         "SELECT village_code, min(published_at) AS first_published_at, "
         "count(DISTINCT coalesce(root_id, id)) AS items "
-        f"FROM disclosures WHERE period = ? AND {_PUBLIC} AND published_at IS NOT NULL "
+        f"FROM disclosures WHERE period = ? AND {_PUBLIC} AND published_at IS NOT NULL{where} "
         "GROUP BY village_code ORDER BY village_code",
-        [period],
+        params,
     )
     return [
         PeriodPublication(**r | {"first_published_at": from_text(r["first_published_at"])})
@@ -180,10 +192,15 @@ def counts(db: Database, village_codes: Sequence[str] | None = None) -> list[Vil
 
 
 def last_published(db: Database, village_code: str | None = None) -> datetime | None:
-    """The newest publication time (a feed's `updated`), of one village or all."""
-    sql = f"SELECT max(published_at) AS published_at FROM disclosures WHERE {_PUBLIC}"
-    params: list[object] = []
-    if village_code is not None:
-        sql += " AND village_code = ?"
-        params.append(village_code)
-    return from_text(next(db.query(sql, params))["published_at"])
+    """The newest publication time (a feed's `updated`), of one village or all (the county's
+    the first row of disclosures_published, not a read of every public row)."""
+    if village_code is None:
+        sql = (
+            f"SELECT published_at FROM disclosures WHERE {_PUBLIC_BY_TIME} "
+            "AND published_at IS NOT NULL ORDER BY published_at DESC LIMIT 1"
+        )
+        row = next(db.query(sql), None)
+        return from_text(row["published_at"]) if row else None
+    sql = f"SELECT max(published_at) AS published_at FROM disclosures WHERE {_PUBLIC} "
+    sql += "AND village_code = ?"
+    return from_text(next(db.query(sql, [village_code]))["published_at"])

@@ -842,3 +842,17 @@ def m022_village_figure_versions(db: Database) -> None:
             )
     # Pages read it (which villages to count again): the page cache's version watches it too.
     data_version.watch(db, "figure_versions")
+
+
+@migrations()
+def m023_per_village_page_indexes(db: Database) -> None:
+    """A disclosure's later versions found by their root, and the county's newest
+    publications by time, a village's answered topics (issue 12: one item's page reads its own
+    versions, the county feed the fifty it lists, a village's wall its own page of topics)."""
+    db.executescript(
+        """
+        CREATE INDEX disclosures_root ON disclosures(root_id, version);
+        CREATE INDEX disclosures_published ON disclosures(published_at);
+        CREATE INDEX topics_village_answer ON topics(village_code, answer_id);
+        """
+    )

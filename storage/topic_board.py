@@ -120,13 +120,17 @@ def wall(
         condition, values = keyset.after(after, "a.at", "a.id")
         where.append(condition)
         params += values
-    source = _WALL_FROM if village_code is not None else _WALL_BY_TIME
-    rows = db.query(
-        f"SELECT {_TOPIC}, {_ANSWER} {source} WHERE {' AND '.join(where)} "
-        "ORDER BY a.at DESC, a.id DESC LIMIT ?",
-        [*params, limit],
-    )
-    return [WallRow.from_row(r) for r in rows]
+    order, chosen = "ORDER BY a.at DESC, a.id DESC", " AND ".join(where)
+    if village_code is None:
+        sql = f"SELECT {_TOPIC}, {_ANSWER} {_WALL_BY_TIME} WHERE {chosen} {order} LIMIT ?"
+    else:
+        # The page's topics chosen from topics_village_answer and the answers' times first, then
+        # only those rows read whole: a village's topics lie scattered among the county's pages.
+        sql = (
+            f"SELECT {_TOPIC}, {_ANSWER} {_WALL_FROM} WHERE t.id IN (SELECT t.id {_WALL_FROM} "
+            f"WHERE {chosen} {order} LIMIT ?) {order}"
+        )
+    return [WallRow.from_row(r) for r in db.query(sql, [*params, limit])]
 
 
 def topic(db: Database, receipt: str) -> BoardTopic | None:
@@ -186,10 +190,12 @@ def search_candidates(
 
 
 def last_answered(db: Database, village_code: str | None = None) -> datetime | None:
-    """The newest current answer's time (a feed's `updated`), of one village or all."""
-    sql = f"SELECT max(a.at) AS at {_WALL_FROM}"
-    params: list[object] = []
-    if village_code is not None:
-        sql += " WHERE t.village_code = ?"
-        params.append(village_code)
-    return from_text(next(db.query(sql, params))["at"])
+    """The newest current answer's time (a feed's `updated`), of one village or all (the
+    county's the first current answer walking the answers by time, as its wall does)."""
+    if village_code is None:
+        row = next(
+            db.query(f"SELECT a.at {_WALL_BY_TIME} ORDER BY a.at DESC, a.id DESC LIMIT 1"), None
+        )
+        return from_text(row["at"]) if row else None
+    sql = f"SELECT max(a.at) AS at {_WALL_FROM} WHERE t.village_code = ?"
+    return from_text(next(db.query(sql, [village_code]))["at"])

@@ -44,6 +44,12 @@ SMALL = {
     "shown_matches",  # the page of them shown
 }
 SCAN = re.compile(r"\bSCAN (?:main\.)?(\w+)(.*)")
+# A search bounded only by a column of a handful of values (a state, a kind, a role) reads a
+# share of the whole county: a page about one village or one item must never need one.
+FEW_VALUES = re.compile(
+    r"\bSEARCH (?:main\.)?\w+ USING (?:COVERING )?INDEX \w+ \((?:status|kind|role)=\?\)"
+)
+ONE_PLACE = ("<code>", "<id>", "<receipt>")
 LIMITED = re.compile(r"\bORDER BY [^()]*\bLIMIT \d+\s*$", re.IGNORECASE)
 # An FTS5 MATCH (M in its plan), or a rowid looked up (=) to read a found row's text.
 FTS_LOOKUP = re.compile(r" VIRTUAL TABLE INDEX \d+:(?:\S*M|=$)")
@@ -80,13 +86,29 @@ def _walks_in_order(sql: str, plan: list[str]) -> bool:
     return bool(LIMITED.search(sql)) and not any("TEMP B-TREE" in line for line in plan)
 
 
-def full_scans(store: Store, statements: list[str]) -> dict[str, list[str]]:
-    """Each statement that reads a big table whole, with the plan lines saying so."""
-    found: dict[str, list[str]] = {}
+def _plans(store: Store, statements: list[str]) -> dict[str, list[str]]:
+    """Each reading statement once, with its plan's lines."""
+    plans = {}
     for sql in dict.fromkeys(s for s in statements if STATEMENT.match(s)):
         # The traced text spells an infinite bound as Inf, which SQL reads as a column name.
         runnable = re.sub(r"\bInf\b", "1e999", sql)
-        plan = [row[3] for row in store.db.conn.execute(f"EXPLAIN QUERY PLAN {runnable}")]
+        plans[sql] = [row[3] for row in store.db.conn.execute(f"EXPLAIN QUERY PLAN {runnable}")]
+    return plans
+
+
+def weak_searches(store: Store, statements: list[str]) -> dict[str, list[str]]:
+    """Each statement that searches a table by a column of few values alone."""
+    found = {}
+    for sql, plan in _plans(store, statements).items():
+        if bad := [line for line in plan if FEW_VALUES.search(line)]:
+            found[sql[:300]] = bad
+    return found
+
+
+def full_scans(store: Store, statements: list[str]) -> dict[str, list[str]]:
+    """Each statement that reads a big table whole, with the plan lines saying so."""
+    found: dict[str, list[str]] = {}
+    for sql, plan in _plans(store, statements).items():
         if _walks_in_order(sql, plan):
             continue
         bad = [
@@ -114,6 +136,20 @@ async def test_web_routes_read_by_index(aiohttp_client, traced, county):
     assert full_scans(services.store, seen) == {}
 
 
+async def test_a_page_of_one_village_or_one_item_reads_only_its_own_rows(
+    aiohttp_client, traced, county
+):
+    services, seen = traced
+    client = await aiohttp_client(build(services))
+    routes = route_paths(county[1])
+    chosen = [p for name, p in routes.items() if any(part in name for part in ONE_PLACE)]
+    for path in [*chosen, "/feed.atom"]:  # the county feed lists its newest fifty, no more
+        response = await client.get(path)
+        assert response.status == 200, path
+    assert len(chosen) >= 8 and seen
+    assert weak_searches(services.store, seen) == {}
+
+
 def test_commands_search_scheduler_outbox_and_inbox_read_by_index(traced):
     services, seen = traced
     store = services.store
@@ -133,3 +169,14 @@ def test_a_full_scan_is_caught(traced):
     services, _ = traced
     scans = full_scans(services.store, ["SELECT count(*) FROM topics WHERE text LIKE '%路灯%'"])
     assert list(scans.values()) == [["SCAN topics"]]
+
+
+def test_a_search_by_a_state_alone_is_caught(traced):
+    services, _ = traced
+    every_version = (
+        "SELECT id FROM disclosures WHERE coalesce(root_id, id) = 1 "
+        "AND status IN ('published', 'superseded')"
+    )
+    assert list(weak_searches(services.store, [every_version]).values()) == [
+        ["SEARCH disclosures USING INDEX disclosures_due (status=?)"]
+    ]

@@ -509,6 +509,9 @@ def test_control_characters_never_break_a_feed(services):
     )
     root = ET.fromstring(body)
     assert root.find(f"{A}entry/{A}title").text == "坏字符"
+    # UTF-8 bytes as declared, the same as ElementTree writes them itself
+    assert body == ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    assert "坏字符".encode() in body
 
 
 # --------------------------------------------------------------------------- cursors

@@ -206,6 +206,15 @@ def test_versions_are_every_public_version_oldest_first(db):
     ]
 
 
+def test_versions_are_those_of_the_root_named_and_no_other(db):
+    first = published(db, T0)
+    second = published(db, T0 + timedelta(1), version=2, root_id=first, supersedes_id=first)
+    other = published(db, T0, village_code="hexi")
+    published(db, T0 + timedelta(1), village_code="hexi", version=2, root_id=other)
+    assert [i.id for i in disclosure_board.versions(db, first)] == [first, second]
+    assert disclosure_board.versions(db, second) == []  # a later version roots nothing
+
+
 def test_latest_by_category_keeps_the_newest_few_of_each(db):
     notices = [published(db, T0 + timedelta(hours=n), category="affairs") for n in range(4)]
     finance = published(db, T0, category="finance")
@@ -222,6 +231,14 @@ def test_period_publications_give_the_first_time_and_item_count(db):
         disclosure_board.PeriodPublication("hexi", T0 - timedelta(1), 1),
         disclosure_board.PeriodPublication("qingshan", T0, 1),
     ]
+
+
+def test_period_publications_of_the_villages_named_only(db):
+    published(db, T0)
+    published(db, T0 - timedelta(1), village_code="hexi")
+    found = disclosure_board.period_publications(db, "2026-03", ["qingshan", "nowhere"])
+    assert found == [disclosure_board.PeriodPublication("qingshan", T0, 1)]
+    assert disclosure_board.period_publications(db, "2026-03", []) == []
 
 
 def test_counts_per_village_by_state_and_kind(db):

@@ -15,6 +15,16 @@ def test_all_active_is_in_code_order(db):
     assert [v.code for v in villages.all_active(db)] == ["hexi", "qingshan"]
 
 
+def test_active_among_reads_only_the_active_villages_named_in_code_order(db):
+    assert [v.code for v in villages.active_among(db, ["qingshan", "hexi", "nowhere"])] == [
+        "hexi",
+        "qingshan",
+    ]
+    villages.sync(db, [("qingshan", "青山村", None)])
+    assert villages.active_among(db, ["hexi"]) == []
+    assert villages.active_among(db, []) == []
+
+
 def test_a_village_left_out_of_the_config_is_deactivated_not_deleted(db):
     villages.sync(db, [("qingshan", "青山村", None)])
     assert villages.get(db, "hexi") is None

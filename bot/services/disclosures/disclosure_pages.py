@@ -296,23 +296,23 @@ class DisclosureBoard:
     def quarter_statuses(
         self, village_codes: Sequence[str] | None = None
     ) -> dict[str, QuarterStatus]:
-        """Every active village's (of these, None: all) status for the disclosure due in the
-        current quarter."""
+        """Each active village's (of these, None: all) status for the disclosure due in the
+        current quarter; one village's page reads only its own publications."""
         today = self.ctx.local_date(self.ctx.now())
         parsed = previous_quarter(today)
         period = parsed.text
         month = publication_month(parsed)
         assert month is not None
         deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
+        # Read village by village (disclosures_village), even for all of them: a search by
+        # state alone would read every public row of the county to count one quarter.
+        chosen = self._villages(village_codes)
         first = {
             p.village_code: p.first_published_at
-            for p in board.period_publications(self.store.db, period)
+            for p in board.period_publications(self.store.db, period, [v.code for v in chosen])
         }
         out: dict[str, QuarterStatus] = {}
-        wanted = None if village_codes is None else set(village_codes)
-        for village in villages.all_active(self.store.db):
-            if wanted is not None and village.code not in wanted:
-                continue
+        for village in chosen:
             published = first.get(village.code)
             if published is not None:
                 on_time = self.ctx.local_date(published) <= deadline
@@ -321,6 +321,12 @@ class DisclosureBoard:
                 state = "missing" if today > deadline else "pending"
             out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
         return out
+
+    def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
+        db = self.store.db
+        if village_codes is None:
+            return villages.all_active(db)
+        return villages.active_among(db, village_codes)
 
     def quarter_status(self, village_code: str) -> QuarterStatus | None:
         return self.quarter_statuses([village_code]).get(village_code)
@@ -334,10 +340,7 @@ class DisclosureBoard:
         db = self.store.db
         counted = {c.village_code: c for c in board.counts(db, village_codes)}
         statuses = self.quarter_statuses(village_codes)
-        chosen = villages.all_active(db)
-        if village_codes is not None:
-            wanted = set(village_codes)
-            chosen = [v for v in chosen if v.code in wanted]
+        chosen = self._villages(village_codes)
         out = []
         for village in chosen:
             c = counted.get(village.code)
