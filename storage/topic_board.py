@@ -9,7 +9,7 @@ topics/board.py`): these rows carry the stored text as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Self
@@ -140,13 +140,14 @@ def topic(db: Database, receipt: str) -> BoardTopic | None:
 
 
 def open_counts(
-    db: Database, today: date, village_code: str | None = None
+    db: Database, today: date, among: Collection[str] | None = None
 ) -> dict[str, OpenCounts]:
-    """Per village (or for one): topics being handled now, and those past their due date."""
+    """Per village (all, or those `among`: each read by its own index range): topics being
+    handled now, and those past their due date."""
     where, params = "status = 'assigned'", [today.isoformat()]
-    if village_code is not None:
-        where += " AND village_code = ?"
-        params.append(village_code)
+    if among is not None:
+        where += f" AND village_code IN ({','.join('?' * len(among))})"
+        params.extend(sorted(among))
     rows = db.query(
         "SELECT village_code, count(*) AS open, coalesce(sum(due_date < ?), 0) AS overdue "
         f"FROM topics WHERE {where} GROUP BY village_code",

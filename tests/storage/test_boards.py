@@ -114,7 +114,7 @@ def test_open_counts_per_village_with_overdue(db):
 def test_open_counts_of_one_village(db):
     topic(db, receipt="2026-0001", due_date=date(2026, 3, 1))
     topic(db, receipt="2026-0002", due_date=date(2026, 3, 1), village_code="hexi")
-    found = topic_board.open_counts(db, date(2026, 4, 1), "hexi")
+    found = topic_board.open_counts(db, date(2026, 4, 1), ["hexi"])
     assert found == {"hexi": topic_board.OpenCounts("hexi", 1, 1)}
 
 

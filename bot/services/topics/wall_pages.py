@@ -322,7 +322,10 @@ class TopicBoard:
         today = self.today()
         period = period or Period.whole_year(today.year)
         rows, _ = compute(self.store.db, period, today, self.tz, village_code, within)
-        now_open = board.open_counts(self.store.db, today, village_code)
+        named = village_code is not None or within is not None
+        now_open = board.open_counts(
+            self.store.db, today, [c.code for c in rows] if named else None
+        )
         out = {}
         for c in rows:
             current = now_open.get(c.code)
