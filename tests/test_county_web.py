@@ -3,6 +3,7 @@ villages → /v/<code>; /stats and the JSON API take ?township= and refuse an un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +102,25 @@ async def test_statistics_and_the_api_are_scoped_by_township(client):
     refused = await client.get("/api/v1/stats?township=beishan")
     assert refused.status == 404
     assert (await refused.json())["error"]["code"] == "unknown_township"
+
+
+async def test_the_countys_statistics_are_one_row_per_township_linking_to_its_villages(client):
+    html = await (await client.get("/stats?period=2026Q4")).text()
+    assert_well_formed_page(html)
+    table = html.split('id="table-heading"')[1].split("</table>")[0]  # villages' or townships'
+    rows = [text_of(r).strip() for r in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table, re.S)]
+    assert rows == ["示范镇", "南山乡", "全县合计"]
+    assert 'href="/stats?township=nanshan&period=2026Q4"' in html
+    cells = re.search(r"南山乡</a></th>\s*<td[^>]*>(\d+)</td>", html)
+    assert cells is not None and cells.group(1) == "2"  # 桃源村's two topics, added up
+    assert "各乡镇按时办结率" in text_of(html) and "青山村" not in "".join(rows)
+    one = (await (await client.get("/stats?village=qingshan&period=2026Q4")).text()).split(
+        'id="table-heading"'
+    )[1]
+    one = one.split("</table>")[0]
+    assert [
+        text_of(r).strip() for r in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', one, re.S)
+    ] == ["青山村"]
 
 
 async def test_the_feed_takes_a_township(client, services):

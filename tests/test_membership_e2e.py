@@ -217,8 +217,14 @@ def whole_database(runtime) -> dict[str, tuple]:
     scheduler's once-only marks: its first tick may land in the middle of a test)."""
     db = runtime.store.db
     skip = {"inbox", "outbox", "settings", "_sqlite_migrations"}
+    keyed = {  # a WITHOUT ROWID table (figure_versions) is compared by its rows themselves
+        name
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID%'")
+    }
     return {
-        table: db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}]").fetchone()
+        table: tuple(db.execute(f"SELECT * FROM [{table}] ORDER BY 1").fetchall())
+        if table in keyed
+        else db.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}]").fetchone()
         for table in db.table_names()
         if table not in skip
         and not table.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))

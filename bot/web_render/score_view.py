@@ -89,16 +89,32 @@ def ranking_json(period: str, ranked: list[Ranked]) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class IndexRanking:
-    """The index page's short ranking: the last complete quarter, every village."""
+    """The index page's short ranking: the last complete quarter; beyond `INDEX_ROWS` villages
+    (a county) the first and last `INDEX_ROWS // 2` with a score, the whole list on /score."""
 
     period: str
     ranked: tuple[Ranked, ...]
     weights: tuple[Weight, ...] = WEIGHTS
+    total: int = 0  # villages ranked in all (more than shown: the list is cut)
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.ranked)
+
+
+# A county's index would otherwise be a 300-row table on a phone.
+INDEX_ROWS = 20
 
 
 def index_ranking(ctx: Context, codes: list[str] | None = None) -> IndexRanking:
     """The villages (every active one, or those of one township) ranked for the last complete
-    quarter."""
+    quarter: all of them, or for a long list its top and bottom."""
     scores = Scores(ctx)
     period = scores.default_period()
-    return IndexRanking(period.text, tuple(scores.ranking(codes, period)))
+    ranked = scores.ranking(codes, period)
+    shown = ranked
+    if len(ranked) > INDEX_ROWS:
+        scored = [r for r in ranked if r.rank is not None]
+        half = INDEX_ROWS // 2
+        shown = scored[:half] + scored[max(half, len(scored) - half) :]
+    return IndexRanking(period.text, tuple(shown), total=len(ranked))

@@ -203,9 +203,12 @@ def stats_view(language: str, stats: TopicStats) -> StatsView:
         _name(language, total) if stats.village_code else t_plain(language, "web.stats_page.all")
     )
     label = stats.period.text
+    places = t_plain(
+        language, f"web.stats_page.places_{'township' if stats.by_township else 'village'}"
+    )
     on_time = bar_chart(
         "chart-on-time",
-        t_plain(language, "web.stats_page.chart_on_time", period=label),
+        t_plain(language, "web.stats_page.chart_on_time", period=label, places=places),
         [Bar(_name(language, c), c.on_time_rate, ratio_text(c.on_time_rate, c.on_time, c.due))
          for c in rows],
         maximum=1.0,
@@ -213,7 +216,7 @@ def stats_view(language: str, stats: TopicStats) -> StatsView:
     )  # fmt: skip
     satisfaction = bar_chart(
         "chart-satisfaction",
-        t_plain(language, "web.stats_page.chart_satisfaction", period=label),
+        t_plain(language, "web.stats_page.chart_satisfaction", period=label, places=places),
         [Bar(_name(language, c), c.satisfaction_rate,
              ratio_text(c.satisfaction_rate, c.satisfied + c.basic, c.rated)) for c in rows],
         maximum=1.0,
@@ -229,7 +232,7 @@ def stats_view(language: str, stats: TopicStats) -> StatsView:
     )
     average = bar_chart(
         "chart-days",
-        t_plain(language, "web.stats_page.chart_days", period=label),
+        t_plain(language, "web.stats_page.chart_days", period=label, places=places),
         [
             Bar(_name(language, c), c.average_days, days_text(language, c.average_days))
             for c in rows

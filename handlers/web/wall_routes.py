@@ -136,7 +136,10 @@ async def stats(request: web.Request) -> web.Response:
     except Denied:
         bad_period = period_text
         period = board.period(None)
-    view = stats_view(language, board.stats(period, code, within))
+    # A county's whole view is one row per township, each linking to its villages (STAT-11).
+    by_township = services.config.is_county and within is None and code is None
+    found = board.county_stats(period) if by_township else board.stats(period, code, within)
+    view = stats_view(language, found)
     today = board.today()
     shortcuts = (
         ("web.stats_page.this_quarter", quarter_of(today).text),

@@ -15,6 +15,10 @@ from bot.services.scores.inputs import village_inputs, villages_inputs
 from bot.services.scores.ranking import Ranked, VillageScore, rank
 from storage import villages
 
+# Each village's score by the inputs object it was combined from: (village, quarter) -> both.
+_scored: dict[tuple[str, str], tuple[dict[str, Input], VillageScore]] = {}
+_SCORED_MAX = 4096
+
 
 class Scores:
     """The transparency score (issue 13 §8) of villages for one quarter, and their ranking."""
@@ -48,8 +52,15 @@ class Scores:
 
     @staticmethod
     def _score(code: str, name: str, period: Period, inputs: dict[str, Input]) -> VillageScore:
+        kept = _scored.get((code, period.text))
+        if kept is not None and kept[0] is inputs and kept[1].name == name:
+            return kept[1]  # the same remembered inputs (scores.inputs): the same score
         ordered = tuple(inputs[w.key] for w in WEIGHTS)
-        return VillageScore(code, name, period.text, combine(inputs), ordered)
+        score = VillageScore(code, name, period.text, combine(inputs), ordered)
+        if len(_scored) >= _SCORED_MAX:
+            _scored.clear()
+        _scored[(code, period.text)] = (inputs, score)
+        return score
 
     def ranking(self, codes: Sequence[str] | None, period: Period) -> list[Ranked]:
         """The given active villages (None: every one) ranked for the quarter; the county page

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.config import Config
@@ -143,6 +143,7 @@ class TopicStats:
     rows: tuple[Counts, ...]
     total: Counts
     categories: tuple[tuple[str, int], ...]  # every category, in the fixed order
+    by_township: bool = False  # a county's rows: one per township (code, name), not village
 
 
 def _clean(value: object) -> str:
@@ -350,3 +351,15 @@ class TopicBoard:
             filed.update(counts)
         categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
         return TopicStats(period, village_code, tuple(rows), total, categories)
+
+    def county_stats(self, period: Period) -> TopicStats:
+        """A county's figures for a period with one row per township (STAT-11): its villages'
+        counts added up, in the townships' declared order."""
+        whole = self.stats(period)
+        config = self.config
+        rows = {t.code: Counts(t.code, t.name) for t in config.all_townships}
+        for counts in whole.rows:
+            village = config.village(counts.code)
+            if village is not None:
+                rows[config.township_code_of(village)].add(counts)
+        return replace(whole, rows=tuple(rows.values()), by_township=True)
