@@ -139,7 +139,7 @@ class OutboxWorker:
         owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
         if owed is None:
             return
-        self.pacing.started(message.chat_id, self.monotonic())
+        self.pacing.started(message.chat_id, self.monotonic(), reply=not bulk)
         self._bulk_in_flight += bulk
         task = asyncio.create_task(self._deliver(message, owed, bulk=bulk))
         self._in_flight[message.chat_id] = task
