@@ -313,10 +313,13 @@ def broadcast(store: Store, count: int) -> None:
 async def test_a_reply_gets_the_next_place_under_a_full_broadcast():
     # One send at a time (the default): at the cap every place is taken, yet while people talk
     # a reply goes as soon as the send in flight is answered, never waiting for a place to free.
+    # Each resident writes (the inbox tells the worker), and their reply is queued 5 ms later.
     store, clock, bot, worker = world(latencies=[0.01], in_flight=1, global_per_second=25)
     broadcast(store, 400)
     asked = [3.0 + 0.31 * n for n in range(20)]
     for n, at in enumerate(asked):
+        await run_until(clock, worker, at - 0.005)
+        worker.someone_wrote()
         await run_until(clock, worker, at)
         queue(store, f"reply:{n}", 1000 + n % 5, outbox.INTERACTIVE)
     await run_until(clock, worker, 12.0)
@@ -332,6 +335,7 @@ async def test_a_reply_gets_the_next_place_under_a_full_broadcast():
 
 async def test_with_nobody_talking_a_broadcast_reaches_the_cap():
     store, clock, bot, worker = world(latencies=[0.004], in_flight=1, global_per_second=25)
+    worker.someone_wrote()
     queue(store, "reply", 1000, outbox.INTERACTIVE)
     broadcast(store, 300)
     await run_until(clock, worker, 1.0 + TALKING)  # the broadcast keeps a place while talking

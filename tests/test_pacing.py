@@ -109,14 +109,14 @@ def test_a_send_has_left_the_window_at_the_time_given_for_it():
 
 def test_while_people_talk_messages_nobody_waits_for_leave_a_place_for_replies():
     pacing = Pacing(limits())  # three a second
-    pacing.started(7, 100.0, reply=True)
-    pacing.finished(100.01)
+    pacing.talking(100.0)
+    send(pacing, 7, 100.0, 100.01)  # the answer to what they wrote
     send(pacing, 1, 100.1)
     # Two places taken: the third stays free for the next reply, not for the broadcast.
     assert pacing.overall_ready_at(100.2, spread=True) == 101.01 + MARGIN
     assert pacing.overall_ready_at(100.2) == 100.2
-    pacing.started(8, 100.2, reply=True)
-    pacing.finished(100.21)
+    pacing.talking(100.19)
+    send(pacing, 8, 100.2, 100.21)
     # The window is full: a reply waits for the first place to free, the broadcast for the second.
     assert pacing.overall_ready_at(100.3) == 101.01 + MARGIN
     assert pacing.overall_ready_at(100.3, spread=True) == 101.1 + MARGIN
@@ -124,8 +124,7 @@ def test_while_people_talk_messages_nobody_waits_for_leave_a_place_for_replies()
 
 def test_with_nobody_talking_messages_nobody_waits_for_take_every_place():
     pacing = Pacing(limits())  # three a second, slots a third of a second apart
-    pacing.started(7, 100.0, reply=True)
-    pacing.finished(100.01)
+    pacing.talking(100.0)
     send(pacing, 1, 104.5)
     send(pacing, 2, 104.9)
     assert pacing.overall_ready_at(104.95, spread=True) == 105.5 + MARGIN  # still talking

@@ -74,6 +74,10 @@ class OutboxWorker:
         """Tell the worker there may be something new to send."""
         self._wake.set()
 
+    def someone_wrote(self) -> None:
+        """Someone wrote to the bot: while people talk, bulk sends keep a place for replies."""
+        self.pacing.talking(self.monotonic())
+
     def stop(self) -> None:
         """Finish the sends in flight, then return from run()."""
         self._stopping = True
@@ -139,7 +143,7 @@ class OutboxWorker:
         owed = self._edit_target(message, decode(message.kind, message.payload, message.file))
         if owed is None:
             return
-        self.pacing.started(message.chat_id, self.monotonic(), reply=not bulk)
+        self.pacing.started(message.chat_id, self.monotonic())
         self._bulk_in_flight += bulk
         task = asyncio.create_task(self._deliver(message, owed, bulk=bulk))
         self._in_flight[message.chat_id] = task

@@ -7,9 +7,9 @@ Messages that nobody is waiting for are also spread evenly over the second, so a
 waits for finds a free place within one spacing instead of behind a whole second's burst: each
 send takes the next slot, one even share of the second after the previous slot, and may go up to
 half a slot early, so the time spent picking each message does not add up into a slower rate.
-While people are talking to the bot (a reply went out in the last `TALKING` seconds), those messages
-also leave one place in the window free, so the next reply goes at once instead of waiting for a
-place to free (up to one slot); with nobody talking they take every place.
+While people are talking to the bot (someone wrote in the last `TALKING` seconds), those messages
+also leave one place in the window free, so a reply goes at once instead of waiting for a place to
+free (up to one slot); with nobody talking they take every place.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bot.config import OutboxConfig
 
 WINDOW = 1.0  # seconds the overall limit counts over
 MARGIN = 0.002  # seconds added to the window, so rounding never puts one send too many in it
-# Seconds after a reply during which messages nobody waits for keep a place free for the next one:
-# a person reading an answer usually asks again within a few seconds.
+# Seconds after someone wrote during which messages nobody waits for keep a place free for
+# replies: a person reading an answer usually writes again within a few seconds.
 TALKING = 5.0
 
 
@@ -33,7 +33,7 @@ class Pacing:
         self._finished: deque[float] = deque()  # when recent sends finished, all chats, in order
         self._in_flight = 0
         self._next_slot = float("-inf")  # when the next spread send is due
-        self._last_reply = float("-inf")  # when the latest reply someone waits for started
+        self._last_talk = float("-inf")  # when someone last wrote to the bot
         self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
         self._paused_until: dict[int, float] = {}
 
@@ -49,7 +49,7 @@ class Pacing:
         places = self.limits.global_per_second
         if spread:
             at = max(at, self._next_slot - 0.5 / places)
-            if places > 1 and now < self._last_reply + TALKING:
+            if places > 1 and now < self._last_talk + TALKING:
                 places -= 1
         over = len(finished) + self._in_flight - places
         if over >= 0:
@@ -73,12 +73,13 @@ class Pacing:
                     at = max(at, sends[0] + 60.0)
         return at
 
-    def started(self, chat_id: int, now: float, *, reply: bool = False) -> None:
-        """Record a send that is starting; it holds its place until finished() is called. A
-        `reply` (someone waits for it) marks people as talking."""
+    def talking(self, now: float) -> None:
+        """Record that someone wrote to the bot: their reply is coming (see above)."""
+        self._last_talk = max(self._last_talk, now)
+
+    def started(self, chat_id: int, now: float) -> None:
+        """Record a send that is starting; it holds its place until finished() is called."""
         self._in_flight += 1
-        if reply:
-            self._last_reply = now
         self._next_slot = max(self._next_slot, now) + 1.0 / self.limits.global_per_second
         sends = self._chat_sends[chat_id]
         sends.append(now)

@@ -66,6 +66,8 @@ class UpdateInbox:
         self._crash: Exception | None = None  # what stopped a lane unexpectedly
         # Updates by outcome since start ("done", "failed"), for /metrics.
         self.outcomes: Counter[str] = Counter()
+        # Called after new updates are stored: someone wrote, so a reply is likely on its way.
+        self.on_accept: list[Callable[[], None]] = []
 
     def accept(self, raw_updates: list[Any]) -> int:
         """Store updates and their senders in one transaction; returns how many were new.
@@ -77,6 +79,9 @@ class UpdateInbox:
             for raw in raw_updates:
                 new += self._store_one(db, raw)
         self._wake.set()
+        if new:
+            for hook in self.on_accept:
+                hook()
         return new
 
     def _store_one(self, db, raw: Any) -> int:
