@@ -71,6 +71,7 @@ class Runtime:
         self.outbox = OutboxWorker(self.store, bot, config.outbox)
         self.broadcasts = BroadcastProgress(self.store, config.progress)
         self.store.on_commit.append(self.outbox.wake)
+        self.inbox.on_accept.append(self.outbox.someone_wrote)
         self.poller = Poller(
             bot, self.inbox, self._updates_request, timeout=config.telegram.poll_timeout
         )

@@ -88,3 +88,28 @@ async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
     times = sorted(t for uid in broadcast for t in sends(emulator, uid))
     assert times[-1] - times[0] >= (len(times) - 5) / 5 * 0.95
     assert all(b - a >= 0.5 for a, b in zip(times, times[5:], strict=False))
+
+
+def most_in_a_second(times: list[float]) -> int:
+    return max((sum(t <= s < t + 1.0 for s in times) for t in times), default=0)
+
+
+async def test_while_someone_writes_a_broadcast_keeps_a_place_for_replies(slow_runtime, emulator):
+    rt = slow_runtime
+    broadcast = list(range(3000, 3040))
+    for uid in broadcast:
+        emulator.add_user(uid, f"村民{uid}")
+    with rt.store.transaction() as db:
+        for uid in broadcast:
+            messages.queue(db, f"bulk:{uid}", uid, Text("本季度财务已公开"), priority=outbox.BULK)
+    await eventually(lambda: len([uid for uid in broadcast if sends(emulator, uid)]) >= 8)
+    await emulator.send_text(1001, "/help")
+    await eventually(lambda: sends(emulator, 1001))
+    replied_at = sends(emulator, 1001)[0]
+    await eventually(lambda: time.monotonic() > replied_at + 3.5, within=10)
+    times = sorted(t for uid in broadcast for t in sends(emulator, uid))
+    # Nobody talking: all five places of the cap. Someone wrote: four, one kept for replies (the
+    # sends started before the update came have left the window a second after the reply).
+    assert most_in_a_second([t for t in times if t < replied_at]) == 5
+    talking = [t for t in times if replied_at + 1.1 < t < replied_at + 3.5]
+    assert len(talking) >= 6 and most_in_a_second(talking) == 4

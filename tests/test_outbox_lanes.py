@@ -23,6 +23,7 @@ from bot.config import OutboxConfig
 from bot.delivery import messages
 from bot.delivery.messages import Text
 from bot.delivery.outbox_worker import OutboxWorker
+from bot.delivery.pacing import TALKING
 from storage import outbox
 from storage.db import Store
 from storage.times import utcnow
@@ -294,3 +295,51 @@ async def simulate(queued, late, latencies, faults, cap, in_flight) -> None:
             assert same == sorted(same), (chat, priority)
     assert bot.most_in_flight <= in_flight
     assert all(chats[c.text] == c.chat_id for c in bot.calls)
+
+
+async def run_until(clock: FakeClock, worker: OutboxWorker, until: float) -> None:
+    """Send as the worker does until the fake clock reads `until`."""
+    while clock.t < until:
+        wait = await start_due(worker)
+        clock.advance(min(clock.t + wait, clock.next_timer(), until))
+        await settle()
+
+
+def broadcast(store: Store, count: int) -> None:
+    for uid in range(10_000, 10_000 + count):
+        queue(store, f"notice:{uid}", uid)
+
+
+async def test_a_reply_gets_the_next_place_under_a_full_broadcast():
+    # One send at a time (the default): at the cap every place is taken, yet while people talk
+    # a reply goes as soon as the send in flight is answered, never waiting for a place to free.
+    # Each resident writes (the inbox tells the worker), and their reply is queued 5 ms later.
+    store, clock, bot, worker = world(latencies=[0.01], in_flight=1, global_per_second=25)
+    broadcast(store, 400)
+    asked = [3.0 + 0.31 * n for n in range(20)]
+    for n, at in enumerate(asked):
+        await run_until(clock, worker, at - 0.005)
+        worker.someone_wrote()
+        await run_until(clock, worker, at)
+        queue(store, f"reply:{n}", 1000 + n % 5, outbox.INTERACTIVE)
+    await run_until(clock, worker, 12.0)
+    replies = {c.text: c for c in bot.calls if c.text.startswith("reply:")}
+    waits = [replies[f"reply:{n}"].start - at for n, at in enumerate(asked)]
+    assert waits[0] <= 1 / 25 + 0.01  # nobody talked yet: the next place that frees
+    assert max(waits[1:]) <= 0.01  # then at most the send in flight
+    assert most_in_any_second(bot.calls) <= 25
+    talking = replies["reply:0"].start
+    bulk = [c for c in bot.calls if c.text.startswith("notice:") and c.start > talking]
+    assert most_in_any_second(bulk) == 24  # the broadcast leaves the replies' place free
+
+
+async def test_with_nobody_talking_a_broadcast_reaches_the_cap():
+    store, clock, bot, worker = world(latencies=[0.004], in_flight=1, global_per_second=25)
+    worker.someone_wrote()
+    queue(store, "reply", 1000, outbox.INTERACTIVE)
+    broadcast(store, 300)
+    await run_until(clock, worker, 1.0 + TALKING)  # the broadcast keeps a place while talking
+    await run_until_sent(store, clock, worker)
+    starts = [c.start for c in bot.calls if c.start > 1.0 + TALKING]
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.98 * 25
+    assert most_in_any_second(bot.calls) <= 25

@@ -4,7 +4,7 @@ clock: every time is a number passed in."""
 from __future__ import annotations
 
 from bot.config import OutboxConfig
-from bot.delivery.pacing import MARGIN, Pacing
+from bot.delivery.pacing import MARGIN, TALKING, Pacing
 
 
 def limits(**kw) -> OutboxConfig:
@@ -105,3 +105,28 @@ def test_a_send_has_left_the_window_at_the_time_given_for_it():
     assert pacing.overall_ready_at(ready) == ready
     pacing.started(3, ready)
     assert pacing.overall_ready_at(ready) == 1.4 + MARGIN
+
+
+def test_while_people_talk_messages_nobody_waits_for_leave_a_place_for_replies():
+    pacing = Pacing(limits())  # three a second
+    pacing.talking(100.0)
+    send(pacing, 7, 100.0, 100.01)  # the answer to what they wrote
+    send(pacing, 1, 100.1)
+    # Two places taken: the third stays free for the next reply, not for the broadcast.
+    assert pacing.overall_ready_at(100.2, spread=True) == 101.01 + MARGIN
+    assert pacing.overall_ready_at(100.2) == 100.2
+    pacing.talking(100.19)
+    send(pacing, 8, 100.2, 100.21)
+    # The window is full: a reply waits for the first place to free, the broadcast for the second.
+    assert pacing.overall_ready_at(100.3) == 101.01 + MARGIN
+    assert pacing.overall_ready_at(100.3, spread=True) == 101.1 + MARGIN
+
+
+def test_with_nobody_talking_messages_nobody_waits_for_take_every_place():
+    pacing = Pacing(limits())  # three a second, slots a third of a second apart
+    pacing.talking(100.0)
+    send(pacing, 1, 104.5)
+    send(pacing, 2, 104.9)
+    assert pacing.overall_ready_at(104.95, spread=True) == 105.5 + MARGIN  # still talking
+    quiet = 100.0 + TALKING + 0.1
+    assert pacing.overall_ready_at(quiet, spread=True) == quiet  # the third place is theirs again

@@ -74,6 +74,10 @@ class OutboxWorker:
         """Tell the worker there may be something new to send."""
         self._wake.set()
 
+    def someone_wrote(self) -> None:
+        """Someone wrote to the bot: while people talk, bulk sends keep a place for replies."""
+        self.pacing.talking(self.monotonic())
+
     def stop(self) -> None:
         """Finish the sends in flight, then return from run()."""
         self._stopping = True

@@ -7,6 +7,9 @@ Messages that nobody is waiting for are also spread evenly over the second, so a
 waits for finds a free place within one spacing instead of behind a whole second's burst: each
 send takes the next slot, one even share of the second after the previous slot, and may go up to
 half a slot early, so the time spent picking each message does not add up into a slower rate.
+While people are talking to the bot (someone wrote in the last `TALKING` seconds), those messages
+also leave one place in the window free, so a reply goes at once instead of waiting for a place to
+free (up to one slot); with nobody talking they take every place.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from bot.config import OutboxConfig
 
 WINDOW = 1.0  # seconds the overall limit counts over
 MARGIN = 0.002  # seconds added to the window, so rounding never puts one send too many in it
+# Seconds after someone wrote during which messages nobody waits for keep a place free for
+# replies: a person reading an answer usually writes again within a few seconds.
+TALKING = 5.0
 
 
 class Pacing:
@@ -27,23 +33,30 @@ class Pacing:
         self._finished: deque[float] = deque()  # when recent sends finished, all chats, in order
         self._in_flight = 0
         self._next_slot = float("-inf")  # when the next spread send is due
+        self._last_talk = float("-inf")  # when someone last wrote to the bot
         self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
         self._paused_until: dict[int, float] = {}
 
     def overall_ready_at(self, now: float, *, spread: bool = False) -> float:
-        """The earliest time any message may go, under the limit across all chats; `spread` also
-        keeps it to its slot (see above)."""
+        """The earliest time any message may go, under the limit across all chats; `spread` (a
+        message nobody waits for) also keeps it to its slot and, while people talk, off the
+        place kept for their replies (see above)."""
         finished = self._finished
         # Written as the time it leaves, so "ready at" and "has left" round alike.
         while finished and finished[0] + WINDOW + MARGIN <= now:
             finished.popleft()
         at = now
+        places = self.limits.global_per_second
         if spread:
-            at = max(at, self._next_slot - 0.5 / self.limits.global_per_second)
-        if len(finished) + self._in_flight >= self.limits.global_per_second:
-            # Sends still in flight finish later than any that finished already.
-            oldest = finished[0] if finished else now
-            at = max(at, oldest + WINDOW + MARGIN)
+            at = max(at, self._next_slot - 0.5 / places)
+            if places > 1 and now < self._last_talk + TALKING:
+                places -= 1
+        over = len(finished) + self._in_flight - places
+        if over >= 0:
+            # The oldest `over + 1` must leave; sends in flight finish later than any finished
+            # already (when one of them must leave too, its answer wakes the worker sooner).
+            leaves = finished[over] if over < len(finished) else now
+            at = max(at, leaves + WINDOW + MARGIN)
         return at
 
     def chat_ready_at(self, chat_id: int, now: float) -> float:
@@ -59,6 +72,10 @@ class Pacing:
                 if len(sends) >= self.limits.group_per_minute:
                     at = max(at, sends[0] + 60.0)
         return at
+
+    def talking(self, now: float) -> None:
+        """Record that someone wrote to the bot: their reply is coming (see above)."""
+        self._last_talk = max(self._last_talk, now)
 
     def started(self, chat_id: int, now: float) -> None:
         """Record a send that is starting; it holds its place until finished() is called."""

@@ -71,6 +71,8 @@ class UpdateInbox:
         self._crash: Exception | None = None  # what stopped a lane unexpectedly
         # Updates by outcome since start ("done", "failed"), for /metrics.
         self.outcomes: Counter[str] = Counter()
+        # Called after new updates are stored: someone wrote, so a reply is likely on its way.
+        self.on_accept: list[Callable[[], None]] = []
 
     def accept(self, raw_updates: list[Any], built: Mapping[int, Update] | None = None) -> int:
         """Store updates and their senders in one transaction; returns how many were new. The
@@ -91,6 +93,9 @@ class UpdateInbox:
             if built and update_id in built and len(self._built) < KEEP_BUILT:
                 self._built[update_id] = built[update_id]
         self._wake.set()
+        if new:
+            for hook in self.on_accept:
+                hook()
         return new
 
     def _store_one(self, db, raw: Any) -> int:
