@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.county import scheduler_tick as ticks
 from bench.county import serving_process as serving
 from bench.county import township_commands as commands
 from bench.county import web_rates as web
@@ -41,6 +42,8 @@ class Figures:
     commands_village: dict[str, float]
     commands_county: dict[str, float]
     slow_commands: int
+    tick_village: ticks.Tick
+    tick_county: ticks.Tick
 
 
 def route_paths(db: Path, shape: Shape) -> dict[str, list[str]]:
@@ -144,7 +147,11 @@ def measure(scale: float, tmp: Path) -> Figures:
     county, village = Shape.county(scale), Shape.village()
     cmd_village, _ = commands.measure(village, _copy(village, tmp, "cmd"))
     cmd_county, slow_cmd = commands.measure(county, _copy(county, tmp, "cmd"))
-    return Figures(one, many, empty, floor, slow, cmd_village, cmd_county, slow_cmd)
+    tick_village = ticks.measure(village, _copy(village, tmp, "tick"))
+    tick_county = ticks.measure(county, _copy(county, tmp, "tick"))
+    return Figures(
+        one, many, empty, floor, slow, cmd_village, cmd_county, slow_cmd, tick_village, tick_county
+    )
 
 
 def _copy(shape: Shape, tmp: Path, tag: str) -> Path:
@@ -196,6 +203,7 @@ def _command_rows(f: Figures) -> list[str]:
 
 def report(f: Figures) -> list[str]:
     """The README's rows: figure, baseline, project, ratio, target met or not."""
+    tv, tc = f.tick_village, f.tick_county
     search = f.county.cold_ms["/search?q="]  # each new query is rendered: the cold time
     start = f.county.start_s / f.empty_start_s
     return [
@@ -212,4 +220,8 @@ def report(f: Figures) -> list[str]:
         f"| ≤ 2x: {_met(start <= 2)} |",
         f"| callbacks blocking the loop > 100 ms (asyncio debug) | — | web {f.slow_web}, "
         f"commands {f.slow_commands} | — | 0: {_met(f.slow_web + f.slow_commands == 0)} |",
+        f"| scheduler's morning tick (urges, unrated closes, digests): longest hold of the loop "
+        f"| one village {tv.longest_ms:.0f} ms ({tv.steps} steps, {tv.seconds:.1f} s) | county "
+        f"{tc.longest_ms:.0f} ms ({tc.steps} steps, {tc.seconds:.1f} s) | — "
+        f"| ≤ 100 ms: {_met(tc.longest_ms <= 100)} |",
     ]
