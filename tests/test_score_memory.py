@@ -21,6 +21,7 @@ from bot.services.scores.inputs import villages_inputs
 from bot.services.scores.scoring import Scores
 from storage import board_photos, disclosure_signoffs, score_inputs, topics
 from storage.db import Store
+from storage.times import from_text
 from tests.test_county_figures import NOW
 
 SHAPE = Shape.county(0.01)
@@ -143,3 +144,34 @@ def test_the_county_figures_count_a_publication_at_once(services: Services) -> N
         )
     (after,) = services.county.figures(quarter)
     assert after.published == before.published + 1
+
+
+def test_remembered_inputs_count_an_item_once_its_photo_window_closes(services: Services) -> None:
+    db = services.store.db
+    item, _ = _item(db, "NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = id)")
+    published = from_text(
+        db.execute("SELECT published_at FROM disclosures WHERE id = ?", [item]).fetchone()[0]
+    )
+    closes = published + timedelta(days=services.config.disclosure.board_photo_days)
+    scores = Scores(services.ctx)
+    services.clock.set(closes - timedelta(minutes=1))  # inside the window: not counted yet
+    period = scores.default_period()
+    inside = villages_inputs(services.ctx, ["v001"], period)["v001"]["photo"]
+    services.clock.set(closes + timedelta(minutes=1))  # nothing stored changed, only the clock
+    after = villages_inputs(services.ctx, ["v001"], period)["v001"]["photo"]
+    assert after.counted > inside.counted  # counted again, though no version moved
+
+
+def test_published_counts_are_remembered_until_a_village_publishes(services: Services) -> None:
+    board = services.disclosures.board
+    before = {f.code: f.published for f in board.figures(["v000", "v001"])}
+    with services.store.transaction() as db:
+        columns = [c.name for c in db["disclosures"].columns if c.name not in ("id", "period")]
+        listed = ", ".join(columns)
+        db.execute(
+            f"INSERT INTO disclosures ({listed}, period) SELECT {listed}, '2026Q4' "
+            "FROM disclosures WHERE id = ?",
+            [_item(db)[0]],
+        )
+    after = {f.code: f.published for f in board.figures(["v000", "v001"])}
+    assert after == {"v000": before["v000"], "v001": before["v001"] + 1}

@@ -121,6 +121,26 @@ async def touch(base: str, paths: dict[str, list[str]], times: int) -> None:
                     await response.read()
 
 
+def _version(db: Path) -> int:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT version FROM data_version WHERE id = 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def settled(db: Path, quiet: float = 2.0, limit: float = 300.0) -> float:
+    """Seconds until the data version stayed the same for `quiet` seconds (at most `limit`)."""
+    began = time.perf_counter()
+    last, since = await asyncio.to_thread(_version, db), time.perf_counter()
+    while time.perf_counter() - since < quiet and time.perf_counter() - began < limit:
+        await asyncio.sleep(0.25)
+        now = await asyncio.to_thread(_version, db)
+        if now != last:
+            last, since = now, time.perf_counter()
+    return since - began
+
+
 def _change_data(db: Path) -> None:
     """What any write to a table a page reads does: raise the data version (through a
     connection of the bench's own, as another process would), so the next request renders."""

@@ -20,6 +20,7 @@ from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import previous_quarter
 from bot.core.search_terms import excerpt, search_terms
 from bot.core.village_names import village_name
+from bot.services import figure_memory
 from bot.services.context import Context
 from bot.services.disclosures.public_tables import (
     Ledger,
@@ -307,10 +308,18 @@ class DisclosureBoard:
         # Read village by village (disclosures_village), even for all of them: a search by
         # state alone would read every public row of the county to count one quarter.
         chosen = self._villages(village_codes)
-        first = {
-            p.village_code: p.first_published_at
-            for p in board.period_publications(self.store.db, period, [v.code for v in chosen])
-        }
+        db = self.store.db
+
+        def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
+            found = {
+                p.village_code: p.first_published_at
+                for p in board.period_publications(db, period, stale)
+            }
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village until one of its disclosures changes.
+        codes = [v.code for v in chosen]
+        first = figure_memory.village_figures(db, ("first_published", period), codes, first_of)
         out: dict[str, QuarterStatus] = {}
         for village in chosen:
             published = first.get(village.code)
@@ -338,9 +347,16 @@ class DisclosureBoard:
         the quarter's status. A page of a county's villages names its own, so it counts only
         theirs."""
         db = self.store.db
-        counted = {c.village_code: c for c in board.counts(db, village_codes)}
-        statuses = self.quarter_statuses(village_codes)
         chosen = self._villages(village_codes)
+
+        def count(stale: Sequence[str]) -> dict[str, board.VillageCounts | None]:
+            found = {c.village_code: c for c in board.counts(db, stale)}
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village until one of its disclosures changes (a county counts 20,000).
+        codes = [v.code for v in chosen]
+        counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
+        statuses = self.quarter_statuses(village_codes)
         out = []
         for village in chosen:
             c = counted.get(village.code)
