@@ -20,6 +20,12 @@ def slow_steps(count: int, seconds: float):
     return job
 
 
+def counted(now: datetime):
+    yield  # a read, letting the loop run
+    yield
+    return 5  # what the check did: its summary
+
+
 def broken(now: datetime) -> int:
     raise RuntimeError("a check that fails")
 
@@ -29,13 +35,15 @@ def test_run_drains_stepped_checks_and_isolates_a_failing_one():
     ticker.register("broken", broken)
     ticker.register("steps", slow_steps(3, 0))
     ticker.register("plain", lambda now: 7)
-    assert ticker.run(NOW) == {"broken": None, "steps": [0, 1, 2], "plain": 7}
+    ticker.register("counted", counted)
+    assert ticker.run(NOW) == {"broken": None, "steps": [0, 1, 2], "plain": 7, "counted": 5}
 
 
 async def test_a_long_check_lets_the_loop_run_between_its_slices():
     ticker = Ticker()
     ticker.register("urges", slow_steps(40, 0.003))
     ticker.register("broken", broken)
+    ticker.register("counted", counted)
     turns = 0
     longest = 0.0
 
@@ -52,6 +60,6 @@ async def test_a_long_check_lets_the_loop_run_between_its_slices():
     await asyncio.sleep(0)
     results = await ticker.run_on_loop(NOW, slice_seconds=0.01)
     other.cancel()
-    assert results == {"urges": list(range(40)), "broken": None}
+    assert results == {"urges": list(range(40)), "broken": None, "counted": 5}
     assert turns >= 8  # 120 ms of steps in 10 ms slices
     assert longest < 0.09  # never the whole 120 ms at once

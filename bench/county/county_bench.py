@@ -4,6 +4,7 @@ memory, start and blocking. `python -m bench county [--scale 0.01]`."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -79,8 +80,7 @@ async def _serve(
 
 
 async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Path | None) -> Served:
-    db = tmp / f"{shape.name}.db"
-    shutil.copy(database(shape), db)
+    db = _copy(shape, tmp, "", tmp / f"{shape.name}.db")
     paths = route_paths(db, shape)
     process, started = await _serve(emulator, shape, db, tmp)
     try:
@@ -158,9 +158,13 @@ def measure(scale: float, tmp: Path) -> Figures:
     )
 
 
-def _copy(shape: Shape, tmp: Path, tag: str) -> Path:
-    target = tmp / f"{tag}-{shape.name}.db"
+def _copy(shape: Shape, tmp: Path, tag: str, target: Path | None = None) -> Path:
+    """A copy of the shape's database, on disk before it is used: the first checkpoint's fsync
+    must not be the one that writes out half a gigabyte of copy."""
+    target = target or tmp / f"{tag}-{shape.name}.db"
     shutil.copy(database(shape), target)
+    with open(target, "rb") as copied:
+        os.fsync(copied.fileno())
     return target
 
 

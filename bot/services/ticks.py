@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 log = logging.getLogger(__name__)
 
-# A job returns its summary, or an iterator whose steps are each a whole state change (one
-# transaction): a county's morning urges are thousands of them.
+# A job returns its summary, or a generator whose steps are each a whole state change (one
+# transaction) or a read: a county's morning urges are thousands of them. A generator's summary is
+# what it returns, or when it returns nothing the list of what its steps yielded.
 Job = Callable[[datetime], object]
 # The longest the scheduler holds the event loop before letting updates and pages through.
 SLICE_SECONDS = 0.02
@@ -28,8 +29,8 @@ class Ticker:
         self.jobs: dict[str, Job] = {}
 
     def register(self, name: str, job: Job) -> None:
-        """Add a check; `job(now)` does whatever is due at `now` and returns a summary (or an
-        iterator of steps, the summary being the list of what they yield)."""
+        """Add a check; `job(now)` does whatever is due at `now` and returns a summary (or a
+        generator of steps, see above)."""
         self.jobs[name] = job
 
     def run(self, now: datetime) -> dict[str, object]:
@@ -38,7 +39,9 @@ class Ticker:
         for name, job in self.jobs.items():
             try:
                 result = job(now)
-                results[name] = list(result) if isinstance(result, Iterator) else result
+                if isinstance(result, Iterator):
+                    result = _summary(*_steps(result))
+                results[name] = result
             except Exception:
                 log.exception("scheduled job %s failed", name)
                 results[name] = None
@@ -52,7 +55,7 @@ class Ticker:
             try:
                 result = job(now)
                 if isinstance(result, Iterator):
-                    result = [step async for step in _sliced(result, slice_seconds)]
+                    result = _summary(*await _sliced(result, slice_seconds))
                 results[name] = result
             except Exception:
                 log.exception("scheduled job %s failed", name)
@@ -61,11 +64,29 @@ class Ticker:
         return results
 
 
-async def _sliced(steps: Iterator[object], slice_seconds: float) -> AsyncIterator[object]:
-    """The steps, letting the loop run whenever a slice of time has gone by."""
+def _steps(steps: Iterator) -> tuple[list[object], object]:
+    """Every step's yield, and the generator's return value."""
+    yielded = []
+    while True:
+        try:
+            yielded.append(next(steps))
+        except StopIteration as end:
+            return yielded, end.value
+
+
+async def _sliced(steps: Iterator, slice_seconds: float) -> tuple[list[object], object]:
+    """Like `_steps`, letting the loop run whenever a slice of time has gone by."""
+    yielded = []
     began = time.monotonic()
-    for step in steps:
-        yield step
+    while True:
+        try:
+            yielded.append(next(steps))
+        except StopIteration as end:
+            return yielded, end.value
         if time.monotonic() - began >= slice_seconds:
             await asyncio.sleep(0)
             began = time.monotonic()
+
+
+def _summary(yielded: list[object], returned: object) -> object:
+    return yielded if returned is None else returned

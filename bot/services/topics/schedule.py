@@ -4,7 +4,7 @@ that runs twice or late after a restart does each thing exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
@@ -39,7 +39,7 @@ class TopicSchedule:
     def register(self, ticker: Ticker) -> None:
         ticker.register("topics.auto_close", self.rating.auto_close)
         ticker.register("topics.auto_urge", self.auto_urge)
-        ticker.register("topics.digest", self.digest)
+        ticker.register("topics.digest", self.digest_steps)
 
     def _after_digest_time(self, now: datetime) -> bool:
         hour, minute = self.ctx.config.topics.digest_hour_minute
@@ -56,6 +56,16 @@ class TopicSchedule:
 
         Decided at the first tick after digest time (or after a restart); a day with nothing
         to report sends nothing. Returns how many digests were queued now."""
+        steps = self.digest_steps(now)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as end:
+                return end.value
+
+    def digest_steps(self, now: datetime) -> Generator[None, None, int]:
+        """The digest as the ticker runs it: each township's lines read in a step of its own
+        (a county has 15), then one transaction queues them all; returns how many."""
         if not self._after_digest_time(now):
             return 0
         store = self.ctx.store
@@ -64,8 +74,10 @@ class TopicSchedule:
             return 0
         staff = members.township_staff(store.db)
         # Each township's staff get their own township's topics (issue 13 §1).
-        places = {m.township_villages for m in staff}
-        found = {seen: self._lines(store.db, today, now, seen) for seen in places}
+        found = {}
+        for seen in {m.township_villages for m in staff}:
+            found[seen] = self._lines(store.db, today, now, seen)
+            yield
         sent = 0
         with store.transaction() as tx:
             if not once_marks.mark(tx, f"topics.digest.{today}", now):
