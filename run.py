@@ -105,6 +105,9 @@ class Runtime:
         await self.application.initialize()
         await self.application.start()
         self.application.job_queue.run_repeating(self._tick, interval=TICK_SECONDS, first=1)
+        # A county's figures counted before the first page asks for them (in the worker).
+        with contextlib.suppress(Busy):
+            await self.services.heavy.run(self.warmup.warm)
         await self._start_web()
         with self.store.transaction() as db:
             notify.default_menus(
@@ -130,12 +133,11 @@ class Runtime:
 
     async def _tick(self, context: object) -> None:
         """Run the scheduled checks (publication, reminders, deadlines); each is idempotent.
-        Then, on a new day, the county's figures are counted in the worker, not by a page."""
+        Then what the day or the checks made stale is counted in the worker, not by a page."""
         await self.services.ticker.run_on_loop(utcnow())
-        if self.warmup.due():
-            # When the worker is busy the next tick tries again; a page counts what it needs.
-            with contextlib.suppress(Busy):
-                await self.services.heavy.run(self.warmup.warm)
+        # When the worker is busy the next tick tries again; a page counts what it needs.
+        with contextlib.suppress(Busy):
+            await self.services.heavy.run(self.warmup.warm)
 
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.

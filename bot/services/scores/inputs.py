@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
+from sqlite_utils import Database
+
 from bot.core.periods import Period
 from bot.services import figure_memory
 from bot.services.context import Context
@@ -35,8 +37,7 @@ class _Read:
     rated: dict[str, int]
 
 
-def _reads(ctx: Context, codes: Sequence[str], period: Period) -> dict[str, _Read]:
-    db = ctx.store.db
+def _reads(ctx: Context, codes: Sequence[str], period: Period, db: Database) -> dict[str, _Read]:
     start = ctx.local_start(period.first)
     end = ctx.local_start(period.last + timedelta(days=1))
 
@@ -64,7 +65,7 @@ _COUNTED_MAX = 4096
 
 
 def villages_inputs(
-    ctx: Context, codes: Sequence[str], period: Period
+    ctx: Context, codes: Sequence[str], period: Period, db: Database | None = None
 ) -> dict[str, dict[str, Input]]:
     """Every input of each village's score for the quarter, by village code; counted again
     only when its read changed (a new village version) or the clock passed a moment an input
@@ -72,7 +73,7 @@ def villages_inputs(
     now = ctx.now()
     today = ctx.local_date(now)
     found = {}
-    for code, read in _reads(ctx, codes, period).items():
+    for code, read in _reads(ctx, codes, period, db or ctx.store.db).items():
         kept = _counted.get((code, period.text))
         if kept is not None and kept[0] is read and now < kept[1]:
             found[code] = kept[2]
