@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.disclosures.disclosure_pages import (
-    PublicDisclosure,
-    QuarterStatus,
-    Signature,
-    VillageFigures,
-)
+from bot.services.disclosures.disclosure_pages import PublicDisclosure, Signature
 from bot.services.disclosures.public_tables import Ledger, LedgerLine, SubsidyList
+from bot.services.disclosures.quarter_figures import QuarterStatus, VillageFigures
 from bot.services.money import format_fen
 from bot.web_render.openapi_schema import iso
 from storage.disclosure_board import PublicItem

@@ -17,7 +17,8 @@ from datetime import date
 from bot.core.local_time import local_time
 from bot.core.village_names import village_name
 from bot.services.bundle import Services
-from bot.services.disclosures.disclosure_pages import DisclosureBoard, QuarterStatus
+from bot.services.disclosures.disclosure_pages import DisclosureBoard
+from bot.services.disclosures.quarter_figures import QuarterStatus
 from bot.services.money import format_fen
 from bot.web_render.page_sections import BoardSections, Section, Stat, Tone
 from storage.disclosure_board import PublicItem

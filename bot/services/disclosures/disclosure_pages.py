@@ -10,17 +10,14 @@ No Telegram and no HTTP here: `bot/web_render/` turns these into HTML, Atom, JSO
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from bot.core.pages import Page, decode_keyset, encode_keyset
-from bot.core.periods import previous_quarter
 from bot.core.search_terms import excerpt, search_terms
 from bot.core.village_names import village_name
-from bot.services import figure_memory
 from bot.services.context import Context
 from bot.services.disclosures.public_tables import (
     Ledger,
@@ -29,7 +26,7 @@ from bot.services.disclosures.public_tables import (
     public_text,
     subsidy_of,
 )
-from bot.services.disclosures.publication_calendar import publication_month
+from bot.services.disclosures.quarter_figures import QuarterFigures
 from bot.services.disclosures.tamper_check import content_intact
 from storage import disclosure_board as board
 from storage import (
@@ -37,7 +34,6 @@ from storage import (
     disclosure_rows,
     disclosure_signoffs,
     search_index,
-    villages,
 )
 from storage import disclosures as store_d
 from storage.disclosure_board import PublicItem
@@ -123,34 +119,7 @@ class PublicDisclosure:
         return self.status == "superseded"
 
 
-@dataclass(frozen=True, slots=True)
-class QuarterStatus:
-    """A village's regular quarterly disclosure in the current quarter (SCH-01, SCH-09).
-
-    state: on_time (published by the deadline), late (published after it), missing (nothing
-    published and the deadline has passed), pending (nothing yet, the deadline is still ahead).
-    """
-
-    village_code: str
-    period: str
-    state: str
-    deadline: date
-    published_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class VillageFigures:
-    code: str
-    name: str
-    published: int
-    superseded: int
-    finance: int
-    subsidy: int
-    notice: int
-    quarter: QuarterStatus
-
-
-class DisclosureBoard:
+class DisclosureBoard(QuarterFigures):
     """Read-only access to what the public may see of disclosures."""
 
     def __init__(self, ctx: Context) -> None:
@@ -291,88 +260,6 @@ class DisclosureBoard:
                 texts = [public_text(hit.body), public_text(hit.rows)]
                 found.append(SearchHit(_masked_item(item), excerpt(texts, words)))
         return Page(tuple(found), str(offset + limit) if len(hits) > limit else None)
-
-    # -- the quarterly schedule --------------------------------------------------------------
-
-    def quarter_statuses(
-        self, village_codes: Sequence[str] | None = None
-    ) -> dict[str, QuarterStatus]:
-        """Each active village's (of these, None: all) status for the disclosure due in the
-        current quarter; one village's page reads only its own publications."""
-        today = self.ctx.local_date(self.ctx.now())
-        parsed = previous_quarter(today)
-        period = parsed.text
-        month = publication_month(parsed)
-        assert month is not None
-        deadline = date(month[0], month[1], self.config.disclosure.deadline_day)
-        # Read village by village (disclosures_village), even for all of them: a search by
-        # state alone would read every public row of the county to count one quarter.
-        chosen = self._villages(village_codes)
-        db = self.store.db
-
-        def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
-            found = {
-                p.village_code: p.first_published_at
-                for p in board.period_publications(db, period, stale)
-            }
-            return {code: found.get(code) for code in stale}
-
-        # Remembered per village until one of its disclosures changes.
-        codes = [v.code for v in chosen]
-        first = figure_memory.village_figures(db, ("first_published", period), codes, first_of)
-        out: dict[str, QuarterStatus] = {}
-        for village in chosen:
-            published = first.get(village.code)
-            if published is not None:
-                on_time = self.ctx.local_date(published) <= deadline
-                state = "on_time" if on_time else "late"
-            else:
-                state = "missing" if today > deadline else "pending"
-            out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
-        return out
-
-    def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
-        db = self.store.db
-        if village_codes is None:
-            return villages.all_active(db)
-        return villages.active_among(db, village_codes)
-
-    def quarter_status(self, village_code: str) -> QuarterStatus | None:
-        return self.quarter_statuses([village_code]).get(village_code)
-
-    # -- figures -----------------------------------------------------------------------------
-
-    def figures(self, village_codes: Sequence[str] | None = None) -> list[VillageFigures]:
-        """Per active village (of these, None: all): published items by state and kind, and
-        the quarter's status. A page of a county's villages names its own, so it counts only
-        theirs."""
-        db = self.store.db
-        chosen = self._villages(village_codes)
-
-        def count(stale: Sequence[str]) -> dict[str, board.VillageCounts | None]:
-            found = {c.village_code: c for c in board.counts(db, stale)}
-            return {code: found.get(code) for code in stale}
-
-        # Remembered per village until one of its disclosures changes (a county counts 20,000).
-        codes = [v.code for v in chosen]
-        counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
-        statuses = self.quarter_statuses(village_codes)
-        out = []
-        for village in chosen:
-            c = counted.get(village.code)
-            out.append(
-                VillageFigures(
-                    village.code,
-                    village.name,
-                    c.published if c else 0,
-                    c.superseded if c else 0,
-                    c.finance if c else 0,
-                    c.subsidy if c else 0,
-                    c.notice if c else 0,
-                    statuses[village.code],
-                )
-            )
-        return out
 
 
 def _filing_record(db: Database, d: Disclosure) -> FilingRecord | None:

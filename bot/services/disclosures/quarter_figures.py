@@ -1,0 +1,130 @@
+"""Each village's regular quarterly disclosure and its published counts, as the public pages
+show them (SCH-01, SCH-09): read village by village and remembered per village version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.periods import previous_quarter
+from bot.services import figure_memory
+from bot.services.context import Context
+from bot.services.disclosures.publication_calendar import publication_month
+from storage import disclosure_board as board
+from storage import villages
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterStatus:
+    """A village's regular quarterly disclosure in the current quarter (SCH-01, SCH-09).
+
+    state: on_time (published by the deadline), late (published after it), missing (nothing
+    published and the deadline has passed), pending (nothing yet, the deadline is still ahead).
+    """
+
+    village_code: str
+    period: str
+    state: str
+    deadline: date
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VillageFigures:
+    code: str
+    name: str
+    published: int
+    superseded: int
+    finance: int
+    subsidy: int
+    notice: int
+    quarter: QuarterStatus
+
+
+class QuarterFigures:
+    """The quarterly schedule and published counts of villages (a part of the public board)."""
+
+    ctx: Context
+
+    # -- the quarterly schedule --------------------------------------------------------------
+
+    def quarter_statuses(
+        self, village_codes: Sequence[str] | None = None
+    ) -> dict[str, QuarterStatus]:
+        """Each active village's (of these, None: all) status for the disclosure due in the
+        current quarter; one village's page reads only its own publications."""
+        today = self.ctx.local_date(self.ctx.now())
+        parsed = previous_quarter(today)
+        period = parsed.text
+        month = publication_month(parsed)
+        assert month is not None
+        deadline = date(month[0], month[1], self.ctx.config.disclosure.deadline_day)
+        # Read village by village (disclosures_village), even for all of them: a search by
+        # state alone would read every public row of the county to count one quarter.
+        chosen = self._villages(village_codes)
+        db = self.ctx.store.db
+
+        def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
+            found = {
+                p.village_code: p.first_published_at
+                for p in board.period_publications(db, period, stale)
+            }
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village until one of its disclosures changes.
+        codes = [v.code for v in chosen]
+        first = figure_memory.village_figures(db, ("first_published", period), codes, first_of)
+        out: dict[str, QuarterStatus] = {}
+        for village in chosen:
+            published = first.get(village.code)
+            if published is not None:
+                on_time = self.ctx.local_date(published) <= deadline
+                state = "on_time" if on_time else "late"
+            else:
+                state = "missing" if today > deadline else "pending"
+            out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
+        return out
+
+    def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
+        db = self.ctx.store.db
+        if village_codes is None:
+            return villages.all_active(db)
+        return villages.active_among(db, village_codes)
+
+    def quarter_status(self, village_code: str) -> QuarterStatus | None:
+        return self.quarter_statuses([village_code]).get(village_code)
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def figures(self, village_codes: Sequence[str] | None = None) -> list[VillageFigures]:
+        """Per active village (of these, None: all): published items by state and kind, and
+        the quarter's status. A page of a county's villages names its own, so it counts only
+        theirs."""
+        db = self.ctx.store.db
+        chosen = self._villages(village_codes)
+
+        def count(stale: Sequence[str]) -> dict[str, board.VillageCounts | None]:
+            found = {c.village_code: c for c in board.counts(db, stale)}
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village until one of its disclosures changes (a county counts 20,000).
+        codes = [v.code for v in chosen]
+        counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
+        statuses = self.quarter_statuses(village_codes)
+        out = []
+        for village in chosen:
+            c = counted.get(village.code)
+            out.append(
+                VillageFigures(
+                    village.code,
+                    village.name,
+                    c.published if c else 0,
+                    c.superseded if c else 0,
+                    c.finance if c else 0,
+                    c.subsidy if c else 0,
+                    c.notice if c else 0,
+                    statuses[village.code],
+                )
+            )
+        return out
