@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import functools
 import logging
 import os
@@ -105,9 +104,7 @@ class Runtime:
         await self.application.initialize()
         await self.application.start()
         self.application.job_queue.run_repeating(self._tick, interval=TICK_SECONDS, first=1)
-        # A county's figures counted before the first page asks for them (in the worker).
-        with contextlib.suppress(Busy):
-            await self.services.heavy.run(self.warmup.warm)
+        await self._warm_figures()  # before the first page asks for them
         await self._start_web()
         with self.store.transaction() as db:
             notify.default_menus(
@@ -135,9 +132,17 @@ class Runtime:
         """Run the scheduled checks (publication, reminders, deadlines); each is idempotent.
         Then what the day or the checks made stale is counted in the worker, not by a page."""
         await self.services.ticker.run_on_loop(utcnow())
-        # When the worker is busy the next tick tries again; a page counts what it needs.
-        with contextlib.suppress(Busy):
+        await self._warm_figures()
+
+    async def _warm_figures(self) -> None:
+        """Count the villages' stale figures in the worker; when it is busy or fails, a page
+        counts what it needs (the next tick tries again)."""
+        try:
             await self.services.heavy.run(self.warmup.warm)
+        except Busy:
+            pass
+        except Exception:
+            log.exception("counting the villages' figures in the worker failed")
 
     async def _start_web(self) -> None:
         # initialize() has asked getMe, so the username for join links is known here.
