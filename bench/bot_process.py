@@ -76,13 +76,18 @@ class BotProcess:
 
     async def stop(self) -> None:
         """Ask it to stop, then make sure it did."""
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), timeout=15)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+        await stop_process(self.process, 15)
+
+
+async def stop_process(process: asyncio.subprocess.Process | None, grace: float) -> None:
+    """SIGINT (the bot's own clean stop), then SIGKILL when it has not stopped in `grace` s."""
+    if process and process.returncode is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=grace)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 def _polls(emulator: BotApiEmulator) -> int:

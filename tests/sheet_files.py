@@ -8,7 +8,11 @@ import io
 import re
 import zipfile
 
+import pytest
 from openpyxl import Workbook
+
+from bot.services.disclosures.finance_ledger import FinanceSheet, parse_finance
+from bot.services.disclosures.sheet_reading import ImportRejected, read_table
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -55,3 +59,19 @@ def _with_saved_values(content: bytes, saved: dict[str, object]) -> bytes:
                     assert count == 1, f"no formula at {ref}"
             target.writestr(info, data)
     return out.getvalue()
+
+
+# What the importer is given in the tests: limits well above any test file.
+LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
+
+
+def read_finance(name: str, content: bytes) -> FinanceSheet:
+    """A ledger file read as the importer reads it."""
+    return parse_finance(read_table(name, content, **LIMITS))
+
+
+def refused_finance(name: str, content: bytes) -> list[tuple]:
+    """The problems (row, column, key, params) a ledger file is refused with."""
+    with pytest.raises(ImportRejected) as caught:
+        read_finance(name, content)
+    return [(p.row, p.column, p.key, p.params) for p in caught.value.problems]

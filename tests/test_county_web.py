@@ -14,6 +14,7 @@ from bot.config import parse_config
 from bot.services.bundle import Services
 from storage import members, users
 from storage.db import Store
+from tests.test_county_config import COUNTY
 from tests.test_web_disclosures import text_of
 from tests.test_web_pages import assert_well_formed_page, build
 
@@ -27,16 +28,7 @@ def county_config(tmp_path: Path):
             },
             "storage": {"path": str(tmp_path / "village.db")},
             "web": {"host": "127.0.0.1", "port": 0},
-            "county": {"name": "示范县", "staff": [7001]},
-            "townships": [
-                {"code": "shifan", "name": "示范镇", "staff": [9001]},
-                {"code": "nanshan", "name": "南山乡", "staff": [9101]},
-            ],
-            "villages": [
-                {"code": "qingshan", "name": "青山村", "township": "shifan"},
-                {"code": "hexi", "name": "河西村", "township": "shifan"},
-                {"code": "taoyuan", "name": "桃源村", "township": "nanshan"},
-            ],
+            **COUNTY,
         },
         environ={},
     )

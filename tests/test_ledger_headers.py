@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.disclosures.finance_ledger import FinanceSheet, parse_finance
+from bot.services.disclosures.finance_ledger import FinanceSheet
 from bot.services.disclosures.form_replies import reading_line
 from bot.services.disclosures.sheet_reading import ImportRejected, read_table
 from bot.services.disclosures.subsidy_list import SubsidySheet, parse_subsidy, split_head
-from tests.sheet_files import csv_file, xlsx_file
-
-LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
+from tests.sheet_files import LIMITS, csv_file, xlsx_file
+from tests.sheet_files import read_finance as read
+from tests.sheet_files import refused_finance as refused
 
 SUMMARY_TWO_ROWS = [
     ["东山村2026年第三季度村级财务收支情况公开表"],
@@ -32,16 +32,6 @@ SUMMARY_TWO_ROWS = [
     ["编制人：王会计", None, "村委会主任：李四"],
 ]
 SUMMARY_MERGES = ("A1:D1", "B2:C2", "A2:A3", "D2:D3")
-
-
-def read(name: str, content: bytes) -> FinanceSheet:
-    return parse_finance(read_table(name, content, **LIMITS))
-
-
-def refused(name: str, content: bytes) -> list[tuple]:
-    with pytest.raises(ImportRejected) as caught:
-        read(name, content)
-    return [(p.row, p.column, p.key, p.params) for p in caught.value.problems]
 
 
 def balances(sheet: FinanceSheet) -> tuple[int, int, int]:

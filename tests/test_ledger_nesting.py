@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.disclosures.finance_ledger import FinanceSheet, parse_finance
-from bot.services.disclosures.sheet_reading import ImportRejected, read_table
+from bot.services.disclosures.finance_ledger import FinanceSheet
 from tests.sheet_files import csv_file, xlsx_file
-
-LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
+from tests.sheet_files import read_finance as read
+from tests.sheet_files import refused_finance as refused
 
 
 def numbered(fishpond: str = "2,000.00", contracting: str = "3,000.00") -> list[list[object]]:
@@ -31,16 +30,6 @@ def numbered(fishpond: str = "2,000.00", contracting: str = "3,000.00") -> list[
         ["2. 会议费", "200.00"],
         ["本期结余", "15,500.00"],
     ]
-
-
-def read(name: str, content: bytes) -> FinanceSheet:
-    return parse_finance(read_table(name, content, **LIMITS))
-
-
-def refused(name: str, content: bytes) -> list[tuple]:
-    with pytest.raises(ImportRejected) as caught:
-        read(name, content)
-    return [(p.row, p.column, p.key, p.params) for p in caught.value.problems]
 
 
 def lines(sheet: FinanceSheet) -> list[tuple]:

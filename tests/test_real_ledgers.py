@@ -9,14 +9,14 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from bot.services.disclosures.finance_ledger import FinanceSheet, parse_finance
+from bot.services.disclosures.finance_ledger import FinanceSheet
 from bot.services.disclosures.form_replies import reading_line
-from bot.services.disclosures.sheet_reading import ImportRejected, read_table
 from storage import members, users
 from tests.sheet_files import csv_file, xlsx_file
+from tests.sheet_files import read_finance as read
+from tests.sheet_files import refused_finance as refused
 from tests.test_disclosure_e2e import DATA, OFFICIAL, draft_finance, send_file
 
-LIMITS = {"max_rows": 5000, "max_bytes": 2_000_000}
 TITLE = "东山村2026年第三季度财务收支明细公开表"
 ITEMISED_HEADER = [
     "序号",
@@ -52,16 +52,6 @@ def itemised_rows(total_income: object = "=SUM(F5:F8)", total_expense: object = 
 
 
 ITEMISED_SAVED = {"F9": 80000, "G9": 43250.5}
-
-
-def read(name: str, content: bytes) -> FinanceSheet:
-    return parse_finance(read_table(name, content, **LIMITS))
-
-
-def refused(name: str, content: bytes) -> list[tuple]:
-    with pytest.raises(ImportRejected) as caught:
-        read(name, content)
-    return [(p.row, p.column, p.key, p.params) for p in caught.value.problems]
 
 
 def assert_itemised(sheet: FinanceSheet) -> None:

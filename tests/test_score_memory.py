@@ -83,6 +83,18 @@ def _rate(db: Database) -> None:
     topics.rate(db, row[0], "unsatisfied", AT)
 
 
+def _publish_copy(services: Services) -> None:
+    """v001 publishes a copy of its newest item of the scored quarter, for 2026Q4."""
+    with services.store.transaction() as db:
+        columns = [c.name for c in db["disclosures"].columns if c.name not in ("id", "period")]
+        listed = ", ".join(columns)
+        db.execute(
+            f"INSERT INTO disclosures ({listed}, period) SELECT {listed}, '2026Q4' "
+            "FROM disclosures WHERE id = ?",
+            [_item(db)[0]],
+        )
+
+
 CHANGES: dict[str, Callable[[Database], None]] = {
     "photo": _photo,
     "reject": _reject,
@@ -134,14 +146,7 @@ def test_the_ranking_reads_only_the_village_that_changed(
 def test_the_county_figures_count_a_publication_at_once(services: Services) -> None:
     quarter = parse_period("2026Q4")
     (before,) = services.county.figures(quarter)  # one township: remembered from here on
-    with services.store.transaction() as db:  # a copy of a published item, for 2026Q4
-        columns = [c.name for c in db["disclosures"].columns if c.name not in ("id", "period")]
-        listed = ", ".join(columns)
-        db.execute(
-            f"INSERT INTO disclosures ({listed}, period) SELECT {listed}, '2026Q4' "
-            "FROM disclosures WHERE id = ?",
-            [_item(db)[0]],
-        )
+    _publish_copy(services)
     (after,) = services.county.figures(quarter)
     assert after.published == before.published + 1
 
@@ -165,13 +170,6 @@ def test_remembered_inputs_count_an_item_once_its_photo_window_closes(services: 
 def test_published_counts_are_remembered_until_a_village_publishes(services: Services) -> None:
     board = services.disclosures.board
     before = {f.code: f.published for f in board.figures(["v000", "v001"])}
-    with services.store.transaction() as db:
-        columns = [c.name for c in db["disclosures"].columns if c.name not in ("id", "period")]
-        listed = ", ".join(columns)
-        db.execute(
-            f"INSERT INTO disclosures ({listed}, period) SELECT {listed}, '2026Q4' "
-            "FROM disclosures WHERE id = ?",
-            [_item(db)[0]],
-        )
+    _publish_copy(services)
     after = {f.code: f.published for f in board.figures(["v000", "v001"])}
     assert after == {"v000": before["v000"], "v001": before["v001"] + 1}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.bot_process import ROOT, write_config
+from bench.bot_process import ROOT, stop_process, write_config
 from bench.county.county_db import Shape, config_data
 
 TOKEN = "779:COUNTY"
@@ -84,13 +83,7 @@ class Served:
         return sum(1 for line in text.splitlines() if "Executing" in line and " took " in line)
 
     async def stop(self) -> None:
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), timeout=20)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+        await stop_process(self.process, 20)
 
 
 def project(config: Path, port: int, log: Path, *, debug: bool = False) -> Served:

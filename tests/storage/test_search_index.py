@@ -129,22 +129,7 @@ def test_the_migration_rebuilds_the_index_from_what_was_public(db):
     )
     answered = topic(db, receipt="2026-0001", text="光伏分红什么时候发")
     topic(db, receipt="2026-0002", text="光伏分红还没答复")  # never answered: not on the wall
-    answer_id = topic_answers.add_answer(
-        db,
-        topic_id=answered,
-        kind="answer",
-        reason=None,
-        text="月底发放",
-        link=None,
-        attachment_kind=None,
-        attachment_file_id=None,
-        by_user_id=OFFICIAL,
-        by_post="会计",
-        at=FILED,
-        due_date=DUE,
-        on_time=True,
-    )
-    topics.respond(db, answered, answer_id, "answered", FILED)
+    _answer(db, answered)
     m007_search_words(db)
     assert found(db, ["光伏", "分红"]) == [d]
     hit = search_index.find_disclosures(db, ["低保"], None, 10)[0]
@@ -186,8 +171,8 @@ def test_an_offset_pages_on_in_the_same_order(db):
     assert [[hit.id for hit in page] for page in pages] == [[titled, newest], [newer]]
 
 
-def _on_wall(db: Database, receipt: str, question: str) -> int:
-    topic_id = topic(db, receipt=receipt, text=question)
+def _answer(db: Database, topic_id: int) -> None:
+    """An official's answer to the topic, on time."""
     answer_id = topic_answers.add_answer(
         db,
         topic_id=topic_id,
@@ -204,6 +189,11 @@ def _on_wall(db: Database, receipt: str, question: str) -> int:
         on_time=True,
     )
     topics.respond(db, topic_id, answer_id, "answered", FILED)
+
+
+def _on_wall(db: Database, receipt: str, question: str) -> int:
+    topic_id = topic(db, receipt=receipt, text=question)
+    _answer(db, topic_id)
     search_index.index_wall_post(db, topic_id, question, "月底发放")
     return topic_id
 
