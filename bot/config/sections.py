@@ -337,7 +337,8 @@ class Config:
         return next(t for t in self.all_townships if t.code == code)
 
     def supervision_phone_of(self, village_code: str) -> str:
-        """The 监督电话 printed for a village: its own township's, else the [township] one."""
+        """The 监督电话 printed for a village (cn-practice §3.2, the footer's 乡镇农经站/纪委
+        number): its own township's, else the [township] one."""
         township = self.township_of(village_code)
         return (township.supervision_phone if township else "") or self.township.supervision_phone
 

@@ -102,7 +102,8 @@ class IndexRanking:
         return self.total > len(self.ranked)
 
 
-# A county's index would otherwise be a 300-row table on a phone.
+# A county's index would otherwise be a 300-row table on a phone; the whole ranking stays
+# published on /score (PERF-02: rankings published by score).
 INDEX_ROWS = 20
 
 

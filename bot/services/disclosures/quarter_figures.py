@@ -54,6 +54,9 @@ class QuarterFigures:
     ) -> dict[str, QuarterStatus]:
         """Each active village's (of these, None: all) status for the disclosure due in the
         current quarter; one village's page reads only its own publications."""
+        return self._statuses(self._villages(village_codes))
+
+    def _statuses(self, chosen: list[villages.Village]) -> dict[str, QuarterStatus]:
         today = self.ctx.local_date(self.ctx.now())
         parsed = previous_quarter(today)
         period = parsed.text
@@ -62,7 +65,6 @@ class QuarterFigures:
         deadline = date(month[0], month[1], self.ctx.config.disclosure.deadline_day)
         # Read village by village (disclosures_village), even for all of them: a search by
         # state alone would read every public row of the county to count one quarter.
-        chosen = self._villages(village_codes)
         db = self.ctx.store.db
 
         def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
@@ -111,7 +113,7 @@ class QuarterFigures:
         # Remembered per village until one of its disclosures changes (a county counts 20,000).
         codes = [v.code for v in chosen]
         counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
-        statuses = self.quarter_statuses(village_codes)
+        statuses = self._statuses(chosen)
         out = []
         for village in chosen:
             c = counted.get(village.code)

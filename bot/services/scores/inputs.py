@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlite_utils import Database
@@ -14,7 +15,7 @@ from bot.core.periods import Period
 from bot.services import figure_memory
 from bot.services.context import Context
 from bot.services.disclosures.publication_calendar import publication_month
-from bot.services.scores.formula import LATE_CREDIT, MIN_TOPICS, NOT_DUE, Input, share
+from bot.services.scores.formula import LATE_CREDIT, MIN_TOPICS, NOT_DUE, Input, combine, share
 from storage import score_inputs
 from storage.score_inputs import DueTopic, PublishedItem
 
@@ -53,23 +54,26 @@ def _reads(ctx: Context, codes: Sequence[str], period: Period, db: Database) -> 
     return figure_memory.village_figures(db, key, codes, lambda s: {c: read(c) for c in s})
 
 
-def village_inputs(ctx: Context, village_code: str, period: Period) -> dict[str, Input]:
-    """Every input of the village's score for the quarter, keyed as in `formula.WEIGHTS`."""
-    return villages_inputs(ctx, [village_code], period)[village_code]
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A village's inputs for the quarter and the score they combine to."""
+
+    inputs: dict[str, Input]
+    score: Decimal | None
 
 
-# Inputs counted from a village's remembered read, until the moment they could change by the
-# clock alone: (village, quarter) -> (that read, valid until, inputs). A county ranks 300.
-_counted: dict[tuple[str, str], tuple[_Read, datetime, dict[str, Input]]] = {}
+# Counted from a village's remembered read, until the moment the inputs could change by the
+# clock alone: (village, quarter) -> (that read, valid until, counted). A county ranks 300.
+_counted: dict[tuple[str, str], tuple[_Read, datetime, Counted]] = {}
 _COUNTED_MAX = 4096
 
 
-def villages_inputs(
+def villages_counted(
     ctx: Context, codes: Sequence[str], period: Period, db: Database | None = None
-) -> dict[str, dict[str, Input]]:
-    """Every input of each village's score for the quarter, by village code; counted again
-    only when its read changed (a new village version) or the clock passed a moment an input
-    turns on (the next day, an item's board-photo window closing)."""
+) -> dict[str, Counted]:
+    """Each village's inputs and score for the quarter, by village code; counted again only
+    when its read changed (a new village version) or the clock passed a moment an input turns
+    on (the next day, an item's board-photo window closing)."""
     now = ctx.now()
     today = ctx.local_date(now)
     found = {}
@@ -78,7 +82,7 @@ def villages_inputs(
         if kept is not None and kept[0] is read and now < kept[1]:
             found[code] = kept[2]
             continue
-        found[code] = {
+        inputs = {
             "on_time": _on_time(ctx, read, period, today),
             "signed": _signed(read.items),
             "answered": _answered(ctx, read, today),
@@ -86,10 +90,18 @@ def villages_inputs(
             "photo": _photo(ctx, read.items),
             "uncorrected": _uncorrected(read.items),
         }
+        found[code] = Counted(inputs, combine(inputs))
         if len(_counted) >= _COUNTED_MAX:
             _counted.clear()
         _counted[(code, period.text)] = (read, _valid_until(ctx, read, today, now), found[code])
     return found
+
+
+def villages_inputs(
+    ctx: Context, codes: Sequence[str], period: Period, db: Database | None = None
+) -> dict[str, dict[str, Input]]:
+    """Every input of each village's score for the quarter, by village code."""
+    return {code: c.inputs for code, c in villages_counted(ctx, codes, period, db).items()}
 
 
 def _valid_until(ctx: Context, read: _Read, today: date, now: datetime) -> datetime:

@@ -10,14 +10,10 @@ from bot.core.periods import Period, parse_period, previous_quarter, quarter_of
 from bot.services.context import Context
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
-from bot.services.scores.formula import WEIGHTS, Input, combine
-from bot.services.scores.inputs import village_inputs, villages_inputs
+from bot.services.scores.formula import WEIGHTS
+from bot.services.scores.inputs import Counted, villages_counted
 from bot.services.scores.ranking import Ranked, VillageScore, rank
 from storage import villages
-
-# Each village's score by the inputs object it was combined from: (village, quarter) -> both.
-_scored: dict[tuple[str, str], tuple[dict[str, Input], VillageScore]] = {}
-_SCORED_MAX = 4096
 
 
 class Scores:
@@ -48,26 +44,19 @@ class Scores:
 
     def village(self, code: str, name: str, period: Period) -> VillageScore:
         """One village's score and the inputs it came from."""
-        return self._score(code, name, period, village_inputs(self.ctx, code, period))
+        return self._score(code, name, period, villages_counted(self.ctx, [code], period)[code])
 
     @staticmethod
-    def _score(code: str, name: str, period: Period, inputs: dict[str, Input]) -> VillageScore:
-        kept = _scored.get((code, period.text))
-        if kept is not None and kept[0] is inputs and kept[1].name == name:
-            return kept[1]  # the same remembered inputs (scores.inputs): the same score
-        ordered = tuple(inputs[w.key] for w in WEIGHTS)
-        score = VillageScore(code, name, period.text, combine(inputs), ordered)
-        if len(_scored) >= _SCORED_MAX:
-            _scored.clear()
-        _scored[(code, period.text)] = (inputs, score)
-        return score
+    def _score(code: str, name: str, period: Period, counted: Counted) -> VillageScore:
+        ordered = tuple(counted.inputs[w.key] for w in WEIGHTS)
+        return VillageScore(code, name, period.text, counted.score, ordered)
 
     def ranking(self, codes: Sequence[str] | None, period: Period) -> list[Ranked]:
         """The given active villages (None: every one) ranked for the quarter; the county page
         ranks each township's villages with this."""
-        active = villages.all_active(self.ctx.store.db)
-        chosen = active if codes is None else [v for v in active if v.code in set(codes)]
-        found = villages_inputs(self.ctx, [v.code for v in chosen], period)
+        db = self.ctx.store.db
+        chosen = villages.all_active(db) if codes is None else villages.active_among(db, codes)
+        found = villages_counted(self.ctx, [v.code for v in chosen], period)
         return rank(self._score(v.code, v.name, period, found[v.code]) for v in chosen)
 
     def for_person(self, person: Person, text: str | None) -> tuple[Period, list[Ranked]]:
