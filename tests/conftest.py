@@ -7,6 +7,7 @@ import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,16 @@ VILLAGES = [
 def pytest_configure(config: pytest.Config) -> None:
     """A handler committing twice for one update fails loudly (also in the bot's subprocesses)."""
     os.environ[STRICT_ENV] = "1"
+
+
+async def ticking_by_hand(config: Config, at: datetime) -> Runtime:
+    """A started runtime on a fixed clock whose scheduled checks only the test runs."""
+    rt = Runtime(config)
+    await rt.start()
+    for job in rt.application.job_queue.jobs():
+        job.schedule_removal()
+    rt.services.clock.set(at)
+    return rt
 
 
 def free_port() -> int:

@@ -16,10 +16,9 @@ from bot.config import parse_config
 from bot.services.bundle import Services
 from bot.services.calendar import HOLIDAY, WORKDAY
 from bot.services.people import Denied
-from run import Runtime
 from storage import audit, members, outbox, topics, users
 from storage.db import Store
-from tests.conftest import STAFF, make_config
+from tests.conftest import STAFF, make_config, ticking_by_hand
 
 RESIDENT, ACCOUNTANT, HEAD = 1001, 2001, 2002
 # Sun 20 Dec 2026, 10:00 Shanghai. Ten working days on Mon-Fri alone end on Fri 1 Jan 2027.
@@ -168,11 +167,7 @@ async def town(tmp_path: Path, emulator):
         emulator,
         topics={"routes": [{"village": "qingshan", "category": "finance", "user_id": ACCOUNTANT}]},
     )
-    rt = Runtime(config)
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()
-    rt.services.clock.set(FILED)
+    rt = await ticking_by_hand(config, FILED)
     with rt.store.transaction() as db:
         users.ensure(db, RESIDENT)
         users.ensure(db, ACCOUNTANT)

@@ -14,7 +14,7 @@ import pytest
 from bot.config import parse_config
 from run import Runtime
 from storage import members, topic_extensions, users
-from tests.conftest import STAFF, TOKEN, eventually
+from tests.conftest import STAFF, TOKEN, eventually, ticking_by_hand
 from tests.test_web_disclosures import publish
 
 CHIEF_B, COUNTY, HEAD, RES_A, RES_B = 9101, 7001, 2002, 1001, 1004
@@ -48,11 +48,7 @@ async def county(tmp_path: Path, emulator) -> AsyncIterator[Runtime]:
     """The county's bot on a fixed clock, with a topic in 青山村 and one in 桃源村."""
     for uid, name in ((CHIEF_B, "周乡长"), (COUNTY, "县纪委老刘"), (HEAD, "孙主任")):
         emulator.add_user(uid, name, language_code="zh-hans")
-    rt = Runtime(parse_config(county_config(tmp_path, emulator), environ={}))
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()  # the tests run the ticker themselves
-    rt.services.clock.set(START)
+    rt = await ticking_by_hand(parse_config(county_config(tmp_path, emulator), environ={}), START)
     with rt.store.transaction() as db:
         for uid in (RES_A, RES_B, HEAD):
             users.ensure(db, uid)

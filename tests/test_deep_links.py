@@ -16,7 +16,7 @@ from bot.sandbox.demo import USERS, seed
 from bot.sandbox.environment import sandbox
 from run import Runtime
 from storage import members, topic_follows, topics, users
-from tests.conftest import BOT_USERNAME, Chat, eventually, make_config
+from tests.conftest import BOT_USERNAME, Chat, eventually, make_config, ticking_by_hand
 from tests.test_topics_e2e import button
 from tests.test_web_poster import qr_codes, render_pages
 
@@ -39,11 +39,7 @@ async def town(tmp_path: Path, emulator):
         emulator,
         topics={"routes": [{"village": "qingshan", "category": "finance", "user_id": ACCOUNTANT}]},
     )
-    rt = Runtime(config)
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()
-    rt.services.clock.set(START)
+    rt = await ticking_by_hand(config, START)
     with rt.store.transaction() as db:
         for uid, role, village in (
             (RESIDENT, "resident", "qingshan"),

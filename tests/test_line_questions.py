@@ -12,9 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from run import Runtime
 from storage import members, topic_disclosure_lines, topics, users
-from tests.conftest import eventually, make_config
+from tests.conftest import eventually, make_config, ticking_by_hand
 from tests.test_topics_e2e import button
 from tests.test_web_disclosures import OFFICIAL, ledger_rows, publish
 
@@ -31,11 +30,7 @@ async def town(tmp_path: Path, emulator):
         emulator,
         topics={"routes": [{"village": "qingshan", "category": "finance", "user_id": OFFICIAL}]},
     )
-    rt = Runtime(config)
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()  # publication is driven by the tests
-    rt.services.clock.set(INSIDE)
+    rt = await ticking_by_hand(config, INSIDE)
     with rt.store.transaction() as db:
         for uid, role, village in (
             (RESIDENT, "resident", "qingshan"),

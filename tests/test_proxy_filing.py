@@ -11,9 +11,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from run import Runtime
 from storage import members, topic_proxies, topics, users
-from tests.conftest import STAFF, eventually, free_port, make_config
+from tests.conftest import STAFF, eventually, free_port, make_config, ticking_by_hand
 from tests.test_topics_e2e import button, receipt_in
 from tests.test_web_poster import pdf_text, qr_codes, render_pages
 
@@ -37,11 +36,7 @@ async def office(tmp_path: Path, emulator):
         web={"port": port, "public_url": PUBLIC},
         topics={"routes": [{"village": "qingshan", "category": "finance", "user_id": ACCOUNTANT}]},
     )
-    rt = Runtime(config)
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()
-    rt.services.clock.set(START)
+    rt = await ticking_by_hand(config, START)
     with rt.store.transaction() as db:
         for uid in (HEAD, ACCOUNTANT, HEXI_OFFICIAL, RESIDENT):
             users.ensure(db, uid)

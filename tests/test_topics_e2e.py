@@ -18,7 +18,7 @@ import pytest
 from run import Runtime
 from storage import members, topics, users
 from tests import conftest
-from tests.conftest import STAFF, eventually, make_config
+from tests.conftest import STAFF, eventually, make_config, ticking_by_hand
 
 WALL = -1009000000001
 ACCOUNTANT, HEAD, HEXI_OFFICIAL = 2001, 2002, 2003
@@ -53,12 +53,8 @@ async def town(tmp_path: Path, emulator):
             "routes": [{"village": "qingshan", "category": "finance", "user_id": ACCOUNTANT}],
         },
     )
-    rt = Runtime(config)
-    await rt.start()
-    for job in rt.application.job_queue.jobs():
-        job.schedule_removal()  # the tests run the ticker themselves, at times they choose
+    rt = await ticking_by_hand(config, START)
     clock = rt.services.clock
-    clock.set(START)
     with rt.store.transaction() as db:
         for uid in (RES1, RES2, RES3, RES_HEXI, ACCOUNTANT, HEAD, HEXI_OFFICIAL):
             users.ensure(db, uid)
