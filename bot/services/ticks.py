@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 
 log = logging.getLogger(__name__)
@@ -36,57 +36,55 @@ class Ticker:
     def run(self, now: datetime) -> dict[str, object]:
         """Run every check once, to the end; one failing check does not stop the others."""
         results: dict[str, object] = {}
-        for name, job in self.jobs.items():
-            try:
-                result = job(now)
-                if isinstance(result, Iterator):
-                    result = _summary(*_steps(result))
-                results[name] = result
-            except Exception:
-                log.exception("scheduled job %s failed", name)
-                results[name] = None
+        for _ in self._checks(now, results, None):
+            pass
         return results
 
     async def run_on_loop(self, now: datetime, slice_seconds: float = SLICE_SECONDS) -> dict:
         """Run every check once on the event loop, yielding to it every `slice_seconds`
         between steps, so a long check never holds up a person's update or a page."""
         results: dict[str, object] = {}
+        for _ in self._checks(now, results, slice_seconds):
+            await asyncio.sleep(0)
+        return results
+
+    def _checks(
+        self, now: datetime, results: dict[str, object], slice_seconds: float | None
+    ) -> Iterator[None]:
+        """Run every check into `results`, pausing (a yield) after each check and, with
+        `slice_seconds`, whenever that long has gone by between a check's steps."""
         for name, job in self.jobs.items():
             try:
                 result = job(now)
                 if isinstance(result, Iterator):
-                    result = _summary(*await _sliced(result, slice_seconds))
+                    result = yield from _steps(result, slice_seconds)
                 results[name] = result
             except Exception:
                 log.exception("scheduled job %s failed", name)
                 results[name] = None
-            await asyncio.sleep(0)
-        return results
+            yield
 
 
-def _steps(steps: Iterator) -> tuple[list[object], object]:
-    """Every step's yield, and the generator's return value."""
-    yielded = []
-    while True:
-        try:
-            yielded.append(next(steps))
-        except StopIteration as end:
-            return yielded, end.value
-
-
-async def _sliced(steps: Iterator, slice_seconds: float) -> tuple[list[object], object]:
-    """Like `_steps`, letting the loop run whenever a slice of time has gone by."""
-    yielded = []
+def _steps(steps: Iterator, slice_seconds: float | None) -> Generator[None, None, object]:
+    """Take a stepped check to its end, pausing whenever `slice_seconds` have gone by; its
+    summary is what it returns, or the list of what its steps yielded."""
+    yielded: list[object] = []
     began = time.monotonic()
     while True:
         try:
             yielded.append(next(steps))
         except StopIteration as end:
-            return yielded, end.value
-        if time.monotonic() - began >= slice_seconds:
-            await asyncio.sleep(0)
+            return yielded if end.value is None else end.value
+        if slice_seconds is not None and time.monotonic() - began >= slice_seconds:
+            yield
             began = time.monotonic()
 
 
-def _summary(yielded: list[object], returned: object) -> object:
-    return yielded if returned is None else returned
+def run_to_end(steps: Iterator) -> object:
+    """A stepped check taken to its end at once (outside the scheduler); its summary."""
+    driver = _steps(steps, None)
+    while True:
+        try:
+            next(driver)
+        except StopIteration as end:
+            return end.value

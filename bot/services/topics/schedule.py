@@ -14,7 +14,7 @@ from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify
 from bot.services.context import Context
-from bot.services.ticks import Ticker
+from bot.services.ticks import Ticker, run_to_end
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.tracking import TopicTracking
 from storage import members, once_marks, outbox, topics
@@ -56,12 +56,7 @@ class TopicSchedule:
 
         Decided at the first tick after digest time (or after a restart); a day with nothing
         to report sends nothing. Returns how many digests were queued now."""
-        steps = self.digest_steps(now)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as end:
-                return end.value
+        return run_to_end(self.digest_steps(now))
 
     def digest_steps(self, now: datetime) -> Generator[None, None, int]:
         """The digest as the ticker runs it: each township's lines read in a step of its own
