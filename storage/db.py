@@ -89,11 +89,16 @@ class Store:
         # once handled): known here, they need not be read back from the inbox table.
         self._marked: set[int] = set()
 
+    @property
+    def has_reader(self) -> bool:
+        """Whether `reader()` opens a connection of its own (a memory database has none)."""
+        return self.path != ":memory:"
+
     @contextmanager
     def reader(self) -> Iterator[sqlite_utils.Database]:
         """A read-only connection of its own, for a worker thread (the Store's connection
         belongs to the event loop); in WAL mode it reads the last commit, never blocking it."""
-        if self.path == ":memory:":  # a memory database has no second connection to open
+        if not self.has_reader:  # a memory database has no second connection to open
             yield self.db
             return
         conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
