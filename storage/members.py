@@ -156,9 +156,9 @@ def remove_config_township_except(
 ) -> list[Member]:
     """Drop township (or county) roles that came from the config but are no longer listed."""
     marks = ",".join("?" * len(keep))
-    dropped = _select(
-        db, f"WHERE m.role = ? AND m.from_config = 1 AND m.user_id NOT IN ({marks})", [role, *keep]
-    )
+    # Staff roles belong to no village: asked so, the index finds them among a county's residents.
+    condition = "WHERE m.village_code IS NULL AND m.role = ? AND m.from_config = 1"
+    dropped = _select(db, f"{condition} AND m.user_id NOT IN ({marks})", [role, *keep])
     for member in dropped:
         remove(db, member.id)
     return dropped
