@@ -127,6 +127,48 @@ def test_a_side_total_that_disagrees_names_its_cell_and_both_figures():
     )
 
 
+def itemised_period_and_year(income_total: str = "80,000.00") -> list[list[object]]:
+    """明细表 with "收入" and "支出" each merged over 本期 | 本年累计 (cn-practice §3.2 Table B)."""
+    return [
+        ["东山村2026年第三季度财务收支明细公开表"],
+        ["序号", "日期", "摘要", "收入", None, "支出", None],
+        [None, None, None, "本期", "本年累计", "本期", "本年累计"],
+        [None, None, "上期结余", "85,000.00", None, None, None],
+        ["1", "7月3日", "土地发包收入", "50,000.00", "150,000.00", None, None],
+        ["2", "7月9日", "村干部报酬", None, None, "21,000.00", "63,000.00"],
+        ["3", "8月1日", "上级补助", "30,000.00", "90,000.00", None, None],
+        ["4", "9月2日", "道路维修", None, None, "42,000.00", "80,000.00"],
+        [None, None, "本期合计", income_total, "240,000.00", "63,000.00", "143,000.00"],
+        [None, None, "本期结余", "102,000.00", None, None, None],
+    ]
+
+
+ITEMISED_MERGES = ("A1:G1", "D2:E2", "F2:G2", "A2:A3", "B2:B3", "C2:C3")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_income_and_expense_each_over_this_period_and_year_to_date(kind):
+    rows = itemised_period_and_year()
+    if kind == "xlsx":
+        sheet = read("明细.xlsx", xlsx_file(rows, merged=ITEMISED_MERGES))
+    else:
+        sheet = read("明细.csv", csv_file(rows, "gbk"))
+    assert balances(sheet) == (8_500_000, 10_200_000, 0)
+    assert [(r.section, r.data["account"], r.amount_fen) for r in sheet.rows] == [
+        ("income", "土地发包收入", 5_000_000),
+        ("expense", "村干部报酬", 2_100_000),
+        ("income", "上级补助", 3_000_000),
+        ("expense", "道路维修", 4_200_000),
+    ]
+    assert sheet.reading["checked"] == [[9, "本期合计"]]
+
+
+def test_a_period_total_under_a_two_row_header_is_checked_on_the_period_column():
+    (problem,) = refused("明细.csv", csv_file(itemised_period_and_year(income_total="80,100.00")))
+    assert problem[0] == 9 and problem[2] == "imp.total_differs"
+    assert problem[3]["stated"] == "80,100.00" and problem[3]["computed"] == "80,000.00"
+
+
 def test_a_two_row_header_in_thousands_of_yuan_says_both():
     rows = [row[:] for row in SUMMARY_TWO_ROWS]
     rows[1][1] = "金额（万元）"
