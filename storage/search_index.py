@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -111,10 +112,17 @@ def newest_first(
 
 
 def find_disclosures(
-    db: Database, words: list[str], village_code: str | None, limit: int, offset: int = 0
+    db: Database,
+    words: list[str],
+    village_code: str | None,
+    limit: int,
+    offset: int = 0,
+    *,
+    among: Collection[str] | None = None,
 ) -> list[DisclosureHit]:
     """Indexed versions matching every word, best match first (then the newest) among the newest
-    RANK_WINDOW matches county-wide, `limit` from `offset` on."""
+    RANK_WINDOW matches county-wide (or `among` those villages: a township's), `limit` from
+    `offset` on."""
     expression = match_expression(words)
     if expression is None:
         return []
@@ -122,6 +130,9 @@ def find_disclosures(
     if village_code is not None:
         where += " AND d.village_code = ?"
         params.append(village_code)
+    elif among is not None:
+        where += f" AND d.village_code IN ({', '.join('?' * len(among))})"
+        params += sorted(among)
     window, params = newest_first("disclosure_search.rowid", village_code, params)
     sql = (
         f"WITH {NEWEST} AS (SELECT disclosure_search.rowid AS id, {DISCLOSURE_RANK} AS score, "

@@ -194,3 +194,14 @@ async def test_township_staff_browse_their_own_townships_disclosures(county, cha
     assert "不是您所在乡镇的村" in refused["text"]
     (everything,) = await chat(COUNTY).say("/disclosures")
     assert "桃源村三季度财务公开" in everything["text"]
+
+
+async def test_township_staff_search_their_own_townships_disclosures(county, chat):
+    publish(county.services, kind="notice", title="青山村修路账目公开", body="修路款明细")
+    publish(county.services, kind="notice", title="桃源村修路账目公开", village="taoyuan")
+    (found,) = await chat(STAFF).say("/search 修路")
+    assert "青山村修路账目公开" in found["text"]
+    assert "桃源村修路账目公开" not in found["text"]
+    (everything,) = await chat(COUNTY).say("/search 修路")
+    assert "青山村修路账目公开" in everything["text"]
+    assert "桃源村修路账目公开" in everything["text"]

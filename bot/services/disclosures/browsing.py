@@ -118,10 +118,14 @@ class Browsing:
         words = search_terms(text)
         if not words:
             raise Denied("disc.search_usage")
-        village = None if allowed(person, "disclosure.browse_villages") else person.village_code
+        staff = allowed(person, "disclosure.browse_villages")
+        village = None if staff else person.village_code
+        # Township staff search their own township's villages (ROLE-03), county staff all.
+        among = person.villages_in_view() if staff else None
         db = self.ctx.store.db
         found = []
-        for hit in search_index.find_disclosures(db, words, village, SEARCH_LIMIT):
+        hits = search_index.find_disclosures(db, words, village, SEARCH_LIMIT, among=among)
+        for hit in hits:
             if (d := store_d.get(db, hit.id)) is not None:
                 piece = excerpt([public_text(hit.body), public_text(hit.rows)], words)
                 found.append(Found(d, piece, words))
