@@ -69,6 +69,15 @@ def of_township(db: Database, township_code: str) -> list[Village]:
     return [Village.from_row(r) for r in rows]
 
 
+def codes_of_township(db: Database, township_code: str) -> list[str]:
+    """The codes of one township's active villages, in code order."""
+    rows = db.execute(
+        "SELECT code FROM villages WHERE township_code = ? AND active = 1 ORDER BY code",
+        [township_code],
+    )
+    return [code for (code,) in rows]
+
+
 def place(db: Database, township_of: dict[str, str]) -> None:
     """Record each village's township (village code → township code), as the config says."""
     for code, township_code in township_of.items():

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -100,18 +100,32 @@ def compute(
     if village_code is not None:
         asked = {village_code} if within is None else {village_code} & within
     chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+    found = village_counts(db, period, today, tz, [v.code for v in chosen])
+    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
+    return per, summed("*", "", found.values())
+
+
+def village_counts(
+    db: Database, period: Period, today: date, tz: ZoneInfo, codes: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """These villages' figures for a period (field name → count; a field left out is 0),
+    remembered per village until one of its topics changes (figure_memory)."""
     overrides = tuple(sorted(calendar_days.overrides(db).items()))
     key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
 
-    def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
-        return _count(db, period, today, tz, overrides, codes)
+    def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
+        return _count(db, period, today, tz, overrides, stale)
 
-    found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
-    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
-    total = Counts("*", "")
-    for c in per:
-        total.add(c)
-    return per, total
+    return figure_memory.village_figures(db, key, codes, count)
+
+
+def summed(code: str, name: str, figures: Iterable[dict[str, int]]) -> Counts:
+    """The sum of several villages' figures (from `village_counts`), as one row."""
+    total = dict.fromkeys(_SUMMED, 0)
+    for one in figures:
+        for field, value in one.items():  # the fields a village has: fewer than all of them
+            total[field] += value
+    return Counts(code, name, **total)
 
 
 def _count(
