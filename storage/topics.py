@@ -215,28 +215,6 @@ def open_topics(db: Database, village_code: str | None = None) -> list[Topic]:
     return _select(db, condition + " ORDER BY due_date, id", params)
 
 
-def open_listing(
-    db: Database,
-    villages: Collection[str] | None,
-    limit: int,
-    *,
-    category: str | None = None,
-    due_from: date | None = None,
-    due_before: date | None = None,
-) -> tuple[list[Topic], int]:
-    """The first `limit` open topics (of these villages, or all; of one category; due in
-    [due_from, due_before)), oldest due first, and how many there are: a county has thousands."""
-    condition, params = _in_villages("status = 'assigned'", [], villages)
-    if category is not None:
-        condition, params = f"{condition} AND category = ?", [*params, category]
-    if due_from is not None:
-        condition, params = f"{condition} AND due_date >= ?", [*params, due_from.isoformat()]
-    if due_before is not None:
-        condition, params = f"{condition} AND due_date < ?", [*params, due_before.isoformat()]
-    count = db.execute(f"SELECT count(*) FROM topics WHERE {condition}", params).fetchone()[0]
-    return _select(db, condition + " ORDER BY due_date, id LIMIT ?", [*params, limit]), count
-
-
 def filed_between(
     db: Database,
     start: datetime,
