@@ -5,6 +5,7 @@ Dates of deadlines are local calendar dates (`YYYY-MM-DD`); moments are aware UT
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -332,6 +333,16 @@ def supports(db: Database, topic_id: int) -> int:
     return db.execute(
         "SELECT count(*) FROM topic_supports WHERE topic_id = ?", [topic_id]
     ).fetchone()[0]
+
+
+def supports_of(db: Database, topic_ids: list[int]) -> dict[int, int]:
+    """How many supports each of these topics has (none: left out), in one query."""
+    rows = db.execute(
+        "SELECT topic_id, count(*) FROM topic_supports "
+        "WHERE topic_id IN (SELECT value FROM json_each(?)) GROUP BY topic_id",
+        [json.dumps(topic_ids)],
+    )
+    return dict(rows.fetchall())
 
 
 # -- urges -------------------------------------------------------------------------------------
