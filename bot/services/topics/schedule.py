@@ -16,7 +16,8 @@ from bot.services.context import Context
 from bot.services.ticks import Ticker, run_to_end
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.tracking import TopicTracking
-from storage import members, once_marks, outbox, topic_listings, topics, villages
+from storage import members, once_marks, outbox, topic_listings, villages
+from storage.topic_listings import Brief
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
 # given the database, the local day and the villages of the reader's township, it returns
@@ -98,7 +99,7 @@ class TopicSchedule:
         lines: list[tuple[str, dict]] = []
         names = {v.code: v.name for v in villages.active_among(db, seen)}  # one read, not one each
 
-        def add(head: str, count: int, key: str, items: list[topics.Topic]) -> None:
+        def add(head: str, count: int, key: str, items: list[Brief]) -> None:
             lines.append((head, {"count": count}))
             shown = items[: max(0, MAX_LINES + 1 - len(lines))]
             lines.extend((key, _item(t, today, names)) for t in shown)
@@ -106,16 +107,16 @@ class TopicSchedule:
         def room() -> int:  # the items that fit after the next section's header
             return max(0, MAX_LINES - len(lines))
 
-        new, new_count = topic_listings.first_filed_between(db, since, now, seen, room())
+        new, new_count = topic_listings.filed_briefs(db, since, now, seen, room())
         add("topics.digest.new", new_count, "topics.digest.item", new)
         tomorrow = today + timedelta(days=1)
-        due_today, due_count = topic_listings.open_listing(
+        due_today, due_count = topic_listings.open_briefs(
             db, seen, room(), due_from=today, due_before=tomorrow
         )
         add("topics.digest.due_today", due_count, "topics.digest.item", due_today)
-        late, late_count = topic_listings.open_listing(db, seen, room(), due_before=today)
+        late, late_count = topic_listings.open_briefs(db, seen, room(), due_before=today)
         add("topics.digest.overdue", late_count, "topics.digest.late_item", late)
-        escalated, escalated_count = topic_listings.first_escalated_since(db, since, seen, room())
+        escalated, escalated_count = topic_listings.escalated_briefs(db, since, seen, room())
         add("topics.digest.escalations", escalated_count, "topics.digest.item", escalated)
         extra = [line for section in self.sections for line in section(db, today, seen)]
         news = bool(new_count or due_count or late_count or escalated_count or extra)
@@ -132,7 +133,7 @@ def _text(language: str, today: date, lines: list[tuple[str, dict]]) -> Text:
     return Text(text)
 
 
-def _item(topic: topics.Topic, today: date, names: dict[str, str]) -> dict:
+def _item(topic: Brief, today: date, names: dict[str, str]) -> dict:
     """One topic's digest line; `names` holds the township's villages' names (a village that
     left is shown by its code)."""
     return {
