@@ -16,8 +16,10 @@ from pathlib import Path
 
 from bench.county.county_db import STAFF, USER_BASE, Shape, config_data, village_codes
 from bot.config import parse_config
+from bot.core import search_terms
 from bot.core.periods import quarter_of
 from bot.services.bundle import Services
+from bot.services.figure_warmup import FigureWarmup
 from handlers.topics.topic_replies import tracking_list
 from storage import members
 from storage import topics as store_topics
@@ -148,6 +150,10 @@ def measure(shape: Shape, database: Path) -> tuple[dict[str, float], int]:
     services = Services.build(config, store)
     try:
         services.membership.sync_config()
+        # As run.py does off the loop at start and after every tick: the word dictionary is
+        # loaded and the villages' figures counted, so no command does either cold on it.
+        search_terms.warm()
+        FigureWarmup(services.ctx).warm()
         return asyncio.run(_measure(store, services), debug=True)
     finally:
         services.heavy.close()
