@@ -102,21 +102,25 @@ class CountyService:
         """One township's figures: its villages' remembered counts summed (figure_memory)."""
         db = self.ctx.store.db
         codes = villages.codes_of_township(db, township.code)
-        counts = village_counts(db, period, today, self.ctx.tz, codes)
+        versions = figure_versions.of(db, codes)  # read once for both figures
+        counts = village_counts(db, period, today, self.ctx.tz, codes, versions)
         total = summed(township.code, township.name, counts.values())
-        published = self._published(quarter_of(period.first).text, codes)
+        published = self._published(quarter_of(period.first).text, codes, versions)
         done = sum(published.values())
         return TownshipFigures(township.code, township.name, len(codes), total, done)
 
-    def _published(self, quarter: str, codes: list[str]) -> dict[str, bool]:
+    def _published(
+        self, quarter: str, codes: list[str], versions: figure_memory.Versions
+    ) -> dict[str, bool]:
         """Whether each village published anything for the quarter, remembered per village
-        version like the figures (a disclosure's change moves it)."""
+        version like the figures (a disclosure's change moves it; `versions`: theirs, read)."""
         db = self.ctx.store.db
 
         def read(stale: Sequence[str]) -> dict[str, bool]:
             return {c: disclosures.has_item_for_period(db, c, quarter, _PUBLISHED) for c in stale}
 
-        return figure_memory.village_figures(db, ("published", quarter), codes, read)
+        key = ("published", quarter)
+        return figure_memory.village_figures(db, key, codes, read, lambda *_: versions)
 
     def township(self, code: str) -> tuple[Township, list[Village]] | None:
         """An active township and its villages (public pages, ?township=), or None."""

@@ -106,17 +106,25 @@ def compute(
 
 
 def village_counts(
-    db: Database, period: Period, today: date, tz: ZoneInfo, codes: Sequence[str]
+    db: Database,
+    period: Period,
+    today: date,
+    tz: ZoneInfo,
+    codes: Sequence[str],
+    versions: figure_memory.Versions | None = None,
 ) -> dict[str, dict[str, int]]:
     """These villages' figures for a period (field name → count; a field left out is 0),
-    remembered per village until one of its topics changes (figure_memory)."""
+    remembered per village until one of its topics changes (figure_memory; `versions`: their
+    versions when the caller has read them already)."""
     overrides = tuple(sorted(calendar_days.overrides(db).items()))
     key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
 
     def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
         return _count(db, period, today, tz, overrides, stale)
 
-    return figure_memory.village_figures(db, key, codes, count)
+    if versions is None:
+        return figure_memory.village_figures(db, key, codes, count)
+    return figure_memory.village_figures(db, key, codes, count, lambda *_: versions)
 
 
 def summed(code: str, name: str, figures: Iterable[dict[str, int]]) -> Counts:
