@@ -1,6 +1,6 @@
-"""The county's township figures remembered under the county's and each township's version
-(m026, issue 12 §3) equal a fresh sum after every kind of change, and only the township that
-changed is summed again."""
+"""The county's township figures and a township's /stats, remembered under the county's and
+each township's version (m026, issue 12 §3), equal a fresh sum after every kind of change, and
+only the township that changed is summed again."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tests.test_county_figures import NOW
 
 SHAPE = Shape.county(0.01)  # three villages: v000 and v001 in township "za", v002 in "zb"
 QUARTER = parse_period("2026Q4")
+STAFF = (900_001, 900_002)  # of township za, of zb
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +57,18 @@ def services(generated: Path, tmp_path: Path) -> Iterator[Services]:
     built.store.close()
 
 
-def _fresh(services: Services, monkeypatch: pytest.MonkeyPatch) -> list:
+def _figures(services: Services) -> tuple:
+    """The county's township figures and each township's /stats, as their staff ask it."""
+    stats = [services.topics.reporting.stats(services.membership.person(uid), []) for uid in STAFF]
+    return services.county.figures(QUARTER), stats
+
+
+def _fresh(services: Services, monkeypatch: pytest.MonkeyPatch) -> tuple:
     """The figures summed from a direct count, nothing remembered."""
     kept = figure_memory._memory
     monkeypatch.setattr(figure_memory, "_memory", OrderedDict())
     try:
-        return services.county.figures(QUARTER)
+        return _figures(services)
     finally:
         monkeypatch.setattr(figure_memory, "_memory", kept)
 
@@ -90,26 +97,26 @@ GROUP_CHANGES: dict[str, Callable[[Database], None]] = {
 def test_remembered_township_figures_follow_every_change(
     services: Services, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    before = services.county.figures(QUARTER)  # remembered from here on
+    before = _figures(services)  # remembered from here on
     assert before == _fresh(services, monkeypatch)
     with services.store.transaction() as db:
         GROUP_CHANGES[name](db)
-    after = services.county.figures(QUARTER)
+    after = _figures(services)
     assert after == _fresh(services, monkeypatch), name
 
 
 def test_a_rolled_back_change_leaves_no_sums_behind(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = services.county.figures(QUARTER)
+    before = _figures(services)
     with pytest.raises(KeyError), services.store.transaction(handling=False) as db:
         _move_village(db)
-        assert services.county.figures(QUARTER) != before  # summed inside, then rolled back
+        assert _figures(services) != before  # summed inside, then rolled back
         raise KeyError
-    assert services.county.figures(QUARTER) == before == _fresh(services, monkeypatch)
+    assert _figures(services) == before == _fresh(services, monkeypatch)
     with services.store.transaction() as db:
         _rename(db)  # a later change must not find the rolled-back sums current
-    assert services.county.figures(QUARTER) == _fresh(services, monkeypatch)
+    assert _figures(services) == _fresh(services, monkeypatch)
 
 
 def test_only_the_township_that_changed_is_summed_again(

@@ -25,7 +25,7 @@ from bot.i18n import t
 from bot.services import figure_memory
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
-from storage import calendar_days, topic_figures, villages
+from storage import calendar_days, figure_versions, topic_figures, villages
 
 
 @dataclass(slots=True)
@@ -103,6 +103,29 @@ def compute(
     found = village_counts(db, period, today, tz, [v.code for v in chosen])
     per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
     return per, summed("*", "", found.values())
+
+
+def township_rows(
+    db: Database, township_code: str, period: Period, today: date, tz: ZoneInfo
+) -> tuple[list[Counts], Counts]:
+    """`compute` for one township's villages, remembered under the township's version (m026):
+    an unchanged township's /stats is one read, not twenty villages' rows summed again.
+    Shared: callers never change them."""
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    key = ("township rows", period.first, period.last, today, tz, overrides)
+
+    def count(stale: Sequence[str]) -> dict[str, tuple[list[Counts], Counts]]:
+        return {
+            code: compute(
+                db, period, today, tz, within=frozenset(villages.codes_of_township(db, code))
+            )
+            for code in stale
+        }
+
+    found = figure_memory.village_figures(
+        db, key, [township_code], count, figure_versions.of_groups
+    )
+    return found[township_code]
 
 
 def village_counts(
