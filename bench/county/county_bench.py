@@ -149,8 +149,9 @@ def measure(scale: float, tmp: Path) -> Figures:
     """Every county figure, in one run."""
     one, many, empty, floor, slow = asyncio.run(_web(scale, tmp))
     county, village = Shape.county(scale), Shape.village()
-    cmd_village, _ = commands.measure(village, _copy(village, tmp, "cmd"))
-    cmd_county, slow_cmd = commands.measure(county, _copy(county, tmp, "cmd"))
+    cmd_village, cmd_county, slow_cmd = commands.measure(
+        (village, _copy(village, tmp, "cmd")), (county, _copy(county, tmp, "cmd"))
+    )
     tick_village = ticks.measure(village, _copy(village, tmp, "tick"))
     tick_county = ticks.measure(county, _copy(county, tmp, "tick"))
     return Figures(

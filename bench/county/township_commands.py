@@ -1,17 +1,19 @@
-"""The township commands at county scale against one village, in-process on a copy of each
-database: the service calls that build /pending, /overdue, /stats, /report and the daily digest,
-and the chat /search; each inside an asyncio loop in debug mode, so a call that would hold the
-loop more than 100 ms is counted as a slow callback."""
+"""The township commands at county scale against one village, on a copy of each database in
+a process of its own: the service calls that build /pending, /overdue, /stats, /report and the
+daily digest, and the chat /search; each inside an asyncio loop in debug mode, so a call that
+would hold the loop more than 100 ms is counted as a slow callback."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import statistics
 import time
 from collections.abc import Callable
 from datetime import datetime
 from datetime import time as clock_time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from bench.county.county_db import STAFF, USER_BASE, Shape, config_data, village_codes
@@ -109,52 +111,89 @@ def timed(store: Store, call: Callable[[], object]) -> float:
     return time.perf_counter() - began
 
 
-async def _measure(store: Store, services: Services) -> tuple[dict[str, float], int]:
-    loop = asyncio.get_running_loop()
-    loop.slow_callback_duration = SLOW
-    slow = _SlowCallbacks()
-    logging.getLogger("asyncio").addHandler(slow)
-    medians: dict[str, float] = {}
-    try:
-        for name, call in calls(services).items():
-            runs = []
-            for _ in range(REPEAT + 1):
-                if "off the loop" in name:
-                    runs.append(await asyncio.to_thread(timed, store, call))
-                else:
-                    runs.append(timed(store, call))
-                await asyncio.sleep(0)  # let the loop see the callback end
-            medians[name] = statistics.median(runs[1:]) * 1000
-    finally:
-        logging.getLogger("asyncio").removeHandler(slow)
-    return _per_unit(services, medians), slow.count
+async def _timed(name: str, store: Store, call: Callable[[], object]) -> float:
+    if "off the loop" in name:
+        return await asyncio.to_thread(timed, store, call)
+    return timed(store, call)
 
 
-def _per_unit(services: Services, medians: dict[str, float]) -> dict[str, float]:
-    """The digest per township digest and the workbook per village too: each township's staff
-    get their own digest, and a township's workbook has a sheet per village."""
-    staff = members.township_staff(services.ctx.store.db)
-    digests = len({m.township_villages for m in staff if m.township_villages})
-    sheets = len(services.membership.person(STAFF[0]).villages_in_view() or ())
-    found = dict(medians)
-    found[f"{DIGEST}, per township digest"] = medians[DIGEST] / max(1, digests)
-    found[f"{WORKBOOK}, per village"] = medians[WORKBOOK] / max(1, sheets)
-    return found
-
-
-def measure(shape: Shape, database: Path) -> tuple[dict[str, float], int]:
-    """(median ms per command, slow callbacks counted) on this database."""
+def _serve(shape: Shape, database: Path, conn: Connection) -> None:
+    """A process of its own for one database: it runs the command it is sent and answers
+    (seconds, slow callbacks); sent None, it answers how many digests and sheets it makes."""
     data = {"telegram": {"token": "1:BENCH"}, **config_data(shape, database)}
-    config = parse_config(data, source="<bench>", environ={})
     store = Store(database)
-    services = Services.build(config, store)
+    services = Services.build(parse_config(data, source="<bench>", environ={}), store)
     try:
         services.membership.sync_config()
         # As run.py does off the loop at start and after every tick: the word dictionary is
         # loaded and the villages' figures counted, so no command does either cold on it.
         search_terms.warm()
         FigureWarmup(services.ctx).warm()
-        return asyncio.run(_measure(store, services), debug=True)
+        asyncio.run(_answer(store, services, conn), debug=True)
     finally:
         services.heavy.close()
         store.close()
+
+
+async def _answer(store: Store, services: Services, conn: Connection) -> None:
+    loop = asyncio.get_running_loop()
+    loop.slow_callback_duration = SLOW
+    slow = _SlowCallbacks()
+    logging.getLogger("asyncio").addHandler(slow)
+    named = calls(services)
+    conn.send(list(named))
+    while (name := await asyncio.to_thread(conn.recv)) is not None:
+        before = slow.count
+        took = await _timed(name, store, named[name])
+        await asyncio.sleep(0)  # let the loop see the callback end
+        conn.send((took, slow.count - before))
+    staff = members.township_staff(services.ctx.store.db)
+    digests = len({m.township_villages for m in staff if m.township_villages})
+    conn.send((digests, len(services.membership.person(STAFF[0]).villages_in_view() or ())))
+
+
+def measure(
+    village: tuple[Shape, Path], county: tuple[Shape, Path]
+) -> tuple[dict[str, float], dict[str, float], int]:
+    """(median ms per command on the village, on the county, the county's slow callbacks).
+    Each database is served by a process of its own (its own heap, as a deployment has) and
+    each command called on one, then the other, in turn: a machine shared with other work
+    slows both alike, so their ratio holds where each figure alone moves by half."""
+    spawn = multiprocessing.get_context("spawn")
+    ends, workers = [], []
+    for shape, database in (village, county):
+        ours, theirs = spawn.Pipe()
+        workers.append(spawn.Process(target=_serve, args=(shape, database, theirs)))
+        workers[-1].start()
+        ends.append(ours)
+    try:
+        names, _ = (end.recv() for end in ends)  # each says it is ready with the same names
+        runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in names}
+        slow = 0
+        for name in names:
+            for _ in range(REPEAT + 1):
+                for side, end in enumerate(ends):
+                    end.send(name)
+                    took, slowed = end.recv()
+                    runs[name][side].append(took)
+                    slow += slowed * side  # the county's alone
+        for end in ends:
+            end.send(None)
+        units = [end.recv() for end in ends]
+    finally:
+        for worker in workers:
+            worker.join()
+    village_ms, county_ms = (
+        _per_unit({n: statistics.median(r[side][1:]) * 1000 for n, r in runs.items()}, *units[side])
+        for side in (0, 1)
+    )
+    return village_ms, county_ms, slow
+
+
+def _per_unit(medians: dict[str, float], digests: int, sheets: int) -> dict[str, float]:
+    """The digest per township digest and the workbook per village too: each township's staff
+    get their own digest, and a township's workbook has a sheet per village."""
+    found = dict(medians)
+    found[f"{DIGEST}, per township digest"] = medians[DIGEST] / max(1, digests)
+    found[f"{WORKBOOK}, per village"] = medians[WORKBOOK] / max(1, sheets)
+    return found
