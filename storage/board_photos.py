@@ -117,11 +117,16 @@ def without_photo(
 
 def villages_without_photo(
     db: Database, published_before: datetime, villages: Collection[str] | None = None
-) -> list[str]:
-    """The codes of the villages (of these, or all) with such an item: what a digest names."""
-    among, params = _among(villages)
+) -> list[tuple[str, str]]:
+    """(code, name) of the active villages (of these, or all) with such an item: what a digest
+    names. Asked village by village, each stopping at its first such item (a township has
+    thousands of published items, not one per village)."""
+    among = "" if villages is None else f" AND v.code IN ({', '.join('?' * len(villages))})"
     rows = db.execute(
-        "SELECT DISTINCT d.village_code " + _MISSING.format(among=among) + "ORDER BY 1",
-        [to_text(published_before), *params],
+        f"SELECT v.code, v.name FROM villages v WHERE v.active = 1{among} AND EXISTS (SELECT 1 "
+        "FROM disclosures d WHERE d.status = 'published' AND d.village_code = v.code "
+        "AND d.published_at < ? "
+        "AND NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = d.id)) ORDER BY 1",
+        [*(villages or ()), to_text(published_before)],
     )
-    return [code for (code,) in rows]
+    return [(code, name) for code, name in rows]

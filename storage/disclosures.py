@@ -238,6 +238,19 @@ def has_item_for_period(
     return row is not None
 
 
+def villages_with_item_for_period(
+    db: Database, codes: Collection[str], period: str, statuses: tuple[str, ...]
+) -> set[str]:
+    """Which of these villages have anything for this period in one of these states."""
+    rows = db.execute(
+        f"SELECT DISTINCT village_code FROM disclosures WHERE village_code IN "
+        f"({','.join('?' * len(codes))}) AND period = ? "
+        f"AND status IN ({','.join('?' * len(statuses))})",
+        [*codes, period, *statuses],
+    )
+    return {code for (code,) in rows}
+
+
 def open_correction(db: Database, disclosure_id: int) -> Disclosure | None:
     """A correction of this published version that is still being worked on."""
     found = _select(

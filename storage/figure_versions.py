@@ -1,5 +1,6 @@
 """Each village's version of what its topic figures are counted from (m022): triggers give a
-village a new random version whenever one of its topics, answers or urges changes."""
+village a new random version whenever one of its topics, answers or urges changes; and the
+county's and each township's version, new whenever one of its villages' is (m026)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Collection
 from sqlite_utils import Database
 
 DATABASE = ""  # the row whose version tells this database apart from another
+COUNTY = "*"  # the county's row in group_versions; a township's is its code
 
 
 def of(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, bytes]]:
@@ -21,3 +23,16 @@ def of(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, bytes]]:
     ).fetchall()
     found = dict(rows)
     return found.pop(DATABASE, b""), found
+
+
+def of_groups(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, bytes]]:
+    """This database's token and the current version of each of these groups (COUNTY or a
+    township's code; none before the first change since m026)."""
+    marks = ", ".join("?" * len(codes))
+    rows = db.execute(
+        f"SELECT NULL, version FROM figure_versions WHERE village_code = '{DATABASE}' UNION ALL "
+        f"SELECT code, version FROM group_versions WHERE code IN ({marks})",
+        list(codes),
+    ).fetchall()
+    found = dict(rows)
+    return found.pop(None, b""), found

@@ -7,7 +7,7 @@ import json
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from storage import data_version, search_index
+from storage import data_version, figure_versions, search_index
 from storage.disclosure_filings import GENESIS, chain_hash
 
 migrations = Migrations("village_bot")
@@ -856,3 +856,59 @@ def m023_per_village_page_indexes(db: Database) -> None:
         CREATE INDEX topics_village_answer ON topics(village_code, answer_id);
         """
     )
+
+
+_GROUP_MARK = (
+    "INSERT INTO group_versions (code, version) SELECT {code}, randomblob(8) WHERE {code} "
+    "IS NOT NULL ON CONFLICT (code) DO UPDATE SET version = excluded.version;"
+)
+
+
+def _group_marks(*codes: str) -> str:
+    """Give the county and these townships (SQL expressions, NULL: none) a new version."""
+    return "".join(
+        _GROUP_MARK.format(code=code) for code in (f"'{figure_versions.COUNTY}'", *codes)
+    )
+
+
+def _township_of(row: str) -> str:
+    return f"(SELECT township_code FROM villages WHERE code = {row}.village_code)"
+
+
+@migrations()
+def m026_group_figure_versions(db: Database) -> None:
+    """A version of the county's and of each township's figures (issue 12 §3): whenever one
+    of its villages' versions moves (m022), or a village or township joins, leaves or moves,
+    the county and that township get a new random version in the change's own transaction,
+    so their sums, remembered under it, are checked in one read and summed again only for the
+    township that changed. Random for the same reason as m022."""
+    db.execute(
+        "CREATE TABLE group_versions (code TEXT PRIMARY KEY, version BLOB NOT NULL) WITHOUT ROWID"
+    )
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        db.execute(
+            f"CREATE TRIGGER figure_versions_groups_{event.lower()} AFTER {event} ON "
+            f"figure_versions WHEN {row}.village_code <> '' BEGIN "
+            f"{_group_marks(_township_of(row))} END"
+        )
+    # What a township's figures are made of: its active villages, its name and its being active.
+    village_moved = "OLD.township_code IS NOT NEW.township_code OR OLD.active IS NOT NEW.active"
+    township_moved = "OLD.name IS NOT NEW.name OR OLD.active IS NOT NEW.active"
+    for table, moved, code in (
+        ("villages", village_moved, "township_code"),
+        ("townships", township_moved, "code"),
+    ):
+        db.executescript(
+            f"""
+            CREATE TRIGGER {table}_groups_insert AFTER INSERT ON {table} BEGIN
+                {_group_marks(f"NEW.{code}")}
+            END;
+            CREATE TRIGGER {table}_groups_update AFTER UPDATE ON {table} WHEN {moved} BEGIN
+                {_group_marks(f"OLD.{code}", f"NEW.{code}")}
+            END;
+            CREATE TRIGGER {table}_groups_delete AFTER DELETE ON {table} BEGIN
+                {_group_marks(f"OLD.{code}")}
+            END;
+            """
+        )
+    data_version.watch(db, "group_versions")

@@ -47,26 +47,37 @@ def get(db: Database, code: str) -> Village | None:
 
 def all_active(db: Database) -> list[Village]:
     """Every active village, in code order."""
-    rows = db.query("SELECT * FROM villages WHERE active = 1 ORDER BY code")
-    return [Village.from_row(r) for r in rows]
+    return _active(db, "", [])
 
 
 def active_among(db: Database, codes: Collection[str]) -> list[Village]:
     """The active villages of these codes, in code order (a township's, or one)."""
-    marks = ",".join("?" * len(codes))
-    rows = db.query(
-        f"SELECT * FROM villages WHERE code IN ({marks}) AND active = 1 ORDER BY code", list(codes)
-    )
-    return [Village.from_row(r) for r in rows]
+    return _active(db, f" AND code IN ({','.join('?' * len(codes))})", list(codes))
 
 
 def of_township(db: Database, township_code: str) -> list[Village]:
     """The active villages of one township, in code order (indexed by villages_township)."""
-    rows = db.query(
-        "SELECT * FROM villages WHERE township_code = ? AND active = 1 ORDER BY code",
+    return _active(db, " AND township_code = ?", [township_code])
+
+
+def _active(db: Database, condition: str, params: list) -> list[Village]:
+    """The active villages matching, in code order, built from plain rows (a county's pages
+    and commands read a township's twenty or all three hundred at a time)."""
+    rows = db.execute(
+        "SELECT code, name, chat_id, township_code FROM villages "
+        f"WHERE active = 1{condition} ORDER BY code",
+        params,
+    )
+    return [Village(code, name, chat_id, True, township) for code, name, chat_id, township in rows]
+
+
+def codes_of_township(db: Database, township_code: str) -> list[str]:
+    """The codes of one township's active villages, in code order."""
+    rows = db.execute(
+        "SELECT code FROM villages WHERE township_code = ? AND active = 1 ORDER BY code",
         [township_code],
     )
-    return [Village.from_row(r) for r in rows]
+    return [code for (code,) in rows]
 
 
 def place(db: Database, township_of: dict[str, str]) -> None:

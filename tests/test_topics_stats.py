@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from bot.services.people import Denied
 from bot.services.topics.chart import cjk_font
 from bot.services.topics.stats import percent, stats_period
+from storage import topic_answers, topics
 from tests.test_topics import (
     ACCOUNTANT,
     HEAD,
@@ -26,6 +28,8 @@ from tests.test_topics import (
     who,
     world,  # noqa: F401 - the fixture
 )
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def at(day: date) -> datetime:
@@ -174,6 +178,26 @@ def test_report_has_a_summary_and_one_sheet_per_village(data):
     assert len(qingshan) == 1 + 5 and qingshan[1][0] == "DT-2026-0002"
     names = {"王秀英", "李建国", "张桂兰"}
     assert not any(n in str(cell) for row in qingshan for cell in row for n in names)
+
+
+def test_report_rows_show_each_topics_answer_and_supports(data):
+    """The answers and supports read for a whole sheet at once are each topic's own."""
+    with data.store.transaction() as db:
+        supported = topics.by_receipt(db, "DT-2026-0002").id
+        for user in (RES2, RES3):
+            topics.add_support(db, supported, user, at(date(2026, 10, 20)))
+    _period, file = data.topics.reporting.report(who(data, STAFF), "2026Q4", "zh-CN")
+    book = load_workbook(io.BytesIO(file.write()))
+    db, shown = data.store.db, 0
+    for sheet in book.sheetnames[1:]:
+        for row in list(book[sheet].iter_rows(values_only=True))[1:]:
+            topic = topics.by_receipt(db, row[0])
+            answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
+            moment = answer.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if answer else None
+            assert row[6] == moment and (row[7] == "是") == bool(answer and answer.on_time)
+            assert row[9] == topics.supports(db, topic.id)
+            shown += answer is not None
+    assert shown >= 3 and topics.supports(db, supported) == 2
 
 
 async def test_report_reads_and_writes_off_the_loop_on_its_own_connection(data):

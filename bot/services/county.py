@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bot.core.periods import Period, quarter_of
 from bot.delivery.messages import Text, queue
@@ -15,8 +15,18 @@ from bot.services import figure_memory, notify
 from bot.services.context import Context
 from bot.services.people import Person
 from bot.services.permissions import require
-from bot.services.topics.stats import Counts, compute, percent, stats_period
-from storage import disclosures, members, once_marks, outbox, townships, villages
+from bot.services.topics.stats import Counts, percent, stats_period, summed, village_counts
+from storage import (
+    calendar_days,
+    disclosures,
+    figure_versions,
+    members,
+    once_marks,
+    outbox,
+    townships,
+    villages,
+)
+from storage.figure_versions import COUNTY
 from storage.townships import Township
 from storage.villages import Village
 
@@ -63,30 +73,54 @@ class CountyService:
         return period, self.figures(period)
 
     def figures(self, period: Period) -> list[TownshipFigures]:
-        """Each active township's figures for a period, in code order."""
+        """Each active township's figures for a period, in code order: remembered under the
+        county's version (m026), and summed again only for the townships whose version moved
+        (one village's change: that village counted, its township's 20 summed). Shared:
+        callers never change them."""
         db = self.ctx.store.db
-        rows, _ = compute(db, period, self.ctx.local_date(self.ctx.now()), self.ctx.tz)
-        by_village = {c.code: c for c in rows}
-        published = self._published(quarter_of(period.first).text, list(by_village))
-        found = []
-        for township in townships.all_active(db):
-            own = villages.of_township(db, township.code)
-            total = Counts(township.code, township.name)
-            for village in own:
-                total.add(by_village[village.code])
-            done = sum(published[v.code] for v in own)
-            found.append(TownshipFigures(township.code, township.name, len(own), total, done))
-        return found
+        today = self.ctx.local_date(self.ctx.now())
+        overrides = tuple(sorted(calendar_days.overrides(db).items()))  # due days move with them
+        key = (period.first, period.last, today, self.ctx.tz, overrides)
 
-    def _published(self, quarter: str, codes: list[str]) -> dict[str, bool]:
+        def county(_: Sequence[str]) -> dict[str, list[TownshipFigures]]:
+            listed = {t.code: t for t in townships.all_active(db)}
+
+            def summed(stale: Sequence[str]) -> dict[str, TownshipFigures]:
+                return {code: self._township(listed[code], period, today) for code in stale}
+
+            found = figure_memory.village_figures(
+                db, ("townships", *key), list(listed), summed, figure_versions.of_groups
+            )
+            return {COUNTY: [found[code] for code in listed]}
+
+        remembered = figure_memory.village_figures(
+            db, ("county", *key), [COUNTY], county, figure_versions.of_groups
+        )
+        return remembered[COUNTY]
+
+    def _township(self, township: Township, period: Period, today: date) -> TownshipFigures:
+        """One township's figures: its villages' remembered counts summed (figure_memory)."""
+        db = self.ctx.store.db
+        codes = villages.codes_of_township(db, township.code)
+        versions = figure_versions.of(db, codes)  # read once for both figures
+        counts = village_counts(db, period, today, self.ctx.tz, codes, versions)
+        total = summed(township.code, township.name, counts.values())
+        published = self._published(quarter_of(period.first).text, codes, versions)
+        done = sum(published.values())
+        return TownshipFigures(township.code, township.name, len(codes), total, done)
+
+    def _published(
+        self, quarter: str, codes: list[str], versions: figure_memory.Versions
+    ) -> dict[str, bool]:
         """Whether each village published anything for the quarter, remembered per village
-        version like the figures (a disclosure's change moves it)."""
+        version like the figures (a disclosure's change moves it; `versions`: theirs, read)."""
         db = self.ctx.store.db
 
         def read(stale: Sequence[str]) -> dict[str, bool]:
             return {c: disclosures.has_item_for_period(db, c, quarter, _PUBLISHED) for c in stale}
 
-        return figure_memory.village_figures(db, ("published", quarter), codes, read)
+        key = ("published", quarter)
+        return figure_memory.village_figures(db, key, codes, read, lambda *_: versions)
 
     def township(self, code: str) -> tuple[Township, list[Village]] | None:
         """An active township and its villages (public pages, ?township=), or None."""

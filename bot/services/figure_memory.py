@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from storage import figure_versions
 
 T = TypeVar("T")
+Versions = tuple[bytes, dict[str, bytes]]
 KEYS = 32  # periods x days remembered: figures, categories and scores of a few periods
 
 _memory: OrderedDict[tuple, dict[str, tuple[bytes | None, Any]]] = OrderedDict()
@@ -26,11 +27,12 @@ def village_figures(
     key: tuple[Hashable, ...],
     codes: Sequence[str],
     count: Callable[[Sequence[str]], dict[str, T]],
+    versions_of: Callable[[Database, Sequence[str]], Versions] = figure_versions.of,
 ) -> dict[str, T]:
-    """Each village's figures under `key`: remembered ones whose version is current, the rest
-    counted now by `count` (given only those villages, it returns each of them) and
-    remembered. What is remembered is shared: callers never change it."""
-    token, versions = figure_versions.of(db, codes)
+    """Each village's (or, by `versions_of`, group's) figures under `key`: remembered ones whose
+    version is current, the rest counted now by `count` (given only those, it returns each of
+    them) and remembered, shared: callers never change it."""
+    token, versions = versions_of(db, codes)
     full_key = (token, *key)
     with _lock:
         known = dict(_memory.get(full_key, {}))

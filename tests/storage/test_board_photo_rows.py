@@ -85,6 +85,9 @@ def test_villages_without_photo_name_each_village_once(db):
     for fields in ({}, {"title": "四月村务"}, {"village_code": "hexi"}):
         published(db, **fields)
     after = PUBLISHED + timedelta(seconds=1)
-    assert board_photos.villages_without_photo(db, after) == ["hexi", "qingshan"]
-    assert board_photos.villages_without_photo(db, after, ["qingshan"]) == ["qingshan"]
+    both = [("hexi", "河西村"), ("qingshan", "青山村")]
+    assert board_photos.villages_without_photo(db, after) == both
+    assert board_photos.villages_without_photo(db, after, ["qingshan"]) == [both[1]]
     assert board_photos.villages_without_photo(db, PUBLISHED) == []
+    db.execute("UPDATE villages SET active = 0 WHERE code = 'hexi'")  # a village left: unnamed
+    assert board_photos.villages_without_photo(db, after) == [both[1]]

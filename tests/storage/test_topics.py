@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from storage import topic_sweeps, topics
+from storage import topic_listings, topic_sweeps, topics
 from storage.topics import Topic
 from tests.storage.factories import DUE, FILED, NEIGHBOUR, OFFICIAL, RESIDENT, topic
 
@@ -113,14 +113,14 @@ def test_an_open_listing_counts_all_and_reads_the_first_page_oldest_due_first(db
     topic(db, receipt="2026-0009", due_date=date(2026, 3, 10))
     answered = topic(db, receipt="2026-0008", due_date=date(2026, 3, 1))
     topics.respond(db, answered, 1, "answered", LATER)
-    found, count = topics.open_listing(db, None, 2, due_before=date(2026, 3, 10))
+    found, count = topic_listings.open_listing(db, None, 2, due_before=date(2026, 3, 10))
     assert count == 4 and [t.id for t in found] == [ids[3], ids[2]]
     day = {"due_from": date(2026, 3, 9), "due_before": date(2026, 3, 10)}
-    found, count = topics.open_listing(db, None, 2, **day)
+    found, count = topic_listings.open_listing(db, None, 2, **day)
     assert count == 1 and [t.id for t in found] == [ids[0]]
-    assert topics.open_listing(db, ["hexi"], 2) == ([], 0)
-    assert topics.open_listing(db, ["qingshan"], 10, category="roads")[1] == 5
-    assert topics.open_listing(db, ["qingshan"], 10, category="other") == ([], 0)
+    assert topic_listings.open_listing(db, ["hexi"], 2) == ([], 0)
+    assert topic_listings.open_listing(db, ["qingshan"], 10, category="roads")[1] == 5
+    assert topic_listings.open_listing(db, ["qingshan"], 10, category="other") == ([], 0)
 
 
 def test_respond_records_the_answer_once(db):

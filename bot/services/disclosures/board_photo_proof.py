@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from sqlite_utils import Database
 
 from bot.core.local_time import local_time
-from bot.core.village_names import village_name
 from bot.services import notify
 from bot.services.context import Context
 from bot.services.disclosures import form_state, item_access
@@ -141,7 +140,7 @@ class BoardPhotos:
         late = board_photos.villages_without_photo(db, self._cutoff(local_day), within)
         if not late:
             return []
-        names = "、".join(village_name(db, code) for code in late)
+        names = "、".join(name for _, name in late)
         return [("disc.photo.digest", {"days": self.days, "villages": names, "count": len(late)})]
 
     def _postable(self, person: Person, ref: int | str) -> Disclosure:

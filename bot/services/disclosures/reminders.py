@@ -33,7 +33,8 @@ class Reminders:
         db = self.ctx.store.db
         published = ("published", "superseded")
         asked = villages.all_active(db) if within is None else villages.active_among(db, within)
-        return [v for v in asked if not store_d.has_item_for_period(db, v.code, period, published)]
+        done = store_d.villages_with_item_for_period(db, [v.code for v in asked], period, published)
+        return [v for v in asked if v.code not in done]
 
     def digest_lines(
         self, db: Database, local_day: date, within: frozenset[str] | None = None

@@ -71,8 +71,13 @@ def _village_sheet(
 ) -> Sheet:
     """One village's sheet: a row per topic filed in the period, by receipt only."""
     lines: list[list[Cell]] = [[label(f"topics.report.col.{h}") for h in _COLUMNS]]
-    for topic in topics.filed_between(db, *between, counts.code):
-        answer = topic_answers.answer(db, topic.answer_id) if topic.answer_id else None
+    filed = topics.filed_between(db, *between, counts.code)
+    # The answers and supports of the village's topics in one read each, not one per topic.
+    answers = topic_answers.times_of(db, [t.answer_id for t in filed if t.answer_id])
+    supports = topics.supports_of(db, [t.id for t in filed])
+    yes, no = label("topics.report.yes"), label("topics.report.no")
+    for topic in filed:
+        answered = answers.get(topic.answer_id) if topic.answer_id else None
         lines.append(
             [
                 topic.receipt,
@@ -81,12 +86,10 @@ def _village_sheet(
                 topic.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 topic.due_date.isoformat(),
                 label(f"topics.status.{topic.status}"),
-                answer.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if answer else "",
-                label("topics.report.yes" if answer and answer.on_time else "topics.report.no")
-                if answer
-                else "",
+                answered[0].astimezone(tz).strftime("%Y-%m-%d %H:%M") if answered else "",
+                (yes if answered[1] else no) if answered else "",
                 label(f"topics.rating.{topic.rating}") if topic.rating else "",
-                topics.supports(db, topic.id),
+                supports.get(topic.id, 0),
                 label("topics.proxy.mark") if topic.is_proxy else "",  # never the name
             ]
         )

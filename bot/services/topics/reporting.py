@@ -14,7 +14,7 @@ from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
 from bot.services.topics.chart import bar_chart
 from bot.services.topics.report_xlsx import Label, report_sheets
-from bot.services.topics.stats import Counts, compute, stats_period
+from bot.services.topics.stats import Counts, compute, stats_period, township_rows
 from bot.services.township_scope import require_village
 from storage import townships, villages
 
@@ -48,6 +48,9 @@ class TopicReporting:
             seen = self._seen(person, township_code)
         today = self.ctx.local_date(self.ctx.now())
         period = stats_period(period_text, today)
+        township = township_code or person.township_code
+        if village_code is None and seen is not None and township is not None:
+            return period, *township_rows(db, township, period, today, self.ctx.tz)
         rows, total = compute(db, period, today, self.ctx.tz, village_code, seen)
         return period, rows, total
 

@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from bot.core.village_names import village_name
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
 from bot.services import notify
@@ -17,7 +16,8 @@ from bot.services.context import Context
 from bot.services.ticks import Ticker, run_to_end
 from bot.services.topics.rating import TopicRating
 from bot.services.topics.tracking import TopicTracking
-from storage import members, once_marks, outbox, topics
+from storage import members, once_marks, outbox, topic_listings, villages
+from storage.topic_listings import Brief
 
 # A digest section another feature adds (e.g. villages late with their quarterly disclosure):
 # given the database, the local day and the villages of the reader's township, it returns
@@ -74,67 +74,71 @@ class TopicSchedule:
             found[seen] = self._lines(store.db, today, now, seen)
             yield
         sent = 0
+        texts: dict[tuple[frozenset[str], str], Text] = {}  # a township's, per language
         with store.transaction() as tx:
             if not once_marks.mark(tx, f"topics.digest.{today}", now):
                 return 0
             for member in staff:
                 lines, news = found[member.township_villages]
                 if news:
-                    self._send(tx, member.user_id, today, lines)
+                    uid = member.user_id
+                    language = notify.language_of(tx, uid, self.ctx.default_language)
+                    key = (member.township_villages, language)
+                    if key not in texts:
+                        texts[key] = _text(language, today, lines)
+                    queue(tx, f"digest:{today}:{uid}", uid, texts[key], priority=outbox.NORMAL)
                     sent += 1
         return sent
-
-    def _send(self, tx: Database, uid: int, today: date, lines: list[tuple[str, dict]]) -> None:
-        """Queue one staff member's digest."""
-        language = notify.language_of(tx, uid, self.ctx.default_language)
-        # Each line is rendered by t(), which escapes its parameters.
-        text = "\n".join(
-            [t(language, "topics.digest.header", date=today.isoformat())]
-            + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
-            + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
-        )
-        queue(tx, f"digest:{today}:{uid}", uid, Text(text), priority=outbox.NORMAL)
 
     def _lines(
         self, db: Database, today: date, now: datetime, seen: frozenset[str]
     ) -> tuple[list[tuple[str, dict]], bool]:
         since = now - timedelta(days=1)
-        new = topics.filed_between(db, since, now, villages=seen)
-        escalated = topics.escalated_since(db, since, seen)
         # Only the first MAX_LINES lines are sent (the message says there is more), so each
         # section reads and builds only the items that still fit: a county has thousands open.
         lines: list[tuple[str, dict]] = []
-        names: dict[str, str] = {}
+        names = {v.code: v.name for v in villages.active_among(db, seen)}  # one read, not one each
 
-        def add(head: str, count: int, key: str, items: list[topics.Topic]) -> None:
+        def add(head: str, count: int, key: str, items: list[Brief]) -> None:
             lines.append((head, {"count": count}))
             shown = items[: max(0, MAX_LINES + 1 - len(lines))]
-            lines.extend((key, _item(db, t, today, names)) for t in shown)
+            lines.extend((key, _item(t, today, names)) for t in shown)
 
         def room() -> int:  # the items that fit after the next section's header
             return max(0, MAX_LINES - len(lines))
 
-        add("topics.digest.new", len(new), "topics.digest.item", new)
+        new, new_count = topic_listings.filed_briefs(db, since, now, seen, room())
+        add("topics.digest.new", new_count, "topics.digest.item", new)
         tomorrow = today + timedelta(days=1)
-        due_today, due_count = topics.open_listing(
+        due_today, due_count = topic_listings.open_briefs(
             db, seen, room(), due_from=today, due_before=tomorrow
         )
         add("topics.digest.due_today", due_count, "topics.digest.item", due_today)
-        late, late_count = topics.open_listing(db, seen, room(), due_before=today)
+        late, late_count = topic_listings.open_briefs(db, seen, room(), due_before=today)
         add("topics.digest.overdue", late_count, "topics.digest.late_item", late)
-        add("topics.digest.escalations", len(escalated), "topics.digest.item", escalated)
+        escalated, escalated_count = topic_listings.escalated_briefs(db, since, seen, room())
+        add("topics.digest.escalations", escalated_count, "topics.digest.item", escalated)
         extra = [line for section in self.sections for line in section(db, today, seen)]
-        news = bool(new or due_count or late_count or escalated or extra)
+        news = bool(new_count or due_count or late_count or escalated_count or extra)
         return lines + extra, news
 
 
-def _item(db: Database, topic: topics.Topic, today: date, names: dict[str, str]) -> dict:
-    """One topic's digest line; `names` remembers the village names read for this digest."""
-    if topic.village_code not in names:
-        names[topic.village_code] = village_name(db, topic.village_code)
+def _text(language: str, today: date, lines: list[tuple[str, dict]]) -> Text:
+    """A digest in one language; each line is rendered by t(), which escapes its parameters."""
+    text = "\n".join(
+        [t(language, "topics.digest.header", date=today.isoformat())]
+        + [t(language, key, **params) for key, params in lines[:MAX_LINES]]
+        + ([t(language, "topics.digest.more")] if len(lines) > MAX_LINES else [])
+    )
+    return Text(text)
+
+
+def _item(topic: Brief, today: date, names: dict[str, str]) -> dict:
+    """One topic's digest line; `names` holds the township's villages' names (a village that
+    left is shown by its code)."""
     return {
         "receipt": topic.receipt,
-        "village": names[topic.village_code],
+        "village": names.get(topic.village_code, topic.village_code),
         "due": topic.due_date.isoformat(),
         "late": (today - topic.due_date).days,
     }

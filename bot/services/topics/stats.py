@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,7 +25,7 @@ from bot.i18n import t
 from bot.services import figure_memory
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
-from storage import calendar_days, topic_figures, villages
+from storage import calendar_days, figure_versions, topic_figures, villages
 
 
 @dataclass(slots=True)
@@ -100,18 +100,63 @@ def compute(
     if village_code is not None:
         asked = {village_code} if within is None else {village_code} & within
     chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+    found = village_counts(db, period, today, tz, [v.code for v in chosen])
+    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
+    return per, summed("*", "", found.values())
+
+
+def township_rows(
+    db: Database, township_code: str, period: Period, today: date, tz: ZoneInfo
+) -> tuple[list[Counts], Counts]:
+    """`compute` for one township's villages, remembered under the township's version (m026):
+    an unchanged township's /stats is one read, not twenty villages' rows summed again.
+    Shared: callers never change them."""
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    key = ("township rows", period.first, period.last, today, tz, overrides)
+
+    def count(stale: Sequence[str]) -> dict[str, tuple[list[Counts], Counts]]:
+        return {
+            code: compute(
+                db, period, today, tz, within=frozenset(villages.codes_of_township(db, code))
+            )
+            for code in stale
+        }
+
+    found = figure_memory.village_figures(
+        db, key, [township_code], count, figure_versions.of_groups
+    )
+    return found[township_code]
+
+
+def village_counts(
+    db: Database,
+    period: Period,
+    today: date,
+    tz: ZoneInfo,
+    codes: Sequence[str],
+    versions: figure_memory.Versions | None = None,
+) -> dict[str, dict[str, int]]:
+    """These villages' figures for a period (field name → count; a field left out is 0),
+    remembered per village until one of its topics changes (figure_memory; `versions`: their
+    versions when the caller has read them already)."""
     overrides = tuple(sorted(calendar_days.overrides(db).items()))
     key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
 
-    def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
-        return _count(db, period, today, tz, overrides, codes)
+    def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
+        return _count(db, period, today, tz, overrides, stale)
 
-    found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
-    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
-    total = Counts("*", "")
-    for c in per:
-        total.add(c)
-    return per, total
+    if versions is None:
+        return figure_memory.village_figures(db, key, codes, count)
+    return figure_memory.village_figures(db, key, codes, count, lambda *_: versions)
+
+
+def summed(code: str, name: str, figures: Iterable[dict[str, int]]) -> Counts:
+    """The sum of several villages' figures (from `village_counts`), as one row."""
+    total = dict.fromkeys(_SUMMED, 0)
+    for one in figures:
+        for field, value in one.items():  # the fields a village has: fewer than all of them
+            total[field] += value
+    return Counts(code, name, **total)
 
 
 def _count(

@@ -19,7 +19,7 @@ from bot.services.topics.text import NOTE_MAX
 from bot.services.topics.topic_records import ack, record
 from bot.services.topics.topic_rules import handlers_of, require_open
 from bot.services.township_scope import require_village
-from storage import topic_sweeps, topics
+from storage import topic_listings, topic_sweeps, topics
 from storage.topics import Topic
 
 # A tracking list shows the oldest due this many, and how many there are in all.
@@ -62,7 +62,7 @@ class TopicTracking:
         require_village(person, "topic.track", code)
         seen = person.villages_in_view()
         villages = [code] if code is not None else None if seen is None else sorted(seen)
-        found, count = topics.open_listing(
+        found, count = topic_listings.open_listing(
             db, villages, LISTED, category=category, due_before=before
         )
         return Listing(found, count)
