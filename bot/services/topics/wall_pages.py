@@ -34,7 +34,7 @@ from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
-from bot.core.village_names import village_name
+from bot.core.village_names import village_name, village_names
 from bot.core.vocabulary import CATEGORIES
 from bot.services.masking import mask_text
 from bot.services.topics.public_timeline import public_timeline
@@ -237,7 +237,7 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        names: dict[str, str] = {}
+        names = village_names(self.store.db, {r.topic.village_code for r in rows})
         posts = [self._post(r, names) for r in rows]
         return Page.of(
             posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
@@ -262,7 +262,7 @@ class TopicBoard:
             return Page((), None)
         limit = max(1, min(limit, SEARCH_MAX))
         rows = board.search_candidates(self.store.db, words, village_code, limit + 1, offset)
-        names: dict[str, str] = {}
+        names = village_names(self.store.db, {r.topic.village_code for r in rows})
         posts = [self._post(row, names) for row in rows]
         shown = tuple(post for post in posts[:limit] if _holds(post, words))
         more = len(posts) > limit and _holds(posts[limit], words)
