@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
-from bot.services import figure_memory
+from bot.services import figure_memory, figure_totals
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
 from storage import calendar_days, topic_figures, villages
@@ -93,25 +93,30 @@ def compute(
     within: frozenset[str] | None = None,
 ) -> tuple[list[Counts], Counts]:
     """Per-village counts and the total for a period, of the villages `within` (None: all):
-    counted in SQL for those villages only, and remembered per village until one of its
-    topics changes (figure_memory), so a county's page recounts only what moved."""
+    counted in SQL for those villages only, remembered per village until one of its topics
+    changes (figure_memory), and the whole kept while none of them moved (figure_totals).
+    The result is shared: callers never change it."""
     # A township's or one village's figures read only those villages, not the county's list.
     asked = within
     if village_code is not None:
-        asked = {village_code} if within is None else {village_code} & within
-    chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+        asked = frozenset({village_code} if within is None else {village_code} & within)
     overrides = tuple(sorted(calendar_days.overrides(db).items()))
     key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
 
-    def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
-        return _count(db, period, today, tz, overrides, codes)
+    def add_up() -> tuple[tuple[list[Counts], Counts], None]:
+        chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
 
-    found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
-    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
-    total = Counts("*", "")
-    for c in per:
-        total.add(c)
-    return per, total
+        def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
+            return _count(db, period, today, tz, overrides, codes)
+
+        found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
+        per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
+        total = Counts("*", "")
+        for c in per:
+            total.add(c)
+        return (per, total), None
+
+    return figure_totals.added_up(db, ("topics", *key, asked), asked, add_up)
 
 
 def _count(
