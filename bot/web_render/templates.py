@@ -26,6 +26,9 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the code: no file's date is checked at every include (a
+        # county's index includes one per township and village).
+        auto_reload=False,
     )
     env.filters["marked"] = marked
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
