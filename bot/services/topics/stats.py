@@ -84,6 +84,23 @@ def stats_period(text: str | None, today: date) -> Period:
     return period
 
 
+def figures_key(db: Database, period: Period, today: date, tz: ZoneInfo) -> tuple:
+    """What a period's figures are counted under besides the villages' versions: overdue
+    depends on today, the working days on the calendar's overrides, local days on the zone."""
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    return (period.first, period.last, today, tz, overrides)
+
+
+def asked_villages(
+    village_code: str | None, within: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The villages figures are asked of: one (if it is `within`), those `within`, or None
+    for every active village."""
+    if village_code is None:
+        return within
+    return frozenset({village_code} if within is None else {village_code} & within)
+
+
 def compute(
     db: Database,
     period: Period,
@@ -97,17 +114,14 @@ def compute(
     changes (figure_memory), and the whole kept while none of them moved (figure_totals).
     The result is shared: callers never change it."""
     # A township's or one village's figures read only those villages, not the county's list.
-    asked = within
-    if village_code is not None:
-        asked = frozenset({village_code} if within is None else {village_code} & within)
-    overrides = tuple(sorted(calendar_days.overrides(db).items()))
-    key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
+    asked = asked_villages(village_code, within)
+    key = figures_key(db, period, today, tz)
 
     def add_up() -> tuple[tuple[list[Counts], Counts], None]:
         chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
 
         def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
-            return _count(db, period, today, tz, overrides, codes)
+            return _count(db, period, today, tz, key[-1], codes)
 
         found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
         per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]

@@ -36,9 +36,17 @@ from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
 from bot.core.village_names import village_name, village_names
 from bot.core.vocabulary import CATEGORIES
+from bot.services import figure_totals
 from bot.services.masking import mask_text
 from bot.services.topics.public_timeline import public_timeline
-from bot.services.topics.stats import Counts, category_counts, compute, stats_period
+from bot.services.topics.stats import (
+    Counts,
+    asked_villages,
+    category_counts,
+    compute,
+    figures_key,
+    stats_period,
+)
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
 from storage import topic_answers, topic_follows
 from storage import topic_board as board
@@ -342,24 +350,35 @@ class TopicBoard:
         within: frozenset[str] | None = None,
     ) -> TopicStats:
         """Per village (of the villages `within`, None: all) and the total for a period
-        (topics_stats definitions), and topics filed in the period by category."""
-        today = self.today()
-        rows, total = compute(self.store.db, period, today, self.tz, village_code, within)
-        filed: Counter[str] = Counter()
-        codes = [c.code for c in rows]
-        for counts in category_counts(self.store.db, period, self.tz, codes).values():
-            filed.update(counts)
-        categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
-        return TopicStats(period, village_code, tuple(rows), total, categories)
+        (topics_stats definitions), and topics filed in the period by category; kept while
+        none of the villages moved (figure_totals)."""
+        db, today = self.store.db, self.today()
+
+        def build() -> tuple[TopicStats, None]:
+            rows, total = compute(db, period, today, self.tz, village_code, within)
+            filed: Counter[str] = Counter()
+            for counts in category_counts(db, period, self.tz, [c.code for c in rows]).values():
+                filed.update(counts)
+            categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
+            return TopicStats(period, village_code, tuple(rows), total, categories), None
+
+        asked = asked_villages(village_code, within)
+        key = ("stats", *figures_key(db, period, today, self.tz), village_code, asked)
+        return figure_totals.added_up(db, key, asked, build)
 
     def county_stats(self, period: Period) -> TopicStats:
         """A county's figures for a period with one row per township (STAT-11): its villages'
         counts added up, in the townships' declared order."""
-        whole = self.stats(period)
         config = self.config
-        rows = {t.code: Counts(t.code, t.name) for t in config.all_townships}
-        for counts in whole.rows:
-            village = config.village(counts.code)
-            if village is not None:
-                rows[config.township_code_of(village)].add(counts)
-        return replace(whole, rows=tuple(rows.values()), by_township=True)
+
+        def build() -> tuple[TopicStats, None]:
+            whole = self.stats(period)
+            rows = {t.code: Counts(t.code, t.name) for t in config.all_townships}
+            township_of = {v.code: config.township_code_of(v) for v in config.villages}
+            for counts in whole.rows:
+                if counts.code in township_of:
+                    rows[township_of[counts.code]].add(counts)
+            return replace(whole, rows=tuple(rows.values()), by_township=True), None
+
+        key = ("county_stats", *figures_key(self.store.db, period, self.today(), self.tz))
+        return figure_totals.added_up(self.store.db, key, None, build)
