@@ -167,7 +167,7 @@ async def stats(request: web.Request) -> web.Response:
     except Denied:
         raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
     within = api_township(request)
-    figures = [f for f in board(request).figures() if within is None or f.code in within]
+    figures = board(request).figures(None if within is None else sorted(within))
     topic_stats = topics.stats(topic_period, within=within)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
     states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
