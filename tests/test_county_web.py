@@ -89,6 +89,11 @@ async def test_statistics_and_the_api_are_scoped_by_township(client):
     scoped = await (await client.get("/api/v1/stats?township=nanshan&period=2026Q4")).json()
     assert (everything["villages"], everything["topics"]["total"]["filed"]) == (3, 3)
     assert (scoped["villages"], scoped["topics"]["total"]["filed"]) == (1, 2)
+    # The county's topic figures are one row per township, as its /stats page (STAT-11).
+    townships = everything["topics"]["townships"]
+    assert [(t["code"], t["filed"]) for t in townships] == [("shifan", 1), ("nanshan", 2)]
+    assert everything["topics"]["villages"] == [] and scoped["topics"]["townships"] == []
+    assert [(v["code"], v["filed"]) for v in scoped["topics"]["villages"]] == [("taoyuan", 2)]
     listed = await (await client.get("/api/v1/villages?township=shifan")).json()
     assert [v["code"] for v in listed["items"]] == ["hexi", "qingshan"]
     refused = await client.get("/api/v1/stats?township=beishan")

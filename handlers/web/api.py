@@ -168,7 +168,13 @@ async def stats(request: web.Request) -> web.Response:
         raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
     within = api_township(request)
     figures = board(request).figures(None if within is None else sorted(within))
-    topic_stats = topics.stats(topic_period, within=within)
+    # A county's whole view is one row per township, as its /stats page (STAT-11): 15 rows a
+    # phone or a dashboard reads at once, not 300; ?township= lists that township's villages.
+    by_township = request.app[SERVICES].config.is_county and within is None
+    if by_township:
+        topic_stats = topics.county_stats(topic_period)
+    else:
+        topic_stats = topics.stats(topic_period, within=within)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
     states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""
@@ -184,7 +190,7 @@ async def stats(request: web.Request) -> web.Response:
             "disclosures": totals,
             "quarter": {"period": period, **states},
             "topics": topics_json.stats(
-                topic_stats.period, list(topic_stats.rows), topic_stats.total
+                topic_stats.period, list(topic_stats.rows), topic_stats.total, by_township
             ),
         },
     )
