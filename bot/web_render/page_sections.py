@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.periods import quarter_of
+from bot.services import figure_memory
 from bot.services.bundle import Services
 from bot.services.topics.stats import percent
 from bot.web_render.qr import join_link
@@ -107,14 +108,20 @@ class VillageBoard:
 
 
 def member_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
-    """How many residents have joined each village in the bot, and how many staff it has."""
+    """How many residents have joined each village in the bot, and how many staff it has;
+    remembered per village version (a township's 20 villages are 20,000 residents)."""
     db, codes = services.store.db, [v.code for v in villages]
-    residents = members.people_counts(db, codes, ("resident",))
-    staff = members.people_counts(db, codes, ("official", "supervisor"))
+
+    def count(stale: Sequence[str]) -> dict[str, tuple[int, int]]:
+        residents = members.people_counts(db, stale, ("resident",))
+        staff = members.people_counts(db, stale, ("official", "supervisor"))
+        return {code: (residents.get(code, 0), staff.get(code, 0)) for code in stale}
+
+    counted = figure_memory.village_figures(db, ("members",), codes, count)
     return {
         code: [
-            Stat("web.stats.residents", residents.get(code, 0)),
-            Stat("web.stats.staff", staff.get(code, 0)),
+            Stat("web.stats.residents", counted[code][0]),
+            Stat("web.stats.staff", counted[code][1]),
         ]
         for code in codes
     }
