@@ -111,6 +111,14 @@ async def test_the_countys_statistics_are_one_row_per_township_linking_to_its_vi
     cells = re.search(r"南山乡</a></th>\s*<td[^>]*>(\d+)</td>", html)
     assert cells is not None and cells.group(1) == "2"  # 桃源村's two topics, added up
     assert "各乡镇按时办结率" in text_of(html) and "青山村" not in "".join(rows)
+    # Its form offers the townships, each then its villages, not every village of the county.
+    form = html.split('<form class="search-form stats-form"')[1].split("</form>")[0]
+    options = re.findall(r'<option value="(\w*)"', form)
+    assert 'name="township"' in form and options == ["", "shifan", "nanshan"]
+    asked = await (await client.get("/stats?village=taoyuan&period=2026Q4")).text()
+    form = asked.split('<form class="search-form stats-form"')[1].split("</form>")[0]
+    assert re.findall(r'<option value="(\w*)"', form) == ["", "taoyuan"]  # its township's
+    assert 'name="township" value="nanshan"' in form and "selected>桃源村</option>" in form
     one = (await (await client.get("/stats?village=qingshan&period=2026Q4")).text()).split(
         'id="table-heading"'
     )[1]
