@@ -132,11 +132,8 @@ async def stats(request: web.Request) -> web.Response:
         township_code, within = place.code, frozenset(config.township_villages(place.code))
     # A county-wide view offers its townships to choose from, not a list of 300 villages.
     county_wide = config.is_county and within is None
-    villages = [
-        v
-        for v in services.membership.villages()
-        if not county_wide and (within is None or v.code in within)
-    ]
+    villages = [] if county_wide else services.membership.villages()
+    villages = [v for v in villages if within is None or v.code in within]
     if code not in {v.code for v in villages}:
         code = None
     period_text = (request.query.get("period") or "").strip()[:20]
