@@ -33,6 +33,7 @@ def environment() -> Environment:
     env.filters["marked"] = marked
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["zip"] = zip  # columns beside their labels, without a loop counter per row
     return env
 
 
