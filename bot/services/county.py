@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bot.core.periods import Period, quarter_of
 from bot.delivery.messages import Text, queue
 from bot.i18n import t
-from bot.services import figure_memory, notify
+from bot.services import figure_memory, figure_totals, notify
 from bot.services.context import Context
 from bot.services.people import Person
 from bot.services.permissions import require
-from bot.services.topics.stats import Counts, compute, percent, stats_period
+from bot.services.topics.stats import Counts, compute, figures_key, percent, stats_period
 from storage import disclosures, members, once_marks, outbox, townships, villages
 from storage.townships import Township
 from storage.villages import Village
@@ -63,9 +63,15 @@ class CountyService:
         return period, self.figures(period)
 
     def figures(self, period: Period) -> list[TownshipFigures]:
-        """Each active township's figures for a period, in code order."""
+        """Each active township's figures for a period, in code order; kept whole while none
+        of the county's villages moved (figure_totals), and shared: callers never change it."""
+        db, today = self.ctx.store.db, self.ctx.local_date(self.ctx.now())
+        key = ("county", *figures_key(db, period, today, self.ctx.tz))
+        return figure_totals.added_up(db, key, None, lambda: (self._figures(period, today), None))
+
+    def _figures(self, period: Period, today: date) -> list[TownshipFigures]:
         db = self.ctx.store.db
-        rows, _ = compute(db, period, self.ctx.local_date(self.ctx.now()), self.ctx.tz)
+        rows, _ = compute(db, period, today, self.ctx.tz)
         by_village = {c.code: c for c in rows}
         published = self._published(quarter_of(period.first).text, list(by_village))
         found = []
