@@ -153,10 +153,11 @@ def township_index(
 ) -> TownshipIndex | None:
     """Every active village (of one township of a county, when named) with its figures, and
     the township-wide sections; None for an unknown township."""
-    name, found = services.config.township.name, services.membership.villages()
-    if township_code is not None:
-        if (place := services.county.township(township_code)) is None:
-            return None
+    if township_code is None:
+        name, found = services.config.township.name, services.membership.villages()
+    elif (place := services.county.township(township_code)) is None:
+        return None
+    else:
         name, found = place[0].name, place[1]
     stats = _stats(services, sections, found)
     rows = tuple(VillageRow(v.code, v.name, stats[v.code]) for v in found)

@@ -34,6 +34,9 @@ def environment() -> Environment:
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["zip"] = zip  # columns beside their labels, without a loop counter per row
+    # A figure whose value is a catalogue message (disclosure_sections.Phrase): asked of every
+    # figure of an index, where `value.phrase is defined` cost two exceptions per plain value.
+    env.tests["phrase"] = lambda value: hasattr(value, "phrase")
     return env
 
 
