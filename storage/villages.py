@@ -84,3 +84,19 @@ def place(db: Database, township_of: dict[str, str]) -> None:
     """Record each village's township (village code → township code), as the config says."""
     for code, township_code in township_of.items():
         db.execute("UPDATE villages SET township_code = ? WHERE code = ?", [township_code, code])
+
+
+def active_codes_after(
+    db: Database, after: str, limit: int, within: Collection[str] | None = None
+) -> list[str]:
+    """The codes of up to `limit` active villages (of these, None: all) after `after`, in code
+    order: a page of the villages listing, not the county's 300 read to keep 21."""
+    chosen, params = "", [after]
+    if within is not None:
+        chosen = f" AND code IN ({','.join('?' * len(within))})"
+        params += list(within)
+    rows = db.execute(
+        f"SELECT code FROM villages WHERE active = 1 AND code > ?{chosen} ORDER BY code LIMIT ?",
+        [*params, limit],
+    )
+    return [code for (code,) in rows.fetchall()]

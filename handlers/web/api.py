@@ -95,11 +95,8 @@ async def villages(request: web.Request) -> web.Response:
     limit, cursor = _limit(request), _cursor(request)
     within = api_township(request)
     after = "" if cursor is None else _after_village(cursor)
-    codes = [
-        v.code
-        for v in request.app[SERVICES].membership.villages()  # in code order
-        if (within is None or v.code in within) and v.code > after
-    ][: limit + 1]  # a county's figures are counted for the page's villages only
+    # A county's figures are counted for the page's villages only (and the one after it).
+    codes = request.app[SERVICES].membership.page_of_villages(after, limit + 1, within)
     figures = board(request).figures(codes)
     page = Page.of(figures, limit, lambda last: encode_cursor("v", last.code))
     url = base_url(request)
