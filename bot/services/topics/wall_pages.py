@@ -24,7 +24,7 @@ No Telegram and no HTTP here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -36,7 +36,7 @@ from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
 from bot.core.village_names import village_name, village_names
 from bot.core.vocabulary import CATEGORIES
-from bot.services import figure_totals
+from bot.services import figure_memory, figure_totals
 from bot.services.masking import mask_text
 from bot.services.topics.public_timeline import public_timeline
 from bot.services.topics.stats import (
@@ -328,12 +328,17 @@ class TopicBoard:
         overdue now, and the period's counts (default: the current year, so early in a quarter
         the rates are not all empty). A page showing one village's figures names it; an index
         asks once for all its villages, never once per row."""
-        today = self.today()
+        db, today = self.store.db, self.today()
         period = period or Period.whole_year(today.year)
-        rows, _ = compute(self.store.db, period, today, self.tz, village_code, within)
-        named = village_code is not None or within is not None
-        now_open = board.open_counts(
-            self.store.db, today, [c.code for c in rows] if named else None
+        rows, _ = compute(db, period, today, self.tz, village_code, within)
+
+        def count_open(stale: Sequence[str]) -> dict[str, board.OpenCounts | None]:
+            found = board.open_counts(db, today, stale)
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village version and day (overdue turns with the day).
+        now_open = figure_memory.village_figures(
+            db, ("open", today), [c.code for c in rows], count_open
         )
         out = {}
         for c in rows:
