@@ -77,9 +77,7 @@ class CountyService:
         found = []
         for township in townships.all_active(db):
             own = villages.of_township(db, township.code)
-            total = Counts(township.code, township.name)
-            for village in own:
-                total.add(by_village[village.code])
+            total = Counts.total_of(township.code, township.name, [by_village[v.code] for v in own])
             done = sum(published[v.code] for v in own)
             found.append(TownshipFigures(township.code, township.name, len(own), total, done))
         return found

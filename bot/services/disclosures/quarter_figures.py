@@ -67,26 +67,25 @@ class QuarterFigures:
         # state alone would read every public row of the county to count one quarter.
         db = self.ctx.store.db
 
-        def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
+        def status_of(stale: Sequence[str]) -> dict[str, QuarterStatus]:
             found = {
                 p.village_code: p.first_published_at
                 for p in board.period_publications(db, period, stale)
             }
-            return {code: found.get(code) for code in stale}
+            return {code: status(code, found.get(code)) for code in stale}
 
-        # Remembered per village until one of its disclosures changes.
-        codes = [v.code for v in chosen]
-        first = figure_memory.village_figures(db, ("first_published", period), codes, first_of)
-        out: dict[str, QuarterStatus] = {}
-        for village in chosen:
-            published = first.get(village.code)
+        def status(code: str, published: datetime | None) -> QuarterStatus:
             if published is not None:
-                on_time = self.ctx.local_date(published) <= deadline
-                state = "on_time" if on_time else "late"
+                state = "on_time" if self.ctx.local_date(published) <= deadline else "late"
             else:
                 state = "missing" if today > deadline else "pending"
-            out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
-        return out
+            return QuarterStatus(code, period, state, deadline, published)
+
+        # Remembered per village and day until one of its disclosures changes (a county's 300
+        # statuses are not worked out again after a change in one village).
+        codes = [v.code for v in chosen]
+        key = ("quarter_status", period, deadline, today)
+        return figure_memory.village_figures(db, key, codes, status_of)
 
     def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
         db = self.ctx.store.db

@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -64,11 +65,22 @@ class Counts:
         for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    @classmethod
+    def total_of(cls, code: str, name: str, parts: Iterable[Counts]) -> Counts:
+        """These counts added up, one field at a time over all of them (a county adds 300
+        villages' after each change in one)."""
+        rows = list(map(_SUMMED_OF, parts))
+        if not rows:
+            return cls(code, name)
+        sums = [sum(column) for column in zip(*rows, strict=True)]
+        return cls(code, name, **dict(zip(_SUMMED, sums, strict=True)))
+
 
 _SUMMED = (
     "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
     "basic", "unsatisfied", "not_rated", "urges", "auto_urges", "days_total",
 )  # fmt: skip
+_SUMMED_OF = attrgetter(*_SUMMED)
 # The kinds /stats and the statistics page accept: a day is too short to say anything.
 KINDS = ("quarter", "month", "year")
 
@@ -120,15 +132,17 @@ def compute(
     def add_up() -> tuple[tuple[list[Counts], Counts], None]:
         chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
 
-        def count(codes: Sequence[str]) -> dict[str, dict[str, int]]:
-            return _count(db, period, today, tz, key[-1], codes)
+        names = {v.code: v.name for v in chosen}
 
-        found = figure_memory.village_figures(db, key, [v.code for v in chosen], count)
-        per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
-        total = Counts("*", "")
-        for c in per:
-            total.add(c)
-        return (per, total), None
+        def count(codes: Sequence[str]) -> dict[str, Counts]:
+            counted = _count(db, period, today, tz, key[-1], codes)
+            return {code: Counts(code, names[code], **counted[code]) for code in codes}
+
+        # Each village's Counts is remembered (shared, never changed): a change in one village
+        # builds that one again, and the total is added up anew.
+        found = figure_memory.village_figures(db, key, list(names), count)
+        per = [found[code] for code in names]
+        return (per, Counts.total_of("*", "", per)), None
 
     return figure_totals.added_up(db, ("topics", *key, asked), asked, add_up)
 

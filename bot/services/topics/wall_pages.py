@@ -23,7 +23,6 @@ No Telegram and no HTTP here.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -361,10 +360,8 @@ class TopicBoard:
 
         def build() -> tuple[TopicStats, None]:
             rows, total = compute(db, period, today, self.tz, village_code, within)
-            filed: Counter[str] = Counter()
-            for counts in category_counts(db, period, self.tz, [c.code for c in rows]).values():
-                filed.update(counts)
-            categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
+            per = category_counts(db, period, self.tz, [c.code for c in rows]).values()
+            categories = tuple((c, sum(n.get(c, 0) for n in per)) for c in CATEGORIES)
             return TopicStats(period, village_code, tuple(rows), total, categories), None
 
         asked = asked_villages(village_code, within)
@@ -378,12 +375,14 @@ class TopicBoard:
 
         def build() -> tuple[TopicStats, None]:
             whole = self.stats(period)
-            rows = {t.code: Counts(t.code, t.name) for t in config.all_townships}
             township_of = {v.code: config.township_code_of(v) for v in config.villages}
+            parts: dict[str, list[Counts]] = {t.code: [] for t in config.all_townships}
             for counts in whole.rows:
                 if counts.code in township_of:
-                    rows[township_of[counts.code]].add(counts)
-            return replace(whole, rows=tuple(rows.values()), by_township=True), None
+                    parts[township_of[counts.code]].append(counts)
+            places = config.all_townships
+            rows = tuple(Counts.total_of(t.code, t.name, parts[t.code]) for t in places)
+            return replace(whole, rows=rows, by_township=True), None
 
         key = ("county_stats", *figures_key(self.store.db, period, self.today(), self.tz))
         return figure_totals.added_up(self.store.db, key, None, build)
