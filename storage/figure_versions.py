@@ -36,3 +36,23 @@ def of_groups(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, by
     ).fetchall()
     found = dict(rows)
     return found.pop(None, b""), found
+
+
+def of_active(db: Database, codes: Collection[str] | None = None) -> tuple[bytes, str]:
+    """This database's token and each active village's (of these, None: every one) code, name
+    and version in code order, as one text: all a result added up from their figures rests
+    on, in one read (built by SQLite: 300 rows as Python tuples cost twice as much)."""
+    chosen, wanted = "", []
+    if codes is not None:
+        wanted = list(codes)
+        chosen = f" AND code IN ({', '.join('?' * len(wanted))})"
+    (listed,) = db.execute(
+        "SELECT group_concat(code || ':' || name || ':' || ifnull(hex(version), ''), ',') FROM "
+        "(SELECT code, name, version FROM villages LEFT JOIN figure_versions "
+        f"ON village_code = code WHERE active = 1{chosen} ORDER BY code)",
+        wanted,
+    ).fetchone()
+    token = db.execute(
+        "SELECT version FROM figure_versions WHERE village_code = ?", [DATABASE]
+    ).fetchone()
+    return (token[0] if token else b"", listed or "")

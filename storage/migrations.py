@@ -912,3 +912,26 @@ def m026_group_figure_versions(db: Database) -> None:
             """
         )
     data_version.watch(db, "group_versions")
+
+
+@migrations()
+def m027_member_figure_versions(db: Database) -> None:
+    """A village's version moves when someone joins, leaves or changes role in it too (issue
+    12): a township's index shows each village's residents and staff, 20,000 members to count
+    on every page otherwise; now counted once per village version like its topic figures."""
+    mark = {
+        row: _figure_mark(f"{row}.village_code", f" AND {row}.village_code IS NOT NULL")
+        for row in ("NEW", "OLD")
+    }
+    moved = _figure_mark(
+        "OLD.village_code",
+        " AND OLD.village_code IS NOT NULL AND OLD.village_code IS NOT NEW.village_code",
+    )
+    db.executescript(
+        f"""
+        CREATE TRIGGER members_figures_insert AFTER INSERT ON members BEGIN {mark["NEW"]} END;
+        CREATE TRIGGER members_figures_update AFTER UPDATE OF user_id, role, village_code
+            ON members BEGIN {mark["NEW"]} {moved} END;
+        CREATE TRIGGER members_figures_delete AFTER DELETE ON members BEGIN {mark["OLD"]} END;
+        """
+    )

@@ -45,30 +45,39 @@ def get(db: Database, code: str) -> Village | None:
     return Village.from_row(row) if row else None
 
 
+# Read by position: a county's pages list 300 villages, and building each from a dict by
+# column name cost twice the query itself.
+_COLUMNS = "code, name, chat_id, active, township_code"
+
+
+def _listed(db: Database, where: str, params: list) -> list[Village]:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM villages WHERE {where} ORDER BY code", params)
+    return [Village(c, n, chat, bool(a), t) for c, n, chat, a, t in rows.fetchall()]
+
+
 def all_active(db: Database) -> list[Village]:
     """Every active village, in code order."""
-    return _active(db, "", [])
+    return _listed(db, "active = 1", [])
 
 
 def active_among(db: Database, codes: Collection[str]) -> list[Village]:
     """The active villages of these codes, in code order (a township's, or one)."""
-    return _active(db, f" AND code IN ({','.join('?' * len(codes))})", list(codes))
+    marks = ",".join("?" * len(codes))
+    return _listed(db, f"code IN ({marks}) AND active = 1", list(codes))
 
 
 def of_township(db: Database, township_code: str) -> list[Village]:
     """The active villages of one township, in code order (indexed by villages_township)."""
-    return _active(db, " AND township_code = ?", [township_code])
+    return _listed(db, "township_code = ? AND active = 1", [township_code])
 
 
-def _active(db: Database, condition: str, params: list) -> list[Village]:
-    """The active villages matching, in code order, built from plain rows (a county's pages
-    and commands read a township's twenty or all three hundred at a time)."""
+def names(db: Database, codes: Collection[str]) -> dict[str, str]:
+    """The names of the active villages among these codes, by code (one read for a list)."""
+    marks = ",".join("?" * len(codes))
     rows = db.execute(
-        "SELECT code, name, chat_id, township_code FROM villages "
-        f"WHERE active = 1{condition} ORDER BY code",
-        params,
+        f"SELECT code, name FROM villages WHERE code IN ({marks}) AND active = 1", list(codes)
     )
-    return [Village(code, name, chat_id, True, township) for code, name, chat_id, township in rows]
+    return dict(rows.fetchall())
 
 
 def codes_of_township(db: Database, township_code: str) -> list[str]:
@@ -84,3 +93,19 @@ def place(db: Database, township_of: dict[str, str]) -> None:
     """Record each village's township (village code → township code), as the config says."""
     for code, township_code in township_of.items():
         db.execute("UPDATE villages SET township_code = ? WHERE code = ?", [township_code, code])
+
+
+def active_codes_after(
+    db: Database, after: str, limit: int, within: Collection[str] | None = None
+) -> list[str]:
+    """The codes of up to `limit` active villages (of these, None: all) after `after`, in code
+    order: a page of the villages listing, not the county's 300 read to keep 21."""
+    chosen, params = "", [after]
+    if within is not None:
+        chosen = f" AND code IN ({','.join('?' * len(within))})"
+        params += list(within)
+    rows = db.execute(
+        f"SELECT code FROM villages WHERE active = 1 AND code > ?{chosen} ORDER BY code LIMIT ?",
+        [*params, limit],
+    )
+    return [code for (code,) in rows.fetchall()]

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from bench.county.county_db import Shape, database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period
-from bot.services import figure_memory
+from bot.services import figure_memory, figure_totals
 from bot.services.topics import stats
 from bot.services.topics.stats import compute
 from storage import calendar_days, topic_answers, topics, villages
@@ -171,6 +171,7 @@ def test_only_the_villages_that_changed_are_counted_again(
 
     monkeypatch.setattr(stats, "_count", spy)
     monkeypatch.setattr(figure_memory, "_memory", OrderedDict())  # none from earlier tests
+    monkeypatch.setattr(figure_totals, "_kept", OrderedDict())
     first, _ = compute(store.db, period, TODAY, TZ)
     assert len(asked) == 1 and len(asked[0]) == len(first) > 1
     compute(store.db, period, TODAY, TZ)
@@ -211,3 +212,37 @@ def test_remembered_categories_follow_a_category_set_later(store: Store) -> None
     after = stats.category_counts(store.db, period, TZ, codes)
     assert after != before
     assert {k: v for k, v in after.items() if v} == _categories_recounted(store.db, period)
+
+
+def test_a_total_is_kept_whole_until_one_of_its_villages_moves(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figure_totals, "_kept", OrderedDict())
+    period = parse_period("2026Q4")
+    first = compute(store.db, period, TODAY, TZ)
+    assert compute(store.db, period, TODAY, TZ) is first  # nothing moved: not assembled again
+    with store.transaction() as db:
+        db.execute("UPDATE data_version SET version = version + 1")  # no figure changed
+    assert compute(store.db, period, TODAY, TZ) is first
+    with store.transaction() as db:
+        _urge(db)
+    again = compute(store.db, period, TODAY, TZ)
+    assert again is not first and again == recount(store.db, period, TODAY, TZ) != first
+
+
+def test_a_kept_total_ends_at_its_moment_and_on_a_renamed_village(store: Store) -> None:
+    built: list[int] = []
+    until = NOW + timedelta(hours=1)
+
+    def build() -> tuple[int, object]:
+        built.append(len(built))
+        return len(built), until
+
+    def kept(now: object) -> int:
+        return figure_totals.added_up(store.db, ("test", "moment"), None, build, now)
+
+    assert kept(NOW) == kept(NOW) == 1
+    assert kept(until) == 2  # the clock alone may change it from then on
+    with store.transaction() as db:
+        villages.sync(db, [(v.code, f"{v.name}新", v.chat_id) for v in villages.all_active(db)])
+    assert kept(NOW) == 3  # a name is part of what it shows

@@ -89,6 +89,11 @@ async def test_statistics_and_the_api_are_scoped_by_township(client):
     scoped = await (await client.get("/api/v1/stats?township=nanshan&period=2026Q4")).json()
     assert (everything["villages"], everything["topics"]["total"]["filed"]) == (3, 3)
     assert (scoped["villages"], scoped["topics"]["total"]["filed"]) == (1, 2)
+    # The county's topic figures are one row per township, as its /stats page (STAT-11).
+    townships = everything["topics"]["townships"]
+    assert [(t["code"], t["filed"]) for t in townships] == [("shifan", 1), ("nanshan", 2)]
+    assert everything["topics"]["villages"] == [] and scoped["topics"]["townships"] == []
+    assert [(v["code"], v["filed"]) for v in scoped["topics"]["villages"]] == [("taoyuan", 2)]
     listed = await (await client.get("/api/v1/villages?township=shifan")).json()
     assert [v["code"] for v in listed["items"]] == ["hexi", "qingshan"]
     refused = await client.get("/api/v1/stats?township=beishan")
@@ -106,6 +111,14 @@ async def test_the_countys_statistics_are_one_row_per_township_linking_to_its_vi
     cells = re.search(r"南山乡</a></th>\s*<td[^>]*>(\d+)</td>", html)
     assert cells is not None and cells.group(1) == "2"  # 桃源村's two topics, added up
     assert "各乡镇按时办结率" in text_of(html) and "青山村" not in "".join(rows)
+    # Its form offers the townships, each then its villages, not every village of the county.
+    form = html.split('<form class="search-form stats-form"')[1].split("</form>")[0]
+    options = re.findall(r'<option value="(\w*)"', form)
+    assert 'name="township"' in form and options == ["", "shifan", "nanshan"]
+    asked = await (await client.get("/stats?village=taoyuan&period=2026Q4")).text()
+    form = asked.split('<form class="search-form stats-form"')[1].split("</form>")[0]
+    assert re.findall(r'<option value="(\w*)"', form) == ["", "taoyuan"]  # its township's
+    assert 'name="township" value="nanshan"' in form and "selected>桃源村</option>" in form
     one = (await (await client.get("/stats?village=qingshan&period=2026Q4")).text()).split(
         'id="table-heading"'
     )[1]

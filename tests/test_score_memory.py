@@ -15,10 +15,12 @@ from sqlite_utils import Database
 from bench.county.county_db import Shape, config_data, database
 from bot.config import parse_config
 from bot.core.periods import parse_period
-from bot.services import figure_memory
+from bot.services import figure_memory, figure_totals
 from bot.services.bundle import Services
+from bot.services.scores import inputs
 from bot.services.scores.inputs import villages_inputs
 from bot.services.scores.scoring import Scores
+from bot.web_render.topic_sections import topic_board_of
 from storage import board_photos, disclosure_signoffs, score_inputs, topics
 from storage.db import Store
 from storage.times import from_text
@@ -172,4 +174,47 @@ def test_published_counts_are_remembered_until_a_village_publishes(services: Ser
     before = {f.code: f.published for f in board.figures(["v000", "v001"])}
     _publish_copy(services)
     after = {f.code: f.published for f in board.figures(["v000", "v001"])}
+    assert after == {"v000": before["v000"], "v001": before["v001"] + 1}
+
+
+def test_a_kept_ranking_is_ranked_again_once_a_photo_window_closes(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # None kept from other tests: their copies have the same versions, counted at other hours.
+    monkeypatch.setattr(figure_totals, "_kept", OrderedDict())
+    monkeypatch.setattr(inputs, "_counted", {})
+    db = services.store.db
+    item, _ = _item(db, "NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = id)")
+    published = from_text(
+        db.execute("SELECT published_at FROM disclosures WHERE id = ?", [item]).fetchone()[0]
+    )
+    closes = published + timedelta(days=services.config.disclosure.board_photo_days)
+    scores = Scores(services.ctx)
+    period = scores.default_period()
+    services.clock.set(closes - timedelta(minutes=1))
+    first = scores.ranking(None, period)
+    assert scores.ranking(None, period) is first  # kept whole: nothing moved
+    services.clock.set(closes + timedelta(minutes=1))  # only the clock: the window closed
+    later = scores.ranking(None, period)
+
+    def photo(ranked: list) -> int:
+        (row,) = [r for r in ranked if r.village.code == "v001"]
+        return next(i.counted for i in row.village.inputs if i.key == "photo")
+
+    assert later is not first and photo(later) > photo(first)
+
+
+def test_open_topics_are_remembered_until_a_village_files_one(services: Services) -> None:
+    board = topic_board_of(services)
+    within = frozenset({"v000", "v001"})
+    before = {c: f.open for c, f in board.figures(within=within).items()}
+    assert {c: f.open for c, f in board.figures(within=within).items()} == before
+    with services.store.transaction() as db:
+        topics.create(
+            db, receipt="T-TEST-1", village_code="v001", requester_id=1_000_001,
+            category="other", text="新的问题", media_kind=None, media_file_id=None,
+            routed_to="officials", assignee_id=None, at=AT, due_date=AT.date(),
+            due_provisional=False,
+        )  # fmt: skip
+    after = {c: f.open for c, f in board.figures(within=within).items()}
     assert after == {"v000": before["v000"], "v001": before["v001"] + 1}

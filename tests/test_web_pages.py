@@ -16,7 +16,13 @@ from bot.delivery.update_inbox import UpdateInbox
 from bot.services.bundle import Services
 from bot.services.people import ReplyTo
 from bot.web_render.language import choose_language, parse_accept_language
-from bot.web_render.page_sections import BoardSections, Section, Stat, default_sections
+from bot.web_render.page_sections import (
+    BoardSections,
+    Section,
+    Stat,
+    default_sections,
+    member_stats,
+)
 from bot.web_render.qr import join_link, qr_svg
 from handlers.web import WebContext, make_app
 from handlers.web.middleware import SECURITY_HEADERS
@@ -134,6 +140,21 @@ async def test_index_lists_every_village_with_its_members(client, services):
     # nothing the other features will fill is faked
     for absent in ("按时", "逾期", "满意率"):
         assert absent not in html
+
+
+def test_the_member_counts_follow_a_join_and_a_leave(services):
+    """Remembered per village version (figure_memory): the members' triggers move it (m027)."""
+    villages = services.membership.villages()
+
+    def residents() -> dict[str, int]:
+        return {code: stats[0].value for code, stats in member_stats(services, villages).items()}
+
+    assert residents() == {"evil": 0, "hexi": 0, "qingshan": 0}
+    join(services, 1001, "王秀英", "qingshan")
+    assert residents() == {"evil": 0, "hexi": 0, "qingshan": 1}
+    join(services, 1002, "李建国", "hexi")
+    services.membership.leave(services.membership.person(1001), ReplyTo(1001))
+    assert residents() == {"evil": 0, "hexi": 1, "qingshan": 0}
 
 
 async def test_village_board_shows_the_join_link_and_its_qr_code(client):

@@ -15,9 +15,14 @@ from bot.services import figure_memory, notify
 from bot.services.context import Context
 from bot.services.people import Person
 from bot.services.permissions import require
-from bot.services.topics.stats import Counts, percent, stats_period, summed, village_counts
+from bot.services.topics.stats import (
+    Counts,
+    figures_key,
+    percent,
+    stats_period,
+    village_counts,
+)
 from storage import (
-    calendar_days,
     disclosures,
     figure_versions,
     members,
@@ -79,8 +84,7 @@ class CountyService:
         callers never change them."""
         db = self.ctx.store.db
         today = self.ctx.local_date(self.ctx.now())
-        overrides = tuple(sorted(calendar_days.overrides(db).items()))  # due days move with them
-        key = (period.first, period.last, today, self.ctx.tz, overrides)
+        key = figures_key(db, period, today, self.ctx.tz)
 
         def county(_: Sequence[str]) -> dict[str, list[TownshipFigures]]:
             listed = {t.code: t for t in townships.all_active(db)}
@@ -104,7 +108,7 @@ class CountyService:
         codes = villages.codes_of_township(db, township.code)
         versions = figure_versions.of(db, codes)  # read once for both figures
         counts = village_counts(db, period, today, self.ctx.tz, codes, versions)
-        total = summed(township.code, township.name, counts.values())
+        total = Counts.total_of(township.code, township.name, counts.values())
         published = self._published(quarter_of(period.first).text, codes, versions)
         done = sum(published.values())
         return TownshipFigures(township.code, township.name, len(codes), total, done)

@@ -76,6 +76,10 @@ class MembershipService:
         """Every active village."""
         return villages.all_active(self.store.db)
 
+    def page_of_villages(self, after: str, limit: int, within: frozenset[str] | None) -> list[str]:
+        """Codes of up to `limit` active villages (of `within`) after `after`, in code order."""
+        return villages.active_codes_after(self.store.db, after, limit, within)
+
     def village(self, code: str) -> Village:
         """One village by code, or a refusal naming the unknown code."""
         village = villages.get(self.store.db, code.strip().lower())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.local_time import local_time
-from bot.core.village_names import village_name
+from bot.core.village_names import village_names
 from bot.services.bundle import Services
 from bot.services.disclosures.disclosure_pages import DisclosureBoard
 from bot.services.disclosures.quarter_figures import QuarterStatus
@@ -69,11 +69,9 @@ def yuan(fen: int | None, *, sign: bool = False) -> str:
 
 
 def entries(board: DisclosureBoard, items: Sequence[PublicItem]) -> list[Entry]:
-    names: dict[str, str] = {}
+    names = village_names(board.store.db, {i.village_code for i in items})
     out = []
     for i in items:
-        if i.village_code not in names:
-            names[i.village_code] = village_name(board.store.db, i.village_code)
         out.append(
             Entry(
                 i.id,

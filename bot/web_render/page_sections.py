@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.periods import quarter_of
+from bot.services import figure_memory
 from bot.services.bundle import Services
 from bot.services.topics.stats import percent
 from bot.web_render.qr import join_link
@@ -107,14 +108,20 @@ class VillageBoard:
 
 
 def member_stats(services: Services, villages: Sequence[Village]) -> dict[str, list[Stat]]:
-    """How many residents have joined each village in the bot, and how many staff it has."""
+    """How many residents have joined each village in the bot, and how many staff it has;
+    remembered per village version (a township's 20 villages are 20,000 residents)."""
     db, codes = services.store.db, [v.code for v in villages]
-    residents = members.people_counts(db, codes, ("resident",))
-    staff = members.people_counts(db, codes, ("official", "supervisor"))
+
+    def count(stale: Sequence[str]) -> dict[str, tuple[int, int]]:
+        residents = members.people_counts(db, stale, ("resident",))
+        staff = members.people_counts(db, stale, ("official", "supervisor"))
+        return {code: (residents.get(code, 0), staff.get(code, 0)) for code in stale}
+
+    counted = figure_memory.village_figures(db, ("members",), codes, count)
     return {
         code: [
-            Stat("web.stats.residents", residents.get(code, 0)),
-            Stat("web.stats.staff", staff.get(code, 0)),
+            Stat("web.stats.residents", counted[code][0]),
+            Stat("web.stats.staff", counted[code][1]),
         ]
         for code in codes
     }
@@ -146,10 +153,11 @@ def township_index(
 ) -> TownshipIndex | None:
     """Every active village (of one township of a county, when named) with its figures, and
     the township-wide sections; None for an unknown township."""
-    name, found = services.config.township.name, services.membership.villages()
-    if township_code is not None:
-        if (place := services.county.township(township_code)) is None:
-            return None
+    if township_code is None:
+        name, found = services.config.township.name, services.membership.villages()
+    elif (place := services.county.township(township_code)) is None:
+        return None
+    else:
         name, found = place[0].name, place[1]
     stats = _stats(services, sections, found)
     rows = tuple(VillageRow(v.code, v.name, stats[v.code]) for v in found)

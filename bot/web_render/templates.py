@@ -26,10 +26,17 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the code: no file's date is checked at every include (a
+        # county's index includes one per township and village).
+        auto_reload=False,
     )
     env.filters["marked"] = marked
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["zip"] = zip  # columns beside their labels, without a loop counter per row
+    # A figure whose value is a catalogue message (disclosure_sections.Phrase): asked of every
+    # figure of an index, where `value.phrase is defined` cost two exceptions per plain value.
+    env.tests["phrase"] = lambda value: hasattr(value, "phrase")
     return env
 
 

@@ -108,11 +108,17 @@ def counts(c: Counts) -> dict[str, Any]:
     }
 
 
-def stats(period: Period, rows: list[Counts], total: Counts) -> dict[str, Any]:
+def stats(
+    period: Period, rows: list[Counts], total: Counts, by_township: bool = False
+) -> dict[str, Any]:
+    """A period's figures: per village, or for a whole county per township (`by_township`,
+    STAT-11), as the /stats page shows them; the other list is empty."""
+    listed = [{"code": c.code, "name": c.name, **counts(c)} for c in rows]
     return {
         "period": period.text,
         "first_day": period.first.isoformat(),
         "last_day": period.last.isoformat(),
         "total": counts(total),
-        "villages": [{"code": c.code, "name": c.name, **counts(c)} for c in rows],
+        "villages": [] if by_township else listed,
+        "townships": listed if by_township else [],
     }

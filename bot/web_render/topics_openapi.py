@@ -153,15 +153,24 @@ def _stats_schemas() -> dict[str, Any]:
     return {
         "TopicCounts": obj(_COUNTS),
         "VillageTopicCounts": obj({"code": STR, "name": STR, **_COUNTS}),
-        "TopicStats": obj(
-            {
-                "period": STR,
-                "first_day": DATE,
-                "last_day": DATE,
-                "total": ref("TopicCounts"),
-                "villages": array(ref("VillageTopicCounts")),
-            }
-        ),
+        "TownshipTopicCounts": obj({"code": STR, "name": STR, **_COUNTS}),
+        "TopicStats": {
+            **obj(
+                {
+                    "period": STR,
+                    "first_day": DATE,
+                    "last_day": DATE,
+                    "total": ref("TopicCounts"),
+                    "villages": array(ref("VillageTopicCounts")),
+                    "townships": array(ref("TownshipTopicCounts")),
+                }
+            ),
+            "description": (
+                "Per village; a county asked without ?township= gives one row per township "
+                "(its villages' counts added up) and no village rows, as its /stats page: "
+                "?township=<code> lists that township's villages."
+            ),
+        },
     }
 
 

@@ -95,11 +95,8 @@ async def villages(request: web.Request) -> web.Response:
     limit, cursor = _limit(request), _cursor(request)
     within = api_township(request)
     after = "" if cursor is None else _after_village(cursor)
-    codes = [
-        v.code
-        for v in request.app[SERVICES].membership.villages()  # in code order
-        if (within is None or v.code in within) and v.code > after
-    ][: limit + 1]  # a county's figures are counted for the page's villages only
+    # A county's figures are counted for the page's villages only (and the one after it).
+    codes = request.app[SERVICES].membership.page_of_villages(after, limit + 1, within)
     figures = board(request).figures(codes)
     page = Page.of(figures, limit, lambda last: encode_cursor("v", last.code))
     url = base_url(request)
@@ -167,8 +164,14 @@ async def stats(request: web.Request) -> web.Response:
     except Denied:
         raise ApiError(400, "bad_period", "period must look like 2026, 2026Q3 or 2026-05") from None
     within = api_township(request)
-    figures = [f for f in board(request).figures() if within is None or f.code in within]
-    topic_stats = topics.stats(topic_period, within=within)
+    figures = board(request).figures(None if within is None else sorted(within))
+    # A county's whole view is one row per township, as its /stats page (STAT-11): 15 rows a
+    # phone or a dashboard reads at once, not 300; ?township= lists that township's villages.
+    by_township = request.app[SERVICES].config.is_county and within is None
+    if by_township:
+        topic_stats = topics.county_stats(topic_period)
+    else:
+        topic_stats = topics.stats(topic_period, within=within)
     totals = {k: 0 for k in ("published", "superseded", "finance", "subsidy", "notice")}
     states = dict.fromkeys(disclosures_openapi.QUARTER_STATES, 0)
     period = figures[0].quarter.period if figures else ""
@@ -184,7 +187,7 @@ async def stats(request: web.Request) -> web.Response:
             "disclosures": totals,
             "quarter": {"period": period, **states},
             "topics": topics_json.stats(
-                topic_stats.period, list(topic_stats.rows), topic_stats.total
+                topic_stats.period, list(topic_stats.rows), topic_stats.total, by_township
             ),
         },
     )

@@ -125,8 +125,15 @@ async def stats(request: web.Request) -> web.Response:
         return html_page(
             request, "not_found.html", language, status=404, township_code=unknown.code
         )
-    villages = [v for v in services.membership.villages() if within is None or v.code in within]
-    code = request.query.get("village") or None
+    config, code = services.config, request.query.get("village") or None
+    township_code = request.query.get("township") if within is not None else None
+    if config.is_county and within is None and code and (place := config.township_of(code)):
+        # One village asked county-wide: the choice around it is its own township's villages.
+        township_code, within = place.code, frozenset(config.township_villages(place.code))
+    # A county-wide view offers its townships to choose from, not a list of 300 villages.
+    county_wide = config.is_county and within is None
+    villages = [] if county_wide else services.membership.villages()
+    villages = [v for v in villages if within is None or v.code in within]
     if code not in {v.code for v in villages}:
         code = None
     period_text = (request.query.get("period") or "").strip()[:20]
@@ -137,8 +144,7 @@ async def stats(request: web.Request) -> web.Response:
         bad_period = period_text
         period = board.period(None)
     # A county's whole view is one row per township, each linking to its villages (STAT-11).
-    by_township = services.config.is_county and within is None and code is None
-    found = board.county_stats(period) if by_township else board.stats(period, code, within)
+    found = board.county_stats(period) if county_wide else board.stats(period, code, within)
     view = stats_view(language, found)
     today = board.today()
     shortcuts = (
@@ -154,8 +160,9 @@ async def stats(request: web.Request) -> web.Response:
         status=400 if bad_period is not None else 200,
         view=view,
         villages=villages,
+        townships=config.all_townships if county_wide else (),
         village_code=code,
-        township_code=request.query.get("township") if within is not None else None,
+        township_code=township_code,
         period_text=period_text if bad_period is None else bad_period,
         bad_period=bad_period,
         shortcuts=shortcuts,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.periods import previous_quarter
-from bot.services import figure_memory
+from bot.services import figure_memory, figure_totals
 from bot.services.context import Context
 from bot.services.disclosures.publication_calendar import publication_month
 from storage import disclosure_board as board
@@ -67,26 +67,25 @@ class QuarterFigures:
         # state alone would read every public row of the county to count one quarter.
         db = self.ctx.store.db
 
-        def first_of(stale: Sequence[str]) -> dict[str, datetime | None]:
+        def status_of(stale: Sequence[str]) -> dict[str, QuarterStatus]:
             found = {
                 p.village_code: p.first_published_at
                 for p in board.period_publications(db, period, stale)
             }
-            return {code: found.get(code) for code in stale}
+            return {code: status(code, found.get(code)) for code in stale}
 
-        # Remembered per village until one of its disclosures changes.
-        codes = [v.code for v in chosen]
-        first = figure_memory.village_figures(db, ("first_published", period), codes, first_of)
-        out: dict[str, QuarterStatus] = {}
-        for village in chosen:
-            published = first.get(village.code)
+        def status(code: str, published: datetime | None) -> QuarterStatus:
             if published is not None:
-                on_time = self.ctx.local_date(published) <= deadline
-                state = "on_time" if on_time else "late"
+                state = "on_time" if self.ctx.local_date(published) <= deadline else "late"
             else:
                 state = "missing" if today > deadline else "pending"
-            out[village.code] = QuarterStatus(village.code, period, state, deadline, published)
-        return out
+            return QuarterStatus(code, period, state, deadline, published)
+
+        # Remembered per village and day until one of its disclosures changes (a county's 300
+        # statuses are not worked out again after a change in one village).
+        codes = [v.code for v in chosen]
+        key = ("quarter_status", period, deadline, today)
+        return figure_memory.village_figures(db, key, codes, status_of)
 
     def _villages(self, village_codes: Sequence[str] | None) -> list[villages.Village]:
         db = self.ctx.store.db
@@ -102,31 +101,36 @@ class QuarterFigures:
     def figures(self, village_codes: Sequence[str] | None = None) -> list[VillageFigures]:
         """Per active village (of these, None: all): published items by state and kind, and
         the quarter's status. A page of a county's villages names its own, so it counts only
-        theirs."""
+        theirs; the list is kept while none of them moved (figure_totals), and is shared."""
         db = self.ctx.store.db
-        chosen = self._villages(village_codes)
+        asked = None if village_codes is None else frozenset(village_codes)
 
         def count(stale: Sequence[str]) -> dict[str, board.VillageCounts | None]:
             found = {c.village_code: c for c in board.counts(db, stale)}
             return {code: found.get(code) for code in stale}
 
-        # Remembered per village until one of its disclosures changes (a county counts 20,000).
-        codes = [v.code for v in chosen]
-        counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
-        statuses = self._statuses(chosen)
-        out = []
-        for village in chosen:
-            c = counted.get(village.code)
-            out.append(
-                VillageFigures(
-                    village.code,
-                    village.name,
-                    c.published if c else 0,
-                    c.superseded if c else 0,
-                    c.finance if c else 0,
-                    c.subsidy if c else 0,
-                    c.notice if c else 0,
-                    statuses[village.code],
-                )
-            )
-        return out
+        def build() -> tuple[list[VillageFigures], None]:
+            chosen = self._villages(None if asked is None else sorted(asked))
+            # Remembered per village until one of its disclosures changes (a county: 20,000).
+            codes = [v.code for v in chosen]
+            counted = figure_memory.village_figures(db, ("disclosure_counts",), codes, count)
+            statuses = self._statuses(chosen)
+            return [_figures_of(v, counted.get(v.code), statuses[v.code]) for v in chosen], None
+
+        today = self.ctx.local_date(self.ctx.now())  # a quarter's state turns with the day
+        return figure_totals.added_up(db, ("disclosure_figures", today, asked), asked, build)
+
+
+def _figures_of(
+    village: villages.Village, c: board.VillageCounts | None, status: QuarterStatus
+) -> VillageFigures:
+    return VillageFigures(
+        village.code,
+        village.name,
+        c.published if c else 0,
+        c.superseded if c else 0,
+        c.finance if c else 0,
+        c.subsidy if c else 0,
+        c.notice if c else 0,
+        status,
+    )

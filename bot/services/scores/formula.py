@@ -9,7 +9,7 @@ score at all ("样本不足"), so a number never rests on three topics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -56,11 +56,13 @@ class Input:
     good: int = 0
     counted: int = 0
     missing: str = ""
+    # The value as shown beside the score, a whole number: rounded once, not at every render
+    # (a county's ranking shows 1,800 of them).
+    shown: int | None = field(init=False, compare=False)
 
-    @property
-    def shown(self) -> int | None:
-        """The value as shown beside the score: a whole number."""
-        return None if self.value is None else int(round_half_up(self.value, 0))
+    def __post_init__(self) -> None:
+        rounded = None if self.value is None else int(round_half_up(self.value, 0))
+        object.__setattr__(self, "shown", rounded)
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:

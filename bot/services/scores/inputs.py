@@ -74,27 +74,36 @@ def villages_counted(
     """Each village's inputs and score for the quarter, by village code; counted again only
     when its read changed (a new village version) or the clock passed a moment an input turns
     on (the next day, an item's board-photo window closing)."""
+    return counted_until(ctx, codes, period, db)[0]
+
+
+def counted_until(
+    ctx: Context, codes: Sequence[str], period: Period, db: Database | None = None
+) -> tuple[dict[str, Counted], datetime]:
+    """`villages_counted`, and the first moment one of them could change by the clock alone
+    (so a ranking built from them holds until then, or until a village moves)."""
     now = ctx.now()
     today = ctx.local_date(now)
     found = {}
+    until = ctx.local_start(today + timedelta(days=1))
     for code, read in _reads(ctx, codes, period, db or ctx.store.db).items():
         kept = _counted.get((code, period.text))
-        if kept is not None and kept[0] is read and now < kept[1]:
-            found[code] = kept[2]
-            continue
-        inputs = {
-            "on_time": _on_time(ctx, read, period, today),
-            "signed": _signed(read.items),
-            "answered": _answered(ctx, read, today),
-            "satisfied": _satisfied(read),
-            "photo": _photo(ctx, read.items),
-            "uncorrected": _uncorrected(read.items),
-        }
-        found[code] = Counted(inputs, combine(inputs))
-        if len(_counted) >= _COUNTED_MAX:
-            _counted.clear()
-        _counted[(code, period.text)] = (read, _valid_until(ctx, read, today, now), found[code])
-    return found
+        if kept is None or kept[0] is not read or now >= kept[1]:
+            inputs = {
+                "on_time": _on_time(ctx, read, period, today),
+                "signed": _signed(read.items),
+                "answered": _answered(ctx, read, today),
+                "satisfied": _satisfied(read),
+                "photo": _photo(ctx, read.items),
+                "uncorrected": _uncorrected(read.items),
+            }
+            kept = (read, _valid_until(ctx, read, today, now), Counted(inputs, combine(inputs)))
+            if len(_counted) >= _COUNTED_MAX:
+                _counted.clear()
+            _counted[(code, period.text)] = kept
+        found[code] = kept[2]
+        until = min(until, kept[1])
+    return found, until
 
 
 def villages_inputs(

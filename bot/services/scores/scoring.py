@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.core.periods import Period, parse_period, previous_quarter, quarter_of
+from bot.services import figure_totals
 from bot.services.context import Context
 from bot.services.people import Denied, Person
 from bot.services.permissions import allowed, require
 from bot.services.scores.formula import WEIGHTS
-from bot.services.scores.inputs import Counted, villages_counted
+from bot.services.scores.inputs import Counted, counted_until, villages_counted
 from bot.services.scores.ranking import Ranked, VillageScore, rank
 from storage import villages
 
@@ -53,11 +54,18 @@ class Scores:
 
     def ranking(self, codes: Sequence[str] | None, period: Period) -> list[Ranked]:
         """The given active villages (None: every one) ranked for the quarter; the county page
-        ranks each township's villages with this."""
+        ranks each township's villages with this. Kept whole until a village moves or an
+        input turns by the clock (figure_totals); the list is shared: callers never change it."""
         db = self.ctx.store.db
-        chosen = villages.all_active(db) if codes is None else villages.active_among(db, codes)
-        found = villages_counted(self.ctx, [v.code for v in chosen], period)
-        return rank(self._score(v.code, v.name, period, found[v.code]) for v in chosen)
+        asked = None if codes is None else frozenset(codes)
+
+        def build() -> tuple[list[Ranked], datetime]:
+            chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+            found, until = counted_until(self.ctx, [v.code for v in chosen], period)
+            return rank(self._score(v.code, v.name, period, found[v.code]) for v in chosen), until
+
+        key = ("ranking", period.text, asked)
+        return figure_totals.added_up(db, key, asked, build, self.ctx.now())
 
     def for_person(self, person: Person, text: str | None) -> tuple[Period, list[Ranked]]:
         """`/score [quarter]`: every village for township staff, the own village for officials."""

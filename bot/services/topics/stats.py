@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -22,7 +23,7 @@ from sqlite_utils import Database
 from bot.core.local_time import day_start
 from bot.core.periods import Period, parse_period, quarter_of
 from bot.i18n import t
-from bot.services import figure_memory
+from bot.services import figure_memory, figure_totals
 from bot.services.calendar import is_workday
 from bot.services.people import Denied
 from storage import calendar_days, figure_versions, topic_figures, villages
@@ -64,11 +65,22 @@ class Counts:
         for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    @classmethod
+    def total_of(cls, code: str, name: str, parts: Iterable[Counts]) -> Counts:
+        """These counts added up, one field at a time over all of them (a county adds 300
+        villages' after each change in one)."""
+        rows = list(map(_SUMMED_OF, parts))
+        if not rows:
+            return cls(code, name)
+        sums = [sum(column) for column in zip(*rows, strict=True)]
+        return cls(code, name, **dict(zip(_SUMMED, sums, strict=True)))
+
 
 _SUMMED = (
     "filed", "answered", "declined", "open", "overdue", "due", "on_time", "rated", "satisfied",
     "basic", "unsatisfied", "not_rated", "urges", "auto_urges", "days_total",
 )  # fmt: skip
+_SUMMED_OF = attrgetter(*_SUMMED)
 # The kinds /stats and the statistics page accept: a day is too short to say anything.
 KINDS = ("quarter", "month", "year")
 
@@ -84,6 +96,23 @@ def stats_period(text: str | None, today: date) -> Period:
     return period
 
 
+def figures_key(db: Database, period: Period, today: date, tz: ZoneInfo) -> tuple:
+    """What a period's figures are counted under besides the villages' versions: overdue
+    depends on today, the working days on the calendar's overrides, local days on the zone."""
+    overrides = tuple(sorted(calendar_days.overrides(db).items()))
+    return (period.first, period.last, today, tz, overrides)
+
+
+def asked_villages(
+    village_code: str | None, within: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The villages figures are asked of: one (if it is `within`), those `within`, or None
+    for every active village."""
+    if village_code is None:
+        return within
+    return frozenset({village_code} if within is None else {village_code} & within)
+
+
 def compute(
     db: Database,
     period: Period,
@@ -93,16 +122,20 @@ def compute(
     within: frozenset[str] | None = None,
 ) -> tuple[list[Counts], Counts]:
     """Per-village counts and the total for a period, of the villages `within` (None: all):
-    counted in SQL for those villages only, and remembered per village until one of its
-    topics changes (figure_memory), so a county's page recounts only what moved."""
+    counted in SQL for those villages only, remembered per village until one of its topics
+    changes (figure_memory), and the whole kept while none of them moved (figure_totals).
+    The result is shared: callers never change it."""
     # A township's or one village's figures read only those villages, not the county's list.
-    asked = within
-    if village_code is not None:
-        asked = {village_code} if within is None else {village_code} & within
-    chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
-    found = village_counts(db, period, today, tz, [v.code for v in chosen])
-    per = [Counts(v.code, v.name, **found[v.code]) for v in chosen]
-    return per, summed("*", "", found.values())
+    asked = asked_villages(village_code, within)
+    key = figures_key(db, period, today, tz)
+
+    def add_up() -> tuple[tuple[list[Counts], Counts], None]:
+        chosen = villages.all_active(db) if asked is None else villages.active_among(db, asked)
+        found = village_counts(db, period, today, tz, [v.code for v in chosen])
+        per = [named(found[v.code], v.name) for v in chosen]
+        return (per, Counts.total_of("*", "", per)), None
+
+    return figure_totals.added_up(db, ("topics", *key, asked), asked, add_up)
 
 
 def township_rows(
@@ -111,8 +144,7 @@ def township_rows(
     """`compute` for one township's villages, remembered under the township's version (m026):
     an unchanged township's /stats is one read, not twenty villages' rows summed again.
     Shared: callers never change them."""
-    overrides = tuple(sorted(calendar_days.overrides(db).items()))
-    key = ("township rows", period.first, period.last, today, tz, overrides)
+    key = ("township rows", *figures_key(db, period, today, tz))
 
     def count(stale: Sequence[str]) -> dict[str, tuple[list[Counts], Counts]]:
         return {
@@ -135,28 +167,24 @@ def village_counts(
     tz: ZoneInfo,
     codes: Sequence[str],
     versions: figure_memory.Versions | None = None,
-) -> dict[str, dict[str, int]]:
-    """These villages' figures for a period (field name → count; a field left out is 0),
-    remembered per village until one of its topics changes (figure_memory; `versions`: their
-    versions when the caller has read them already)."""
-    overrides = tuple(sorted(calendar_days.overrides(db).items()))
-    key = (period.first, period.last, today, tz, overrides)  # overdue depends on today
+) -> dict[str, Counts]:
+    """These villages' figures for a period (their names left blank: see `named`), remembered
+    per village until one of its topics changes (figure_memory; `versions`: their versions
+    when the caller has read them already). Shared: callers never change them."""
+    key = figures_key(db, period, today, tz)
 
-    def count(stale: Sequence[str]) -> dict[str, dict[str, int]]:
-        return _count(db, period, today, tz, overrides, stale)
+    def count(stale: Sequence[str]) -> dict[str, Counts]:
+        counted = _count(db, period, today, tz, key[-1], stale)
+        return {code: Counts(code, "", **counted[code]) for code in stale}
 
     if versions is None:
         return figure_memory.village_figures(db, key, codes, count)
     return figure_memory.village_figures(db, key, codes, count, lambda *_: versions)
 
 
-def summed(code: str, name: str, figures: Iterable[dict[str, int]]) -> Counts:
-    """The sum of several villages' figures (from `village_counts`), as one row."""
-    total = dict.fromkeys(_SUMMED, 0)
-    for one in figures:
-        for field, value in one.items():  # the fields a village has: fewer than all of them
-            total[field] += value
-    return Counts(code, name, **total)
+def named(counts: Counts, name: str) -> Counts:
+    """A village's remembered figures under its name as it is now (a rename moves no version)."""
+    return replace(counts, name=name)
 
 
 def _count(

@@ -23,8 +23,7 @@ No Telegram and no HTTP here.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -34,11 +33,19 @@ from bot.core.pages import Page, decode_keyset, encode_keyset
 from bot.core.periods import Period
 from bot.core.search_terms import search_terms
 from bot.core.timeline import TimelineEntry
-from bot.core.village_names import village_name
+from bot.core.village_names import village_name, village_names
 from bot.core.vocabulary import CATEGORIES
+from bot.services import figure_memory, figure_totals
 from bot.services.masking import mask_text
 from bot.services.topics.public_timeline import public_timeline
-from bot.services.topics.stats import Counts, category_counts, compute, stats_period
+from bot.services.topics.stats import (
+    Counts,
+    asked_villages,
+    category_counts,
+    compute,
+    figures_key,
+    stats_period,
+)
 from bot.services.topics.text import DECLINE_REASONS, parse_receipt
 from storage import topic_answers, topic_follows
 from storage import topic_board as board
@@ -237,7 +244,7 @@ class TopicBoard:
             after=after,
             limit=limit + 1,
         )
-        names: dict[str, str] = {}
+        names = village_names(self.store.db, {r.topic.village_code for r in rows})
         posts = [self._post(r, names) for r in rows]
         return Page.of(
             posts, limit, lambda last: encode_keyset(last.answer.at, last.answer.id, tag="w")
@@ -262,7 +269,7 @@ class TopicBoard:
             return Page((), None)
         limit = max(1, min(limit, SEARCH_MAX))
         rows = board.search_candidates(self.store.db, words, village_code, limit + 1, offset)
-        names: dict[str, str] = {}
+        names = village_names(self.store.db, {r.topic.village_code for r in rows})
         posts = [self._post(row, names) for row in rows]
         shown = tuple(post for post in posts[:limit] if _holds(post, words))
         more = len(posts) > limit and _holds(posts[limit], words)
@@ -320,12 +327,17 @@ class TopicBoard:
         overdue now, and the period's counts (default: the current year, so early in a quarter
         the rates are not all empty). A page showing one village's figures names it; an index
         asks once for all its villages, never once per row."""
-        today = self.today()
+        db, today = self.store.db, self.today()
         period = period or Period.whole_year(today.year)
-        rows, _ = compute(self.store.db, period, today, self.tz, village_code, within)
-        named = village_code is not None or within is not None
-        now_open = board.open_counts(
-            self.store.db, today, [c.code for c in rows] if named else None
+        rows, _ = compute(db, period, today, self.tz, village_code, within)
+
+        def count_open(stale: Sequence[str]) -> dict[str, board.OpenCounts | None]:
+            found = board.open_counts(db, today, stale)
+            return {code: found.get(code) for code in stale}
+
+        # Remembered per village version and day (overdue turns with the day).
+        now_open = figure_memory.village_figures(
+            db, ("open", today), [c.code for c in rows], count_open
         )
         out = {}
         for c in rows:
@@ -342,24 +354,35 @@ class TopicBoard:
         within: frozenset[str] | None = None,
     ) -> TopicStats:
         """Per village (of the villages `within`, None: all) and the total for a period
-        (topics_stats definitions), and topics filed in the period by category."""
-        today = self.today()
-        rows, total = compute(self.store.db, period, today, self.tz, village_code, within)
-        filed: Counter[str] = Counter()
-        codes = [c.code for c in rows]
-        for counts in category_counts(self.store.db, period, self.tz, codes).values():
-            filed.update(counts)
-        categories = tuple((c, filed.get(c, 0)) for c in CATEGORIES)
-        return TopicStats(period, village_code, tuple(rows), total, categories)
+        (topics_stats definitions), and topics filed in the period by category; kept while
+        none of the villages moved (figure_totals)."""
+        db, today = self.store.db, self.today()
+
+        def build() -> tuple[TopicStats, None]:
+            rows, total = compute(db, period, today, self.tz, village_code, within)
+            per = category_counts(db, period, self.tz, [c.code for c in rows]).values()
+            categories = tuple((c, sum(n.get(c, 0) for n in per)) for c in CATEGORIES)
+            return TopicStats(period, village_code, tuple(rows), total, categories), None
+
+        asked = asked_villages(village_code, within)
+        key = ("stats", *figures_key(db, period, today, self.tz), village_code, asked)
+        return figure_totals.added_up(db, key, asked, build)
 
     def county_stats(self, period: Period) -> TopicStats:
         """A county's figures for a period with one row per township (STAT-11): its villages'
         counts added up, in the townships' declared order."""
-        whole = self.stats(period)
         config = self.config
-        rows = {t.code: Counts(t.code, t.name) for t in config.all_townships}
-        for counts in whole.rows:
-            village = config.village(counts.code)
-            if village is not None:
-                rows[config.township_code_of(village)].add(counts)
-        return replace(whole, rows=tuple(rows.values()), by_township=True)
+
+        def build() -> tuple[TopicStats, None]:
+            whole = self.stats(period)
+            township_of = {v.code: config.township_code_of(v) for v in config.villages}
+            parts: dict[str, list[Counts]] = {t.code: [] for t in config.all_townships}
+            for counts in whole.rows:
+                if counts.code in township_of:
+                    parts[township_of[counts.code]].append(counts)
+            places = config.all_townships
+            rows = tuple(Counts.total_of(t.code, t.name, parts[t.code]) for t in places)
+            return replace(whole, rows=rows, by_township=True), None
+
+        key = ("county_stats", *figures_key(self.store.db, period, self.today(), self.tz))
+        return figure_totals.added_up(self.store.db, key, None, build)
