@@ -94,7 +94,8 @@ class OutboxWorker:
                 break
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
         await self.drain()
 
     async def drain(self) -> None:
