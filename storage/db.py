@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from storage import inbox
 from storage.migrations import migrations
@@ -57,6 +58,21 @@ class SharedTransaction(RuntimeError):
     writes would commit or roll back with someone else's."""
 
 
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database, its `query` running the SELECT alone: the library wraps each
+    query in a SAVEPOINT and its RELEASE, two more statements every time, to undo a statement
+    that returns no rows; storage queries with SELECTs only."""
+
+    def query(self, sql: str, params=None):
+        """The rows of a SELECT, each a dict by column name (duplicates renamed as the library
+        does)."""
+        cursor = self.conn.execute(sql, params if params is not None else ())
+        if cursor.description is None:
+            raise ValueError(f"query() is for statements that return rows: {sql[:80]}")
+        keys = dedupe_keys(d[0] for d in cursor.description)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+
 def _current_task() -> asyncio.Task | None:
     try:
         return asyncio.current_task()
@@ -74,7 +90,7 @@ class Store:
             for name in (self.path, f"{self.path}-wal", f"{self.path}-shm"):
                 owner_only(name, create=name == self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
         _quick_check(conn, self.path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -104,7 +120,7 @@ class Store:
         conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 5000")
-            yield sqlite_utils.Database(conn)
+            yield Database(conn)
         finally:
             conn.close()
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -64,6 +65,58 @@ def match_expression(words: list[str]) -> str | None:
             else:
                 parts.append(f'"{run}" *')
     return " AND ".join(parts) or None
+
+
+# Texts and words as `holds` compares them, kept per string: a village's recent topics are read
+# again at every filing, and the same few words are looked for in each.
+_FORMS = 4096
+
+
+@lru_cache(maxsize=_FORMS)
+def _text_form(text: str) -> tuple[str, str]:
+    """The text's runs cut in pairs, one space between runs, and its other words, each after a
+    space and without accents (unicode61 drops them), for substring tests."""
+    runs = _runs(text)
+    paired = " ".join(run for run, pairs in runs if pairs)
+    other = "".join(" " + _plain(run) for run, pairs in runs if not pairs)
+    return paired, other
+
+
+@lru_cache(maxsize=_FORMS)
+def _needles(word: str) -> tuple[tuple[str, bool], ...]:
+    """What `match_expression([word])` asks, as substrings: each run of Chinese or digits
+    (in a paired run), each other word (at a word's start), with whether it is paired."""
+    return tuple((run, True) if pairs else (" " + _plain(run), False) for run, pairs in _runs(word))
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def holds(text: str, word: str) -> bool:
+    """Whether the index would find the text by `match_expression([word])`, answered without it:
+    the phrase of a run's pairs is the run standing within one run of the text, a single
+    character is one anywhere in such a run, another word begins one of the text's words."""
+    needles = _needles(word)
+    return bool(needles) and _found(_text_form(text), needles)
+
+
+def word_counts(texts: Iterable[str], words: Iterable[str]) -> dict[str, int]:
+    """How many of the texts hold each word (as `holds` says): its document frequency."""
+    forms = [_text_form(text) for text in texts]
+    counts = {}
+    for word in words:
+        needles = _needles(word)
+        if len(needles) == 1 and needles[0][1]:  # one run of Chinese or digits: the usual word
+            counts[word] = sum(needles[0][0] in paired for paired, _ in forms)
+        else:  # nothing to look up (punctuation) counts nowhere, as in the index
+            counts[word] = sum(bool(needles) and _found(form, needles) for form in forms)
+    return counts
+
+
+def _found(form: tuple[str, str], needles: tuple[tuple[str, bool], ...]) -> bool:
+    paired, other = form
+    return all(needle in (paired if pairs else other) for needle, pairs in needles)
 
 
 def index_disclosure(db: Database, disclosure_id: int, title: str, body: str, rows: str) -> None:

@@ -11,12 +11,10 @@ import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from telegram import Chat
-from telegram import Message as Sent
 from telegram.error import NetworkError, RetryAfter
 
 from bot.config import OutboxConfig
@@ -75,7 +73,8 @@ class Call:
 
 
 class FakeBot:
-    """Answers each sendMessage after its planned latency; the plan may fail a call instead."""
+    """Answers each sendMessage (as the outbox sends a text: `do_api_request`) after its planned
+    latency; the plan may fail a call instead."""
 
     def __init__(self, clock: FakeClock, latencies: list[float], faults: list[str]) -> None:
         self.clock = clock
@@ -84,7 +83,9 @@ class FakeBot:
         self.calls: list[Call] = []
         self.most_in_flight = 0
 
-    async def send_message(self, chat_id: int, text: str, **_: object) -> Sent:
+    async def do_api_request(self, endpoint: str, api_kwargs: dict) -> dict:
+        assert endpoint == "sendMessage"
+        chat_id, text = api_kwargs["chat_id"], api_kwargs["text"]
         n = len(self.calls)
         call = Call(chat_id, text, self.clock.t)
         self.calls.append(call)
@@ -99,7 +100,7 @@ class FakeBot:
             raise NetworkError("connection reset")
         if call.answer == "broken":
             raise RuntimeError("a bug between the answer and its record")
-        return Sent(n + 1, datetime.now(UTC), Chat(chat_id, Chat.PRIVATE), text=text)
+        return {"message_id": n + 1, "chat": {"id": chat_id, "type": "private"}, "text": text}
 
 
 def world(latencies=(0.02,), faults=(), **limits) -> tuple[Store, FakeClock, FakeBot, OutboxWorker]:

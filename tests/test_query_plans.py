@@ -17,6 +17,7 @@ from bench.county.county_bench import route_paths
 from bench.county.county_db import Shape, config_data, database
 from bot.config import parse_config
 from bot.services.bundle import Services
+from bot.services.topics.similar_topics import find_similar
 from storage import inbox, outbox
 from storage.db import Store
 from tests.test_web_pages import build
@@ -163,6 +164,21 @@ def test_commands_search_scheduler_outbox_and_inbox_read_by_index(traced):
     inbox.pending(store.db)
     inbox.counts(store.db)
     assert full_scans(store, seen) == {}
+
+
+def test_the_neighbour_check_reads_its_villages_recent_topics_by_index(traced):
+    """The similar-topic check at filing reads one village's topics of the window, not a
+    share of the county's: the newest topic's own text finds its village's candidates."""
+    services, seen = traced
+    db = services.store.db
+    sql = "SELECT village_code, text FROM topics ORDER BY filed_at DESC LIMIT 1"
+    village, text = db.execute(sql).fetchone()
+    seen.clear()
+    days = services.ctx.config.topics.similar_days
+    find_similar(db, village, text, 0, services.ctx.now(), days)
+    assert any("FROM topics" in s for s in seen)
+    assert full_scans(services.store, seen) == {}
+    assert weak_searches(services.store, seen) == {}
 
 
 def test_a_full_scan_is_caught(traced):

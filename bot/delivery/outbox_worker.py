@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import Bot
-from telegram import Message as Sent
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
@@ -95,7 +94,8 @@ class OutboxWorker:
                 break
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
         await self.drain()
 
     async def drain(self) -> None:
@@ -184,7 +184,7 @@ class OutboxWorker:
 
     async def _send(self, message: OutboxMessage, owed: Message) -> None:
         try:
-            result = await self._paced_send(message.chat_id, owed)
+            message_id = await self._paced_send(message.chat_id, owed)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self.pacing.pause(message.chat_id, self.monotonic() + seconds)
@@ -204,11 +204,10 @@ class OutboxWorker:
             backoff = min(self.max_backoff, 2.0**message.attempts)
             self._retry(message, backoff, f"{type(exc).__name__}: {exc}")
         else:
-            message_id = result.message_id if isinstance(result, Sent) else None
             with self.store.transaction() as db:
                 outbox.mark_sent(db, message.id, message_id)
 
-    async def _paced_send(self, chat_id: int, owed: Message) -> object:
+    async def _paced_send(self, chat_id: int, owed: Message) -> int | None:
         """Send; its place under the overall limit, held since its start, counts from its answer."""
         try:
             return await send(self.bot, chat_id, owed)

@@ -128,7 +128,8 @@ class UpdateInbox:
                     break
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+                    async with asyncio.timeout(5.0):
+                        await self._wake.wait()
         finally:
             await asyncio.gather(*self._lanes.values(), return_exceptions=True)
 

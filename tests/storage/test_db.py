@@ -57,3 +57,16 @@ def test_backup_is_a_consistent_copy(store, tmp_path):
     copy = sqlite3.connect(tmp_path / "copy.db")
     assert copy.execute("SELECT count(*) FROM audit_events").fetchone()[0] == 1
     copy.close()
+
+
+def test_a_query_runs_its_select_alone_and_names_each_column(store):
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    rows = list(store.db.query("SELECT 1 AS id, 2 AS id, 3 AS n WHERE ? = 1", [1]))
+    store.db.conn.set_trace_callback(None)
+    assert rows == [{"id": 1, "id_2": 2, "n": 3}]  # a repeated name renamed, as sqlite-utils does
+    assert seen == ["SELECT 1 AS id, 2 AS id, 3 AS n WHERE 1 = 1"]  # no SAVEPOINT, no RELEASE
+    with store.reader() as reader:
+        assert list(reader.query("SELECT count(*) AS n FROM outbox")) == [{"n": 0}]
+    with pytest.raises(ValueError):
+        store.db.query("UPDATE outbox SET attempts = 0")

@@ -3,10 +3,13 @@ best match first, by index lookups only (ARC-10)."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from storage import search_index, topic_answers, topic_board, topics
 from storage.migrations import m007_search_words
+from storage.search_index import index_words
 from tests.storage.factories import DUE, FILED, OFFICIAL, disclosure, topic
 
 
@@ -210,3 +213,35 @@ def test_the_wall_ranks_a_common_word_among_its_newest_posts(db, monkeypatch):
     assert wall() == [newer]
     assert wall("qingshan") == [best, newer]
     assert [r.topic.id for r in topic_board.search_candidates(db, ["分红"], offset=1)] == []
+
+
+def test_holds_answers_as_the_index_would():
+    text = "村口修建道路，2026年 Road 修好"
+    assert search_index.holds(text, "修建") and search_index.holds(text, "路")
+    assert search_index.holds(text, "02") and search_index.holds(text, "ro")
+    assert not search_index.holds(text, "修路")  # 修 and 路 in the text, not side by side
+    assert not search_index.holds(text, "oad")  # another word is found by its beginning
+    assert not search_index.holds(text, "，")  # nothing to look up
+
+
+# Han characters, digits, letters with and without accents, and what separates words.
+_PIECES = [*"修路灯坏村口合同低保水渠0123", "ab", "Road", "café", "CAFE", "é", "ß", "Ｒ", "１"]
+_PIECES += [" ", "，", "。", "-", "_", "😀", "ア"]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(_TEXTS, min_size=1, max_size=12), words=st.lists(_TEXTS, max_size=8))
+def test_holds_agrees_with_the_index_on_any_text(texts, words):
+    """The neighbour check counts a word in a village's recent topics (`holds`, `word_counts`)
+    instead of asking an FTS5 index of their words: both must find the same texts."""
+    db = Database(memory=True)
+    db.execute("CREATE VIRTUAL TABLE texts USING fts5(words, tokenize = 'unicode61')")
+    for n, text in enumerate(texts):
+        db.execute("INSERT INTO texts (rowid, words) VALUES (?, ?)", [n, index_words(text)])
+    for word in [*words, *(w for t in texts for w in t.split())]:
+        expression = search_index.match_expression([word])
+        sql = "SELECT rowid FROM texts WHERE texts MATCH ?"
+        indexed = {r[0] for r in db.execute(sql, [expression])} if expression else set()
+        assert {n for n, t in enumerate(texts) if search_index.holds(t, word)} == indexed, word
+        assert search_index.word_counts(texts, [word]) == {word: len(indexed)}, word

@@ -12,7 +12,7 @@ from bot.services.context import Context
 from bot.services.topics.routing import Route, TopicRouting
 from bot.services.topics.text import format_receipt
 from bot.services.topics.topic_rules import deadline
-from storage import topic_follows, topics
+from storage import topics
 from storage.topics import Topic
 
 
@@ -48,5 +48,4 @@ def create_topic(
         due_date=due.due,
         due_provisional=due.provisional,
     )
-    topic_follows.index_topic(db, topic_id, text)
     return topics.get(db, topic_id), route

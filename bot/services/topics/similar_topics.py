@@ -3,8 +3,8 @@
 Both texts are cut into words (jieba); each word weighs by how rare it is among the village's
 recent topics (IDF), one-character words weigh half, and the stock words of any request (请,
 公开, 村里, 费用…) weigh little, so two texts sharing only those never match. Similarity is the
-weighted Jaccard of the two word sets. Candidates come from the words index
-(storage.topic_follows), never a scan of the texts.
+weighted Jaccard of the two word sets. The village's recent topics are read once (by index,
+bounded by the window); a word is counted in them as the search index would find it.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from functools import lru_cache
 from sqlite_utils import Database
 
 from bot.core.search_terms import words_in
-from storage import topic_follows
+from storage import topic_follows, topics
+from storage.search_index import holds, word_counts
+from storage.topic_follows import RecentTopic
 from storage.topics import Topic
 
 # Weighted Jaccard at or above which two texts ask the same thing.
 THRESHOLD = 0.5
-# Candidates scored per new text (the best by the index's own ranking).
-CANDIDATES = 10
 # Words that carry no meaning of their own in a request: left out altogether.
 _FUNCTION_WORDS = (
     "的 了 吗 呢 吧 啊 呀 是 和 与 及 或 在 有 我 你 他 她 们 我们 大家 也 都 就 还 又 把 被 给 "
@@ -61,13 +61,11 @@ def _plain_weight(word: str) -> float:
     return SHORT_WEIGHT if len(word) == 1 else 1.0
 
 
-def _weights(
-    db: Database, village: str, since: datetime, new: frozenset[str], words: set[str]
-) -> dict[str, float]:
+def _weights(recent: list[RecentTopic], new: frozenset[str], words: set[str]) -> dict[str, float]:
     """IDF weights of the words over the village's recent topics, the new text counted as one of
-    them; every word's count asked in one statement."""
-    total = topic_follows.recent_count(db, village, since) + 1
-    held = topic_follows.recent_holding(db, sorted(words), village, since)
+    them."""
+    total = len(recent) + 1
+    held = word_counts((t.text for t in recent), words)
     return {
         word: (1 + math.log((total + 1) / (n + (word in new) + 1))) * _plain_weight(word)
         for word, n in held.items()
@@ -84,19 +82,23 @@ def find_similar(
     db: Database, village: str, text: str, requester: int, now: datetime, days: int
 ) -> Similar | None:
     """The village's recent open or answered topic (not the requester's own) asking the same
-    as `text`, best first; None when none is alike enough."""
+    as `text`, the most alike (then the newest); None when none is alike enough."""
     mine = content_words(text)
     telling = sorted(w for w in mine if w not in STOCK_WORDS)
     if not telling:
         return None  # only stock words: nothing to recognise a request by
-    since = now - timedelta(days=days)
-    found = topic_follows.candidates(db, telling, village, since, requester, CANDIDATES)
+    recent = topic_follows.recent(db, village, now - timedelta(days=days))
+    # A candidate shares a telling word (stock words alone tell nothing apart); only the
+    # candidates are cut into words.
+    found = [
+        t for t in recent if t.requester_id != requester and any(holds(t.text, w) for w in telling)
+    ]
     if not found:
         return None
     theirs = [content_words(t.text) for t in found]
-    weights = _weights(db, village, since, mine, mine.union(*theirs)).__getitem__
-    scored = [
-        Similar(t, likeness(mine, words, weights)) for t, words in zip(found, theirs, strict=True)
-    ]
-    best = max(scored, key=lambda s: (s.score, s.topic.id), default=None)
-    return best if best is not None and best.score >= THRESHOLD else None
+    weights = _weights(recent, mine, mine.union(*theirs)).__getitem__
+    score, best = max(
+        (likeness(mine, words, weights), t.id) for t, words in zip(found, theirs, strict=True)
+    )
+    topic = topics.get(db, best) if score >= THRESHOLD else None
+    return Similar(topic, score) if topic is not None else None
