@@ -32,7 +32,7 @@ UNVERSIONED: dict[str, str] = {
 DERIVED: dict[str, str] = {
     "disclosure_search": "disclosures",
     "wall_search": "topic_answers",
-    "topic_words": "topics",
+    "topic_words": "topics",  # m017's, until m028 drops it
 }
 SHADOWS = ("_config", "_content", "_data", "_docsize", "_idx")
 EVENTS = ("insert", "update", "delete")

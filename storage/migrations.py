@@ -935,3 +935,10 @@ def m027_member_figure_versions(db: Database) -> None:
         CREATE TRIGGER members_figures_delete AFTER DELETE ON members BEGIN {mark["OLD"]} END;
         """
     )
+
+
+@migrations()
+def m028_drop_topic_words(db: Database) -> None:
+    """The neighbour check counts words in the village's recent texts (issue 12): the words
+    index m017 made is no longer read or written, and a county's copy of it is dropped."""
+    db.execute("DROP TABLE IF EXISTS topic_words")

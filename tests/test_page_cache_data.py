@@ -36,7 +36,8 @@ def test_every_table_is_watched_or_excluded_on_purpose(tmp_path: Path):
         virtual = store.db.execute(
             "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
         ).fetchall()
-        assert {name for (name,) in virtual} == set(data_version.DERIVED)
+        # DERIVED also names m017's topic_words, made and dropped (m028) by the migrations.
+        assert {name for (name,) in virtual} == set(data_version.DERIVED) - {"topic_words"}
     finally:
         store.close()
 
