@@ -21,9 +21,9 @@ def project_command(config: Path) -> list[str]:
     return [sys.executable, str(ROOT / "run.py"), "--config", str(config)]
 
 
-def echo_command(base_url: str, token: str) -> list[str]:
-    """The bare python-telegram-bot echo bot."""
-    return [sys.executable, "-m", "bench.echo_bot", base_url, token]
+def echo_command(base_url: str, token: str, *, paced: bool = False) -> list[str]:
+    """The bare python-telegram-bot echo bot (`paced`: held to the project's sending limits)."""
+    return [sys.executable, "-m", "bench.echo_bot", base_url, token, *(["--paced"] * paced)]
 
 
 def write_config(path: Path, data: dict) -> None:
