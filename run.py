@@ -49,15 +49,13 @@ ACCESS_LOG = 'request="%r" status=%s bytes=%b seconds=%Tf'
 class Runtime:
     """One process, one asyncio loop: the Telegram application, inbox, outbox, web and scheduler."""
 
-    def __init__(
-        self, config: Config, *, sandbox_api: str | None = None, store: Store | None = None
-    ) -> None:
+    def __init__(self, config: Config, *, sandbox_api: str | None = None) -> None:
         # PTB's future behaviour (retry_after as a timedelta) instead of a warning per 429.
         os.environ.setdefault("PTB_TIMEDELTA", "1")
         remember_sniffio_missing()  # httpcore looks for it at every request
         self.config = config
         self.sandbox_api = sandbox_api  # the emulator's origin: enables /sandbox
-        self.store = store or Store(config.storage.path)
+        self.store = Store(config.storage.path)
         self.services = Services.build(config, self.store)
         self.warmup = FigureWarmup(self.services.ctx)
         self.application: Application = self._build_application()
@@ -212,8 +210,9 @@ class Runtime:
 
 async def serve(config: Config) -> None:
     """Run until SIGINT or SIGTERM, then shut down cleanly."""
-    # The integrity check and migrations of a county-size file take a second: off the loop.
-    runtime = Runtime(config, store=await asyncio.to_thread(Store, config.storage.path))
+    # Built off the loop: the database's integrity check and migrations (a second on a county's
+    # file) and the HTTP clients' TLS set-up would hold it before anything is served.
+    runtime = await asyncio.to_thread(Runtime, config)
     await runtime.start()
     await _until_signalled(runtime)
 
@@ -224,8 +223,7 @@ async def serve_sandbox(base: Config | None) -> None:
     from bot.sandbox.environment import banner, sandbox
 
     async with sandbox(base) as (config, emulator):
-        store = await asyncio.to_thread(Store, config.storage.path)
-        runtime = Runtime(config, sandbox_api=emulator.url, store=store)
+        runtime = await asyncio.to_thread(Runtime, config, sandbox_api=emulator.url)
         await runtime.start()
         seed(runtime.services)
         print(banner(config, emulator, runtime.web_port), flush=True)

@@ -2,9 +2,9 @@
 a village's recent topics, read to find a similar one at filing.
 
 The recent topics are read through the village's filing-time index: a check reads the village's
-last `days` of topics, never the county's texts. `topic_words`, the FTS5 table m017 made for the
-check, is no longer read or written: the words are looked for in those few texts instead
-(`search_index.holds`), where the index cost a lookup per character pair of every word.
+last `days` of topics, never the county's texts. The words are looked for in those few texts
+(`search_index.holds`): `topic_words`, the FTS5 table m017 made for the check, cost a lookup per
+character pair of every word, and m028 drops it.
 """
 
 from __future__ import annotations
