@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, t_plain
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_LANG = {"zh-CN": "zh-CN", "en": "en"}
+FRAGMENTS_KEPT = 512  # a county's township cards, rankings and their languages
+_fragments: OrderedDict[Hashable, Markup] = OrderedDict()
 
 
 @cache
@@ -37,7 +41,32 @@ def environment() -> Environment:
     # A figure whose value is a catalogue message (disclosure_sections.Phrase): asked of every
     # figure of an index, where `value.phrase is defined` cost two exceptions per plain value.
     env.tests["phrase"] = lambda value: hasattr(value, "phrase")
+    env.globals["fragment"] = fragment
     return env
+
+
+def fragment(template: str, language: str, link: Callable[[str], str], **context: Any) -> Markup:
+    """`{{ fragment("part.html", language, link, name=value) }}`: a part of a page rendered
+    once for what it shows. A county's township page is rendered again after any change in the
+    county (the page cache's data version) while its twenty village cards and its ranking stay
+    the same until their own figures change; the key is the part's whole content (the frozen
+    dataclasses of its figures, else their text) and where its links lead. Values that Python
+    holds equal must render alike (a figure is not 1 on one page and 1.0 or True on another)."""
+    key: Hashable = (template, language, link("/"), tuple(sorted(context.items())))
+    try:
+        found = _fragments.get(key)
+    except TypeError:  # a part holding a list or a dict: its text stands for it
+        key = repr(key)
+        found = _fragments.get(key)
+    if found is not None:
+        _fragments.move_to_end(key)
+        return found
+    page = environment().get_template(template)
+    found = Markup(page.render(_=translator(language), language=language, link=link, **context))
+    _fragments[key] = found
+    if len(_fragments) > FRAGMENTS_KEPT:
+        _fragments.popitem(last=False)
+    return found
 
 
 def marked(text: str, words: list[str]) -> Markup:
