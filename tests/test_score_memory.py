@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,13 +153,18 @@ def test_the_county_figures_count_a_publication_at_once(services: Services) -> N
     assert after.published == before.published + 1
 
 
-def test_remembered_inputs_count_an_item_once_its_photo_window_closes(services: Services) -> None:
+def _photo_window_end(services: Services) -> datetime:
+    """When the board-photo window of a published item without a photo closes."""
     db = services.store.db
     item, _ = _item(db, "NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = id)")
     published = from_text(
         db.execute("SELECT published_at FROM disclosures WHERE id = ?", [item]).fetchone()[0]
     )
-    closes = published + timedelta(days=services.config.disclosure.board_photo_days)
+    return published + timedelta(days=services.config.disclosure.board_photo_days)
+
+
+def test_remembered_inputs_count_an_item_once_its_photo_window_closes(services: Services) -> None:
+    closes = _photo_window_end(services)
     scores = Scores(services.ctx)
     services.clock.set(closes - timedelta(minutes=1))  # inside the window: not counted yet
     period = scores.default_period()
@@ -183,12 +188,7 @@ def test_a_kept_ranking_is_ranked_again_once_a_photo_window_closes(
     # None kept from other tests: their copies have the same versions, counted at other hours.
     monkeypatch.setattr(figure_totals, "_kept", OrderedDict())
     monkeypatch.setattr(inputs, "_counted", {})
-    db = services.store.db
-    item, _ = _item(db, "NOT EXISTS (SELECT 1 FROM board_photos p WHERE p.disclosure_id = id)")
-    published = from_text(
-        db.execute("SELECT published_at FROM disclosures WHERE id = ?", [item]).fetchone()[0]
-    )
-    closes = published + timedelta(days=services.config.disclosure.board_photo_days)
+    closes = _photo_window_end(services)
     scores = Scores(services.ctx)
     period = scores.default_period()
     services.clock.set(closes - timedelta(minutes=1))
