@@ -16,27 +16,18 @@ from bot.config import ConfigError
 from bot.services.bundle import Services
 from handlers.web.page_cache import PAGES, ROUTES, Entry, PageCache
 from storage.db import Store
+from tests import test_web_topics
 from tests.test_web_disclosures import publish
 from tests.test_web_pages import build, web_config
 from tests.test_web_permissions import ROUTES as PERMISSIONS
-from tests.test_web_topics import HEAD, World, at, person, wall_world
+from tests.test_web_topics import HEAD, person
 
 VERSION_READ = "SELECT version FROM data_version WHERE id = 1"
 
 
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    store = Store(str(tmp_path / "village.db"))
-    built = Services.build(web_config(tmp_path, public_url="https://cwgk.example.cn"), store)
-    built.membership.sync_config()
-    yield built
-    store.close()
-
-
-@pytest.fixture
-def world(services: Services) -> World:
-    services.clock.set(at(date(2026, 10, 1)))
-    return wall_world(services, services.clock)
+# The feedback wall's services and world, as the wall's own page tests build them.
+services = test_web_topics.services
+world = test_web_topics.world
 
 
 @pytest.fixture
