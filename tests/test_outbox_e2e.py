@@ -65,14 +65,20 @@ async def test_blocked_person_and_retry_after_in_the_middle(runtime, emulator):
     await eventually(lambda: users.get(db, 1001).active)
 
 
-async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
-    rt = slow_runtime
-    broadcast = list(range(3000, 3030))
+def queue_broadcast(rt, emulator, count: int) -> list[int]:
+    """A bulk notice queued to `count` residents (3000 on), as publishing queues one."""
+    broadcast = list(range(3000, 3000 + count))
     for uid in broadcast:
         emulator.add_user(uid, f"村民{uid}")
     with rt.store.transaction() as db:
         for uid in broadcast:
             messages.queue(db, f"bulk:{uid}", uid, Text("本季度财务已公开"), priority=outbox.BULK)
+    return broadcast
+
+
+async def test_a_reply_overtakes_a_broadcast(slow_runtime, emulator):
+    rt = slow_runtime
+    broadcast = queue_broadcast(rt, emulator, 30)
     await eventually(lambda: len(sends(emulator, 3000)) == 1)
     queued_at = time.monotonic()
     queue(rt, "reply:1001", 1001, "您的点题回执", priority=outbox.INTERACTIVE)
@@ -96,12 +102,7 @@ def most_in_a_second(times: list[float]) -> int:
 
 async def test_while_someone_writes_a_broadcast_keeps_a_place_for_replies(slow_runtime, emulator):
     rt = slow_runtime
-    broadcast = list(range(3000, 3040))
-    for uid in broadcast:
-        emulator.add_user(uid, f"村民{uid}")
-    with rt.store.transaction() as db:
-        for uid in broadcast:
-            messages.queue(db, f"bulk:{uid}", uid, Text("本季度财务已公开"), priority=outbox.BULK)
+    broadcast = queue_broadcast(rt, emulator, 40)
     await eventually(lambda: len([uid for uid in broadcast if sends(emulator, uid)]) >= 8)
     await emulator.send_text(1001, "/help")
     await eventually(lambda: sends(emulator, 1001))
