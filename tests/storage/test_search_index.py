@@ -13,6 +13,13 @@ from storage.search_index import index_words
 from tests.storage.factories import DUE, FILED, OFFICIAL, disclosure, topic
 
 
+def indexed(db: Database, title: str, body: str, rows: str) -> int:
+    """A new disclosure indexed with these texts; its id."""
+    disclosure_id = disclosure(db)
+    search_index.index_disclosure(db, disclosure_id, title, body, rows)
+    return disclosure_id
+
+
 def found(db: Database, words: list[str], village_code: str | None = None) -> list[int]:
     return [hit.id for hit in search_index.find_disclosures(db, words, village_code, 10)]
 
@@ -29,12 +36,9 @@ def test_a_query_word_is_the_phrase_of_its_pairs_and_short_words_are_prefixes():
 
 
 def test_words_standing_apart_are_found_in_title_body_and_rows(db):
-    title = disclosure(db)
-    search_index.index_disclosure(db, title, "光伏电站分红公示", "", "")
-    body = disclosure(db)
-    search_index.index_disclosure(db, body, "三月村务", "村口修建道路，今年修路三公里", "")
-    rows = disclosure(db)
-    search_index.index_disclosure(db, rows, "低保名单", "", "张*三 低保对象 民主评议 通过")
+    title = indexed(db, "光伏电站分红公示", "", "")
+    body = indexed(db, "三月村务", "村口修建道路，今年修路三公里", "")
+    rows = indexed(db, "低保名单", "", "张*三 低保对象 民主评议 通过")
     assert found(db, ["光伏", "分红"]) == [title]
     assert found(db, ["修路"]) == [body]
     assert found(db, ["低保", "评议"]) == [rows]
@@ -47,15 +51,13 @@ def test_sharing_a_character_is_not_sharing_a_word(db):
 
 
 def test_a_single_character_is_found_anywhere_in_a_run(db):
-    d = disclosure(db)
-    search_index.index_disclosure(db, d, "水渠", "", "")
+    d = indexed(db, "水渠", "", "")
     assert found(db, ["水"]) == [d]
     assert found(db, ["渠"]) == [d]
 
 
 def test_a_part_of_a_number_is_found(db):
-    d = disclosure(db)
-    search_index.index_disclosure(db, d, "电话", "13812345678", "")
+    d = indexed(db, "电话", "13812345678", "")
     assert found(db, ["5678"]) == [d]
     assert found(db, ["5679"]) == []
 
@@ -70,8 +72,7 @@ def test_best_match_first(db):
     once = disclosure(db)
     body = "其中一项是修路，还有很多别的事项要公开"
     search_index.index_disclosure(db, once, "三月村务", body, "")
-    titled = disclosure(db)
-    search_index.index_disclosure(db, titled, "修路工程公示", "修路款项", "")
+    titled = indexed(db, "修路工程公示", "修路款项", "")
     assert found(db, ["修路"]) == [titled, once]
 
 
@@ -83,16 +84,14 @@ def test_search_filters_by_village(db):
 
 
 def test_indexing_again_replaces_the_entry(db):
-    disclosure_id = disclosure(db)
-    search_index.index_disclosure(db, disclosure_id, "旧标题", "", "")
+    disclosure_id = indexed(db, "旧标题", "", "")
     search_index.index_disclosure(db, disclosure_id, "新标题", "", "")
     assert found(db, ["旧标题"]) == []
     assert found(db, ["新标题"]) == [disclosure_id]
 
 
 def test_hits_carry_the_indexed_texts(db):
-    d = disclosure(db)
-    search_index.index_disclosure(db, d, "修路", "正文", "张*三 100")
+    indexed(db, "修路", "正文", "张*三 100")
     hit = search_index.find_disclosures(db, ["修路"], None, 10)[0]
     assert (hit.title, hit.body, hit.rows) == ("修路", "正文", "张*三 100")
 
@@ -144,12 +143,9 @@ def test_the_migration_rebuilds_the_index_from_what_was_public(db):
 
 def _three_matches(db: Database) -> tuple[int, int, int]:
     """The best match (in its title) filed first, then two newer ones with the word in the body."""
-    titled = disclosure(db)
-    search_index.index_disclosure(db, titled, "修路工程公示", "修路款项", "")
-    newer = disclosure(db)
-    search_index.index_disclosure(db, newer, "三月村务", "其中一项是修路，还有别的事项", "")
-    newest = disclosure(db)
-    search_index.index_disclosure(db, newest, "四月村务", "修路", "")
+    titled = indexed(db, "修路工程公示", "修路款项", "")
+    newer = indexed(db, "三月村务", "其中一项是修路，还有别的事项", "")
+    newest = indexed(db, "四月村务", "修路", "")
     return titled, newer, newest
 
 
