@@ -5,7 +5,10 @@ raises it too."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from bench.county.county_bench import route_paths
 from handlers.web.page_cache import ROUTES
@@ -16,59 +19,54 @@ from tests.test_query_plans import county, traced  # noqa: F401  (fixtures)
 from tests.test_web_pages import build
 
 
-def test_every_table_is_watched_or_excluded_on_purpose(tmp_path: Path):
-    store = Store(tmp_path / "village.db")
-    try:
-        tables = data_version.plain_tables(store.db)
-        triggers = {
-            name
-            for (name,) in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        }
-        undecided = [
-            t
-            for t in tables
-            if t not in data_version.UNVERSIONED
-            and not set(data_version.trigger_names(t)) <= triggers
-        ]
-        assert undecided == [], "watch these tables (data_version.watch) or exclude them"
-        assert set(data_version.UNVERSIONED) <= set(tables), "an exclusion names no table"
-        assert "topics" in tables and "topics" not in data_version.UNVERSIONED
-        virtual = store.db.execute(
-            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
-        ).fetchall()
-        # DERIVED also names m017's topic_words, made and dropped (m028) by the migrations.
-        assert {name for (name,) in virtual} == set(data_version.DERIVED) - {"topic_words"}
-    finally:
-        store.close()
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A migrated database file, closed after the test."""
+    opened = Store(tmp_path / "village.db")
+    yield opened
+    opened.close()
 
 
-def test_a_watched_table_raises_the_version_and_an_excluded_one_does_not(tmp_path: Path):
-    store = Store(tmp_path / "village.db")
-    try:
-        before = data_version.read(store.db)
-        with store.transaction() as db:
-            db.execute("INSERT INTO settings (key, value) VALUES ('mark', 'x')")
-        assert data_version.read(store.db) == before
-        with store.transaction() as db:
-            db.execute("INSERT INTO villages (code, name) VALUES ('v9', '九村')")
-        assert data_version.read(store.db) > before
-    finally:
-        store.close()
+def test_every_table_is_watched_or_excluded_on_purpose(store: Store):
+    tables = data_version.plain_tables(store.db)
+    triggers = {
+        name
+        for (name,) in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    undecided = [
+        t
+        for t in tables
+        if t not in data_version.UNVERSIONED and not set(data_version.trigger_names(t)) <= triggers
+    ]
+    assert undecided == [], "watch these tables (data_version.watch) or exclude them"
+    assert set(data_version.UNVERSIONED) <= set(tables), "an exclusion names no table"
+    assert "topics" in tables and "topics" not in data_version.UNVERSIONED
+    virtual = store.db.execute(
+        "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+    ).fetchall()
+    # DERIVED also names m017's topic_words, made and dropped (m028) by the migrations.
+    assert {name for (name,) in virtual} == set(data_version.DERIVED) - {"topic_words"}
 
 
-def test_another_process_writing_raises_the_version(tmp_path: Path):
-    store = Store(tmp_path / "village.db")
-    try:
-        before = data_version.read(store.db)
-        other = sqlite3.connect(tmp_path / "village.db", isolation_level=None)
-        other.execute("UPDATE villages SET name = name WHERE 0")  # touches no row
-        assert data_version.read(store.db) == before
-        other.execute("INSERT INTO villages (code, name) VALUES ('v9', '九村')")
-        other.close()
-        # Raised by the village's trigger and by the county's version moving with it (m026).
-        assert data_version.read(store.db) == before + 2
-    finally:
-        store.close()
+def test_a_watched_table_raises_the_version_and_an_excluded_one_does_not(store: Store):
+    before = data_version.read(store.db)
+    with store.transaction() as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('mark', 'x')")
+    assert data_version.read(store.db) == before
+    with store.transaction() as db:
+        db.execute("INSERT INTO villages (code, name) VALUES ('v9', '九村')")
+    assert data_version.read(store.db) > before
+
+
+def test_another_process_writing_raises_the_version(store: Store, tmp_path: Path):
+    before = data_version.read(store.db)
+    other = sqlite3.connect(tmp_path / "village.db", isolation_level=None)
+    other.execute("UPDATE villages SET name = name WHERE 0")  # touches no row
+    assert data_version.read(store.db) == before
+    other.execute("INSERT INTO villages (code, name) VALUES ('v9', '九村')")
+    other.close()
+    # Raised by the village's trigger and by the county's version moving with it (m026).
+    assert data_version.read(store.db) == before + 2
 
 
 def test_a_restored_backup_never_reuses_a_version_the_replaced_file_had(tmp_path: Path):
