@@ -10,7 +10,6 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
 )
@@ -50,14 +49,9 @@ def _button_json(button: Button) -> dict:
 
 
 def _markup(rows: Rows) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
-            for row in rows
-        ]
-    )
+    """The same keyboard as the library's objects, for the calls that send a file."""
+    data = _markup_json(rows)
+    return None if data is None else InlineKeyboardMarkup.de_json(data, None)
 
 
 def _file(file_id: str | None, content: bytes | None, filename: str) -> str | InputFile:
