@@ -121,8 +121,9 @@ class TopicRating:
         return result
 
     def auto_close(self, now: datetime) -> Iterator[str]:
-        """Answers left unrated for `auto_close_days` close as not rated (not satisfied): one
-        topic per step, each in its own transaction, yielding its receipt."""
+        """Answers left unrated for `auto_close_days` close as not rated, never counted as
+        satisfied (SAT-03: only a resident's own verdict says so): one topic per step, each in
+        its own transaction, yielding its receipt."""
         cutoff = now - timedelta(days=self.ctx.config.topics.auto_close_days)
         for topic_id in topic_sweeps.awaiting_rating_ids(self.ctx.store.db, cutoff):
             with self.ctx.store.transaction() as db:
