@@ -13,7 +13,7 @@ import sys
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-PER_SECOND = 30  # the interactive bench's configured cap (bench/interactive.py)
+PER_SECOND = 30  # the overall cap, which bench/interactive.py configures the project with too
 PER_CHAT = 1.0  # seconds between two messages to one private chat
 
 

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import echo_bot
 from bench.bot_process import BotProcess, echo_command, project_command, write_config
 from bot.sandbox.emulator import BotApiEmulator
 from storage import members, users, villages
@@ -91,7 +92,7 @@ def _project(emulator: BotApiEmulator, tmp: Path) -> BotProcess:
             "telegram": {"token": PROJECT_TOKEN, "base_url": emulator.base_url, "poll_timeout": 1},
             "storage": {"path": str(database)},
             "web": {"host": "127.0.0.1", "port": 0},
-            "outbox": {"global_per_second": 30},
+            "outbox": {"global_per_second": echo_bot.PER_SECOND},  # the paced echo keeps it too
             "topics": {"daily_limit_per_resident": 10},
             "villages": [{"code": VILLAGE, "name": "青山村"}],
         },
