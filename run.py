@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, ConfigError, check_config_main, load_config
 from bot.core import search_terms
-from bot.delivery.async_library import remember_sniffio_missing
+from bot.delivery.aiohttp_request import AiohttpRequest
 from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.direct_calls import DirectCallRetry
 from bot.delivery.log_secrets import hide_secrets
@@ -52,7 +52,6 @@ class Runtime:
     def __init__(self, config: Config, *, sandbox_api: str | None = None) -> None:
         # PTB's future behaviour (retry_after as a timedelta) instead of a warning per 429.
         os.environ.setdefault("PTB_TIMEDELTA", "1")
-        remember_sniffio_missing()  # httpcore looks for it at every request
         self.config = config
         self.sandbox_api = sandbox_api  # the emulator's origin: enables /sandbox
         self.store = Store(config.storage.path)
@@ -85,6 +84,7 @@ class Runtime:
             ApplicationBuilder()
             .token(telegram.token)
             .updater(None)  # our own poller stores each update before confirming it (DESIGN §7)
+            .request(AiohttpRequest())
             .get_updates_request(self._updates_request)
             .rate_limiter(DirectCallRetry())
             .defaults(Defaults(tzinfo=self.config.township.tz))  # the scheduler's time zone
@@ -271,8 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     if args.command == "check-config":
         return check_config_main(args.path or args.config)

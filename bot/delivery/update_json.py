@@ -13,7 +13,8 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
+
+from bot.delivery.aiohttp_request import AiohttpRequest
 
 # The keys of a stand-in for an update that could not be read: the reason, and the update as
 # received when it could at least be parsed as JSON.
@@ -135,7 +136,7 @@ def built(update: Any, bot: Bot | None) -> tuple[Any, Update | None]:
         return {"update_id": update.get("update_id"), UNREADABLE: repr(exc), ORIGINAL: update}, None
 
 
-class UpdatesRequest(HTTPXRequest):
+class UpdatesRequest(AiohttpRequest):
     """The connection getUpdates uses: a batch holding an update the library cannot read (too
     deeply nested, a field missing) still arrives, with a stand-in for that update.
 
