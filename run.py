@@ -35,7 +35,8 @@ from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
 from handlers.registry import register
 from handlers.web.read_timeouts import body_read_timeout, runner_options
-from storage.db import CorruptDatabase, Store
+from storage.db import Store
+from storage.integrity import CorruptDatabase
 from storage.restore import BadBackup, restore
 from storage.times import utcnow
 
@@ -189,7 +190,8 @@ class Runtime:
                 await self.web_runner.cleanup()
             self.services.heavy.close()
         finally:
-            self.store.close()
+            # Off the loop: the close checks the whole file for the next start (storage.integrity).
+            await asyncio.to_thread(self.store.close)
 
     async def _stop_loops(self) -> None:
         self.poller.stop()

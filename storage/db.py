@@ -14,7 +14,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.utils import dedupe_keys
 
-from storage import inbox
+from storage import inbox, integrity
+from storage.integrity import CorruptDatabase
 from storage.migrations import migrations
 
 # The update being handled right now (set by the inbox processor). A transaction that commits
@@ -34,10 +35,6 @@ def disk_full(error: BaseException | None) -> bool:
     return isinstance(error, sqlite3.Error) and (
         getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
     )
-
-
-class CorruptDatabase(RuntimeError):
-    """The database file failed SQLite's integrity check (or is not a database at all)."""
 
 
 def owner_only(path: str | Path, *, create: bool) -> None:
@@ -85,13 +82,21 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        on_disk = self.path != ":memory:"
+        # Read before anything touches the file: a clean close checked it and left it so.
+        checked = on_disk and integrity.checked_at_close(self.path)
+        if on_disk:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             for name in (self.path, f"{self.path}-wal", f"{self.path}-shm"):
                 owner_only(name, create=name == self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db = Database(conn)
-        _quick_check(conn, self.path)
+        if not checked:  # SEC-11: a damaged file is refused before anything writes to it
+            try:
+                integrity.check(conn, self.path)
+            except CorruptDatabase:
+                conn.close()
+                raise
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -174,17 +179,7 @@ class Store:
             target.close()
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection, then check the file and mark it checked for the next start."""
         self.db.conn.close()
-
-
-def _quick_check(conn: sqlite3.Connection, path: str) -> None:
-    """Refuse a damaged file before anything writes to it (SEC-11); CorruptDatabase says why."""
-    try:
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as error:  # "file is not a database", a torn header…
-        conn.close()
-        raise CorruptDatabase(f"{path}: {error}") from error
-    if problems != ["ok"]:
-        conn.close()
-        raise CorruptDatabase(f"{path}: {'; '.join(problems[:5])}")
+        if self.has_reader:
+            integrity.leave_mark(self.path)

@@ -12,7 +12,8 @@ import sqlite_utils
 
 import run
 from storage import inbox, members, users
-from storage.db import CorruptDatabase, Store
+from storage.db import Store
+from storage.integrity import CorruptDatabase
 from tests.procs import bot_config, write_config
 
 
