@@ -30,6 +30,7 @@ from bot.services import notify
 from bot.services.bundle import Services
 from bot.services.disclosures.tamper_check import first_break
 from bot.services.figure_warmup import FigureWarmup
+from bot.web_render import templates
 from handlers import web as web_handlers
 from handlers.common import SERVICES
 from handlers.errors import apologise_unreadable
@@ -105,7 +106,15 @@ class Runtime:
         await self.application.initialize()
         await self.application.start()
         self.application.job_queue.run_repeating(self._tick, interval=TICK_SECONDS, first=1)
-        await self._warm_figures()  # before the first page asks for them
+        # Before anything is served: the figures the first pages ask for (counted in the worker),
+        # the word dictionary every filing cuts its words with (the neighbour check) and the
+        # pages' templates. Loaded later, beside the loop, they would hold the loop's thread
+        # from the GIL for a good part of a second.
+        await asyncio.gather(
+            self._warm_figures(),
+            asyncio.to_thread(search_terms.warm),
+            asyncio.to_thread(templates.compile_all),
+        )
         await self._start_web()
         with self.store.transaction() as db:
             notify.default_menus(
@@ -125,14 +134,13 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self.inbox.run(), name="inbox"))
         self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.broadcasts.run(), name="broadcasts"))
-        # Every filing cuts its words (the neighbour check): the dictionary loads off the loop.
-        asyncio.get_running_loop().run_in_executor(None, search_terms.warm)
         log.info("bot @%s is up (%s)", bot.username, telegram.mode)
 
     async def _tick(self, context: object) -> None:
         """Run the scheduled checks (publication, reminders, deadlines); each is idempotent.
-        Then what the day or the checks made stale is counted in the worker, not by a page."""
-        await self.services.ticker.run_on_loop(utcnow())
+        What the day or the checks made stale is counted in the worker, after every slice of a
+        long check and at the end, not by a page."""
+        await self.services.ticker.run_on_loop(utcnow(), catch_up=self._warm_figures)
         await self._warm_figures()
 
     async def _warm_figures(self) -> None:

@@ -63,3 +63,26 @@ async def test_a_long_check_lets_the_loop_run_between_its_slices():
     assert results == {"urges": list(range(40)), "broken": None, "counted": 5}
     assert turns >= 8  # 120 ms of steps in 10 ms slices
     assert longest < 0.09  # never the whole 120 ms at once
+
+
+async def test_a_long_check_is_caught_up_after_each_slice_not_after_each_check():
+    happened: list[str] = []
+
+    def urges(now: datetime):
+        for step in range(3):
+            happened.append(f"urge {step}")
+            yield step
+
+    async def catch_up() -> None:
+        happened.append("caught up")
+
+    ticker = Ticker()
+    ticker.register("urges", urges)
+    ticker.register("plain", lambda now: happened.append("plain") or 7)
+    results = await ticker.run_on_loop(NOW, slice_seconds=0, catch_up=catch_up)
+    assert results == {"urges": [0, 1, 2], "plain": 7}
+    # A slice of no length is one step: caught up after each; a check's end is not a slice
+    # (the tick catches up once when every check is done).
+    assert happened == [
+        "urge 0", "caught up", "urge 1", "caught up", "urge 2", "caught up", "plain"
+    ]  # fmt: skip

@@ -10,13 +10,13 @@ from datetime import date
 from bot.core.periods import Period, previous_quarter, quarter_of
 from bot.services.context import Context
 from bot.services.scores.inputs import villages_inputs
-from bot.services.topics.stats import compute
+from bot.services.topics.stats import category_counts, compute
 from storage import villages
 
 
 class FigureWarmup:
-    """The current quarter's and year's topic figures and the ranked quarter's score inputs of
-    every village, read on a connection of the worker's own (`Store.reader()`)."""
+    """The current quarter's and year's topic figures and categories and the ranked quarter's
+    score inputs of every village, read on a connection of the worker's own (`Store.reader()`)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -27,8 +27,9 @@ class FigureWarmup:
         if not self.ctx.store.has_reader:
             return today  # no connection of its own to read on: pages count for themselves
         with self.ctx.store.reader() as db:
+            codes = [v.code for v in villages.all_active(db)]
             for period in (quarter_of(today), Period.whole_year(today.year)):
                 compute(db, period, today, self.ctx.tz)
-            codes = [v.code for v in villages.all_active(db)]
+                category_counts(db, period, self.ctx.tz, codes)
             villages_inputs(self.ctx, codes, previous_quarter(today), db)
         return today

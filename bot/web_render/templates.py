@@ -45,6 +45,16 @@ def environment() -> Environment:
     return env
 
 
+def compile_all() -> int:
+    """Compile every template now (in a worker at start), not on the first page that uses it:
+    the county's index compiles thirteen, about 80 ms on the loop. Returns how many."""
+    env = environment()
+    names = env.list_templates(extensions=["html"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def fragment(template: str, language: str, link: Callable[[str], str], **context: Any) -> Markup:
     """`{{ fragment("part.html", language, link, name=value) }}`: a part of a page rendered
     once for what it shows. A county's township page is rendered again after any change in the
