@@ -942,3 +942,22 @@ def m028_drop_topic_words(db: Database) -> None:
     """The neighbour check counts words in the village's recent texts (issue 12): the words
     index m017 made is no longer read or written, and a county's copy of it is dropped."""
     db.execute("DROP TABLE IF EXISTS topic_words")
+
+
+@migrations()
+def m029_village_names_move_groups(db: Database) -> None:
+    """A village's new name gives its township and the county a new version too (issue 12):
+    their totals kept whole (figure_totals) show the names, and the county's are now checked
+    by its one group version instead of every village's code, name and version."""
+    moved = (
+        "OLD.township_code IS NOT NEW.township_code OR OLD.active IS NOT NEW.active "
+        "OR OLD.name IS NOT NEW.name"
+    )
+    db.executescript(
+        f"""
+        DROP TRIGGER villages_groups_update;
+        CREATE TRIGGER villages_groups_update AFTER UPDATE ON villages WHEN {moved} BEGIN
+            {_group_marks("OLD.township_code", "NEW.township_code")}
+        END;
+        """
+    )

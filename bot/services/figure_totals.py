@@ -31,10 +31,14 @@ def added_up(
     now: datetime | None = None,
 ) -> T:
     """The result `build` makes from these active villages' figures (None: every active
-    village), remembered under their codes, names and versions; `build` also says until when
+    village), remembered under their codes, names and versions (every village: the county's
+    group version, which moves with any of those); `build` also says until when
     it holds with nothing stored changed (None: until a village moves), checked against `now`.
     What is remembered is shared: callers never change it."""
-    stamp = figure_versions.of_active(db, codes)
+    if codes is None:  # the county's one version moves with any village's (m026, m029)
+        stamp = figure_versions.of_groups(db, [figure_versions.COUNTY])
+    else:
+        stamp = figure_versions.of_active(db, codes)
     with _lock:
         found = _kept.get(key)
     if found is not None and found[0] == stamp and (found[1] is None or now < found[1]):
