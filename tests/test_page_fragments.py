@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.periods import parse_period
+from bot.services.topics.stats import Counts
+from bot.services.topics.wall_pages import TopicStats
 from bot.web_render import templates
 from bot.web_render.page_sections import Stat, VillageRow
+from bot.web_render.topic_sections import ratio_text
+from handlers.web import wall_routes
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +72,35 @@ def test_a_part_holding_a_list_is_kept_by_its_text(monkeypatch):
     assert card(VillageRow("taoyuan", "桃源村", [Stat("web.stats.residents", 3)])) == first
     assert seen == []
     assert "4" in card(VillageRow("taoyuan", "桃源村", [Stat("web.stats.residents", 4)]))
+
+
+def tables(rows: tuple, language: str = "zh-CN") -> str:
+    """The statistics page's tables for these rows, with the page's own helpers."""
+    stats = TopicStats(parse_period("2026Q3"), None, rows, Counts.total_of("", "", rows), ())
+    helpers = wall_routes._language_helpers(language)
+    return str(
+        templates.fragment(
+            "sections/stats_tables.html",
+            language,
+            plain,
+            s=stats,
+            scope="全镇",
+            village_code=None,
+            explicit_language=False,
+            rate=ratio_text,
+            **helpers,
+        )
+    )
+
+
+def test_the_statistics_tables_follow_their_counts(monkeypatch):
+    # Counts are not hashable: the part is kept under its text, and still by its content.
+    rows = (Counts("qingshan", "青山村", filed=3, answered=2), Counts("hexi", "河西村", filed=1))
+    first = tables(rows)
+    seen = renders(monkeypatch)
+    assert tables((Counts("qingshan", "青山村", filed=3, answered=2), rows[1])) == first
+    assert seen == []
+    changed = tables((Counts("qingshan", "青山村", filed=5, answered=2), rows[1]))
+    assert ">5</td>" in changed and ">5</td>" not in first
+    assert tables(rows, "en") != first
+    assert seen.count("sections/stats_tables.html") == 2

@@ -7,6 +7,7 @@ receipts are a 404.
 
 from __future__ import annotations
 
+from functools import cache, partial
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -166,10 +167,19 @@ async def stats(request: web.Request) -> web.Response:
         period_text=period_text if bad_period is None else bad_period,
         bad_period=bad_period,
         shortcuts=shortcuts,
-        category_name=lambda c: category_name(language, c),
         rate=ratio_text,
-        days_text=lambda value: days_text(language, value),
+        **_language_helpers(language),
     )
+
+
+@cache
+def _language_helpers(language: str) -> dict[str, object]:
+    """The statistics page's text helpers for a language, the same objects every time: its
+    tables are a part rendered once for what it shows, and the helpers are part of that."""
+    return {
+        "category_name": partial(category_name, language),
+        "days_text": partial(days_text, language),
+    }
 
 
 async def favicon(request: web.Request) -> web.Response:
