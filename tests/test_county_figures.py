@@ -5,6 +5,7 @@ zones with summer time or a half-hour offset."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from bench.county.county_db import Shape, database
 from bot.core.local_time import day_start, local_date
 from bot.core.periods import Period, parse_period
 from bot.services.calendar import working_days_between
-from bot.services.topics.stats import Counts, compute, zone_shifts
+from bot.services.topics.stats import Counts, compute, named, zone_shifts
 from storage import calendar_days, topic_answers, topics, villages
 from storage.db import Store
 from storage.times import to_text
@@ -165,3 +166,10 @@ def test_zone_shifts_find_summer_time_to_the_minute() -> None:
     assert zone_shifts(ZoneInfo("Asia/Shanghai"), date(2026, 1, 1), date(2026, 12, 31)) == (
         (None, 480),
     )
+
+
+def test_a_named_copy_keeps_every_figure_and_changes_only_the_name():
+    counts = Counts("v001", "旧名", *range(1, len(dataclasses.fields(Counts)) - 1))
+    renamed = named(counts, "新名")
+    assert renamed == dataclasses.replace(counts, name="新名") and renamed is not counts
+    assert counts.name == "旧名"

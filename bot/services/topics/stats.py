@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from operator import attrgetter
@@ -183,8 +183,9 @@ def village_counts(
 
 
 def named(counts: Counts, name: str) -> Counts:
-    """A village's remembered figures under its name as it is now (a rename moves no version)."""
-    return replace(counts, name=name)
+    """A village's remembered figures under its name as it is now (a rename moves no version);
+    built from its fields in order, as `dataclasses.replace` costs six times as much."""
+    return Counts(counts.code, name, *_SUMMED_OF(counts))
 
 
 def _count(
