@@ -99,12 +99,13 @@ async def _measure(emulator: BotApiEmulator, shape: Shape, tmp: Path, board: Pat
             await asyncio.to_thread(board.write_bytes, body)
     finally:
         await process.stop()
-    result.restart_s = await _restart(emulator, shape, db, tmp)
+    # After the clean stop, which checked the file and marked it: a deployed bot's restart.
+    result.restart_s = await _start_and_stop(emulator, shape, db, tmp)
     return result
 
 
-async def _restart(emulator: BotApiEmulator, shape: Shape, db: Path, tmp: Path) -> float:
-    """Start to ready after a clean stop: the ordinary start of a deployed bot."""
+async def _start_and_stop(emulator: BotApiEmulator, shape: Shape, db: Path, tmp: Path) -> float:
+    """Seconds from start to ready; then a clean stop."""
     process, started = await _serve(emulator, shape, db, tmp)
     await process.stop()
     return started
@@ -124,9 +125,8 @@ async def _blocking(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> int:
 
 async def _empty_start(emulator: BotApiEmulator, shape: Shape, tmp: Path) -> tuple[float, float]:
     """The first start on an empty database, and the start after its clean stop."""
-    process, started = await _serve(emulator, shape, tmp / "empty.db", tmp)
-    await process.stop()
-    return started, await _restart(emulator, shape, tmp / "empty.db", tmp)
+    first = await _start_and_stop(emulator, shape, tmp / "empty.db", tmp)
+    return first, await _start_and_stop(emulator, shape, tmp / "empty.db", tmp)
 
 
 async def _floor(board: Path, tmp: Path) -> web.Rate:
@@ -140,7 +140,9 @@ async def _floor(board: Path, tmp: Path) -> web.Rate:
         await process.stop()
 
 
-async def _web(scale: float, tmp: Path) -> tuple[Served, Served, float, web.Rate, int]:
+async def _web(
+    scale: float, tmp: Path
+) -> tuple[Served, Served, tuple[float, float], web.Rate, int]:
     county, village = Shape.county(scale), Shape.village()
     emulator = BotApiEmulator()
     emulator.add_bot(serving.TOKEN, "county_bench_bot")
