@@ -38,18 +38,17 @@ def of_groups(db: Database, codes: Collection[str]) -> tuple[bytes, dict[str, by
     return found.pop(None, b""), found
 
 
-def of_active(db: Database, codes: Collection[str] | None = None) -> tuple[bytes, str]:
-    """This database's token and each active village's (of these, None: every one) code, name
-    and version in code order, as one text: all a result added up from their figures rests
-    on, in one read (built by SQLite: 300 rows as Python tuples cost twice as much)."""
-    chosen, wanted = "", []
-    if codes is not None:
-        wanted = list(codes)
-        chosen = f" AND code IN ({', '.join('?' * len(wanted))})"
+def of_active(db: Database, codes: Collection[str]) -> tuple[bytes, str]:
+    """This database's token and each of these active villages' code, name and version in code
+    order, as one text: all a result added up from their figures rests on, in one read (built
+    by SQLite: 300 rows as Python tuples cost twice as much). Every village's: `of_groups`
+    with COUNTY, one row."""
+    wanted = list(codes)
     (listed,) = db.execute(
         "SELECT group_concat(code || ':' || name || ':' || ifnull(hex(version), ''), ',') FROM "
         "(SELECT code, name, version FROM villages LEFT JOIN figure_versions "
-        f"ON village_code = code WHERE active = 1{chosen} ORDER BY code)",
+        f"ON village_code = code WHERE active = 1 AND code IN ({', '.join('?' * len(wanted))}) "
+        "ORDER BY code)",
         wanted,
     ).fetchone()
     token = db.execute(

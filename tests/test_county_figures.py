@@ -89,9 +89,8 @@ def recount(
         )
     for c in per.values():
         c.urges, c.auto_urges = _urges_between(db, start, end, c.code)
-    total = Counts("*", "")
-    for c in per.values():
-        total.add(c)
+    summed = [f.name for f in dataclasses.fields(Counts)][2:]
+    total = Counts("*", "", *(sum(getattr(c, f) for c in per.values()) for f in summed))
     return list(per.values()), total
 
 

@@ -61,10 +61,6 @@ class Counts:
     def average_days(self) -> float | None:
         return self.days_total / self.answered if self.answered else None
 
-    def add(self, other: Counts) -> None:
-        for name in _SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
     @classmethod
     def total_of(cls, code: str, name: str, parts: Iterable[Counts]) -> Counts:
         """These counts added up, one field at a time over all of them (a county adds 300

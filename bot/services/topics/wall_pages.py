@@ -196,12 +196,9 @@ class TopicBoard:
 
     # -- the wall ----------------------------------------------------------------------------
 
-    def _post(self, row: WallRow, names: dict[str, str] | None = None) -> WallPost:
-        """A row as the public sees it; `names` keeps the village names a listing looked up."""
+    def _post(self, row: WallRow, names: dict[str, str]) -> WallPost:
+        """A row as the public sees it, under its village's name (`village_names` of a listing)."""
         t = row.topic
-        names = {} if names is None else names
-        if t.village_code not in names:
-            names[t.village_code] = village_name(self.store.db, t.village_code)
         return WallPost(
             receipt=t.receipt,
             village_code=t.village_code,
